@@ -1,0 +1,40 @@
+// Deterministic CSV: RFC 4180 quoting, "\n" line ends, numbers in JavaScript's shortest
+// round-trip form, null as an empty field. The same rows always give the same bytes.
+import { parse } from 'csv-parse/sync';
+
+export type Cell = string | number | boolean | null | undefined;
+
+export function formatCell(cell: Cell): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'number') {
+    if (!Number.isFinite(cell)) throw new Error(`cannot write ${cell} to CSV: only finite numbers`);
+    return Object.is(cell, -0) ? '0' : String(cell);
+  }
+  if (typeof cell === 'boolean') return cell ? 'true' : 'false';
+  return /[",\n\r]/.test(cell) || cell !== cell.trim() ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+export function toCsv(columns: readonly string[], rows: readonly Record<string, Cell>[]): string {
+  const lines = [columns.map(formatCell).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => formatCell(row[c])).join(','));
+  return lines.join('\n') + '\n';
+}
+
+/** Parse a CSV written by toCsv (header row first) into string records. */
+export function parseCsv(text: string): Record<string, string>[] {
+  return parse(text, { columns: true, skip_empty_lines: true, relax_column_count: false }) as Record<string, string>[];
+}
+
+/** Compare two keys made of strings and numbers, for stable sorting of rows before writing. */
+export function compareKeys(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return 0;
+}

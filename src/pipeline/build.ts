@@ -1,0 +1,287 @@
+// `allies data build`: snapshots -> transforms -> validated, deterministic evidence tables.
+// The new tables are written beside the old ones and swapped in only when every transform
+// and every check has passed, so a failed build leaves the committed evidence untouched.
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compareKeys, toCsv } from '../evidence/csv.ts';
+import { loadSourceRegistry } from '../evidence/sources.ts';
+import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../evidence/schema.ts';
+import type { Indicator, Observation, Source } from '../evidence/schema.ts';
+import { buildCountryRegistry } from './countries.ts';
+import { Snapshot, SnapshotError } from './snapshot.ts';
+import type { EvidenceTable, FieldDef, Transform } from './transform.ts';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_EVIDENCE_DIR = path.join(PROJECT_ROOT, 'evidence');
+export const DEFAULT_CURATED_DIR = path.join(PROJECT_ROOT, 'curated');
+
+/** The snapshot directory: the flag, else ALLIES_SNAPSHOTS, else ../shared/data beside the project. */
+export function defaultSnapshotDir(): string {
+  return process.env.ALLIES_SNAPSHOTS ?? path.resolve(PROJECT_ROOT, '../shared/data');
+}
+
+export interface BuildOptions {
+  snapshotDir: string;
+  outDir?: string;
+  curatedDir?: string;
+  /** Run only these transforms (by id); the others' tables are not written. For tests. */
+  only?: string[];
+  onProgress?: (event: { transform: string; done: number; total: number }) => void;
+}
+
+export interface TransformTiming {
+  id: string;
+  ms: number;
+  observations: number;
+  tables: number;
+}
+
+export interface BuildReport {
+  outDir: string;
+  timings: TransformTiming[];
+  observations: number;
+  countries: number;
+  sources: number;
+  ms: number;
+}
+
+export async function loadTransforms(): Promise<Transform[]> {
+  const dir = path.join(PROJECT_ROOT, 'src/pipeline/transforms');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+  const out: Transform[] = [];
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { transform?: Transform };
+    if (!mod.transform) throw new Error(`src/pipeline/transforms/${f} does not export a transform`);
+    out.push(mod.transform);
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+export async function buildEvidence(options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const outDir = options.outDir ?? DEFAULT_EVIDENCE_DIR;
+  const curatedDir = options.curatedDir ?? DEFAULT_CURATED_DIR;
+  try {
+    if (!(await stat(options.snapshotDir)).isDirectory()) throw new Error();
+  } catch {
+    throw new SnapshotError(options.snapshotDir, null, null, 'snapshot directory not found',
+      'Pass --snapshots DIR or set ALLIES_SNAPSHOTS to a folder laid out like ../shared/data (the committed evidence is still usable as it is).');
+  }
+  const snapshot = new Snapshot(options.snapshotDir);
+  const countries = await buildCountryRegistry(snapshot, curatedDir);
+  const sources = await loadSourceRegistry(path.join(curatedDir, 'sources.yaml'));
+  const sourceIds = new Set(sources.map((s) => s.id));
+  let transforms = await loadTransforms();
+  if (options.only) transforms = transforms.filter((t) => options.only!.includes(t.id));
+
+  const timings: TransformTiming[] = [];
+  const observationsByTransform = new Map<string, Observation[]>();
+  const tables: EvidenceTable[] = [];
+  const indicators = new Map<string, Indicator & { transform: string }>();
+  for (const [i, t] of transforms.entries()) {
+    options.onProgress?.({ transform: t.id, done: i, total: transforms.length });
+    for (const ind of t.indicators) {
+      const prior = indicators.get(ind.id);
+      if (prior && prior.transform !== t.id) throw new Error(`indicator "${ind.id}" is declared by both ${prior.transform} and ${t.id}`);
+      indicators.set(ind.id, { ...ind, transform: t.id });
+    }
+    for (const s of t.sources) if (!sourceIds.has(s)) throw new Error(`transform ${t.id} names source "${s}", which is not in curated/sources.yaml`);
+    const t0 = performance.now();
+    const result = await t.run({ snapshot, countries, curatedDir });
+    const own = new Set(t.indicators.map((x) => x.id));
+    validateObservations(t, result.observations, own, sourceIds, countries.registry.has.bind(countries.registry));
+    observationsByTransform.set(t.id, sortObservations(result.observations));
+    for (const table of result.tables ?? []) tables.push(validateTable(t.id, table, sourceIds));
+    timings.push({ id: t.id, ms: performance.now() - t0, observations: result.observations.length, tables: result.tables?.length ?? 0 });
+  }
+  options.onProgress?.({ transform: 'write', done: transforms.length, total: transforms.length });
+
+  const files = new Map<string, string>();
+  const resources: object[] = [];
+  const put = (rel: string, title: string, description: string, fields: FieldDef[], primaryKey: string[], rows: Record<string, unknown>[], rowSources: string[]) => {
+    files.set(rel, toCsv(fields.map((f) => f.name), rows as Record<string, string | number | boolean | null>[]));
+    resources.push({
+      name: rel.replace(/\.csv$/, '').replace(/[/_]/g, '-'),
+      path: rel,
+      title,
+      description,
+      format: 'csv',
+      mediatype: 'text/csv',
+      encoding: 'utf-8',
+      sources: rowSources.map((id) => ({ id })),
+      schema: { fields: fields.map((f) => ({ name: f.name, type: f.type, description: f.description, ...(f.unit ? { unit: f.unit } : {}) })), primaryKey },
+    });
+  };
+
+  put('countries.csv', 'Country registry', 'ISO 3166 alpha-3 keys with COW codes and analytic regions; historical states carry ISO 3166-3 codes.', COUNTRY_FIELDS, ['iso3'],
+    countries.registry.countries.map((c) => ({ ...c })), ['countrycode', 'cow-states-2016']);
+  put('country_names.csv', 'Publisher spellings', 'Every country name as a publisher spells it, with the ISO code it resolves to.',
+    [{ name: 'publisher', type: 'string', description: 'publisher whose files use this spelling' }, { name: 'name', type: 'string', description: 'the spelling' }, { name: 'iso3', type: 'string', description: 'ISO code it resolves to' }],
+    ['publisher', 'name'], countries.namesUsed().map((n) => ({ ...n })), []);
+  put('cow_crosswalk.csv', 'COW to ISO crosswalk', 'Which ISO code a COW state code stands for in which years.',
+    [{ name: 'cow', type: 'integer', description: 'COW numeric code' }, { name: 'iso3', type: 'string', description: 'ISO code' }, { name: 'from_year', type: 'integer', description: 'first year' }, { name: 'to_year', type: 'integer', description: 'last year (9999: open)' }, { name: 'note', type: 'string', description: 'why the code changes' }],
+    ['cow', 'from_year'], countries.registry.crosswalk.map((x) => ({ ...x })), ['countrycode']);
+  put('sources.csv', 'Source registry', 'Every dataset and publication the evidence cites.', SOURCE_FIELDS, ['id'], sources.map((s) => ({ ...s })), []);
+  put('source_files.csv', 'Snapshot files read', 'The sha256 of every snapshot file the build read.',
+    [{ name: 'source', type: 'string', description: 'source id' }, { name: 'path', type: 'string', description: 'path in the snapshot directory' }, { name: 'sha256', type: 'string', description: 'SHA-256 of the file' }, { name: 'bytes', type: 'integer', description: 'file size' }],
+    ['path'], snapshot.filesRead().map((f) => ({ ...f })), []);
+  const indicatorRows = [...indicators.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  put('indicators.csv', 'Indicators', 'Every indicator an observation may name, with its unit and plausible range.', INDICATOR_FIELDS, ['id'],
+    indicatorRows.map((ind) => ({ ...ind, sources: transforms.find((t) => t.id === ind.transform)!.sources.join(';') })), []);
+  for (const [id, obs] of [...observationsByTransform.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const t = transforms.find((x) => x.id === id)!;
+    put(`observations/${id}.csv`, t.title, `Observations from the ${t.title} transform.`, OBSERVATION_FIELDS,
+      ['country', 'counterpart', 'indicator', 'year', 'source'], obs.map((o) => ({ ...o, flags: o.flags.join(';') })), t.sources);
+  }
+  for (const table of tables.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    put(`tables/${table.name}.csv`, table.title, table.description, table.fields, table.primaryKey, table.rows, table.sources);
+  }
+
+  const datapackage = {
+    profile: 'tabular-data-package',
+    name: 'alliance-ledger-evidence',
+    title: 'Alliance Ledger evidence base',
+    description: 'Sourced observations on U.S. allies and alliances, rebuilt by `allies data build` from the publishers\' files. Every observation names its source (sources.csv) and a locator; a missing value is an empty cell flagged "missing", never 0.',
+    sources: sources.map((s) => ({ id: s.id, title: s.title, path: s.url || undefined })),
+    resources,
+  };
+  files.set('datapackage.json', JSON.stringify(datapackage, null, 2) + '\n');
+
+  await writeEvidenceAtomically(outDir, files, options.only !== undefined);
+  return {
+    outDir,
+    timings,
+    observations: [...observationsByTransform.values()].reduce((n, o) => n + o.length, 0),
+    countries: countries.registry.countries.length,
+    sources: sources.length,
+    ms: performance.now() - started,
+  };
+}
+
+function validateObservations(t: Transform, obs: Observation[], own: Set<string>, sourceIds: Set<string>, hasCountry: (iso: string) => boolean): void {
+  const seen = new Map<string, string>();
+  for (const o of obs) {
+    const parsed = ObservationSchema.safeParse(o);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SnapshotError(o.locator ?? t.id, null, issue.path.join('.'), `invalid observation (${issue.message})`, `Check the ${t.id} transform's reading of this row.`);
+    }
+    if (!own.has(o.indicator)) throw new Error(`transform ${t.id} wrote indicator "${o.indicator}" without declaring it`);
+    if (!sourceIds.has(o.source)) throw new SnapshotError(o.locator, null, 'source', `unknown source "${o.source}"`, 'Add it to curated/sources.yaml.');
+    if (!hasCountry(o.country)) throw new SnapshotError(o.locator, null, 'country', `unknown country "${o.country}"`, 'Use a code from evidence/countries.csv.');
+    if (o.counterpart && !hasCountry(o.counterpart)) throw new SnapshotError(o.locator, null, 'counterpart', `unknown country "${o.counterpart}"`, 'Use a code from evidence/countries.csv.');
+    if (o.value === null && !o.flags.includes('missing')) throw new SnapshotError(o.locator, null, 'flags', 'a missing value must be flagged "missing"', 'Flag it and say why in the note.');
+    const key = `${o.country}|${o.counterpart}|${o.indicator}|${o.year}|${o.source}`;
+    const prior = seen.get(key);
+    if (prior !== undefined) {
+      throw new SnapshotError(o.locator, null, null, `duplicate observation: ${o.country}${o.counterpart ? `-${o.counterpart}` : ''} ${o.indicator} ${o.year} also at ${prior}`,
+        'Remove the duplicated row, or replace the file with the publisher\'s original.');
+    }
+    seen.set(key, o.locator);
+  }
+}
+
+function validateTable(transformId: string, table: EvidenceTable, sourceIds: Set<string>): EvidenceTable {
+  for (const s of table.sources) if (!sourceIds.has(s)) throw new Error(`table ${table.name} (${transformId}) cites unknown source "${s}"`);
+  const names = table.fields.map((f) => f.name);
+  const seen = new Set<string>();
+  for (const row of table.rows) {
+    for (const k of Object.keys(row)) if (!names.includes(k)) throw new Error(`table ${table.name}: field "${k}" is not declared`);
+    if ('source' in row && typeof row.source === 'string' && row.source && !row.source.split(';').every((s) => sourceIds.has(s))) {
+      throw new Error(`table ${table.name}: row cites unknown source "${row.source}"`);
+    }
+    const key = table.primaryKey.map((k) => String(row[k])).join('|');
+    if (seen.has(key)) throw new Error(`table ${table.name}: duplicate row for ${table.primaryKey.join(', ')} = ${key}`);
+    seen.add(key);
+  }
+  const rows = [...table.rows].sort((a, b) => compareKeys(table.primaryKey.map((k) => a[k] as string | number), table.primaryKey.map((k) => b[k] as string | number)));
+  return { ...table, rows };
+}
+
+function sortObservations(obs: Observation[]): Observation[] {
+  return [...obs].sort((a, b) => compareKeys([a.indicator, a.country, a.counterpart, a.year, a.source], [b.indicator, b.country, b.counterpart, b.year, b.source]));
+}
+
+/**
+ * Write every file into a fresh sibling folder, then swap it in. With `partial`, files of the
+ * existing folder that this build did not produce are carried over.
+ */
+async function writeEvidenceAtomically(outDir: string, files: Map<string, string>, partial: boolean): Promise<void> {
+  const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
+  const old = `${outDir}.old-${process.pid}-${Date.now()}`;
+  await rm(tmp, { recursive: true, force: true });
+  try {
+    if (partial && (await exists(outDir))) {
+      const { cp } = await import('node:fs/promises');
+      await cp(outDir, tmp, { recursive: true });
+    }
+    for (const [rel, text] of files) {
+      await mkdir(path.dirname(path.join(tmp, rel)), { recursive: true });
+      await writeFile(path.join(tmp, rel), text);
+    }
+    const had = await exists(outDir);
+    if (had) await rename(outDir, old);
+    await rename(tmp, outDir);
+    if (had) await rm(old, { recursive: true, force: true });
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const COUNTRY_FIELDS: FieldDef[] = [
+  { name: 'iso3', type: 'string', description: 'ISO 3166 alpha-3 (historical states: ISO 3166-3)' },
+  { name: 'name', type: 'string', description: 'English short name' },
+  { name: 'cow', type: 'integer', description: 'Correlates of War numeric code' },
+  { name: 'cowc', type: 'string', description: 'Correlates of War alphabetic code' },
+  { name: 'region', type: 'string', description: 'asia | europe | americas | middle-east | africa' },
+  { name: 'historical', type: 'boolean', description: 'the state no longer exists' },
+  { name: 'from_year', type: 'integer', description: 'first year of a historical state' },
+  { name: 'to_year', type: 'integer', description: 'last year of a historical state' },
+];
+
+const SOURCE_FIELDS: FieldDef[] = (['id', 'kind', 'title', 'author', 'publisher', 'version', 'year', 'url', 'terms', 'citation'] as const).map((name) => ({
+  name, type: name === 'year' ? 'integer' : 'string', description: name,
+}));
+
+const INDICATOR_FIELDS: FieldDef[] = [
+  { name: 'id', type: 'string', description: 'indicator id' },
+  { name: 'label', type: 'string', description: 'short label' },
+  { name: 'definition', type: 'string', description: 'what is measured, as the source defines it' },
+  { name: 'unit', type: 'string', description: 'unit of the value' },
+  { name: 'dyadic', type: 'boolean', description: 'observations have a counterpart country' },
+  { name: 'min', type: 'number', description: 'lowest plausible value' },
+  { name: 'max', type: 'number', description: 'highest plausible value' },
+  { name: 'transform', type: 'string', description: 'pipeline transform that writes it' },
+  { name: 'sources', type: 'string', description: 'source ids that feed it, ";"-separated' },
+];
+
+const OBSERVATION_FIELDS: FieldDef[] = OBSERVATION_COLUMNS.map((name) => ({
+  name,
+  type: name === 'year' ? 'integer' : ['value', 'low', 'high'].includes(name) ? 'number' : 'string',
+  description: {
+    country: 'ISO code of the subject country',
+    counterpart: 'ISO code of the second country for dyadic indicators, else empty',
+    indicator: 'indicator id (indicators.csv)',
+    year: 'calendar year (or the fiscal year the source names)',
+    value: 'the value in the indicator\'s unit; empty when missing (never 0 for missing)',
+    low: 'lower end of a range the source states',
+    high: 'upper end of a range the source states',
+    source: 'source id (sources.csv)',
+    locator: 'where in the source: file and row, sheet and cell, page or table',
+    flags: 'missing | estimate | imputed | uncertain | derived, ";"-separated',
+    note: 'footnotes that qualify the value, or why it is missing',
+  }[name],
+}));
+
+export type { Source };

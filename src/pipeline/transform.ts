@@ -1,0 +1,66 @@
+// The contract every per-source transform meets: read the publisher's files from the
+// snapshot, resolve countries through the registry, and return observations (and, for
+// structured sources such as ATOP, tables) with a source id and locator on every row.
+import type { Indicator, Observation } from '../evidence/schema.ts';
+import type { CountryResolver } from './countries.ts';
+import type { Snapshot } from './snapshot.ts';
+
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean';
+
+export interface FieldDef {
+  name: string;
+  type: FieldType;
+  description: string;
+  unit?: string;
+}
+
+/** A table other than observations (ATOP alliances, members, commitments, groupings, ...). */
+export interface EvidenceTable {
+  /** File stem: written to evidence/tables/<name>.csv. */
+  name: string;
+  title: string;
+  description: string;
+  /** Source ids the rows cite (each row should also have a `source` field). */
+  sources: string[];
+  fields: FieldDef[];
+  /** Fields that identify a row; rows are sorted by them and must be unique. */
+  primaryKey: string[];
+  rows: Record<string, string | number | boolean | null>[];
+}
+
+export interface TransformContext {
+  snapshot: Snapshot;
+  countries: CountryResolver;
+  /** The project's curated/ folder (hand-kept evidence files). */
+  curatedDir: string;
+}
+
+export interface TransformResult {
+  observations: Observation[];
+  tables?: EvidenceTable[];
+}
+
+export interface Transform {
+  /** Also the file stem of evidence/observations/<id>.csv. */
+  id: string;
+  title: string;
+  /** Source ids (in curated/sources.yaml) this transform reads. */
+  sources: string[];
+  /** Indicators this transform writes observations for. */
+  indicators: Indicator[];
+  /** false when the transform reads only curated/ files and so runs without snapshots. */
+  needsSnapshot: boolean;
+  run(ctx: TransformContext): Promise<TransformResult>;
+}
+
+/** Build an observation with the defaults filled in (no counterpart, no range, no flags). */
+export function observation(o: Pick<Observation, 'country' | 'indicator' | 'year' | 'value' | 'source' | 'locator'> & Partial<Observation>): Observation {
+  return {
+    counterpart: '',
+    low: null,
+    high: null,
+    flags: o.value === null ? ['missing'] : [],
+    note: '',
+    ...o,
+  };
+}
