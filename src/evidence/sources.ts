@@ -1,5 +1,6 @@
 // The source registry (curated/sources.yaml) and its citation exports.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { Source } from './schema.ts';
@@ -42,14 +43,30 @@ function lineOf(doc: ReturnType<typeof parseDocument>, text: string, p: (string 
 
 const SourcesFile = z.object({ sources: z.array(Source) });
 
-export async function loadSourceRegistry(file: string): Promise<Source[]> {
-  const { sources } = parseYamlFile(file, await readFile(file, 'utf8'), SourcesFile, 'Fix the entry (see the fields in src/evidence/schema.ts).');
-  const seen = new Set<string>();
-  for (const s of sources) {
-    if (seen.has(s.id)) throw new CuratedFileError(file, null, 'id', `source id "${s.id}" is listed twice`, 'Give each source one entry.');
-    seen.add(s.id);
+/**
+ * The registry is curated/sources.yaml (datasets) plus every curated/sources/*.yaml
+ * (publications grouped by topic), so that reviewers see a short file per subject.
+ */
+export async function loadSourceRegistry(curatedDir: string): Promise<Source[]> {
+  const files = [path.join(curatedDir, 'sources.yaml')];
+  try {
+    const extra = (await readdir(path.join(curatedDir, 'sources'))).filter((f) => f.endsWith('.yaml')).sort();
+    files.push(...extra.map((f) => path.join(curatedDir, 'sources', f)));
+  } catch {
+    // no per-topic files
   }
-  return [...sources].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const all: Source[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const { sources } = parseYamlFile(file, await readFile(file, 'utf8'), SourcesFile, 'Fix the entry (see the fields in src/evidence/schema.ts).');
+    for (const s of sources) {
+      const prior = seen.get(s.id);
+      if (prior) throw new CuratedFileError(file, null, 'id', `source id "${s.id}" is already listed in ${prior}`, 'Give each source one entry.');
+      seen.set(s.id, file);
+      all.push(s);
+    }
+  }
+  return all.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 function authorsOf(s: Source): string[] {

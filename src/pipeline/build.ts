@@ -70,7 +70,7 @@ export async function buildEvidence(options: BuildOptions): Promise<BuildReport>
   }
   const snapshot = new Snapshot(options.snapshotDir);
   const countries = await buildCountryRegistry(snapshot, curatedDir);
-  const sources = await loadSourceRegistry(path.join(curatedDir, 'sources.yaml'));
+  const sources = await loadSourceRegistry(curatedDir);
   const sourceIds = new Set(sources.map((s) => s.id));
   let transforms = await loadTransforms();
   if (options.only) transforms = transforms.filter((t) => options.only!.includes(t.id));

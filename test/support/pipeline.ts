@@ -1,0 +1,31 @@
+// Shared set-up for transform tests: one snapshot reader and one country registry per test
+// file, reading the real snapshots in ../shared/data (or ALLIES_SNAPSHOTS).
+import path from 'node:path';
+import { buildCountryRegistry } from '../../src/pipeline/countries.ts';
+import type { CountryResolver } from '../../src/pipeline/countries.ts';
+import { DEFAULT_CURATED_DIR, defaultSnapshotDir, loadTransforms } from '../../src/pipeline/build.ts';
+import { Snapshot } from '../../src/pipeline/snapshot.ts';
+import type { TransformContext, TransformResult } from '../../src/pipeline/transform.ts';
+
+let context: Promise<TransformContext> | undefined;
+
+export function snapshotContext(snapshotDir = defaultSnapshotDir()): Promise<TransformContext> {
+  if (snapshotDir !== defaultSnapshotDir()) return makeContext(snapshotDir);
+  return (context ??= makeContext(snapshotDir));
+}
+
+async function makeContext(snapshotDir: string): Promise<TransformContext> {
+  const snapshot = new Snapshot(snapshotDir);
+  const countries: CountryResolver = await buildCountryRegistry(snapshot, DEFAULT_CURATED_DIR);
+  return { snapshot, countries, curatedDir: DEFAULT_CURATED_DIR };
+}
+
+/** Run one transform (by id) against the real snapshots, or against a copy in `snapshotDir`. */
+export async function runTransform(id: string, snapshotDir?: string): Promise<TransformResult> {
+  const t = (await loadTransforms()).find((x) => x.id === id);
+  if (!t) throw new Error(`no transform ${id} in src/pipeline/transforms`);
+  return t.run(await snapshotContext(snapshotDir));
+}
+
+export const SNAPSHOT_DIR = defaultSnapshotDir();
+export const fixturePath = (...p: string[]) => path.join(import.meta.dirname, '..', 'fixtures', ...p);
