@@ -1,0 +1,44 @@
+// `allies`: the command-line interface. Each command group lives in its own file under
+// commands/; this file wires them together and turns errors into messages and exit codes.
+import { Command, CommanderError } from 'commander';
+import { registerDataCommands } from './commands/data.ts';
+import { registerEvidenceCommands } from './commands/evidence.ts';
+
+export function makeProgram(): Command {
+  const program = new Command('allies')
+    .description('Alliance Ledger: sourced balance sheets of U.S. allies and alliances')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerDataCommands(program);
+  registerEvidenceCommands(program);
+  return program;
+}
+
+/** Exit codes: 0 success, 1 failure (bad input named in the message), 2 usage error. */
+export async function run(argv: string[]): Promise<number> {
+  const program = makeProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`error: ${message}\n`);
+    if (process.env.ALLIES_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /(allies(\.js)?|main\.ts)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  // `allies ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  process.exitCode = await run(process.argv.slice(2));
+}

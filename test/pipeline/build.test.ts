@@ -1,0 +1,98 @@
+// The whole build: reproducible byte for byte, and all-or-nothing on bad input.
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvidence, DEFAULT_EVIDENCE_DIR } from '../../src/pipeline/build.ts';
+import type { BuildReport } from '../../src/pipeline/build.ts';
+import { SNAPSHOT_DIR } from '../support/pipeline.ts';
+
+async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = path.join(prefix, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(dir, rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+async function digest(dir: string): Promise<Map<string, string>> {
+  const m = new Map<string, string>();
+  for (const f of await filesUnder(dir)) m.set(f, createHash('sha256').update(await readFile(path.join(dir, f))).digest('hex'));
+  return m;
+}
+
+/** A snapshot directory that links to the real one, except for one folder copied so a file in it can be corrupted. */
+async function snapshotWithCopiedFolder(folder: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'allies-snap-'));
+  for (const entry of await readdir(SNAPSHOT_DIR)) {
+    if (entry === folder) await cp(path.join(SNAPSHOT_DIR, entry), path.join(dir, entry), { recursive: true });
+    else await symlink(path.join(SNAPSHOT_DIR, entry), path.join(dir, entry));
+  }
+  return dir;
+}
+
+describe.runIf(existsSync(SNAPSHOT_DIR))('allies data build from the snapshots', () => {
+  let out: string;
+  let report: BuildReport;
+  beforeAll(async () => {
+    out = await mkdtemp(path.join(os.tmpdir(), 'allies-evidence-'));
+    report = await buildEvidence({ snapshotDir: SNAPSHOT_DIR, outDir: out });
+  }, 120_000);
+  afterAll(async () => rm(out, { recursive: true, force: true }));
+
+  it('rewrites the committed evidence tables byte for byte', async () => {
+    const built = await digest(out);
+    const committed = await digest(DEFAULT_EVIDENCE_DIR);
+    expect([...built.keys()]).toEqual([...committed.keys()]);
+    for (const [file, hash] of built) expect({ file, hash }).toEqual({ file, hash: committed.get(file) });
+  });
+
+  it('changes nothing when run a second time', async () => {
+    const before = await digest(out);
+    await buildEvidence({ snapshotDir: SNAPSHOT_DIR, outDir: out });
+    expect(await digest(out)).toEqual(before);
+  }, 120_000);
+
+  it('records the sha256 of every snapshot file it read', async () => {
+    const text = await readFile(path.join(out, 'source_files.csv'), 'utf8');
+    const codelist = await readFile(path.join(SNAPSHOT_DIR, 'country-codes/countrycode_codelist.csv'));
+    expect(text).toContain(`country-codes/countrycode_codelist.csv,${createHash('sha256').update(codelist).digest('hex')}`);
+  });
+
+  it('runs in under 20 s', () => {
+    expect(report.ms).toBeLessThan(20_000);
+  });
+});
+
+describe.runIf(existsSync(SNAPSHOT_DIR))('a corrupted snapshot', () => {
+  let evidenceCopy: string;
+  beforeAll(async () => {
+    evidenceCopy = await mkdtemp(path.join(os.tmpdir(), 'allies-evidence-copy-'));
+    await cp(DEFAULT_EVIDENCE_DIR, evidenceCopy, { recursive: true });
+  });
+  afterAll(async () => rm(evidenceCopy, { recursive: true, force: true }));
+
+  it('stops the build naming file, row and column, and leaves the evidence untouched', async () => {
+    const snap = await snapshotWithCopiedFolder('country-codes');
+    const file = path.join(snap, 'country-codes/countrycode_codelist.csv');
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    const header = lines[0].split(',');
+    const cown = header.indexOf('cown');
+    const cells = lines[5].split(',');
+    cells[cown] = 'abc';
+    lines[5] = cells.join(',');
+    await writeFile(file, lines.join('\n'));
+    const before = await digest(evidenceCopy);
+    await expect(buildEvidence({ snapshotDir: snap, outDir: evidenceCopy })).rejects.toThrow(/countrycode_codelist\.csv, row 6, column "cown": "abc" is not a number/);
+    expect(await digest(evidenceCopy)).toEqual(before);
+    await rm(snap, { recursive: true, force: true });
+  }, 60_000);
+
+  it('stops on a missing snapshot directory with what to do', async () => {
+    await expect(buildEvidence({ snapshotDir: '/nonexistent/snapshots', outDir: evidenceCopy })).rejects.toThrow(/snapshot directory not found.*--snapshots/);
+  });
+});
