@@ -156,7 +156,7 @@ async function loadPublisherNames(curatedDir: string): Promise<Map<string, Publi
   const dir = path.join(curatedDir, 'country-names');
   const { readdir } = await import('node:fs/promises');
   const out = new Map<string, PublisherNames>();
-  let files: string[] = [];
+  let files: string[];
   try {
     files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
   } catch {

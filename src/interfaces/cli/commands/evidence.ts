@@ -82,7 +82,7 @@ export function registerEvidenceCommands(program: Command): void {
         else process.stdout.write(textTable(result.rows, columns) + `(${result.rows.length} rows)\n`);
       } catch (err) {
         const e = err as { message?: string; position?: string };
-        throw new Error(`SQL error: ${e.message ?? String(err)}${e.position ? ` (at character ${e.position})` : ''}`);
+        throw new Error(`SQL error: ${e.message ?? String(err)}${e.position ? ` (at character ${e.position})` : ''}`, { cause: err });
       } finally {
         await db.close();
       }

@@ -1,0 +1,30 @@
+// allies serve [--port N]: the HTTP API and the dashboard on localhost.
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { DEFAULT_PORT, portFromEnv, startServer } from '../../api/serve.ts';
+
+export function registerServeCommand(program: Command): void {
+  program.command('serve')
+    .description('serve the HTTP API (/api, docs at /docs) and the dashboard on localhost; build the dashboard first with npm start or npm run build:web')
+    .option('--port <port>', `port to listen on (default: $PORT or ${DEFAULT_PORT}; 0 picks a free one)`, (v) => parsePort(v))
+    .option('--evidence <dir>', 'evidence directory (default: $ALLIES_EVIDENCE or the shipped evidence/)')
+    .action(async (opts: { port?: number; evidence?: string }) => {
+      const server = await startServer({
+        port: opts.port ?? portFromEnv(process.env.PORT) ?? DEFAULT_PORT,
+        evidenceDir: opts.evidence ? path.resolve(opts.evidence) : undefined,
+      });
+      process.stdout.write(`Alliance Ledger on ${server.url}  (API ${server.url}/api, reference ${server.url}/docs; Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number from 0 to 65535 is needed');
+  return port;
+}
