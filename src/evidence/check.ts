@@ -90,6 +90,8 @@ function cell(evidence: Evidence, iso3: string, indicator: string): CoverageCell
   return { indicator, latest_year: null, value: null, source: null, flags: [], gap };
 }
 
+const OBLIGATIONS = ['defense', 'offense', 'neutral', 'nonagg', 'consul'] as const;
+
 export function coverage(evidence: Evidence): CoverageReport {
   const stateYearIndicators = evidence.indicators.filter((i) => !i.dyadic).map((i) => i.id);
   const commitments = evidence.tableNames().includes('us_commitments') ? evidence.table('us_commitments') : null;
@@ -103,15 +105,21 @@ export function coverage(evidence: Evidence): CoverageReport {
     });
     let commitment: AllyCoverage['commitment'] = null;
     if (commitments) {
-      const rows = commitments.filter((r) => r.ally === a.iso3 || r.iso3 === a.iso3);
-      const owes = rows.some((r) => r.us_owes_defense === true || r.us_owes_defense === 1);
+      // Rows in force, and the explicit "none" row the pipeline writes when nothing obliges the U.S.
+      const rows = commitments.filter((r) => r.ally === a.iso3 && (r.in_force_2024 === true || r.commitment === 'none'));
+      const defended = rows.filter((r) => r.us_defense === 1);
+      const owed = (r: (typeof rows)[number]) => OBLIGATIONS.filter((o) => r[`ally_${o}`] === 1).join('+') || 'none';
       commitment = {
         basis: a.basis,
         rows: rows.length,
-        us_owes_defense: rows.length ? owes : null,
-        statement: rows.length === 0 ? 'no commitment recorded' : owes ? 'the U.S. owes defense' : 'no U.S. defense obligation (stated)',
+        us_owes_defense: rows.length ? defended.length > 0 : null,
+        statement: rows.length === 0
+          ? 'no commitment recorded'
+          : defended.length > 0
+            ? `U.S. owes defense (${defended.map((r) => `${r.commitment}; ally owes ${owed(r)}`).join(', ')})`
+            : `no U.S. defense obligation (stated; ties: ${rows.filter((r) => r.commitment !== 'none').map((r) => r.commitment).join(', ') || 'none in force'})`,
       };
-      if (rows.length === 0) gaps.push({ iso3: a.iso3, need: 'U.S. commitment', gap: 'no row in us_commitments' });
+      if (rows.length === 0) gaps.push({ iso3: a.iso3, need: 'U.S. commitment', gap: 'no row in force in us_commitments' });
     } else {
       gaps.push({ iso3: a.iso3, need: 'U.S. commitment', gap: 'no us_commitments table' });
     }
