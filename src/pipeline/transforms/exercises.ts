@@ -1,0 +1,254 @@
+// Multinational military exercises (MME dataset v7, 1980-2010): one table row per exercise
+// and, per country and year, how many exercises it took part in and how many of those had
+// the United States taking part too.
+import type { Indicator, Observation } from '../../evidence/schema.ts';
+import type { CsvRecord, Where } from '../snapshot.ts';
+import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
+import { observation } from '../transform.ts';
+import type { EvidenceTable, Transform, TransformContext } from '../transform.ts';
+import { rowRanges } from './bases.ts';
+import { stateInYear } from './troops.ts';
+
+export const EXERCISES_FILE = 'us-troops-bases/mme_v7.csv';
+export const STATE_SYSTEM_FILE = 'cow-states/system2016.csv';
+const SOURCE = 'mme-7';
+const STATE_SYSTEM_SOURCE = 'cow-states-2016';
+const US = 'USA';
+
+const TYPE_FLAGS = ['CPX', 'Air', 'Land', 'Sea', 'Amphibious', 'Cyber', 'Warfighting', 'Peacekeeping', 'Humanitarian'] as const;
+const PARTICIPANT_COLUMN = /^State[A-Z]{1,2}$/;
+/** MME's code for an unknown value (an exercise name, a participant). */
+const UNKNOWN = '-9';
+
+export const EXERCISE_INDICATORS: Indicator[] = [
+  {
+    id: 'exercises_with_us',
+    label: 'Multinational military exercises with the United States',
+    definition:
+      'Number of multinational military exercises starting in the year (MME s.year) in which both the country and the United States took part, ' +
+      'as coded by the Multinational Military Exercises dataset v7 (Bernhardt and Sukin), which covers exercises of two or more states starting 1980-2010 found in news and official sources. ' +
+      'Within 1980-2010, 0 means MME records no such exercise (written for every state of the COW state system in the year); no values outside 1980-2010. Not written for the United States.',
+    unit: 'exercises',
+    dyadic: false,
+    min: 0,
+    max: 200,
+  },
+  {
+    id: 'exercises_total',
+    label: 'Multinational military exercises the country took part in',
+    definition:
+      'Number of multinational military exercises starting in the year (MME s.year) in which the country took part, whoever the other participants were, ' +
+      'as coded by MME v7. Within 1980-2010, 0 means MME records none (written for every state of the COW state system in the year); no values outside 1980-2010.',
+    unit: 'exercises',
+    dyadic: false,
+    min: 0,
+    max: 400,
+  },
+];
+
+/** One exercise as MME codes it, its participants resolved to ISO codes for its start year. */
+interface Exercise {
+  line: number;
+  mmeid: string;
+  name: string | null;
+  series: string | null;
+  location: string | null;
+  lat: number | null;
+  lon: number | null;
+  startYear: number;
+  startDate: string;
+  endYear: number | null;
+  endDate: string | null;
+  types: Record<(typeof TYPE_FLAGS)[number], boolean>;
+  participants: string[];
+  otherParticipants: string[];
+}
+
+export const transform: Transform = {
+  id: 'exercises',
+  title: 'Multinational military exercises (MME v7)',
+  sources: [SOURCE, STATE_SYSTEM_SOURCE],
+  indicators: EXERCISE_INDICATORS,
+  needsSnapshot: true,
+  async run(ctx) {
+    const rows = await ctx.snapshot.readCsv(EXERCISES_FILE, SOURCE, {
+      requireColumns: ['MMEID', 'Ex_Name', 'Series_Name', 'Location', 'lat', 'lon', 's.year', 's.month', 's.day', 'e.year', 'e.month', 'e.day', ...TYPE_FLAGS, 'StateA'],
+    });
+    const resolveParticipant = memoizedResolver(ctx);
+    const exercises = rows.map((r) => readExercise(resolveParticipant, r));
+    const years = coverage(exercises);
+    const states = await stateSystem(ctx, years);
+    return { observations: exerciseCounts(exercises, states, years), tables: [exercisesTable(exercises)] };
+  },
+};
+
+type ParticipantResolver = (name: string, year: number, where: Where) => string | null;
+
+/** A few hundred participant names over 3,700 exercises: resolve each name (and name-year) once. */
+function memoizedResolver(ctx: TransformContext): ParticipantResolver {
+  const names = new Map<string, string | null>();
+  const states = new Map<string, string>();
+  return (name, year, where) => {
+    if (!names.has(name)) names.set(name, ctx.countries.resolve('mme', name, where));
+    const iso3 = names.get(name)!;
+    if (iso3 === null) return null;
+    const key = `${iso3}|${year}`;
+    if (!states.has(key)) states.set(key, stateInYear(ctx.countries.registry, iso3, year));
+    return states.get(key)!;
+  };
+}
+
+function readExercise(resolveParticipant: ParticipantResolver, { line, values: v }: CsvRecord): Exercise {
+  const where: Where = { file: EXERCISES_FILE, row: line };
+  const startYear = integerAt(where, 's.year', v['s.year'], new Set());
+  if (startYear === null) throw new SnapshotError(EXERCISES_FILE, line, 's.year', 'the start year is empty', 'Every exercise needs a start year; replace the file with the publisher\'s original.');
+  const endYear = integerAt(where, 'e.year', v['e.year']);
+  const participants: string[] = [];
+  const otherParticipants: string[] = [];
+  for (const column of Object.keys(v).filter((k) => PARTICIPANT_COLUMN.test(k))) {
+    const name = (v[column] ?? '').trim();
+    if (name === '') continue;
+    const state = resolveParticipant(name, startYear, { ...where, column });
+    if (state === null) {
+      if (!otherParticipants.includes(name)) otherParticipants.push(name);
+    } else if (!participants.includes(state)) {
+      participants.push(state);
+    }
+  }
+  return {
+    line,
+    mmeid: v.MMEID.trim(),
+    name: text(v.Ex_Name),
+    series: text(v.Series_Name),
+    location: text(v.Location),
+    lat: numberAt(where, 'lat', v.lat),
+    lon: numberAt(where, 'lon', v.lon),
+    startYear,
+    startDate: isoDate(where, 's', startYear, v['s.month'], v['s.day']),
+    endYear,
+    endDate: endYear === null ? null : isoDate(where, 'e', endYear, v['e.month'], v['e.day']),
+    types: Object.fromEntries(TYPE_FLAGS.map((f) => [f, typeFlag(where, f, v[f])])) as Exercise['types'],
+    participants,
+    otherParticipants,
+  };
+}
+
+function text(raw: string | undefined): string | null {
+  const t = (raw ?? '').trim();
+  return t === '' || t === UNKNOWN ? null : t;
+}
+
+/** "1996-09-30", or "1995-07" where MME writes the day as "xx" (not known). */
+function isoDate(where: Where, prefix: 's' | 'e', year: number, month: string | undefined, day: string | undefined): string {
+  const unknown = new Set(['xx', '', 'NA']);
+  const m = integerAt(where, `${prefix}.month`, month, unknown);
+  const d = integerAt(where, `${prefix}.day`, day, unknown);
+  if (m !== null && (m < 1 || m > 12)) throw new SnapshotError(where.file, where.row, `${prefix}.month`, `"${month}" is not a month`, 'Replace the file with the publisher\'s original.');
+  if (d !== null && (d < 1 || d > 31)) throw new SnapshotError(where.file, where.row, `${prefix}.day`, `"${day}" is not a day of the month`, 'Replace the file with the publisher\'s original.');
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return m === null ? String(year) : d === null ? `${year}-${pad(m)}` : `${year}-${pad(m)}-${pad(d)}`;
+}
+
+function typeFlag(where: Where, column: string, raw: string | undefined): boolean {
+  const n = integerAt(where, column, raw, new Set());
+  if (n !== 0 && n !== 1) throw new SnapshotError(where.file, where.row, column, `"${raw}" is not 0 or 1`, 'MME codes each exercise type 0 or 1; replace the file with the publisher\'s original.');
+  return n === 1;
+}
+
+/** The years MME covers, from the exercises it has: counts are written only inside them. */
+function coverage(exercises: Exercise[]): { from: number; to: number } {
+  const years = exercises.map((e) => e.startYear);
+  return { from: Math.min(...years), to: Math.max(...years) };
+}
+
+/** ISO codes of the COW system's states in each covered year, for the zeros. */
+async function stateSystem(ctx: TransformContext, years: { from: number; to: number }): Promise<Map<number, Set<string>>> {
+  const rows = await ctx.snapshot.readCsv(STATE_SYSTEM_FILE, STATE_SYSTEM_SOURCE, { requireColumns: ['ccode', 'year'] });
+  const out = new Map<number, Set<string>>();
+  for (const { line, values: v } of rows) {
+    const where: Where = { file: STATE_SYSTEM_FILE, row: line };
+    const year = integerAt(where, 'year', v.year, new Set())!;
+    if (year < years.from || year > years.to) continue;
+    const cow = integerAt(where, 'ccode', v.ccode, new Set())!;
+    const iso3 = ctx.countries.registry.fromCow(cow, year);
+    if (iso3 === null) {
+      throw new SnapshotError(STATE_SYSTEM_FILE, line, 'ccode', `COW code ${cow} stands for no registered country in ${year}`, 'Add the state to curated/countries.yaml (cow_crosswalk).');
+    }
+    out.set(year, (out.get(year) ?? new Set()).add(iso3));
+  }
+  return out;
+}
+
+/** Per country and start year: exercises in all, and exercises with the United States. */
+function exerciseCounts(exercises: Exercise[], states: Map<number, Set<string>>, years: { from: number; to: number }): Observation[] {
+  const out: Observation[] = [];
+  for (let year = years.from; year <= years.to; year++) {
+    const ofYear = exercises.filter((e) => e.startYear === year);
+    const countries = new Set([...(states.get(year) ?? []), ...ofYear.flatMap((e) => e.participants)]);
+    for (const country of [...countries].sort()) {
+      const taken = ofYear.filter((e) => e.participants.includes(country));
+      out.push(exerciseCount(country, year, 'exercises_total', taken, 'the country'));
+      if (country !== US) out.push(exerciseCount(country, year, 'exercises_with_us', taken.filter((e) => e.participants.includes(US)), 'the country and the United States'));
+    }
+  }
+  return out;
+}
+
+function exerciseCount(country: string, year: number, indicator: string, counted: Exercise[], who: string): Observation {
+  return observation({
+    country,
+    indicator,
+    year,
+    value: counted.length,
+    source: SOURCE,
+    locator: counted.length > 0 ? `${EXERCISES_FILE} ${rowRanges(counted.map((e) => e.line))}` : `${EXERCISES_FILE} (no exercise starting in ${year} with ${who})`,
+    note: counted.length > 0 ? `MMEID ${counted.map((e) => e.mmeid).join(', ')}.` : `MME v7 records no exercise starting in ${year} in which ${who} took part.`,
+  });
+}
+
+function exercisesTable(exercises: Exercise[]): EvidenceTable {
+  const typeFields = TYPE_FLAGS.map((f) => ({ name: f.toLowerCase(), type: 'boolean' as const, description: `MME ${f} flag` }));
+  return {
+    name: 'exercises',
+    title: 'Multinational military exercises (MME v7)',
+    description:
+      'Every exercise of the Multinational Military Exercises dataset v7 (1980-2010): dates, place, type flags and participants as ISO codes ' +
+      '(for the start year: Russia before 1992 is SUN). Names MME gives for non-states or unidentified participants ("NATO", "-9") are in other_participants.',
+    sources: [SOURCE],
+    fields: [
+      { name: 'mmeid', type: 'string', description: 'MME exercise identifier (v7 repeats three identifiers for different exercises; mmeid with start_year is unique)' },
+      { name: 'start_year', type: 'integer', description: 'year the exercise started' },
+      { name: 'name', type: 'string', description: 'exercise name; empty where MME has -9 (unknown)' },
+      { name: 'series', type: 'string', description: 'exercise series' },
+      { name: 'start_date', type: 'string', description: 'start date, YYYY-MM-DD or YYYY-MM where the day is not known' },
+      { name: 'end_date', type: 'string', description: 'end date, as start_date' },
+      { name: 'location', type: 'string', description: 'where the exercise took place (MME free text)' },
+      { name: 'lat', type: 'number', description: 'latitude of the location', unit: 'degrees' },
+      { name: 'lon', type: 'number', description: 'longitude of the location', unit: 'degrees' },
+      ...typeFields,
+      { name: 'participants', type: 'string', description: 'ISO codes of the participating states, ";"-separated, in MME\'s order' },
+      { name: 'other_participants', type: 'string', description: 'participants that are not states, as MME names them, ";"-separated' },
+      { name: 'with_us', type: 'boolean', description: 'the United States took part' },
+      { name: 'source', type: 'string', description: 'source id' },
+      { name: 'locator', type: 'string', description: 'file and row' },
+    ],
+    primaryKey: ['mmeid', 'start_year'],
+    rows: exercises.map((e) => ({
+      mmeid: e.mmeid,
+      start_year: e.startYear,
+      name: e.name,
+      series: e.series,
+      start_date: e.startDate,
+      end_date: e.endDate,
+      location: e.location,
+      lat: e.lat,
+      lon: e.lon,
+      ...Object.fromEntries(TYPE_FLAGS.map((f) => [f.toLowerCase(), e.types[f]])),
+      participants: e.participants.join(';'),
+      other_participants: e.otherParticipants.join(';'),
+      with_us: e.participants.includes(US),
+      source: SOURCE,
+      locator: `${EXERCISES_FILE} row ${e.line}`,
+    })),
+  };
+}
