@@ -159,8 +159,17 @@ function seriesKey(country: string, indicator: string, counterpart: string): str
   return `${indicator}\u0000${country}\u0000${counterpart}`;
 }
 
+export interface LoadOptions {
+  /**
+   * Read only the observation files that hold these indicators (the rest of the evidence, its
+   * registries and tables, is always read). Saves most of the load time for a ledger, which
+   * needs a few dozen of the indicators.
+   */
+  indicators?: readonly string[];
+}
+
 /** Load the evidence tables (default: the project's committed evidence/ folder). */
-export async function loadEvidence(dir: string = EVIDENCE_DIR): Promise<Evidence> {
+export async function loadEvidence(dir: string = EVIDENCE_DIR, options: LoadOptions = {}): Promise<Evidence> {
   const pkg = JSON.parse(await readFile(path.join(dir, 'datapackage.json'), 'utf8')) as { resources: Resource[] };
   const read = async (r: Resource) => parseTypedCsv(await readFile(path.join(dir, r.path), 'utf8'), r.schema.fields, path.join(dir, r.path));
   const byPath = new Map(pkg.resources.map((r) => [r.path, r]));
@@ -174,8 +183,11 @@ export async function loadEvidence(dir: string = EVIDENCE_DIR): Promise<Evidence
   ]);
   const observations: Observation[] = [];
   const tables = new Map<string, TableRow[]>();
+  const wanted = options.indicators ? new Set(options.indicators) : null;
+  const files = wanted ? new Set(indicators.filter((i) => wanted.has(String(i.id))).map((i) => `observations/${i.transform}.csv`)) : null;
   for (const r of pkg.resources) {
     if (r.path.startsWith('observations/')) {
+      if (files && !files.has(r.path)) continue;
       for (const row of await read(r)) observations.push(toObservation(row));
     } else if (r.path.startsWith('tables/')) {
       tables.set(path.basename(r.path, '.csv'), await read(r));
