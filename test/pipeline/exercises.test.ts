@@ -6,14 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { Observation as ObservationSchema } from '../../src/evidence/schema.ts';
 import type { Observation } from '../../src/evidence/schema.ts';
-import { DEFAULT_CURATED_DIR } from '../../src/pipeline/build.ts';
 import { CROSSWALK_FILE } from '../../src/pipeline/countries.ts';
 import type { EvidenceTable } from '../../src/pipeline/transform.ts';
 import { EXERCISES_FILE, STATE_SYSTEM_FILE, transform } from '../../src/pipeline/transforms/exercises.ts';
-import { SNAPSHOT_DIR, runTransform, snapshotContext } from '../support/pipeline.ts';
+import { SNAPSHOT_DIR, buildChecks, runTransform } from '../support/pipeline.ts';
 
 type Row = Record<string, string>;
 const participantsOf = (r: Row) => Object.entries(r).filter(([k, v]) => /^State[A-Z]{1,2}$/.test(k) && v).map(([, v]) => v);
@@ -99,15 +96,9 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('exercises transform', () => {
   });
 
   it('meets the build\'s checks: valid observations, known countries and sources, declared indicators, no duplicates', async () => {
-    const { countries } = await snapshotContext();
-    // The registry file that holds these sources (the other topic files are not needed here).
-    const registry = parseYaml(await readFile(path.join(DEFAULT_CURATED_DIR, 'sources.yaml'), 'utf8')) as { sources: { id: string }[] };
-    const sources = new Set(registry.sources.map((x) => x.id));
-    const declared = new Set(transform.indicators.map((i) => i.id));
-    const invalid = observations.filter((o) =>
-      !ObservationSchema.safeParse(o).success || !countries.registry.has(o.country) || !sources.has(o.source) || !declared.has(o.indicator));
+    const { invalid, duplicates } = await buildChecks(transform, observations);
     expect(invalid).toEqual([]);
-    expect(new Set(observations.map((o) => `${o.country}|${o.indicator}|${o.year}|${o.source}`)).size).toBe(observations.length);
+    expect(duplicates).toBe(0);
   });
 
   describe('bad input stops the transform with the file, row and column', () => {

@@ -5,7 +5,10 @@ import { buildCountryRegistry } from '../../src/pipeline/countries.ts';
 import type { CountryResolver } from '../../src/pipeline/countries.ts';
 import { DEFAULT_CURATED_DIR, defaultSnapshotDir, loadTransforms } from '../../src/pipeline/build.ts';
 import { Snapshot } from '../../src/pipeline/snapshot.ts';
-import type { TransformContext, TransformResult } from '../../src/pipeline/transform.ts';
+import type { Transform, TransformContext, TransformResult } from '../../src/pipeline/transform.ts';
+import { loadSourceRegistry } from '../../src/evidence/sources.ts';
+import { Observation as ObservationSchema } from '../../src/evidence/schema.ts';
+import type { Observation } from '../../src/evidence/schema.ts';
 
 let context: Promise<TransformContext> | undefined;
 
@@ -29,3 +32,18 @@ export async function runTransform(id: string, snapshotDir?: string): Promise<Tr
 
 export const SNAPSHOT_DIR = defaultSnapshotDir();
 export const fixturePath = (...p: string[]) => path.join(import.meta.dirname, '..', 'fixtures', ...p);
+
+/**
+ * The observations of a transform that the build would refuse: invalid by the schema, an
+ * unregistered country, a source not in the registry, or an undeclared indicator; plus how
+ * many share a (country, indicator, year, source) key with another.
+ */
+export async function buildChecks(transform: Transform, observations: Observation[]): Promise<{ invalid: Observation[]; duplicates: number }> {
+  const { countries } = await snapshotContext();
+  const sources = new Set((await loadSourceRegistry(DEFAULT_CURATED_DIR)).map((s) => s.id));
+  const declared = new Set(transform.indicators.map((i) => i.id));
+  const invalid = observations.filter((o) =>
+    !ObservationSchema.safeParse(o).success || !countries.registry.has(o.country) || !sources.has(o.source) || !declared.has(o.indicator));
+  const keys = new Set(observations.map((o) => `${o.country}|${o.counterpart}|${o.indicator}|${o.year}|${o.source}`));
+  return { invalid, duplicates: observations.length - keys.size };
+}
