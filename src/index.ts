@@ -5,3 +5,6 @@ export type { Country, Indicator, Observation, ObservationFlag, Source, SourceFi
 export { toBibtex, toCslJson } from './evidence/sources.ts';
 export { buildEvidence } from './pipeline/build.ts';
 export type { BuildReport } from './pipeline/build.ts';
+export * from './method/index.ts';
+export * from './analyses/index.ts';
+export * from './scenarios/index.ts';

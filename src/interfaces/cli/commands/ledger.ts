@@ -1,0 +1,271 @@
+// allies sheet | rank | robustness | burden: the balance-sheet engine (src/method) at the
+// command line. Each command loads the evidence, the methodology and the judgments (a user's
+// files when given), calls the pure engine, and prints text, Markdown, CSV or JSON.
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { EVIDENCE_DIR } from '../../../evidence/load.ts';
+import { findAlly } from '../../../method/allies.ts';
+import { computeBurdenSharing } from '../../../method/burden.ts';
+import { loadLedgerInputs } from '../../../method/files.ts';
+import type { LedgerInputs } from '../../../method/files.ts';
+import { computeLedger, computeLedgerSeries, latestYear } from '../../../method/ledger.ts';
+import type { YearLedger } from '../../../method/ledger.ts';
+import { formatNumber, ledgerCsv, ledgerMarkdown, rankingRows, tAccountText } from '../../../method/present.ts';
+import { RobustnessPool } from '../../../method/robustness-parallel.ts';
+import { drawSettingsOf, scoreMatrix, sweepLevel } from '../../../method/robustness.ts';
+import type { DrawSettings, RobustnessResult, SweepLevel } from '../../../method/robustness.ts';
+import { csvTable, printJson, textTable } from '../format.ts';
+import type { Column } from '../format.ts';
+
+interface InputOptions {
+  method?: string;
+  judgments?: string;
+  evidence: string;
+}
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    return Number(value);
+  };
+}
+
+const year = integer('--year', 1800, 2100);
+
+function withInputs(command: Command): Command {
+  return command
+    .option('--method <file>', 'methodology file (default: methods/default.yaml)')
+    .option('--judgments <file>', 'your judgments, laid over judgments/default.yaml (your ratings replace the defaults for the allies and judgments they rate)')
+    .option('--evidence <dir>', 'evidence directory', EVIDENCE_DIR);
+}
+
+function loadInputs(opts: InputOptions): Promise<LedgerInputs> {
+  return loadLedgerInputs({
+    evidenceDir: path.resolve(opts.evidence),
+    methodologyFile: opts.method ? path.resolve(opts.method) : undefined,
+    judgmentsFile: opts.judgments ? path.resolve(opts.judgments) : undefined,
+  });
+}
+
+function ledgerFor(inputs: LedgerInputs, requested: number | undefined): YearLedger {
+  const y = requested ?? latestYear(inputs);
+  return computeLedger(inputs, y);
+}
+
+function outputFormat(opts: { json?: boolean; csv?: boolean; md?: boolean }): 'json' | 'csv' | 'md' | 'text' {
+  const chosen = (['json', 'csv', 'md'] as const).filter((f) => opts[f]);
+  if (chosen.length > 1) throw new InvalidArgumentError(`choose one output format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
+  return chosen[0] ?? 'text';
+}
+
+const fixed = (digits: number) => (x: number | null) => (x === null ? '' : x.toFixed(digits));
+
+export function registerLedgerCommands(program: Command): void {
+  withInputs(program.command('sheet')
+    .description('the balance sheet of an ally as a T-account: assets left, liabilities right, net below, a source on every line')
+    .argument('<ally>', 'ISO code or name, e.g. JPN or Japan')
+    .option('--year <year>', 'year of the ledger (default: the latest year of the methodology)', year)
+    .option('--history', 'one row per year from the methodology\'s first year: assets, liabilities, net, rank, coverage')
+    .option('--json', 'print JSON (every line with its observations, judgments and sources)')
+    .option('--csv', 'print CSV (one row per line item, then the totals)')
+    .option('--md', 'print Markdown'))
+    .action(async (allyArg: string, opts: InputOptions & { year?: number; history?: boolean; json?: boolean; csv?: boolean; md?: boolean }) => {
+      const format = outputFormat(opts);
+      const inputs = await loadInputs(opts);
+      const ally = findAlly(inputs.evidence.allies(), allyArg);
+      if (opts.history) {
+        const series = computeLedgerSeries(inputs, opts.year === undefined ? {} : { to: opts.year });
+        const rows = series.map((l) => ({ ledger: l, sheet: l.allies.find((a) => a.ally === ally.iso3)! }));
+        if (format === 'json') return printJson(rows.map((r) => ({ ...r.sheet, lines: undefined, rankedCount: r.ledger.rankedCount })));
+        const columns: Column<(typeof rows)[number]>[] = [
+          { header: 'year', value: (r) => String(r.ledger.year) },
+          { header: 'assets', value: (r) => fixed(1)(r.sheet.assets), align: 'right' },
+          { header: 'liabilities', value: (r) => fixed(1)(r.sheet.liabilities), align: 'right' },
+          { header: 'net', value: (r) => fixed(1)(r.sheet.net), align: 'right' },
+          { header: 'rank', value: (r) => (r.sheet.rank === null ? 'unranked' : `${r.sheet.rank} of ${r.ledger.rankedCount}`), align: 'right' },
+          { header: 'coverage', value: (r) => `${Math.round(r.sheet.coverage.overall * 100)}%`, align: 'right' },
+        ];
+        process.stdout.write(format === 'csv' ? csvTable(rows, columns) : `${ally.name} (${ally.iso3}): balance-sheet history, methodology ${inputs.methodology.methodology} ${inputs.methodology.version}\n\n${textTable(rows, columns)}`);
+        return;
+      }
+      const ledger = ledgerFor(inputs, opts.year);
+      const sheet = ledger.allies.find((a) => a.ally === ally.iso3)!;
+      if (format === 'json') return printJson({ methodology: ledger.methodology, rankedCount: ledger.rankedCount, ...sheet });
+      process.stdout.write(format === 'csv' ? ledgerCsv([sheet]) : format === 'md' ? ledgerMarkdown(sheet, ledger) : tAccountText(sheet, ledger));
+    });
+
+  withInputs(program.command('rank')
+    .description('the allies ranked by net (assets minus liabilities) for a year')
+    .option('--year <year>', 'year (default: the latest year of the methodology)', year)
+    .option('--region <region>', 'only allies of this region: asia | europe | americas | middle-east | africa')
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV'))
+    .action(async (opts: InputOptions & { year?: number; region?: string; json?: boolean; csv?: boolean }) => {
+      const format = outputFormat(opts);
+      const inputs = await loadInputs(opts);
+      const regions = [...new Set(inputs.evidence.allies().map((a) => a.region).filter((r): r is string => r !== null))].sort();
+      if (opts.region !== undefined && !regions.includes(opts.region)) throw new InvalidArgumentError(`--region must be one of ${regions.join(', ')}`);
+      const ledger = ledgerFor(inputs, opts.year);
+      const rows = rankingRows(ledger, opts.region);
+      if (format === 'json') return printJson({ methodology: ledger.methodology, year: ledger.year, region: opts.region ?? null, rankedCount: ledger.rankedCount, rows });
+      const columns: Column<(typeof rows)[number]>[] = [
+        { header: 'rank', value: (r) => (r.rank === null ? '–' : String(r.rank)), align: 'right' },
+        { header: 'ally', value: (r) => r.ally },
+        { header: 'name', value: (r) => r.name },
+        { header: 'region', value: (r) => r.region ?? '' },
+        { header: 'assets', value: (r) => fixed(1)(r.assets), align: 'right' },
+        { header: 'liabilities', value: (r) => fixed(1)(r.liabilities), align: 'right' },
+        { header: 'net', value: (r) => fixed(1)(r.net), align: 'right' },
+        { header: 'coverage', value: (r) => `${Math.round(r.coverage * 100)}%`, align: 'right' },
+      ];
+      if (format === 'csv') return void process.stdout.write(csvTable(rows, columns));
+      const unranked = rows.filter((r) => r.rank === null).length;
+      process.stdout.write(`Allies ranked by net, ${ledger.year}${opts.region ? `, ${opts.region}` : ''} · methodology ${ledger.methodology.id} ${ledger.methodology.version}\n` +
+        `Ranks are among all ${ledger.rankedCount} ranked allies; ${unranked ? `${unranked} shown unranked (coverage below ${Math.round(inputs.methodology.ranking.min_coverage * 100)}%)` : 'none unranked'}.\n\n` +
+        textTable(rows, columns));
+    });
+
+  withInputs(program.command('robustness')
+    .description('Monte Carlo over weights, data ranges and judgment ranges: intervals, rank probabilities, P(net > 0), and the ASPI-style weight sweep')
+    .option('--draws <n>', 'number of draws (default: the methodology\'s)', integer('--draws', 1, 100_000_000))
+    .option('--seed <s>', 'random seed (default: the methodology\'s); the same seed gives the same result', integer('--seed', 0, 2 ** 32 - 1))
+    .option('--year <year>', 'year (default: the latest year of the methodology)', year)
+    .option('--scheme <scheme>', 'weight draws: multiplier (bounded multipliers, the methodology\'s bounds) | dirichlet', (v) => {
+      if (v !== 'multiplier' && v !== 'dirichlet') throw new InvalidArgumentError('--scheme must be multiplier or dirichlet');
+      return v;
+    })
+    .option('--concentration <k>', 'Dirichlet concentration (with --scheme dirichlet)', (v) => {
+      const k = Number(v);
+      if (!(k > 0)) throw new InvalidArgumentError('--concentration must be a positive number');
+      return k;
+    }, 50)
+    .option('--weights-only', 'draw weights only (data and judgments at their values)')
+    .option('--no-sweep', 'skip the ASPI-style sweep of weight changes')
+    .option('--threads <n>', 'threads (default: the machine\'s cores)', integer('--threads', 1, 64))
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV (one row per ally)'))
+    .action(async (opts: InputOptions & { draws?: number; seed?: number; year?: number; scheme?: string; concentration: number; weightsOnly?: boolean; sweep: boolean; threads?: number; json?: boolean; csv?: boolean }) => {
+      const format = outputFormat(opts);
+      const inputs = await loadInputs(opts);
+      const ledger = ledgerFor(inputs, opts.year);
+      const matrix = scoreMatrix(ledger, inputs.methodology);
+      const r = inputs.methodology.robustness;
+      const override: Partial<DrawSettings> = {};
+      if (opts.draws !== undefined) override.draws = opts.draws;
+      if (opts.seed !== undefined) override.seed = opts.seed;
+      if (opts.scheme === 'dirichlet') override.weights = { kind: 'dirichlet', concentration: opts.concentration };
+      if (opts.scheme === 'multiplier') override.weights = { kind: 'log-multiplier', low: r.weights.scheme === 'multiplier' ? r.weights.low : 0.5, high: r.weights.scheme === 'multiplier' ? r.weights.high : 2 };
+      if (opts.weightsOnly) Object.assign(override, { data: false, judgments: false });
+      const settings = drawSettingsOf(r, override);
+      const pool = new RobustnessPool(opts.threads);
+      let result: RobustnessResult;
+      const sweep: SweepLevel[] = [];
+      try {
+        result = await pool.run(matrix, settings, r.interval);
+        if (opts.sweep) {
+          for (const [i, change] of r.sweep.entries()) {
+            const level = await pool.run(matrix, {
+              draws: settings.draws, seed: settings.seed + i + 1,
+              weights: { kind: 'uniform-multiplier', low: 1 - change, high: 1 + change }, data: false, judgments: false,
+            }, r.interval);
+            sweep.push(sweepLevel(change, level));
+          }
+        }
+      } finally {
+        await pool.close();
+      }
+      if (format === 'json') return printJson({ methodology: ledger.methodology, ...result, sweep });
+      const names = new Map(ledger.allies.map((a) => [a.ally, a.name]));
+      const rows = [...result.allies].sort((a, b) => a.baseline.rank - b.baseline.rank);
+      const pct = (p: number) => `${(p * 100).toFixed(p > 0 && p < 0.01 ? 1 : 0)}%`;
+      const columns: Column<(typeof rows)[number]>[] = [
+        { header: 'rank', value: (a) => String(a.baseline.rank), align: 'right' },
+        { header: 'ally', value: (a) => a.ally },
+        { header: 'name', value: (a) => names.get(a.ally) ?? a.ally },
+        { header: 'net', value: (a) => a.baseline.net.toFixed(1), align: 'right' },
+        { header: `net ${Math.round(result.interval * 100)}% interval`, value: (a) => `${a.net.low.toFixed(1)} to ${a.net.high.toFixed(1)}`, align: 'right' },
+        { header: 'P(net>0)', value: (a) => pct(a.pNetPositive), align: 'right' },
+        { header: 'P(same rank)', value: (a) => pct(a.rankProbabilities[a.baseline.rank - 1]), align: 'right' },
+        { header: 'modal rank', value: (a) => String(a.modalRank), align: 'right' },
+        { header: 'rank interval', value: (a) => `${a.rankInterval[0]}-${a.rankInterval[1]}`, align: 'right' },
+        { header: 'assets interval', value: (a) => `${a.assets.low.toFixed(1)} to ${a.assets.high.toFixed(1)}`, align: 'right' },
+        { header: 'liabilities interval', value: (a) => `${a.liabilities.low.toFixed(1)} to ${a.liabilities.high.toFixed(1)}`, align: 'right' },
+      ];
+      if (format === 'csv') return void process.stdout.write(csvTable(rows, columns));
+      const w = result.weights;
+      const scheme = w.kind === 'dirichlet' ? `Dirichlet around the default weights (concentration ${w.concentration})`
+        : w.kind === 'log-multiplier' ? `each weight x a log-uniform multiplier in [${w.low}, ${w.high}]` : w.kind;
+      const out = [
+        `Robustness of the ${ledger.year} ranking · methodology ${ledger.methodology.id} ${ledger.methodology.version}`,
+        `${result.draws.toLocaleString('en-US')} draws, seed ${result.seed}: ${scheme}; data ranges ${result.data ? 'drawn' : 'fixed'}; judgment ranges ${result.judgments ? 'drawn' : 'fixed'}.`,
+        `The whole ranking equals the baseline in ${pct(result.pSameOrder)} of draws.`,
+        '',
+        textTable(rows, columns),
+      ];
+      if (sweep.length) {
+        out.push('ASPI-style check: every weight moves independently by up to the stated fraction (uniform); how often the ranking holds.', '');
+        out.push(textTable(sweep, [
+          { header: 'weights move up to', value: (s) => `±${Math.round(s.change * 100)}%`, align: 'right' },
+          { header: 'P(whole ranking holds)', value: (s) => pct(s.pSameOrder), align: 'right' },
+          { header: 'mean P(ally keeps its rank)', value: (s) => pct(s.allies.reduce((t, a) => t + a.pSameRank, 0) / s.allies.length), align: 'right' },
+          { header: 'top 10 P(keeps rank), worst', value: (s) => pct(Math.min(...s.allies.filter((a) => a.baselineRank <= 10).map((a) => a.pSameRank))), align: 'right' },
+          { header: 'largest rank shift', value: (s) => String(Math.max(...s.allies.map((a) => a.maxShift))), align: 'right' },
+          { header: 'mean |shift|', value: (s) => formatNumber(s.allies.reduce((t, a) => t + a.meanAbsShift, 0) / s.allies.length), align: 'right' },
+        ]));
+      }
+      process.stdout.write(out.join('\n'));
+    });
+
+  program.command('burden')
+    .description('burden-sharing ratios in the DoD manner: share of the allied total of a contribution / share of the allied total of GDP (1.0 = fair share)')
+    .option('--year <year>', 'year (default: the latest year of the methodology)', year)
+    .option('--method <file>', 'methodology file (default: methods/default.yaml)')
+    .option('--evidence <dir>', 'evidence directory', EVIDENCE_DIR)
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV')
+    .action(async (opts: InputOptions & { year?: number; json?: boolean; csv?: boolean }) => {
+      const format = outputFormat(opts);
+      const { evidence, methodology } = await loadInputs(opts);
+      const y = opts.year ?? latestYear({ evidence, methodology });
+      const report = computeBurdenSharing(evidence, methodology, y);
+      if (format === 'json') return printJson(report);
+      const ratio = (id: string) => (r: (typeof report.rows)[number]) => {
+        const c = r.cells[id];
+        return c.ratio === null ? '–' : `${c.ratio.toFixed(2)}${c.contribution?.stale ? '*' : ''}`;
+      };
+      const rows = report.rows.filter((r) => report.contributions.some((c) => r.cells[c.id].ratio !== null))
+        .sort((a, b) => (b.cells[report.contributions[0].id].ratio ?? -1) - (a.cells[report.contributions[0].id].ratio ?? -1) || (a.country < b.country ? -1 : 1));
+      const columns: Column<(typeof rows)[number]>[] = [
+        { header: 'country', value: (r) => r.country },
+        { header: 'name', value: (r) => `${r.name}${r.ally ? '' : ' (not an ally)'}` },
+        { header: `${report.ability.label} share`, value: (r) => (r.abilityShare === null ? '–' : `${(r.abilityShare * 100).toFixed(2)}%${r.ability?.stale ? '*' : ''}`), align: 'right' },
+        ...report.contributions.map((c) => ({ header: `${c.label} ratio`, value: ratio(c.id), align: 'right' as const })),
+      ];
+      if (format === 'csv') {
+        return void process.stdout.write(csvTable(report.rows, [
+          { header: 'country', value: (r) => r.country },
+          { header: 'ally', value: (r) => r.ally },
+          { header: 'ability', value: (r) => r.ability?.value ?? null },
+          { header: 'ability_year', value: (r) => r.ability?.year ?? null },
+          ...report.contributions.flatMap((c): Column<(typeof report.rows)[number]>[] => [
+            { header: `${c.id}`, value: (r) => r.cells[c.id].contribution?.value ?? null },
+            { header: `${c.id}_year`, value: (r) => r.cells[c.id].contribution?.year ?? null },
+            { header: `${c.id}_share`, value: (r) => r.cells[c.id].share },
+            { header: `${c.id}_ability_share`, value: (r) => r.cells[c.id].abilityShare },
+            { header: `${c.id}_ratio`, value: (r) => r.cells[c.id].ratio },
+          ]),
+        ]));
+      }
+      const out = [
+        `Burden-sharing ratios, ${y} (DoD method): share of the total contribution / share of the total ${report.ability.label}; 1.00 = fair share.`,
+        ...report.contributions.map((c) => `  ${c.label} (${c.indicator}): ${c.counted} countries counted, total ${Math.round(c.total).toLocaleString('en-US')} ${c.unit}${c.missing.length ? `; no data for ${c.missing.length} ${c.missing.length === 1 ? 'ally' : 'allies'} (${c.missing.join(' ')})` : ''}`),
+        '* value older than the year (latest within the window).',
+        '',
+        textTable(rows, columns),
+        `Sources: ${report.sources.join(', ')}`,
+        '',
+      ];
+      process.stdout.write(out.join('\n'));
+    });
+}

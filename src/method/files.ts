@@ -1,0 +1,91 @@
+// Loading at the edge: read methodology and judgment files and check them against the
+// evidence. Everything else in src/method is pure.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EVIDENCE_DIR, loadEvidence } from '../evidence/load.ts';
+import type { Evidence } from '../evidence/load.ts';
+import { CuratedFileError } from '../evidence/sources.ts';
+import { checkJudgments, overlayJudgments, parseJudgments } from './judgments.ts';
+import type { Judgment } from './judgments.ts';
+import { checkMethodology, indicatorsOf, parseMethodology } from './methodology.ts';
+import type { EvidenceCatalog, Methodology } from './methodology.ts';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_METHODOLOGY_FILE = path.join(PROJECT_ROOT, 'methods/default.yaml');
+export const DEFAULT_JUDGMENTS_FILE = path.join(PROJECT_ROOT, 'judgments/default.yaml');
+
+/** What the semantic checks need to know about an evidence base. */
+export function evidenceCatalog(evidence: Evidence): EvidenceCatalog {
+  return {
+    indicators: new Map(evidence.indicators.map((i) => [i.id, { dyadic: i.dyadic }])),
+    countries: new Set(evidence.countries.map((c) => c.iso3)),
+    sources: new Set(evidence.sources.map((s) => s.id)),
+    tables: new Map(evidence.tableNames().map((t) => [t, Object.keys(evidence.table(t)[0] ?? {})])),
+  };
+}
+
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new CuratedFileError(file, null, '', `cannot read the ${what} file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'Check the path.');
+  }
+}
+
+/** Read, validate and check a methodology file against the evidence. */
+export async function loadMethodology(evidence: Evidence, file: string = DEFAULT_METHODOLOGY_FILE): Promise<Methodology> {
+  return checkMethodology(parseMethodology(file, await readText(file, 'methodology')), evidenceCatalog(evidence));
+}
+
+/** Read and check one judgments file. */
+export async function loadJudgmentsFile(evidence: Evidence, methodology: Methodology, file: string): Promise<Judgment[]> {
+  const allies = new Set(evidence.allies().map((a) => a.iso3));
+  return checkJudgments(parseJudgments(file, await readText(file, 'judgments')), methodology, allies, new Set(evidence.sources.map((s) => s.id)));
+}
+
+/**
+ * The judgments a ledger uses: the default set, with a user's file laid over it (the user's
+ * ratings replace the defaults for the (judgment, ally) pairs it rates).
+ */
+export async function loadJudgments(evidence: Evidence, methodology: Methodology, userFile?: string, baseFile: string = DEFAULT_JUDGMENTS_FILE): Promise<Judgment[]> {
+  const base = await loadJudgmentsFile(evidence, methodology, baseFile);
+  return userFile ? overlayJudgments(base, await loadJudgmentsFile(evidence, methodology, userFile)) : base;
+}
+
+export interface LedgerInputs {
+  evidence: Evidence;
+  methodology: Methodology;
+  judgments: Judgment[];
+}
+
+// Reading the evidence takes seconds; methodology and judgment files take milliseconds. A
+// process that computes several ledgers (tests, a session of commands) reads the evidence
+// once per build: the key includes the build's datapackage.json modification time.
+const evidenceCache = new Map<string, Promise<Evidence>>();
+
+async function cachedEvidence(dir: string, indicators: readonly string[]): Promise<Evidence> {
+  const built = (await stat(path.join(dir, 'datapackage.json')).catch(() => null))?.mtimeMs ?? 0;
+  const key = `${path.resolve(dir)}\u0000${built}\u0000${[...indicators].sort().join(',')}`;
+  let evidence = evidenceCache.get(key);
+  if (!evidence) {
+    evidence = loadEvidence(dir, { indicators });
+    evidenceCache.set(key, evidence);
+    evidence.catch(() => evidenceCache.delete(key));
+  }
+  return evidence;
+}
+
+/**
+ * Everything a ledger needs, read from files: the evidence (only the observation files the
+ * methodology's indicators live in), the checked methodology and the judgments.
+ */
+export async function loadLedgerInputs(options: { evidenceDir?: string; methodologyFile?: string; judgmentsFile?: string } = {}): Promise<LedgerInputs> {
+  const methodologyFile = options.methodologyFile ?? DEFAULT_METHODOLOGY_FILE;
+  const parsed = parseMethodology(methodologyFile, await readText(methodologyFile, 'methodology'));
+  const evidence = await cachedEvidence(options.evidenceDir ?? EVIDENCE_DIR, indicatorsOf(parsed.data));
+  if (evidence.allies().length === 0) throw new Error(`${options.evidenceDir ?? EVIDENCE_DIR} has no covered allies: rebuild it with: npx allies data build`);
+  const methodology = checkMethodology(parsed, evidenceCatalog(evidence));
+  const judgments = await loadJudgments(evidence, methodology, options.judgmentsFile);
+  return { evidence, methodology, judgments };
+}

@@ -1,0 +1,382 @@
+// The methodology file format: a balance sheet as data. One zod schema gives the TypeScript
+// types, the validation of users' own files and the field names in error messages; the
+// semantic checks below then hold the file against the evidence it will be applied to.
+import { z } from 'zod';
+import { parseLocatedYaml } from './yaml.ts';
+import type { FieldPath, LocatedYaml } from './yaml.ts';
+
+const Iso3 = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 3166 code such as JPN');
+const Id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case: lower-case letters, digits and underscores');
+const Year = z.number().int().min(1800).max(2100);
+
+export const Citation = z.object({
+  source: z.string().min(1).describe('a source id from the registry (evidence/sources.csv)'),
+  locator: z.string().default('').describe('page, table, section or article'),
+}).strict();
+export type Citation = z.infer<typeof Citation>;
+
+/**
+ * How an item's raw value is computed. `latest` reads an indicator as of the ledger's year;
+ * the other operations are named transforms over measures.
+ */
+export type Measure =
+  | { op: 'latest'; indicator: string; country?: string; counterpart?: string; staleness_years?: number }
+  | { op: 'mean' | 'cumulative' | 'trend'; years: number; min_years?: number; ending?: 'year' | 'latest'; of: Measure }
+  | { op: 'ratio'; numerator: Measure; denominator: Measure }
+  | { op: 'per_capita'; of: Measure; population: Measure }
+  | { op: 'product' | 'sum' | 'coalesce'; of: Measure[] }
+  | { op: 'difference'; minuend: Measure; subtrahend: Measure }
+  | { op: 'log'; of: Measure; base?: number }
+  | { op: 'scale'; of: Measure; factor: number }
+  | { op: 'gap_to_target'; of: Measure; target: number; direction: 'below' | 'above' }
+  | { op: 'constant'; value: number; imputed?: boolean }
+  | { op: 'judgment'; judgment: string }
+  | { op: 'network'; network: string; metric: 'degree' | 'betweenness' };
+
+export const Measure: z.ZodType<Measure> = z.lazy(() => z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('latest'),
+    indicator: z.string().min(1),
+    country: z.string().optional().describe('whose value: the ally (default), an ISO code, or a named counterpart'),
+    counterpart: z.string().optional().describe('for dyadic indicators: an ISO code or a named counterpart'),
+    staleness_years: z.number().int().min(0).optional(),
+  }).strict(),
+  z.object({
+    op: z.enum(['mean', 'cumulative', 'trend']),
+    years: z.number().int().min(1).max(50),
+    min_years: z.number().int().min(1).optional(),
+    ending: z.enum(['year', 'latest']).optional()
+      .describe('year (default): the window ends at the ledger year; latest: at the last year with data within the staleness window'),
+    of: Measure,
+  }).strict(),
+  z.object({ op: z.literal('ratio'), numerator: Measure, denominator: Measure }).strict(),
+  z.object({ op: z.literal('per_capita'), of: Measure, population: Measure }).strict(),
+  z.object({ op: z.enum(['product', 'sum', 'coalesce']), of: z.array(Measure).min(1) }).strict(),
+  z.object({ op: z.literal('difference'), minuend: Measure, subtrahend: Measure }).strict(),
+  z.object({ op: z.literal('log'), of: Measure, base: z.number().positive().optional() }).strict(),
+  z.object({ op: z.literal('scale'), of: Measure, factor: z.number() }).strict(),
+  z.object({ op: z.literal('gap_to_target'), of: Measure, target: z.number(), direction: z.enum(['below', 'above']) }).strict(),
+  z.object({ op: z.literal('constant'), value: z.number(), imputed: z.boolean().optional() }).strict(),
+  z.object({ op: z.literal('judgment'), judgment: z.string().min(1) }).strict(),
+  z.object({ op: z.literal('network'), network: z.string().min(1), metric: z.enum(['degree', 'betweenness']) }).strict(),
+]));
+
+export const Normalization = z.discriminatedUnion('method', [
+  z.object({
+    method: z.literal('minmax'),
+    scale: z.enum(['linear', 'log', 'log1p']).default('linear'),
+    winsorize: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).optional()
+      .describe('lower and upper quantiles at which values are clamped before min-max'),
+    invert: z.boolean().default(false),
+  }).strict(),
+  z.object({ method: z.literal('percentile'), invert: z.boolean().default(false) }).strict(),
+  z.object({
+    method: z.literal('fixed'),
+    min: z.number(),
+    max: z.number(),
+    scale: z.enum(['linear', 'log', 'log1p']).default('linear'),
+    invert: z.boolean().default(false),
+  }).strict(),
+  z.object({ method: z.literal('judgment_scale'), invert: z.boolean().default(false) }).strict(),
+]);
+export type Normalization = z.infer<typeof Normalization>;
+
+export const MissingPolicy = z.discriminatedUnion('policy', [
+  z.object({ policy: z.literal('exclude') }).strict(),
+  z.object({ policy: z.literal('impute'), with: z.enum(['min', 'median', 'mean', 'max']) }).strict(),
+]);
+export type MissingPolicy = z.infer<typeof MissingPolicy>;
+
+export const Side = z.enum(['asset', 'liability']);
+export type Side = z.infer<typeof Side>;
+
+export const LineItem = z.object({
+  id: Id,
+  side: Side,
+  group: z.string().min(1).describe('the heading the item appears under in the T-account'),
+  label: z.string().min(1),
+  unit: z.string().min(1).describe('unit of the raw value'),
+  measure: Measure,
+  normalize: Normalization,
+  weight: z.number().min(0).max(1000),
+  missing: MissingPolicy,
+  staleness_years: z.number().int().min(0).optional().describe('how old an observation may be; default: the methodology\'s'),
+  rationale: z.string().min(20),
+  citations: z.array(Citation).min(1),
+}).strict();
+export type LineItem = z.infer<typeof LineItem>;
+
+export const JudgmentScale = z.object({
+  min: z.number(),
+  max: z.number(),
+  labels: z.record(z.string(), z.string()).default({}),
+}).strict();
+export type JudgmentScale = z.infer<typeof JudgmentScale>;
+
+export const JudgmentDefinition = z.object({
+  label: z.string().min(1),
+  question: z.string().min(10).describe('what the rater answers'),
+  scale: JudgmentScale,
+}).strict();
+export type JudgmentDefinition = z.infer<typeof JudgmentDefinition>;
+
+export const CounterpartRule = z.object({
+  indicator: z.string().min(1).describe('a dyadic indicator'),
+  among: z.array(Iso3).min(1),
+  pick: z.enum(['min', 'max']),
+  staleness_years: z.number().int().min(0).optional(),
+  rationale: z.string().min(10),
+}).strict();
+export type CounterpartRule = z.infer<typeof CounterpartRule>;
+
+export const MembershipTable = z.object({
+  table: z.string().min(1),
+  group: z.string().min(1).describe('column naming the group (alliance, grouping)'),
+  member: z.string().min(1).describe('column with the member ISO code'),
+  from: z.string().optional().describe('column with the first year of membership'),
+  to: z.string().optional().describe('column with the last year (empty: still a member)'),
+  where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional()
+    .describe('keep rows whose columns equal these values'),
+  exclude_groups_larger_than: z.number().int().min(2).optional()
+    .describe('leave out large multilateral groups, which would connect every member'),
+}).strict();
+export type MembershipTable = z.infer<typeof MembershipTable>;
+
+export const NetworkDefinition = z.object({
+  label: z.string().min(1),
+  tables: z.array(MembershipTable).min(1),
+  rationale: z.string().min(10),
+}).strict();
+export type NetworkDefinition = z.infer<typeof NetworkDefinition>;
+
+const Fallback = z.array(z.string().min(1)).default([]).describe('indicators read, in order, where the first has no value (e.g. curated Taiwan figures)');
+
+export const BurdenContribution = z.object({
+  id: Id,
+  label: z.string().min(1),
+  indicator: z.string().min(1),
+  fallback: Fallback,
+  unit: z.string().min(1),
+  extra_countries: z.array(Iso3).default([]).describe('countries shown and counted in the totals besides the allies (e.g. USA)'),
+}).strict();
+
+export const BurdenSharing = z.object({
+  ability: z.object({ label: z.string().min(1), indicator: z.string().min(1), fallback: Fallback, unit: z.string().min(1) }).strict(),
+  contributions: z.array(BurdenContribution).min(1),
+  staleness_years: z.number().int().min(0),
+  rationale: z.string().min(20),
+  citations: z.array(Citation).min(1),
+}).strict();
+export type BurdenSharing = z.infer<typeof BurdenSharing>;
+
+export const WeightDraws = z.discriminatedUnion('scheme', [
+  z.object({ scheme: z.literal('multiplier'), low: z.number().positive(), high: z.number().positive() }).strict(),
+  z.object({ scheme: z.literal('dirichlet'), concentration: z.number().positive() }).strict(),
+]);
+export type WeightDraws = z.infer<typeof WeightDraws>;
+
+export const RobustnessSettings = z.object({
+  draws: z.number().int().min(1),
+  seed: z.number().int().min(0),
+  interval: z.number().gt(0).lt(1).describe('central probability of the reported intervals'),
+  weights: WeightDraws,
+  sweep: z.array(z.number().gt(0).lt(1)).describe('ASPI-style check: each weight moves by up to this fraction'),
+  data: z.boolean().describe('draw data within their ranges'),
+  judgments: z.boolean().describe('draw judgments within their ranges'),
+}).strict();
+export type RobustnessSettings = z.infer<typeof RobustnessSettings>;
+
+export const Methodology = z.object({
+  methodology: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'a semantic version such as 1.0.0'),
+  title: z.string().min(1),
+  description: z.string().min(1),
+  authors: z.array(z.string().min(1)).min(1),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD'),
+  years: z.object({
+    first: Year,
+    latest: z.object({
+      indicators: z.array(z.string().min(1)).min(1),
+      min_coverage: z.number().gt(0).max(1),
+    }).strict().describe('the latest year is the last one in which each of these indicators covers this share of the allies'),
+  }).strict(),
+  staleness_years: z.number().int().min(0),
+  balance: z.object({ assets: z.number().positive(), liabilities: z.number().positive() }).strict(),
+  ranking: z.object({ min_coverage: z.number().min(0).max(1) }).strict(),
+  uncertainty: z.object({ estimate_relative: z.number().min(0).max(1) }).strict(),
+  robustness: RobustnessSettings,
+  counterparts: z.record(Id, CounterpartRule).default({}),
+  networks: z.record(Id, NetworkDefinition).default({}),
+  judgments: z.record(Id, JudgmentDefinition).default({}),
+  items: z.array(LineItem).min(2),
+  burden_sharing: BurdenSharing,
+}).strict();
+export type Methodology = z.infer<typeof Methodology>;
+
+/** What the semantic checks need to know about the evidence (plain sets: no I/O here). */
+export interface EvidenceCatalog {
+  indicators: ReadonlyMap<string, { dyadic: boolean }>;
+  countries: ReadonlySet<string>;
+  sources: ReadonlySet<string>;
+  tables: ReadonlyMap<string, readonly string[]>;
+}
+
+const HINT = 'Fix the methodology file (format: methods/default.yaml, schema: src/method/methodology.ts).';
+
+/** Parse a methodology file's text; schema errors name file, line and field. */
+export function parseMethodology(file: string, text: string): LocatedYaml<Methodology> {
+  return parseLocatedYaml(file, text, Methodology, HINT);
+}
+
+/**
+ * Hold a parsed methodology against the evidence: every indicator, country, table, source,
+ * judgment and counterpart it names must exist. Throws the first problem, located.
+ */
+export function checkMethodology(located: LocatedYaml<Methodology>, catalog: EvidenceCatalog): Methodology {
+  const m = located.data;
+  const fail = (path: FieldPath, problem: string, hint = HINT): never => {
+    throw located.error(path, problem, hint);
+  };
+  const knownIndicators = () => `known indicators: ${[...catalog.indicators.keys()].sort().join(', ')}`;
+  const indicator = (path: FieldPath, id: string): { dyadic: boolean } =>
+    catalog.indicators.get(id) ?? fail(path, `unknown indicator "${id}"`, `Use an indicator of evidence/indicators.csv (${knownIndicators()}).`);
+  const country = (path: FieldPath, iso: string) => {
+    if (!catalog.countries.has(iso)) fail(path, `unknown country code "${iso}"`, 'Use a code from evidence/countries.csv.');
+  };
+  const citations = (path: FieldPath, list: readonly Citation[]) => {
+    list.forEach((c, i) => {
+      if (!catalog.sources.has(c.source)) fail([...path, i, 'source'], `unknown source "${c.source}"`, 'Cite a source id from evidence/sources.csv (curated/sources.yaml, curated/sources/*.yaml).');
+    });
+  };
+
+  m.years.latest.indicators.forEach((id, i) => indicator(['years', 'latest', 'indicators', i], id));
+  for (const [name, rule] of Object.entries(m.counterparts)) {
+    if (!indicator(['counterparts', name, 'indicator'], rule.indicator).dyadic) fail(['counterparts', name, 'indicator'], `indicator "${rule.indicator}" is not dyadic, so it cannot choose a counterpart`);
+    rule.among.forEach((iso, i) => country(['counterparts', name, 'among', i], iso));
+  }
+  for (const [name, net] of Object.entries(m.networks)) {
+    net.tables.forEach((t, i) => {
+      const columns = catalog.tables.get(t.table) ?? fail(['networks', name, 'tables', i, 'table'], `unknown evidence table "${t.table}"`, `Use one of: ${[...catalog.tables.keys()].sort().join(', ')}.`);
+      for (const key of ['group', 'member', 'from', 'to'] as const) {
+        const col = t[key];
+        if (col !== undefined && !columns.includes(col)) fail(['networks', name, 'tables', i, key], `table "${t.table}" has no column "${col}"`, `Its columns: ${columns.join(', ')}.`);
+      }
+      for (const col of Object.keys(t.where ?? {})) {
+        if (!columns.includes(col)) fail(['networks', name, 'tables', i, 'where', col], `table "${t.table}" has no column "${col}"`, `Its columns: ${columns.join(', ')}.`);
+      }
+    });
+  }
+  for (const [id, j] of Object.entries(m.judgments)) {
+    if (!(j.scale.max > j.scale.min)) fail(['judgments', id, 'scale', 'max'], `scale max (${j.scale.max}) must exceed min (${j.scale.min})`);
+  }
+
+  const seen = new Map<string, number>();
+  m.items.forEach((item, i) => {
+    const at = (...rest: (string | number)[]): FieldPath => ['items', i, ...rest];
+    const prior = seen.get(item.id);
+    if (prior !== undefined) fail(at('id'), `line item id "${item.id}" is already used by items.${prior}`);
+    seen.set(item.id, i);
+    checkMeasure(item.measure, at('measure'), m, catalog, fail, indicator, country);
+    const norm = item.normalize;
+    if (norm.method === 'fixed' && !(norm.max > norm.min)) fail(at('normalize', 'max'), `max (${norm.max}) must exceed min (${norm.min})`);
+    if (norm.method === 'minmax' && norm.winsorize && !(norm.winsorize[1] > norm.winsorize[0])) fail(at('normalize', 'winsorize'), 'the upper quantile must exceed the lower');
+    if (norm.method === 'judgment_scale' && item.measure.op !== 'judgment') fail(at('normalize', 'method'), 'judgment_scale needs a measure of op "judgment"');
+    citations(at('citations'), item.citations);
+  });
+  for (const side of ['asset', 'liability'] as const) {
+    if (!m.items.some((it) => it.side === side && it.weight > 0)) fail(['items'], `no ${side} line item with a positive weight`);
+  }
+
+  const b = m.burden_sharing;
+  indicator(['burden_sharing', 'ability', 'indicator'], b.ability.indicator);
+  b.ability.fallback.forEach((id, k) => indicator(['burden_sharing', 'ability', 'fallback', k], id));
+  b.contributions.forEach((c, i) => {
+    indicator(['burden_sharing', 'contributions', i, 'indicator'], c.indicator);
+    c.fallback.forEach((id, k) => indicator(['burden_sharing', 'contributions', i, 'fallback', k], id));
+    c.extra_countries.forEach((iso, k) => country(['burden_sharing', 'contributions', i, 'extra_countries', k], iso));
+  });
+  citations(['burden_sharing', 'citations'], b.citations);
+  if (m.robustness.weights.scheme === 'multiplier' && !(m.robustness.weights.high >= m.robustness.weights.low)) {
+    fail(['robustness', 'weights', 'high'], 'high must be at least low');
+  }
+  return m;
+}
+
+function checkMeasure(
+  measure: Measure,
+  path: FieldPath,
+  m: Methodology,
+  catalog: EvidenceCatalog,
+  fail: (path: FieldPath, problem: string, hint?: string) => never,
+  indicator: (path: FieldPath, id: string) => { dyadic: boolean },
+  country: (path: FieldPath, iso: string) => void,
+): void {
+  const sub = (child: Measure, ...rest: (string | number)[]) => checkMeasure(child, [...path, ...rest], m, catalog, fail, indicator, country);
+  const who = (field: 'country' | 'counterpart', value: string) => {
+    if (value === 'ally' && field === 'country') return;
+    if (/^[A-Z]{3}$/.test(value)) country([...path, field], value);
+    else if (!(value in m.counterparts)) fail([...path, field], `"${value}" is neither an ISO code nor a counterpart defined under counterparts`);
+  };
+  switch (measure.op) {
+    case 'latest': {
+      const ind = indicator([...path, 'indicator'], measure.indicator);
+      if (measure.country !== undefined) who('country', measure.country);
+      if (measure.counterpart !== undefined) who('counterpart', measure.counterpart);
+      if (ind.dyadic && measure.counterpart === undefined) fail([...path, 'counterpart'], `indicator "${measure.indicator}" is dyadic: name a counterpart (ISO code or named counterpart)`);
+      if (!ind.dyadic && measure.counterpart !== undefined) fail([...path, 'counterpart'], `indicator "${measure.indicator}" is not dyadic: it takes no counterpart`);
+      return;
+    }
+    case 'mean':
+    case 'cumulative':
+    case 'trend':
+      if (measure.min_years !== undefined && measure.min_years > measure.years) fail([...path, 'min_years'], `min_years (${measure.min_years}) exceeds years (${measure.years})`);
+      if (measure.op === 'trend' && (measure.min_years ?? measure.years) < 2) fail([...path, 'min_years'], 'a trend needs at least 2 years');
+      return sub(measure.of, 'of');
+    case 'ratio':
+      sub(measure.numerator, 'numerator');
+      return sub(measure.denominator, 'denominator');
+    case 'per_capita':
+      sub(measure.of, 'of');
+      return sub(measure.population, 'population');
+    case 'product':
+    case 'sum':
+    case 'coalesce':
+      measure.of.forEach((child, i) => sub(child, 'of', i));
+      return;
+    case 'difference':
+      sub(measure.minuend, 'minuend');
+      return sub(measure.subtrahend, 'subtrahend');
+    case 'log':
+    case 'scale':
+    case 'gap_to_target':
+      return sub(measure.of, 'of');
+    case 'constant':
+      return;
+    case 'judgment':
+      if (!(measure.judgment in m.judgments)) fail([...path, 'judgment'], `unknown judgment "${measure.judgment}"`, `Define it under judgments (defined: ${Object.keys(m.judgments).join(', ') || 'none'}).`);
+      return;
+    case 'network':
+      if (!(measure.network in m.networks)) fail([...path, 'network'], `unknown network "${measure.network}"`, `Define it under networks (defined: ${Object.keys(m.networks).join(', ') || 'none'}).`);
+      return;
+  }
+}
+
+/** Every indicator id a methodology reads (for documentation and coverage reports). */
+export function indicatorsOf(m: Methodology): string[] {
+  const out = new Set<string>(m.years.latest.indicators);
+  const walk = (x: Measure): void => {
+    switch (x.op) {
+      case 'latest': out.add(x.indicator); return;
+      case 'mean': case 'cumulative': case 'trend': case 'log': case 'scale': case 'gap_to_target': walk(x.of); return;
+      case 'ratio': walk(x.numerator); walk(x.denominator); return;
+      case 'per_capita': walk(x.of); walk(x.population); return;
+      case 'product': case 'sum': case 'coalesce': x.of.forEach(walk); return;
+      case 'difference': walk(x.minuend); walk(x.subtrahend); return;
+      default: return;
+    }
+  };
+  for (const item of m.items) walk(item.measure);
+  for (const rule of Object.values(m.counterparts)) out.add(rule.indicator);
+  for (const x of [m.burden_sharing.ability, ...m.burden_sharing.contributions]) for (const id of [x.indicator, ...x.fallback]) out.add(id);
+  return [...out].sort();
+}

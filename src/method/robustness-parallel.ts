@@ -1,0 +1,96 @@
+// Robustness over worker threads (Node only; the browser runs runRobustness on one thread).
+// The calling thread and the workers take chunks from one shared counter, so a worker that
+// starts late simply takes fewer; the result is the same for any number of threads.
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { chunkCount, drawBuffers, emptyAccumulator, mergeAccumulators, runChunk, summarize } from './robustness.ts';
+import type { Accumulator, DrawSettings, RobustnessResult, ScoreMatrix } from './robustness.ts';
+import type { WorkerJob } from './robustness-worker.ts';
+
+/** Below this many chunks a run stays on the calling thread: starting a worker costs more. */
+const PARALLEL_MIN_CHUNKS = 16;
+
+function spawnWorker(): Worker {
+  const target = new URL('./robustness-worker.ts', import.meta.url);
+  if (!target.pathname.endsWith('.ts')) return new Worker(target);
+  // The project runs TypeScript through tsx; a worker must register it before importing.
+  const boot = `import(${JSON.stringify(tsxApi())}).then((m) => { m.register(); return import(${JSON.stringify(target.href)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+/** The ESM entry of tsx's API (the CommonJS one cannot register the loader in a worker). */
+function tsxApi(): string {
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  return pathToFileURL(cjs.replace(/index\.cjs$/, 'index.mjs')).href;
+}
+
+/** A set of robustness workers kept alive across runs (a CLI call runs several). */
+export class RobustnessPool {
+  private readonly workers: Worker[] = [];
+  private jobs = 0;
+
+  /** `threads` counts the calling thread: 2 threads = the caller plus one worker. */
+  constructor(readonly threads: number = Math.max(1, availableParallelism())) {}
+
+  private ensureWorkers(): void {
+    while (this.workers.length < this.threads - 1) {
+      const w = spawnWorker();
+      // Idle workers must not keep the process alive; a running job refs them.
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  async run(matrix: ScoreMatrix, settings: DrawSettings, interval = 0.9): Promise<RobustnessResult> {
+    const chunks = chunkCount(settings.draws);
+    const withScores = settings.data || settings.judgments;
+    const counter = new SharedArrayBuffer(4);
+    const next = new Int32Array(counter);
+    const pending: Promise<Accumulator>[] = [];
+    if (this.threads > 1 && chunks >= PARALLEL_MIN_CHUNKS) {
+      this.ensureWorkers();
+      const job = ++this.jobs;
+      for (const w of this.workers) {
+        pending.push(new Promise<Accumulator>((resolve, reject) => {
+          const onMessage = (msg: { job: number; acc: Accumulator }) => {
+            if (msg.job !== job) return;
+            w.unref();
+            w.off('message', onMessage);
+            w.off('error', reject);
+            resolve(msg.acc);
+          };
+          w.on('message', onMessage);
+          w.once('error', reject);
+        }));
+        w.ref();
+        w.postMessage({ job, matrix, settings, counter, chunks } satisfies WorkerJob);
+      }
+    }
+    const acc = emptyAccumulator(matrix, withScores);
+    const buf = drawBuffers(matrix);
+    for (;;) {
+      const chunk = Atomics.add(next, 0, 1);
+      if (chunk >= chunks) break;
+      runChunk(matrix, settings, chunk, acc, buf);
+    }
+    for (const other of await Promise.all(pending)) mergeAccumulators(acc, other);
+    acc.chunkSums.sort((a, b) => a[0] - b[0]);
+    return summarize(matrix, acc, settings, interval);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
+  }
+}
+
+/** One parallel run with a pool made for it. */
+export async function runRobustnessParallel(matrix: ScoreMatrix, settings: DrawSettings, options: { threads?: number; interval?: number } = {}): Promise<RobustnessResult> {
+  const pool = new RobustnessPool(options.threads);
+  try {
+    return await pool.run(matrix, settings, options.interval);
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,26 @@
+// A robustness worker: takes chunks from a shared counter until none are left, then posts
+// its accumulator. Which chunks it ran does not matter to the result (see robustness.ts).
+import { parentPort } from 'node:worker_threads';
+import { drawBuffers, emptyAccumulator, runChunk } from './robustness.ts';
+import type { DrawSettings, ScoreMatrix } from './robustness.ts';
+
+export interface WorkerJob {
+  job: number;
+  matrix: ScoreMatrix;
+  settings: DrawSettings;
+  /** Int32 [next chunk index] shared by every thread of the run. */
+  counter: SharedArrayBuffer;
+  chunks: number;
+}
+
+parentPort!.on('message', (job: WorkerJob) => {
+  const counter = new Int32Array(job.counter);
+  const acc = emptyAccumulator(job.matrix, job.settings.data || job.settings.judgments);
+  const buf = drawBuffers(job.matrix);
+  for (;;) {
+    const chunk = Atomics.add(counter, 0, 1);
+    if (chunk >= job.chunks) break;
+    runChunk(job.matrix, job.settings, chunk, acc, buf);
+  }
+  parentPort!.postMessage({ job: job.job, acc });
+});

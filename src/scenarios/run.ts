@@ -1,0 +1,394 @@
+// Run a scenario and diff every ally's ledger against the baseline at the horizon: which
+// line items moved, by how much, and which change moved them. Attribution is sequential in
+// application order: a ledger is computed after each change, and a change is credited with
+// what moved between the ledger before it and the ledger after it, so the causes of a line
+// add up exactly to its total movement. Robustness draws run on both ledgers. Pure.
+import type { Evidence } from '../evidence/load.ts';
+// The engine's pure modules, not its index (which also exports its Node edges): this file runs in browsers.
+import type { Judgment } from '../method/judgments.ts';
+import { computeLedger, latestYear } from '../method/ledger.ts';
+import type { AllyLedger, LedgerLine, YearLedger } from '../method/ledger.ts';
+import type { Methodology } from '../method/methodology.ts';
+import { drawSettingsOf, runRobustness, scoreMatrix } from '../method/robustness.ts';
+import type { AllyRobustness, DrawSettings, RobustnessResult, ScoreMatrix } from '../method/robustness.ts';
+import { CONVERTED, LINKS, applyChanges, makeWorld, orderChanges } from './apply.ts';
+import type { ChangeEffect, ScenarioChange, World } from './apply.ts';
+import { DEFAULT_ASSUMPTIONS, describeBaseline, projectBaseline } from './baseline.ts';
+import type { Baseline, BaselineAssumptions } from './baseline.ts';
+import type { Scenario } from './load.ts';
+import type { Citation } from './schema.ts';
+
+/** Movements smaller than this (points, scores, relative raw values) are rounding, not change. */
+export const EPSILON = 1e-9;
+
+export interface RobustnessOptions {
+  draws?: number;
+  seed?: number;
+  /** Draw data and judgments within their ranges (default: as the methodology says). */
+  data?: boolean;
+  judgments?: boolean;
+}
+
+export interface RunOptions {
+  /** The evidence as built (the scenario lays its changes over it). */
+  evidence: Evidence;
+  methodology: Methodology;
+  judgments: readonly Judgment[];
+  /** Today's ledger year (default: the methodology's latest year). */
+  present?: number;
+  assumptions?: BaselineAssumptions;
+  /** false: no robustness draws. */
+  robustness?: RobustnessOptions | false;
+  /** A baseline prepared earlier for the same horizon (runs of several scenarios share it). */
+  baseline?: PreparedBaseline;
+}
+
+/** The baseline world and its ledger at one horizon. */
+export interface PreparedBaseline {
+  baseline: Baseline;
+  world: World;
+  ledger: YearLedger;
+  robustness: RobustnessResult | null;
+}
+
+/** Indicators a baseline must project for changes to act on: the methodology's, and every linked or converted one. */
+function projectedIndicators(changes: readonly ScenarioChange[]): string[] {
+  const out = new Set<string>([...Object.keys(LINKS), ...Object.values(LINKS).flat().map((l) => l.indicator), ...CONVERTED]);
+  for (const { spec } of changes) {
+    if ('indicator' in spec && typeof spec.indicator === 'string') out.add(spec.indicator);
+    if (spec.kind === 'exchange_rate') for (const id of spec.indicators ?? []) out.add(id);
+  }
+  return [...out].sort();
+}
+
+/** One robustness run to make: what the engine's runRobustness (or a worker pool) takes. */
+export interface RobustnessJob {
+  matrix: ScoreMatrix;
+  settings: DrawSettings;
+  interval: number;
+}
+
+export function robustnessJob(ledger: YearLedger, methodology: Methodology, options: RobustnessOptions = {}): RobustnessJob {
+  const settings = drawSettingsOf(methodology.robustness, {
+    ...(options.draws !== undefined ? { draws: options.draws } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.data !== undefined ? { data: options.data } : {}),
+    ...(options.judgments !== undefined ? { judgments: options.judgments } : {}),
+  });
+  return { matrix: scoreMatrix(ledger, methodology), settings, interval: methodology.robustness.interval };
+}
+
+function robustnessOf(ledger: YearLedger, methodology: Methodology, options: RobustnessOptions | false | undefined): RobustnessResult | null {
+  if (options === false) return null;
+  const job = robustnessJob(ledger, methodology, options);
+  return runRobustness(job.matrix, job.settings, job.interval);
+}
+
+/** The two runs a result's robustness needs, for callers that run them elsewhere (threads). */
+export function robustnessJobs(result: ScenarioResult, options: RobustnessOptions = {}): { before: RobustnessJob; after: RobustnessJob } {
+  return {
+    before: robustnessJob(result.ledgers.before, result.methodologies.before, options),
+    after: robustnessJob(result.ledgers.after, result.methodologies.after, options),
+  };
+}
+
+/** The result with robustness runs made elsewhere. */
+export function withRobustness(result: ScenarioResult, before: RobustnessResult, after: RobustnessResult): ScenarioResult {
+  return { ...result, robustness: robustnessDiff(before, after, result.ledgers.after, result.diff.map((d) => d.ally)) };
+}
+
+function ledgerOf(world: World): YearLedger {
+  return computeLedger({ evidence: world.evidence, methodology: world.methodology, judgments: world.judgments }, world.year);
+}
+
+/** Project the evidence to `year` and compute the baseline ledger (and its robustness). */
+export function prepareBaseline(options: RunOptions, year: number, changes: readonly ScenarioChange[] = []): PreparedBaseline {
+  const present = options.present ?? latestYear({ evidence: options.evidence, methodology: options.methodology });
+  const baseline = projectBaseline(options.evidence, options.methodology, {
+    year, present, assumptions: options.assumptions ?? DEFAULT_ASSUMPTIONS, extraIndicators: projectedIndicators(changes),
+    extraCountries: [...new Set(changes.flatMap((c) => c.countries))],
+  });
+  const world = makeWorld({
+    base: options.evidence, overlay: baseline.overlay, methodology: options.methodology, judgments: options.judgments, year,
+    allies: options.evidence.allies().map((a) => a.iso3).sort(),
+  });
+  const ledger = ledgerOf(world);
+  return { baseline, world, ledger, robustness: robustnessOf(ledger, options.methodology, options.robustness) };
+}
+
+/** A line item's state in one ledger. */
+export interface LineState {
+  raw: number | null;
+  score: number | null;
+  weight: number;
+  contribution: number | null;
+  rank: number | null;
+  missing: boolean;
+}
+
+/** What one change did to a line, or to an ally's totals. */
+export interface Cause {
+  ref: string;
+  label: string;
+  /** Change of the raw value (null when it went missing or appeared). */
+  raw: number | null;
+  score: number | null;
+  /** Change in points of the side's total. */
+  contribution: number;
+}
+
+export interface LineDiff {
+  item: string;
+  label: string;
+  side: 'asset' | 'liability';
+  group: string;
+  unit: string;
+  before: LineState;
+  after: LineState;
+  /**
+   * value: the ally's own raw value moved; score: only its score, because other allies'
+   * values moved (normalization is across allies); weight: only its weight or share.
+   */
+  how: 'value' | 'score' | 'weight';
+  causes: Cause[];
+}
+
+export interface Totals {
+  assets: number | null;
+  liabilities: number | null;
+  net: number | null;
+  rank: number | null;
+}
+
+export interface AllyDiff {
+  ally: string;
+  name: string;
+  region: string | null;
+  before: Totals;
+  after: Totals;
+  /** Change of the net, by change (adds up to after.net - before.net). */
+  causes: { ref: string; label: string; net: number }[];
+  /** True when a value of the ally's own moved (not only its scores, through others). */
+  direct: boolean;
+  lines: LineDiff[];
+}
+
+export interface AppliedChange {
+  ref: string;
+  scenario: string;
+  kind: string;
+  label: string;
+  rationale: string;
+  citations: Citation[];
+  origin: string;
+  effect: ChangeEffect;
+}
+
+export interface RobustnessSummary {
+  modalRank: number;
+  rankInterval: [number, number];
+  /** Probability of the rank the ally holds in the scenario's ledger, or better. */
+  pRankOrBetter: number;
+  pNetPositive: number;
+  net: { median: number; low: number; high: number };
+}
+
+export interface RobustnessDiff {
+  draws: number;
+  seed: number;
+  interval: number;
+  data: boolean;
+  judgments: boolean;
+  /** Share of draws in which the whole ranking equals that ledger's own ranking. */
+  pSameOrder: { before: number; after: number };
+  allies: { ally: string; before: RobustnessSummary | null; after: RobustnessSummary | null }[];
+}
+
+export interface ScenarioResult {
+  scenario: { id: string; title: string; description: string; horizon: number; parts: string[]; origin: string; sources: Citation[] };
+  /** The year compared (the horizon) and today's ledger year. */
+  year: number;
+  present: number;
+  /** What the scenario is compared with. */
+  reference: { kind: 'baseline' } | { kind: 'scenario'; id: string; title: string };
+  baseline: { assumptions: BaselineAssumptions; description: string[] };
+  /** In application order. */
+  changes: AppliedChange[];
+  /** Allies whose ledger moved: directly hit first, then by |change of net|. */
+  diff: AllyDiff[];
+  /** Allies whose rank changed. */
+  ranks: { ally: string; name: string; before: number | null; after: number | null }[];
+  robustness: RobustnessDiff | null;
+  ledgers: { before: YearLedger; after: YearLedger };
+  /** The methodologies of the two ledgers (weight and event changes alter the scenario's). */
+  methodologies: { before: Methodology; after: Methodology };
+}
+
+function stateOf(line: LedgerLine): LineState {
+  return { raw: line.raw, score: line.score, weight: line.weight, contribution: line.contribution, rank: line.rank, missing: line.missing };
+}
+
+function differs(a: number | null, b: number | null, relative = false): boolean {
+  if (a === null || b === null) return a !== b;
+  const scale = relative ? Math.max(1, Math.abs(a), Math.abs(b)) : 1;
+  return Math.abs(a - b) > EPSILON * scale;
+}
+
+function delta(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : b - a;
+}
+
+function lineMoved(a: LedgerLine, b: LedgerLine): boolean {
+  return differs(a.raw, b.raw, true) || differs(a.score, b.score) || differs(a.contribution, b.contribution) || differs(a.weight, b.weight) || a.missing !== b.missing;
+}
+
+function totalsOf(l: AllyLedger): Totals {
+  return { assets: l.assets, liabilities: l.liabilities, net: l.net, rank: l.rank };
+}
+
+/**
+ * Diff two ledgers of the same allies and items; `steps` are the ledgers after each change
+ * (steps[0] = before, steps[n] = after) for the attribution.
+ */
+export function diffLedgers(steps: readonly YearLedger[], changes: readonly ScenarioChange[]): { diff: AllyDiff[]; ranks: ScenarioResult['ranks'] } {
+  const before = steps[0];
+  const after = steps[steps.length - 1];
+  const diff: AllyDiff[] = [];
+  before.allies.forEach((b, a) => {
+    const f = after.allies[a];
+    const lines: LineDiff[] = [];
+    b.lines.forEach((lb, k) => {
+      const la = f.lines[k];
+      if (!lineMoved(lb, la)) return;
+      const causes: Cause[] = [];
+      for (let i = 1; i < steps.length; i++) {
+        const p = steps[i - 1].allies[a].lines[k];
+        const q = steps[i].allies[a].lines[k];
+        if (!lineMoved(p, q)) continue;
+        causes.push({ ref: changes[i - 1].ref, label: changes[i - 1].label, raw: delta(p.raw, q.raw), score: delta(p.score, q.score), contribution: (q.contribution ?? 0) - (p.contribution ?? 0) });
+      }
+      const how = differs(lb.raw, la.raw, true) || lb.missing !== la.missing ? 'value' : differs(lb.score, la.score) ? 'score' : 'weight';
+      lines.push({ item: lb.item, label: lb.label, side: lb.side, group: lb.group, unit: lb.unit, before: stateOf(lb), after: stateOf(la), how, causes });
+    });
+    const netMoved = differs(b.net, f.net) || differs(b.assets, f.assets) || differs(b.liabilities, f.liabilities) || b.rank !== f.rank;
+    if (lines.length === 0 && !netMoved) return;
+    const causes: AllyDiff['causes'] = [];
+    for (let i = 1; i < steps.length; i++) {
+      const p = steps[i - 1].allies[a];
+      const q = steps[i].allies[a];
+      const dn = (q.net ?? 0) - (p.net ?? 0);
+      if (Math.abs(dn) > EPSILON || p.rank !== q.rank) causes.push({ ref: changes[i - 1].ref, label: changes[i - 1].label, net: dn });
+    }
+    diff.push({ ally: b.ally, name: b.name, region: b.region, before: totalsOf(b), after: totalsOf(f), causes, direct: lines.some((l) => l.how === 'value'), lines });
+  });
+  diff.sort((x, y) => Number(y.direct) - Number(x.direct)
+    || Math.abs((y.after.net ?? 0) - (y.before.net ?? 0)) - Math.abs((x.after.net ?? 0) - (x.before.net ?? 0))
+    || (x.ally < y.ally ? -1 : 1));
+  const ranks = before.allies
+    .map((b, a) => ({ ally: b.ally, name: b.name, before: b.rank, after: after.allies[a].rank }))
+    .filter((r) => r.before !== r.after)
+    .sort((x, y) => (x.after ?? Infinity) - (y.after ?? Infinity) || (x.ally < y.ally ? -1 : 1));
+  return { diff, ranks };
+}
+
+function summaryOf(r: AllyRobustness | undefined, rank: number | null): RobustnessSummary | null {
+  if (!r) return null;
+  const target = rank ?? r.baseline.rank;
+  return {
+    modalRank: r.modalRank,
+    rankInterval: r.rankInterval,
+    pRankOrBetter: r.rankProbabilities.slice(0, target).reduce((s, p) => s + p, 0),
+    pNetPositive: r.pNetPositive,
+    net: { median: r.net.median, low: r.net.low, high: r.net.high },
+  };
+}
+
+function robustnessDiff(before: RobustnessResult | null, after: RobustnessResult | null, afterLedger: YearLedger, allies: readonly string[]): RobustnessDiff | null {
+  if (!before || !after) return null;
+  const rankAfter = new Map(afterLedger.allies.map((l) => [l.ally, l.rank]));
+  const find = (r: RobustnessResult, ally: string) => r.allies.find((x) => x.ally === ally);
+  return {
+    draws: after.draws, seed: after.seed, interval: after.interval, data: after.data, judgments: after.judgments,
+    pSameOrder: { before: before.pSameOrder, after: after.pSameOrder },
+    // "Or better" is measured against the scenario's rank in both, so the two read as one question.
+    allies: allies.map((ally) => ({ ally, before: summaryOf(find(before, ally), rankAfter.get(ally) ?? null), after: summaryOf(find(after, ally), rankAfter.get(ally) ?? null) })),
+  };
+}
+
+function scenarioHeader(s: Scenario): ScenarioResult['scenario'] {
+  return { id: s.id, title: s.title, description: s.description, horizon: s.horizon, parts: s.parts, origin: s.origin, sources: s.sources };
+}
+
+function appliedOf(order: readonly ScenarioChange[], effects: readonly ChangeEffect[]): AppliedChange[] {
+  return order.map((c, i) => ({
+    ref: c.ref, scenario: c.scenario, kind: c.spec.kind, label: c.label, rationale: c.spec.rationale.trim(), citations: c.spec.citations, origin: c.origin, effect: effects[i],
+  }));
+}
+
+/** Run a scenario against the baseline at its horizon. */
+export function runScenario(scenario: Scenario, options: RunOptions): ScenarioResult {
+  const prepared = options.baseline && options.baseline.baseline.year === scenario.horizon
+    ? options.baseline
+    : prepareBaseline(options, scenario.horizon, scenario.changes);
+  const { worlds, effects, order } = applyChanges(prepared.world, scenario.changes);
+  const steps = [prepared.ledger, ...worlds.slice(1).map(ledgerOf)];
+  const after = steps[steps.length - 1];
+  const { diff, ranks } = diffLedgers(steps, order);
+  const last = worlds[worlds.length - 1];
+  const robustAfter = order.length === 0 ? prepared.robustness : robustnessOf(after, last.methodology, options.robustness);
+  return {
+    scenario: scenarioHeader(scenario),
+    year: scenario.horizon,
+    present: prepared.baseline.present,
+    reference: { kind: 'baseline' },
+    baseline: { assumptions: prepared.baseline.assumptions, description: describeBaseline(prepared.baseline) },
+    changes: appliedOf(order, effects),
+    diff, ranks,
+    robustness: robustnessDiff(prepared.robustness, robustAfter, after, diff.map((d) => d.ally)),
+    ledgers: { before: prepared.ledger, after },
+    methodologies: { before: options.methodology, after: last.methodology },
+  };
+}
+
+function sameSpec(a: ScenarioChange, b: ScenarioChange): boolean {
+  return JSON.stringify(a.spec) === JSON.stringify(b.spec) && a.countries.join() === b.countries.join() && a.items.join() === b.items.join();
+}
+
+/**
+ * Run `scenario` against another scenario rather than the baseline: the reference's changes
+ * are applied first, then the changes of `scenario` it lacks, each credited as usual. The
+ * reference's changes must all be in `scenario` (as in "Taiwan contingency" and "Taiwan
+ * contingency without bases in Japan"); otherwise compare each with the baseline.
+ */
+export function runAgainst(scenario: Scenario, reference: Scenario, options: RunOptions): ScenarioResult {
+  const missing = reference.changes.filter((r) => !scenario.changes.some((c) => sameSpec(c, r)));
+  if (missing.length) {
+    throw new Error(`cannot compare ${scenario.id} with ${reference.id}: ${reference.id} makes changes ${scenario.id} does not (${missing.map((c) => `${c.ref} ${c.label}`).join('; ')}); compare each with the baseline instead (--compare each)`);
+  }
+  const year = Math.max(scenario.horizon, reference.horizon);
+  const prepared = options.baseline && options.baseline.baseline.year === year
+    ? options.baseline
+    : prepareBaseline({ ...options, robustness: false }, year, [...scenario.changes, ...reference.changes]);
+  const start = applyChanges(prepared.world, reference.changes);
+  const from = start.worlds[start.worlds.length - 1];
+  const extra = orderChanges(scenario.changes.filter((c) => !reference.changes.some((r) => sameSpec(c, r))));
+  const { worlds, effects, order } = applyChanges(from, extra);
+  const steps = [ledgerOf(from), ...worlds.slice(1).map(ledgerOf)];
+  const after = steps[steps.length - 1];
+  const { diff, ranks } = diffLedgers(steps, order);
+  return {
+    scenario: { ...scenarioHeader(scenario), horizon: year },
+    year,
+    present: prepared.baseline.present,
+    reference: { kind: 'scenario', id: reference.id, title: reference.title },
+    baseline: { assumptions: prepared.baseline.assumptions, description: describeBaseline(prepared.baseline) },
+    changes: appliedOf(order, effects),
+    diff, ranks,
+    robustness: robustnessDiff(
+      robustnessOf(steps[0], from.methodology, options.robustness),
+      robustnessOf(after, worlds[worlds.length - 1].methodology, options.robustness),
+      after, diff.map((d) => d.ally)),
+    ledgers: { before: steps[0], after },
+    methodologies: { before: from.methodology, after: worlds[worlds.length - 1].methodology },
+  };
+}

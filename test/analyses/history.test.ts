@@ -1,0 +1,124 @@
+// Alliance durations and base rates: definitions on small hand-made alliances, then ATOP 5.1.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Evidence } from '../../src/evidence/load.ts';
+import { EvidenceTableError, readAllianceEvidence, TableReader } from '../../src/analyses/alliances.ts';
+import type { AllianceEvidence, AllianceRecord } from '../../src/analyses/alliances.ts';
+import { allianceDuration, GROUPINGS, memberExitModes, summarizeDurations, summarizeGrouping, usAllianceAges, yearsBetween } from '../../src/analyses/history.ts';
+import { ALLIANCE_NEEDS, testEvidence } from './support.ts';
+
+function alliance(atopid: number, begin: number, end: number | null, termination: number, extra: Partial<AllianceRecord> = {}): AllianceRecord {
+  return {
+    atopid, name: `A${atopid}`, begin: { year: begin, month: 1, day: 1 }, end: end === null ? null : { year: end, month: 1, day: 1 },
+    inForce: end === null, termination, bilateral: true,
+    obligations: { defense: true, offense: false, neutrality: false, nonaggression: false, consultation: false },
+    asymmetric: false, base: 0, intcom: 0, members: ['USA', 'JPN'], source: 'atop-5.1', locator: 'fixture', ...extra,
+  };
+}
+
+describe('durations on hand-made alliances', () => {
+  // Ended after 2, 4 and 10 years; one in force since 2008 (10.99 years at the end of 2018, censored);
+  // one cut short after 3 years by a member's loss of independence (censored, TERM 0).
+  const fixtures = [
+    alliance(1, 1900, 1902, 2),
+    alliance(2, 1900, 1904, 1),
+    alliance(3, 1900, 1910, 3),
+    alliance(4, 2008, null, 0),
+    alliance(5, 1930, 1933, 0, { inForce: false }),
+  ];
+  const all = { id: 'all', label: 'all', definition: 'every fixture', includes: () => true };
+
+  it('measures a duration in 365.25-day years from signature to end, censoring at ATOP\'s horizon', () => {
+    expect(yearsBetween({ year: 1960, month: 1, day: 19 }, { year: 2020, month: 1, day: 19 })).toBeCloseTo(60, 2);
+    expect(allianceDuration(fixtures[3])).toMatchObject({ ended: false });
+    expect(allianceDuration(fixtures[3]).years).toBeCloseTo(11, 1);
+    expect(allianceDuration(fixtures[4])).toMatchObject({ ended: false, termination: 0 });
+  });
+
+  it('reports each definition separately: ended only, naive, and Kaplan-Meier with censoring', () => {
+    const s = summarizeDurations(all, fixtures);
+    expect(s).toMatchObject({ n: 5, ended: 3, censored: 2 });
+    expect(s.endedOnly.mean).toBeCloseTo((2 + 4 + 10) / 3, 2);
+    expect(s.endedOnly.median).toBeCloseTo(4, 2);
+    expect(s.endedOnly.shareSixYearsOrLess).toBeCloseTo(2 / 3);
+    expect(s.naive.median).toBeCloseTo(4, 2);
+    // KM: S(2) = 4/5; the alliance censored at 3 leaves; S(4) = 4/5 x 2/3 = 0.533; S(10) = 0.533 x 1/2.
+    expect(s.curve.steps.filter((x) => x.events > 0).map((x) => x.survival)).toEqual([0.8, expect.closeTo(0.5333, 3), expect.closeTo(0.2667, 3)]);
+    expect(s.kaplanMeier.median).toBeCloseTo(10, 1);
+    expect(s.terminations.map((t) => t.count)).toEqual([2, 1, 1, 1]);
+  });
+
+  it('counts each member\'s exit once, by its last phase (ATOP TERMMODE)', () => {
+    const member = (phase: number, inForce: boolean, termmode: number, iso = 'FRA') => ({
+      atopid: 1, phase, member: iso, cow: 220, entry: { year: 1900, month: 1, day: 1 }, exit: null, inForce, conditions: [], variesByPartner: false,
+      obligations: { defense: true, offense: false, neutrality: false, nonaggression: false, consultation: false }, base: null, termmode, source: 'atop-5.1', locator: 'fixture',
+    });
+    // Phase 1 ended by renewal (TERMMODE 2), phase 2 broken (3); a second member still in force.
+    const modes = memberExitModes([member(1, false, 2), member(2, false, 3), member(2, true, 0, 'GBR')]);
+    expect(modes.filter((m) => m.count > 0)).toEqual([{ code: 3, mode: 'broken before its scheduled end', count: 1 }]);
+  });
+
+  it('groups alliances by type with the definition beside each group', () => {
+    for (const [id, grouping] of Object.entries(GROUPINGS)) {
+      for (const g of grouping.groups) expect(g.definition, `${id}/${g.id}`).not.toBe('');
+    }
+    expect(() => summarizeGrouping('colour', fixtures)).toThrow(/unknown grouping "colour"/);
+  });
+});
+
+describe('ATOP 5.1', () => {
+  let evidence: Evidence;
+  let cleanup: () => Promise<void>;
+  let atop: AllianceEvidence;
+  beforeAll(async () => {
+    ({ evidence, cleanup } = await testEvidence(ALLIANCE_NEEDS));
+    atop = readAllianceEvidence(evidence);
+  });
+  afterAll(() => cleanup());
+
+  it('holds 789 alliances, 280 of them defense pacts; 420 are censored', () => {
+    const s = summarizeGrouping('overview', atop.alliances);
+    expect(s.find((g) => g.group.id === 'all')).toMatchObject({ n: 789, ended: 369, censored: 420 });
+    expect(s.find((g) => g.group.id === 'defense')).toMatchObject({ n: 280, ended: 213, censored: 67 });
+  });
+
+  it('defense pacts: Kaplan-Meier median 11.8 years (9.4-17.0); ended ones 6.9 at the median, 47% within six years', () => {
+    const d = summarizeGrouping('overview', atop.alliances).find((g) => g.group.id === 'defense')!;
+    expect(d.kaplanMeier.median).toBeCloseTo(11.84, 1);
+    expect(d.kaplanMeier.medianLower).toBeCloseTo(9.4, 1);
+    expect(d.kaplanMeier.medianUpper).toBeCloseTo(17.0, 1);
+    expect(d.endedOnly.median).toBeCloseTo(6.9, 1);
+    expect(d.endedOnly.mean).toBeCloseTo(11.1, 1);
+    expect(d.endedOnly.shareSixYearsOrLess).toBeCloseTo(0.47, 2);
+    expect(d.naive.mean).toBeCloseTo(15.6, 1);
+  });
+
+  it('alliances since 1945 last longer than those before (Kaplan-Meier medians by era)', () => {
+    const eras = summarizeGrouping('era', atop.alliances);
+    const median = (id: string) => eras.find((g) => g.group.id === id)!.kaplanMeier.median!;
+    expect(median('era-1815-1913')).toBeLessThan(median('era-1945-1989'));
+    expect(median('era-1914-1944')).toBeLessThan(median('era-1945-1989'));
+  });
+
+  it('ages every U.S. alliance in force: the Japan treaty is 58.9 years old at the end of 2018, older than 88% of defense pacts', () => {
+    const ages = usAllianceAges(atop.alliances, atop.members, 2018, atop.commitments);
+    const japan = ages.find((a) => a.atopid === 3375)!;
+    expect(japan.partners).toEqual(['JPN']);
+    expect(japan.age).toBeCloseTo(58.95, 1);
+    expect(japan.percentileDefense).toBeGreaterThan(0.85);
+    expect(japan.inForceThrough).toBe(2024);
+    expect(ages.map((a) => a.atopid)).toEqual(expect.arrayContaining([3180, 3210, 3215, 3240, 3375]));
+    // Alliances the U.S. has left are not listed (the 1954 treaty with the Republic of China ended in 1980).
+    expect(ages.map((a) => a.atopid)).not.toContain(3270);
+  });
+});
+
+describe('reading the evidence tables', () => {
+  it('names the table, row and field when a table lacks what the analyses need', () => {
+    const broken = { tableNames: () => ['atop_members'], table: () => [{ atopid: 1, phase: 0 }] };
+    expect(() => readAllianceEvidence(broken)).toThrow(EvidenceTableError);
+    expect(() => readAllianceEvidence(broken)).toThrow(/evidence table atop_members row 2, field "member": no such field/);
+    const missing = { tableNames: () => [], table: () => [] };
+    expect(() => readAllianceEvidence(missing)).toThrow(/evidence table atop_members.*the table is missing/);
+    expect(() => new TableReader('atop_alliances', [{ begin: '19-60' }]).date(0, 'begin')).toThrow(/row 2, field "begin": "19-60" is not a date/);
+  });
+});

@@ -1,0 +1,136 @@
+// Robustness: draws of weights, data and judgments; seeded, and independent of threads.
+import { describe, expect, it } from 'vitest';
+import { computeLedger } from '../../src/method/ledger.ts';
+import { Xoshiro128 } from '../../src/method/random.ts';
+import { RobustnessPool } from '../../src/method/robustness-parallel.ts';
+import {
+  allChunks, CHUNK_DRAWS, baselineNets, drawSettingsOf, matrixWeights, mergeAccumulators, orderOf, runChunks, runRobustness, runSweep, scoreMatrix, summarize,
+} from '../../src/method/robustness.ts';
+import type { DrawSettings } from '../../src/method/robustness.ts';
+import { fixtureEvidence, fixtureJudgments, fixtureMethodology } from './fixtures.ts';
+
+const evidence = fixtureEvidence();
+const methodology = fixtureMethodology(evidence);
+const ledger = computeLedger({ evidence, methodology, judgments: fixtureJudgments(evidence, methodology) }, 2024);
+const matrix = scoreMatrix(ledger, methodology);
+const settings = (over: Partial<DrawSettings> = {}): DrawSettings => drawSettingsOf(methodology.robustness, over);
+
+describe('the score matrix', () => {
+  it('reproduces the ledger: same nets and ranks at the default weights', () => {
+    const nets = baselineNets(matrix);
+    matrix.allies.forEach((ally, a) => expect(nets[a]).toBeCloseTo(ledger.allies.find((l) => l.ally === ally)!.net!, 10));
+    const order = [...orderOf(nets)].map((a) => matrix.allies[a]);
+    expect(order).toEqual([...ledger.allies].sort((x, y) => x.rank! - y.rank!).map((l) => l.ally));
+  });
+
+  it('keeps assets first; matrixWeights rearranges methodology-order weights', () => {
+    expect(matrix.items).toEqual(['capability', 'effort', 'resolve', 'disputes', 'gap']);
+    expect([...matrixWeights(matrix, [1, 2, 3, 4, 5])]).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('random numbers', () => {
+  it('a seed and stream give the same numbers every time; streams differ', () => {
+    const a = new Xoshiro128(42, 3);
+    const b = new Xoshiro128(42, 3);
+    const c = new Xoshiro128(42, 4);
+    const xs = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
+    const u = Array.from({ length: 10000 }, () => a.uniform());
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...u)).toBeLessThan(1);
+    expect(u.reduce((s, x) => s + x, 0) / u.length).toBeCloseTo(0.5, 1);
+  });
+
+  it('gamma draws have the right mean', () => {
+    const r = new Xoshiro128(1);
+    for (const shape of [0.3, 1, 4.5]) {
+      const g = Array.from({ length: 20000 }, () => r.gamma(shape));
+      expect(g.reduce((s, x) => s + x, 0) / g.length).toBeCloseTo(shape, 1);
+    }
+  });
+});
+
+describe('robustness runs', () => {
+  it('the same seed gives the same result; another seed a different one', () => {
+    const a = runRobustness(matrix, settings({ draws: 5000, seed: 11 }));
+    const b = runRobustness(matrix, settings({ draws: 5000, seed: 11 }));
+    const c = runRobustness(matrix, settings({ draws: 5000, seed: 12 }));
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+  });
+
+  it('the result does not depend on how chunks are split between threads', () => {
+    const s = settings({ draws: 3 * CHUNK_DRAWS + 100, seed: 5 });
+    const whole = summarize(matrix, runChunks(matrix, s, allChunks(s.draws)), s, 0.9);
+    const split = mergeAccumulators(runChunks(matrix, s, [3, 1]), runChunks(matrix, s, [0, 2]));
+    expect(summarize(matrix, split, s, 0.9)).toEqual(whole);
+  });
+
+  it('worker threads give the same result as one thread', async () => {
+    const s = settings({ draws: 16 * CHUNK_DRAWS, seed: 99, data: false, judgments: false });
+    const one = runRobustness(matrix, s);
+    const pool = new RobustnessPool(2);
+    try {
+      expect(await pool.run(matrix, s)).toEqual(one);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rank probabilities sum to 1 for every ally and every rank', () => {
+    const r = runRobustness(matrix, settings({ draws: 4000 }));
+    for (const a of r.allies) expect(a.rankProbabilities.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 12);
+    for (let rank = 0; rank < matrix.n; rank++) expect(r.allies.reduce((s, a) => s + a.rankProbabilities[rank], 0)).toBeCloseTo(1, 12);
+  });
+
+  it('with fixed weights and no data or judgment draws, every interval is the baseline', () => {
+    const r = runRobustness(matrix, settings({ draws: 500, weights: { kind: 'fixed' }, data: false, judgments: false }));
+    expect(r.pSameOrder).toBe(1);
+    for (const a of r.allies) {
+      expect(a.net.min).toBeCloseTo(a.baseline.net, 12);
+      expect(a.net.max).toBeCloseTo(a.baseline.net, 12);
+      expect(a.rankProbabilities[a.baseline.rank - 1]).toBe(1);
+      expect(a.pNetPositive).toBe(a.baseline.net > 0 ? 1 : 0);
+    }
+  });
+
+  it('intervals contain the baseline and widen with the weight bounds', () => {
+    const narrow = runRobustness(matrix, settings({ draws: 4000, weights: { kind: 'log-multiplier', low: 0.9, high: 1.1 }, data: false, judgments: false }));
+    const wide = runRobustness(matrix, settings({ draws: 4000, weights: { kind: 'log-multiplier', low: 0.5, high: 2 }, data: false, judgments: false }));
+    for (let a = 0; a < matrix.n; a++) {
+      const w = wide.allies[a];
+      expect(w.net.min).toBeLessThanOrEqual(w.baseline.net + 1e-9);
+      expect(w.net.max).toBeGreaterThanOrEqual(w.baseline.net - 1e-9);
+      expect(w.net.high - w.net.low).toBeGreaterThanOrEqual(narrow.allies[a].net.high - narrow.allies[a].net.low);
+    }
+  });
+
+  it('a Dirichlet with a large concentration stays near the default weights', () => {
+    const r = runRobustness(matrix, settings({ draws: 2000, weights: { kind: 'dirichlet', concentration: 1e6 }, data: false, judgments: false }));
+    for (const a of r.allies) expect(a.net.high - a.net.low).toBeLessThan(0.5);
+  });
+
+  it('judgment ranges give score intervals; judgments without a range do not move', () => {
+    const r = runRobustness(matrix, settings({ draws: 4000, weights: { kind: 'fixed' }, data: false, judgments: true }));
+    const resolve = (ally: string) => r.allies.find((a) => a.ally === ally)!.scores.find((s) => s.item === 'resolve')!;
+    // AAA: 3 in [2, 4] on a 0-4 scale -> 75 in [50, 100]; CCC: 2 with no range.
+    expect(resolve('AAA').baseline).toBe(75);
+    expect(resolve('AAA').low).toBeGreaterThanOrEqual(50);
+    expect(resolve('AAA').low).toBeLessThan(75);
+    expect(resolve('AAA').high).toBeGreaterThan(75);
+    expect(resolve('CCC').high! - resolve('CCC').low!).toBeLessThanOrEqual(0.5);
+    // Items with no range (data are not drawn here) are points at the baseline.
+    const capability = r.allies[0].scores.find((s) => s.item === 'capability')!;
+    expect([capability.low, capability.high]).toEqual([capability.baseline, capability.baseline]);
+    expect(r.allies[0].scores).toHaveLength(matrix.m);
+  });
+
+  it('the ASPI-style sweep: small moves keep the ranking more often than large ones', () => {
+    const [small, large] = runSweep(matrix, [0.1, 0.5], 3000, 1);
+    expect(small.change).toBe(0.1);
+    expect(small.pSameOrder).toBeGreaterThanOrEqual(large.pSameOrder);
+    for (const a of small.allies) expect(a.pSameRank).toBeGreaterThanOrEqual(0);
+  });
+});

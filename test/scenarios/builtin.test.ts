@@ -1,0 +1,210 @@
+// The built-in scenarios on the shipped evidence ($ALLIES_EVIDENCE, else evidence/): each runs
+// and explains its diff, and the headline cases move exactly what the issue says, by amounts
+// recomputed here from the evidence and the stated baseline assumptions.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EVIDENCE_DIR } from '../../src/evidence/load.ts';
+import type { Evidence } from '../../src/evidence/load.ts';
+import { run } from '../../src/interfaces/cli/main.ts';
+import {
+  applyChanges, builtInScenarioFiles, composeScenarios, diffText, loadScenarios, prepareBaseline, runAgainst, runScenario,
+} from '../../src/scenarios/index.ts';
+import type { RunOptions, Scenario, ScenarioContext, ScenarioResult } from '../../src/scenarios/index.ts';
+
+const EVIDENCE = process.env.ALLIES_EVIDENCE ?? EVIDENCE_DIR;
+const built = existsSync(path.join(EVIDENCE, 'observations', 'sipri-milex.csv'));
+
+let context: ScenarioContext;
+let scenarios: Map<string, Scenario>;
+let options: RunOptions;
+const results = new Map<string, ScenarioResult>();
+
+function result(name: string): ScenarioResult {
+  let r = results.get(name);
+  if (!r) results.set(name, (r = runScenario(scenarios.get(name)!, options)));
+  return r;
+}
+
+const line = (r: ScenarioResult, ally: string, item: string) => r.diff.find((d) => d.ally === ally)?.lines.find((l) => l.item === item);
+const value = (e: Evidence, ally: string, indicator: string, year: number) => e.value(ally, indicator, year)?.value ?? null;
+
+describe.skipIf(!built)('built-in scenarios', () => {
+  beforeAll(async () => {
+    const names = (await builtInScenarioFiles()).map((f) => f.name);
+    const loaded = await loadScenarios(names, { evidenceDir: EVIDENCE });
+    context = loaded.context;
+    scenarios = new Map(loaded.scenarios.map((s, i) => [names[i], s]));
+    options = { ...context, robustness: false };
+  }, 120_000);
+
+  it('all run, and every diff names the change behind each movement, the causes adding up to it', () => {
+    expect(scenarios.size).toBeGreaterThanOrEqual(10);
+    for (const [name, s] of scenarios) {
+      const r = result(name);
+      expect(r.diff.length, name).toBeGreaterThan(0);
+      for (const d of r.diff) {
+        for (const l of d.lines) {
+          expect(l.causes.length, `${name} ${d.ally} ${l.item}`).toBeGreaterThan(0);
+          expect(l.causes.reduce((sum, c) => sum + c.contribution, 0)).toBeCloseTo((l.after.contribution ?? 0) - (l.before.contribution ?? 0), 9);
+        }
+        expect(d.causes.reduce((sum, c) => sum + c.net, 0)).toBeCloseTo((d.after.net ?? 0) - (d.before.net ?? 0), 9);
+      }
+      const text = diffText(r);
+      s.changes.forEach((c) => expect(text, name).toContain(c.label));
+      expect(text).toMatch(/\[1\] [+−±]/);
+      expect(text).toMatch(/Baseline: the evidence carried forward from \d{4} to \d{4}/);
+    }
+  });
+
+  it('Japan at 2% of GDP by 2027 raises its defense-effort items and shrinks its free-riding gap by the computed amount', () => {
+    const r = result('japan-2pct-2027');
+    const e = context.evidence;
+    const s0 = value(e, 'JPN', 'milex_share_gdp', 2024)!;
+    const path = [2025, 2026, 2027].map((y, k) => s0 + ((2 - s0) * (k + 1)) / 3);
+    // GDP: the World Bank's last year, grown at 1.5% real growth and 2% U.S.-dollar inflation.
+    const lastGdp = e.latest('JPN', 'gdp_usd_current', { upTo: 2024 })!;
+    const gdp = (y: number) => lastGdp.value! * (1.015 * 1.02) ** (y - lastGdp.year);
+    const shrink = [2025, 2026, 2027].reduce((sum, y, k) => sum + (path[k] - s0) * gdp(y) * 1e-8, 0);
+
+    expect(line(r, 'JPN', 'defense_effort')).toMatchObject({ before: { raw: s0 }, after: { raw: 2 }, how: 'value' });
+    for (const item of ['defense_effort', 'defense_effort_decade', 'defense_effort_trend']) {
+      const l = line(r, 'JPN', item)!;
+      expect(l.after.raw!, item).toBeGreaterThan(l.before.raw!);
+      expect(l.after.contribution!, item).toBeGreaterThan(l.before.contribution!);
+      expect(l.causes.map((c) => c.ref)).toEqual(['japan-2pct-2027#1']);
+    }
+    const gap = line(r, 'JPN', 'spending_shortfall')!;
+    expect(gap.before.raw! - gap.after.raw!).toBeCloseTo(shrink, 6);
+    expect(shrink).toBeGreaterThan(50_000);
+    // The ~1.6% path moves Japan the same way, less far.
+    const low = result('japan-1-6pct-2027');
+    expect(line(low, 'JPN', 'defense_effort')!.after.raw).toBeCloseTo(1.6, 12);
+    expect(line(low, 'JPN', 'spending_shortfall')!.after.raw!).toBeGreaterThan(gap.after.raw!);
+  });
+
+  it('a 20% yen shock lowers Japan\'s spending in dollars by exactly 20%, and leaves its yen budget alone', () => {
+    const s = scenarios.get('yen-shock')!;
+    const prepared = prepareBaseline(options, s.horizon, s.changes);
+    const { worlds } = applyChanges(prepared.world, s.changes);
+    const [before, after] = [worlds[0].evidence, worlds[1].evidence];
+    for (const y of [2025, 2026, 2027]) {
+      expect(value(after, 'JPN', 'milex_usd_current', y)! / value(before, 'JPN', 'milex_usd_current', y)!).toBeCloseTo(0.8, 14);
+      expect(value(after, 'JPN', 'milex_local_currency', y)).toBe(value(before, 'JPN', 'milex_local_currency', y));
+      expect(value(after, 'JPN', 'milex_share_gdp', y)).toBe(value(before, 'JPN', 'milex_share_gdp', y));
+    }
+    expect(value(after, 'JPN', 'milex_usd_current', 2024)).toBe(value(before, 'JPN', 'milex_usd_current', 2024));
+    expect(value(after, 'KOR', 'milex_usd_current', 2027)).toBe(value(before, 'KOR', 'milex_usd_current', 2027));
+    const r = result('yen-shock');
+    for (const item of ['military_expenditure', 'gdp', 'host_nation_support']) {
+      const l = line(r, 'JPN', item)!;
+      expect(l.after.raw! / l.before.raw!, item).toBeCloseTo(0.8, 14);
+    }
+    expect(r.changes[0].effect.notes[0]).toMatch(/^JPN: 151\.5 local currency units per U\.S\. dollar in 2027 become 189\.3$/);
+  });
+
+  it('host-nation support x4 multiplies the curated Japanese amount and moves the support and net stationing cost items accordingly', () => {
+    const r = result('hns-japan-x4');
+    const e = context.evidence;
+    const yen = e.value('JPN', 'hns_local_currency', 2026)!;
+    const dollars = e.latest('JPN', 'hns_usd', { upTo: 2027 })!;
+    expect([yen.value, yen.source, dollars.value, dollars.source]).toEqual([211020, 'jiji-2021-12-21-hns', 1393.2, 'jiji-2021-12-21-hns']);
+    const hns = line(r, 'JPN', 'host_nation_support')!;
+    expect([hns.before.raw, hns.after.raw]).toEqual([1393.2, 4 * 1393.2]);
+    const after = r.ledgers.after.allies.find((a) => a.ally === 'JPN')!.lines.find((l) => l.item === 'host_nation_support')!;
+    expect(after.observations[0].note).toMatch(/moves with hns_local_currency \(x4\)/);
+    const offset = line(r, 'JPN', 'stationing_cost_offset')!;
+    expect(offset.after.raw! / offset.before.raw!).toBeCloseTo(4, 12);
+    // Net stationing cost: troops x cost per troop - support, floored at 0.
+    const troops = e.latest('JPN', 'us_troops_active_duty', { upTo: 2027 })!.value!;
+    const cost = troops * 95000 * 1e-6;
+    const net = line(r, 'JPN', 'net_stationing_cost')!;
+    expect(net.before.raw).toBeCloseTo(cost - 1393.2, 9);
+    expect(net.after.raw).toBe(Math.max(0, cost - 4 * 1393.2));
+    for (const l of [hns, offset, net]) expect(l.causes.map((c) => c.ref)).toEqual(['hns-japan-x4#1']);
+    expect(r.diff[0].ally).toBe('JPN');
+    expect(r.diff[0].after.net!).toBeGreaterThan(r.diff[0].before.net!);
+  });
+
+  it('Korea x5 multiplies the won amount of its agreement by five', () => {
+    const hns = line(result('hns-korea-x5'), 'KOR', 'host_nation_support')!;
+    expect(hns.after.raw! / hns.before.raw!).toBeCloseTo(5, 12);
+  });
+
+  it('a NATO path to 3.5% leaves allies already above it where they are', () => {
+    const r = result('nato-5pct-2035');
+    expect(r.changes[0].effect.notes.find((n) => n.startsWith('POL'))).toMatch(/already beyond the path/);
+    expect(line(r, 'POL', 'defense_effort')?.how ?? 'unmoved').not.toBe('value');
+    expect(line(r, 'ITA', 'defense_effort')!.after.raw!).toBeGreaterThan(line(r, 'ITA', 'defense_effort')!.before.raw!);
+  });
+
+  it('denying access to bases in Japan, against the contingency with access, zeroes Japan\'s forward-access assets and nothing else of Japan\'s', () => {
+    const r = runAgainst(scenarios.get('taiwan-contingency-no-japan-bases')!, scenarios.get('taiwan-contingency')!, options);
+    expect(r.reference).toMatchObject({ kind: 'scenario', id: 'taiwan-contingency' });
+    expect(r.changes.map((c) => c.kind)).toEqual(['event']);
+    const japan = r.diff.find((d) => d.ally === 'JPN')!;
+    expect(japan.lines.filter((l) => l.how === 'value').map((l) => [l.item, l.after.raw])).toEqual([['us_troops_hosted', 0], ['us_base_sites', 0]]);
+    expect(line(r, 'JPN', 'net_stationing_cost')).toBeUndefined();
+    expect(japan.after.rank!).toBeGreaterThan(japan.before.rank!);
+  });
+
+  it('composes in the documented order: phases first, so naming the scenarios the other way round changes nothing here', () => {
+    const a = runScenario(composeScenarios([scenarios.get('hns-japan-x4')!, scenarios.get('yen-shock')!]), options);
+    const b = runScenario(composeScenarios([scenarios.get('yen-shock')!, scenarios.get('hns-japan-x4')!]), options);
+    expect(a.changes.map((c) => c.ref)).toEqual(['hns-japan-x4#1', 'yen-shock#1']);
+    expect(b.changes.map((c) => c.ref)).toEqual(a.changes.map((c) => c.ref));
+    expect(line(a, 'JPN', 'host_nation_support')!.after.raw).toBeCloseTo(4 * 1393.2 * 0.8, 9);
+    expect(b.ledgers.after.allies.map((x) => x.net)).toEqual(a.ledgers.after.allies.map((x) => x.net));
+  });
+
+  it('reports how robust the conclusion is under the scenario\'s draws', () => {
+    const r = runScenario(scenarios.get('hns-japan-x4')!, { ...options, robustness: { draws: 1000 } });
+    const japan = r.robustness!.allies.find((a) => a.ally === 'JPN')!;
+    expect(r.robustness!.draws).toBe(1000);
+    expect(japan.after!.pRankOrBetter).toBeGreaterThan(japan.before!.pRankOrBetter);
+    expect(japan.after!.net.median).toBeGreaterThan(japan.before!.net.median);
+    expect(diffText(r)).toMatch(/Robustness: 1,000 draws/);
+  });
+});
+
+describe.skipIf(!built)('allies scenario', () => {
+  let out = '';
+  const capture = () => {
+    out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out += String(chunk); return true; });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  };
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+
+  it('lists the built-in scenarios', async () => {
+    capture();
+    expect(await run(['scenario', 'list'])).toBe(0);
+    for (const name of ['japan-2pct-2027', 'japan-1-6pct-2027', 'yen-shock', 'hns-japan-x4', 'hns-korea-x5', 'three-theaters', 'taiwan-contingency', 'taiwan-contingency-no-japan-bases', 'us-tariffs', 'nato-5pct-2035']) {
+      expect(out).toContain(name);
+    }
+  });
+
+  it('runs a scenario and prints its diff with causes and robustness; --json gives the same as data', async () => {
+    capture();
+    expect(await run(['scenario', 'run', 'hns-japan-x4', '--evidence', EVIDENCE, '--draws', '500', '--threads', '1'])).toBe(0);
+    expect(out).toMatch(/Japan \(JPN\): net .* rank \d+ → \d+/);
+    expect(out).toMatch(/A Host-nation support paid +1,393 → 5,573 US\$ m \(current\)/);
+    expect(out).toMatch(/Robustness: 500 draws/);
+    vi.restoreAllMocks();
+    capture();
+    expect(await run(['scenario', 'run', 'hns-japan-x4', '--evidence', EVIDENCE, '--no-robustness', '--json'])).toBe(0);
+    const json = JSON.parse(out) as ScenarioResult;
+    expect(json.diff[0]).toMatchObject({ ally: 'JPN', direct: true });
+    expect(json).not.toHaveProperty('ledgers');
+  });
+
+  it('compares scenarios side by side', async () => {
+    capture();
+    expect(await run(['scenario', 'run', 'japan-2pct-2027', 'japan-1-6pct-2027', '--compare', 'each', '--evidence', EVIDENCE, '--no-robustness'])).toBe(0);
+    expect(out).toMatch(/Side by side/);
+    expect(out).toMatch(/JPN Japan +\+\d+\.\d\d \(rank \d+ → \d+\) +\+\d+\.\d\d/);
+  });
+});
