@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'evidence', 'test-results', 'playwright-report', '.alliance-ledger'] },
+  { ignores: ['node_modules', 'dist', 'evidence', 'test-results', 'playwright-report', '.alliance-ledger', 'scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

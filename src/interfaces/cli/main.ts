@@ -1,8 +1,12 @@
 // `allies`: the command-line interface. Each command group lives in its own file under
 // commands/; this file wires them together and turns errors into messages and exit codes.
 import { Command, CommanderError } from 'commander';
+import { registerAnalysisCommands } from './commands/analyses.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerEvidenceCommands } from './commands/evidence.ts';
+import { registerLedgerCommands } from './commands/ledger.ts';
+import { registerScenarioCommands } from './commands/scenario.ts';
+import { registerServeCommand } from './commands/serve.ts';
 
 export function makeProgram(): Command {
   const program = new Command('allies')
@@ -12,6 +16,10 @@ export function makeProgram(): Command {
     .exitOverride();
   registerDataCommands(program);
   registerEvidenceCommands(program);
+  registerLedgerCommands(program);
+  registerAnalysisCommands(program);
+  registerScenarioCommands(program);
+  registerServeCommand(program);
   return program;
 }
 

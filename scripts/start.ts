@@ -1,0 +1,22 @@
+// `npm start`: build the dashboard if its build is missing or stale, then serve it and the API
+// on localhost with the shipped evidence. PORT (or --port N) picks the port; default 5173.
+import { DEFAULT_PORT, portFromEnv, startServer } from '../src/interfaces/api/serve.ts';
+import { ensureDashboardBuilt } from '../src/interfaces/web/dashboard-build.ts';
+
+function portFromArgs(argv: readonly string[]): number | undefined {
+  const i = argv.indexOf('--port');
+  return i >= 0 ? portFromEnv(argv[i + 1]) : undefined;
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+try {
+  await ensureDashboardBuilt({ log });
+  const server = await startServer({ port: portFromArgs(process.argv.slice(2)) ?? portFromEnv(process.env.PORT) ?? DEFAULT_PORT });
+  log(`Alliance Ledger is on ${server.url}  (API ${server.url}/api, reference ${server.url}/docs; Ctrl-C stops)`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (err) {
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

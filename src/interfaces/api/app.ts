@@ -1,0 +1,132 @@
+// The HTTP API and the dashboard's static files as one Hono app. `createApp()` needs no port:
+// tests call `app.request('/api/allies')`; serve.ts puts it on localhost.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { EVIDENCE_DIR, loadEvidence } from '../../evidence/load.ts';
+import type { Evidence } from '../../evidence/load.ts';
+import type { ApiContext } from './context.ts';
+import { loadDashboardFiles, NOT_BUILT_PAGE, sendDashboardFile } from './dashboard-files.ts';
+import type { DashboardFile } from './dashboard-files.ts';
+import { renderDocsPage } from './docs-page.ts';
+import type { OpenApiDocument } from './docs-page.ts';
+import { evidenceVersion } from './evidence-version.ts';
+import { ApiProblem, problemFromZod } from './problem.ts';
+import type { Problem } from './problem.ts';
+import { rawRequestKey, sendCached } from './representation.ts';
+import { ResponseCache } from './response-cache.ts';
+import { LedgerService } from './ledger-service.ts';
+import type { EngineFiles } from './ledger-service.ts';
+import { registerEvidenceRoutes } from './routes/evidence.ts';
+import { registerLedgerRoutes } from './routes/ledgers.ts';
+
+export interface AppOptions {
+  /** Evidence folder (default: $ALLIES_EVIDENCE or the project's evidence/). */
+  evidenceDir?: string;
+  /** Already-loaded evidence for evidenceDir (saves loading it twice). */
+  evidence?: Evidence;
+  /** Built dashboard folder (default dist/web); null serves the API only. */
+  dashboardDir?: string | null;
+  /** Methodology and judgments files (default: $ALLIES_METHODOLOGY and $ALLIES_JUDGMENTS, else methods/default.yaml and judgments/default.yaml). */
+  engine?: EngineFiles;
+}
+
+const API_INFO = {
+  title: 'Alliance Ledger API',
+  description: 'Sourced evidence on U.S. allies and the balance sheets computed from it. Every observation carries its source and locator; every table is also CSV (?format=csv). Results are fixed by the evidence version, so responses carry ETags.',
+};
+
+export function defaultEvidenceDir(): string {
+  return process.env.ALLIES_EVIDENCE ?? EVIDENCE_DIR;
+}
+
+export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> {
+  const evidenceDir = options.evidenceDir ?? defaultEvidenceDir();
+  const [evidence, version, dashboard] = await Promise.all([
+    options.evidence ?? loadEvidence(evidenceDir),
+    evidenceVersion(evidenceDir),
+    options.dashboardDir === null ? Promise.resolve(new Map<string, DashboardFile>()) : loadDashboardFiles(options.dashboardDir),
+  ]);
+  const ctx: ApiContext = { evidence, evidenceDir, evidenceVersion: version, cache: new ResponseCache() };
+  // The evidence routes work without the engine: an incomplete evidence build or a broken
+  // methodology file leaves the ledger routes answering 503 with the reason.
+  const engineFiles: EngineFiles = options.engine ?? {
+    methodologyFile: process.env.ALLIES_METHODOLOGY || undefined,
+    judgmentsFile: process.env.ALLIES_JUDGMENTS || undefined,
+  };
+  const engine = await LedgerService.load(evidence, engineFiles).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(problemFromZod(result.error, result.target), 400);
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    // A request answered before is answered again without routing or validation: the
+    // cache only ever holds answers to valid requests, fixed for this server's lifetime.
+    if (c.req.method === 'GET') {
+      const hit = ctx.cache.getByRequest(rawRequestKey(c));
+      if (hit) return sendCached(c, hit);
+    }
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  registerEvidenceRoutes(app, ctx);
+  registerLedgerRoutes(app, ctx, engine);
+
+  const openApiConfig = { openapi: '3.1.0', info: { ...API_INFO, version: `evidence ${version}` } };
+  app.doc31('/openapi.json', openApiConfig);
+  let docsHtml: string | null = null;
+  app.get('/docs', (c) => {
+    docsHtml ??= renderDocsPage(app.getOpenAPI31Document(openApiConfig) as unknown as OpenApiDocument);
+    return c.html(docsHtml);
+  });
+  app.get('/api', (c) => {
+    const doc = app.getOpenAPI31Document(openApiConfig) as unknown as OpenApiDocument;
+    return c.json({
+      ...API_INFO,
+      evidence_version: version,
+      docs: '/docs',
+      openapi: '/openapi.json',
+      routes: Object.entries(doc.paths ?? {}).map(([path, ops]) => ({ path, summary: Object.values(ops)[0]?.summary ?? '' })),
+    });
+  });
+
+  app.notFound((c) => {
+    const file = c.req.method === 'GET' || c.req.method === 'HEAD' ? dashboardFileFor(c, dashboard) : null;
+    if (file) return sendDashboardFile(file, c.req);
+    if (isPageRequest(c)) return c.html(NOT_BUILT_PAGE, 200);
+    return c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}; the API is listed at /api and documented at /docs` } satisfies Problem, 404);
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiProblem) return c.json(err.problem, err.status);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      return c.json({ error: status === 404 ? 'not_found' : 'invalid_request', message: err.message || 'invalid request' } satisfies Problem, status);
+    }
+    // The detail goes to the server log, never to the client.
+    console.error(`${c.req.method} ${c.req.path}:`, err);
+    return c.json({ error: 'internal_error', message: 'internal error: the server log has the details' } satisfies Problem, 500);
+  });
+
+  return app;
+}
+
+/** A dashboard page: a browser navigation to a path that is neither the API nor a file. */
+function isPageRequest(c: Context): boolean {
+  const p = c.req.path;
+  return c.req.method === 'GET' && !p.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(p) && /text\/html/.test(c.req.header('accept') ?? '');
+}
+
+function dashboardFileFor(c: Context, files: Map<string, DashboardFile>): DashboardFile | null {
+  if (files.size === 0) return null;
+  const p = c.req.path;
+  const exact = files.get(p === '/' ? '/index.html' : p);
+  if (exact) return exact;
+  // Deep links (/ally/JPN?year=2023) are the single-page app's routes: it shows its own
+  // "not found" for paths it does not know.
+  return isPageRequest(c) ? files.get('/index.html') ?? null : null;
+}

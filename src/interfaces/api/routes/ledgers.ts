@@ -1,0 +1,236 @@
+// The balance sheets as the API serves them: the methodology, ledgers by year (all allies,
+// or one ally with the observations and sources behind every line), rankings with
+// robustness bands, robustness runs and burden-sharing ratios. Weights may be overridden
+// per request (`weights=item:2,item:0.5`), as the dashboard's weight sliders do.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { Source } from '../../../evidence/schema.ts';
+import type { AllyLedger, LedgerLine, YearLedger } from '../../../method/ledger.ts';
+import { ledgerCsv } from '../../../method/present.ts';
+import type { RobustnessResult } from '../../../method/robustness.ts';
+import type { ApiContext } from '../context.ts';
+import { parseWeightOverrides } from '../ledger-service.ts';
+import type { LedgerService } from '../ledger-service.ts';
+import { ApiProblem, notFound } from '../problem.ts';
+import { Year } from '../params.ts';
+import { FormatParam, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
+import type { CacheScope } from '../representation.ts';
+import { jsonResponses, problemResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
+
+const TAG = 'Balance sheets';
+
+const WeightsParam = z.string().optional().openapi({
+  description: 'weights that replace the methodology\'s, item_id:weight comma-separated (e.g. defense_effort:2,free_riding_gap:0.5); see /api/methodology for the items',
+});
+const RegionFilter = z.enum(['asia', 'europe', 'americas', 'middle-east', 'africa', 'all']).optional();
+
+const LineSchema = z.object({
+  item: z.string(), side: z.enum(['asset', 'liability']), group: z.string(), label: z.string(), unit: z.string(),
+  raw: z.number().nullable().describe('raw value of the measure; null: missing'),
+  low: z.number().nullable(), high: z.number().nullable(),
+  score: z.number().nullable().describe('0-100 among the covered allies of the year'),
+  weight: z.number(), share: z.number(), contribution: z.number().nullable(),
+  rank: z.number().int().nullable(), rankedAmong: z.number().int(),
+  missing: z.boolean(), imputed: z.boolean(), reason: z.string().nullable(), flags: z.array(z.string()),
+  sources: z.array(z.string()).describe('every source id behind the line'),
+}).openapi('LedgerLine');
+
+const AllyLedgerSchema = z.object({
+  ally: z.string(), name: z.string(), region: z.string().nullable(), year: z.number().int(),
+  assets: z.number().nullable(), liabilities: z.number().nullable(), net: z.number().nullable(),
+  ranked: z.boolean(), rank: z.number().int().nullable(),
+  coverage: z.object({ assets: z.number(), liabilities: z.number(), overall: z.number(), itemsObserved: z.number(), itemsImputed: z.number(), itemsMissing: z.number(), itemsTotal: z.number() }),
+  lines: z.array(LineSchema),
+}).openapi('AllyLedger');
+
+const RankingRow = z.object({
+  rank: z.number().int().nullable(), region_rank: z.number().int().nullable(), ally: z.string(), name: z.string(), region: z.string().nullable(),
+  assets: z.number().nullable(), liabilities: z.number().nullable(), net: z.number().nullable(), coverage: z.number(),
+  net_low: z.number().nullable().describe('robustness interval of the net'), net_high: z.number().nullable(),
+  rank_low: z.number().int().nullable().describe('robustness interval of the rank'), rank_high: z.number().int().nullable(),
+  p_net_positive: z.number().nullable(),
+}).openapi('RankingRow');
+
+const YearQuery = z.object({ year: Year.optional().openapi({ description: 'default: the latest year the methodology covers' }), weights: WeightsParam, format: FormatParam }).strict();
+const RegionYearQuery = YearQuery.extend({ region: RegionFilter }).strict();
+const RankingsQuery = RegionYearQuery.extend({
+  bands: z.enum(['true', 'false']).optional().openapi({ description: 'include robustness bands (default true)' }),
+}).strict();
+const AllyParams = z.object({ ally: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as JPN').openapi({ param: { name: 'ally', in: 'path' }, example: 'JPN' }) });
+const RobustnessQuery = YearQuery.extend({
+  draws: z.coerce.number({ error: 'a whole number of draws' }).int('a whole number of draws').min(100, 'at least 100').max(2_000_000, 'at most 2000000').optional(),
+  seed: z.coerce.number({ error: 'a whole-number seed' }).int('a whole-number seed').min(0, 'at least 0').max(2 ** 31 - 1, 'below 2^31').optional(),
+}).strict();
+const BurdenQuery = z.object({ year: Year.optional(), format: FormatParam }).strict();
+const MethodologyQuery = z.object({ format: z.enum(['json', 'yaml']).optional().openapi({ description: 'json (default) or yaml: the methodology file as shipped' }) }).strict();
+
+/** A line without the observations behind it: what ranking views and the browser's recompute need. */
+function slimLine(line: LedgerLine) {
+  const { observations: _o, judgments: _j, tables: _t, ...rest } = line;
+  return rest;
+}
+
+function slimLedger(l: AllyLedger) {
+  return { ...l, lines: l.lines.map(slimLine) };
+}
+
+export function rankingTable(ledger: YearLedger, robustness: RobustnessResult | null, region: string | undefined) {
+  const bands = new Map((robustness?.allies ?? []).map((a) => [a.ally, a]));
+  const rows = ledger.allies
+    .filter((a) => !region || region === 'all' || a.region === region)
+    .sort((x, y) => (x.rank ?? Infinity) - (y.rank ?? Infinity) || (x.ally < y.ally ? -1 : 1));
+  let regionRank = 0;
+  return rows.map((a) => {
+    const b = bands.get(a.ally);
+    return {
+      rank: a.rank, region_rank: a.rank === null ? null : ++regionRank, ally: a.ally, name: a.name, region: a.region,
+      assets: a.assets, liabilities: a.liabilities, net: a.net, coverage: a.coverage.overall,
+      net_low: b?.net.low ?? null, net_high: b?.net.high ?? null,
+      rank_low: b?.rankInterval[0] ?? null, rank_high: b?.rankInterval[1] ?? null,
+      p_net_positive: b?.pNetPositive ?? null,
+    };
+  });
+}
+
+export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: LedgerService | string): void {
+  const service = (): LedgerService => {
+    if (typeof engine === 'string') throw new ApiProblem(503, { error: 'unavailable', message: `balance sheets are not available: ${engine}` });
+    return engine;
+  };
+  const scope = (): CacheScope => ({ cache: ctx.cache, version: `${ctx.evidenceVersion}.${service().version}` });
+  const meta = (s: LedgerService, year: number) => ({
+    methodology: { id: s.methodology.methodology, version: s.methodology.version, hash: s.version },
+    year,
+    years: s.years,
+  });
+  const weightsOf = (c: Context, s: LedgerService) => parseWeightOverrides(c.req.query('weights'), s.methodology);
+
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/methodology', tags: [TAG], summary: 'The balance-sheet methodology',
+    description: 'The shipped methodology: line items (side, group, measure, normalization, weight, missing-data policy, rationale, citations), robustness settings and the years covered. format=yaml gives the file itself, to edit and load back as your own.',
+    request: { query: MethodologyQuery },
+    responses: {
+      200: { description: 'The methodology', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'application/yaml': { schema: z.string() } } },
+      ...problemResponses,
+      ...unavailableResponse,
+    },
+  }), (c) => {
+    const s = service();
+    const q = validQuery(c, MethodologyQuery);
+    return cachedResponse(c, scope(), () => (q.format === 'yaml'
+      ? { body: s.methodologyText, contentType: 'application/yaml; charset=utf-8', filename: `${s.methodology.methodology}.yaml` }
+      : representJson({ hash: s.version, years: s.years, methodology: s.methodology })));
+  });
+
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/ledgers', tags: [TAG], summary: 'Ledgers of every covered ally in a year',
+    description: 'For every ally: assets, liabilities, net, rank and coverage, and per line item the raw value, score, weight, contribution and rank (without the observations; ask /api/ledgers/{ally} for those). CSV: one row per ally and line item.',
+    request: { query: RegionYearQuery },
+    responses: { ...tableResponses(AllyLedgerSchema, 'Ledgers, by ally', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), rankedCount: z.number().int() }), ...unavailableResponse },
+  }), (c) => {
+    const s = service();
+    const q = validQuery(c, RegionYearQuery);
+    const year = s.checkYear(q.year);
+    const weights = weightsOf(c, s);
+    return cachedResponse(c, scope(), () => {
+      const ledger = s.ledger(year, weights);
+      const allies = ledger.allies.filter((a) => !q.region || q.region === 'all' || a.region === q.region);
+      if (requestedFormat(c) === 'csv') return { body: ledgerCsv(allies), contentType: 'text/csv; charset=utf-8', filename: `ledgers-${year}.csv` };
+      return representJson({ ...meta(s, year), rankedCount: ledger.rankedCount, count: allies.length, rows: allies.map(slimLedger) });
+    });
+  });
+
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/ledgers/{ally}', tags: [TAG], summary: 'One ally\'s balance sheet',
+    description: 'The T-account of one ally: every line with its value, score, rank among the allies, weight and contribution, and the observations (value, year, source, locator) and judgments behind it; the sources cited, with citation and terms.',
+    request: { params: AllyParams, query: YearQuery },
+    responses: { ...jsonResponses(AllyLedgerSchema.extend({ rankedCount: z.number().int(), sources: z.array(Source) }), 'The ledger'), ...unavailableResponse },
+  }), (c) => {
+    const s = service();
+    const { ally } = validParams(c, AllyParams);
+    const iso3 = ally.toUpperCase();
+    const q = validQuery(c, YearQuery);
+    const year = s.checkYear(q.year);
+    const weights = weightsOf(c, s);
+    if (!ctx.evidence.allies().some((a) => a.iso3 === iso3)) throw notFound(`"${ally}" is not a covered ally; see /api/allies`, 'ally');
+    return cachedResponse(c, scope(), () => {
+      const ledger = s.ledger(year, weights);
+      const mine = ledger.allies.find((a) => a.ally === iso3)!;
+      if (requestedFormat(c) === 'csv') return { body: ledgerCsv([mine]), contentType: 'text/csv; charset=utf-8', filename: `ledger-${iso3}-${year}.csv` };
+      const cited = new Set(mine.lines.flatMap((l) => l.sources));
+      return representJson({
+        ...meta(s, year), ...mine, rankedCount: ledger.rankedCount,
+        sources: ctx.evidence.sources.filter((x) => cited.has(x.id)),
+      });
+    });
+  });
+
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/rankings', tags: [TAG], summary: 'Ranking of the allies by net balance',
+    description: 'Allies by net balance (assets minus liabilities), with the robustness bands of the net and the rank under the methodology\'s weight and data draws. region filters the rows (region_rank is the rank within the region; rank among all allies).',
+    request: { query: RankingsQuery },
+    responses: { ...tableResponses(RankingRow, 'Ranking', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), draws: z.number().int().nullable() }), ...unavailableResponse },
+  }), (c) => {
+    const s = service();
+    const q = validQuery(c, RankingsQuery);
+    const year = s.checkYear(q.year);
+    const weights = weightsOf(c, s);
+    return cachedResponse(c, scope(), async () => {
+      const ledger = s.ledger(year, weights);
+      const robustness = q.bands === 'false' ? null : await s.robustness(year, { weights });
+      return representTable({
+        name: `rankings-${year}${q.region && q.region !== 'all' ? `-${q.region}` : ''}`,
+        columns: Object.keys(RankingRow.shape),
+        rows: rankingTable(ledger, robustness, q.region),
+        meta: { ...meta(s, year), draws: robustness?.draws ?? null, interval: robustness?.interval ?? null, pSameOrder: robustness?.pSameOrder ?? null },
+      }, requestedFormat(c));
+    });
+  });
+
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/robustness', tags: [TAG], summary: 'Robustness of the ranking',
+    description: 'The ledger recomputed under many draws of the weights (and of data and judgments within their ranges): intervals of every ally\'s assets, liabilities and net, rank probabilities, and the share of draws that keep the whole ranking. Deterministic for a seed. CSV: one row per ally.',
+    request: { query: RobustnessQuery },
+    responses: { ...jsonResponses(z.record(z.string(), z.unknown()), 'Robustness result'), ...unavailableResponse },
+  }), (c) => {
+    const s = service();
+    const q = validQuery(c, RobustnessQuery);
+    const year = s.checkYear(q.year);
+    const weights = weightsOf(c, s);
+    return cachedResponse(c, scope(), async () => {
+      const r = await s.robustness(year, { draws: q.draws, seed: q.seed, weights });
+      const rows = r.allies.map((a) => ({
+        ally: a.ally, baseline_rank: a.baseline.rank, modal_rank: a.modalRank, rank_low: a.rankInterval[0], rank_high: a.rankInterval[1],
+        net: a.baseline.net, net_low: a.net.low, net_high: a.net.high, assets_low: a.assets.low, assets_high: a.assets.high,
+        liabilities_low: a.liabilities.low, liabilities_high: a.liabilities.high, p_net_positive: a.pNetPositive,
+      }));
+      if (requestedFormat(c) === 'csv') return representTable({ name: `robustness-${year}`, columns: Object.keys(rows[0] ?? { ally: '' }), rows }, 'csv');
+      return representJson({ ...meta(s, year), ...r });
+    });
+  });
+
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/burden', tags: [TAG], summary: 'Burden-sharing ratios',
+    description: 'The DoD ratio for each contribution (defense spending, personnel, host-nation support): a country\'s share of the allied total divided by its share of the ability to contribute (GDP); about 1 is a fair share. CSV: one row per country and contribution.',
+    request: { query: BurdenQuery },
+    responses: { ...jsonResponses(z.record(z.string(), z.unknown()), 'Burden-sharing report'), ...unavailableResponse },
+  }), (c) => {
+    const s = service();
+    const q = validQuery(c, BurdenQuery);
+    const year = s.checkYear(q.year);
+    return cachedResponse(c, scope(), () => {
+      const report = s.burden(year);
+      if (requestedFormat(c) !== 'csv') return representJson({ ...meta(s, year), ...report });
+      const rows = report.rows.flatMap((r) => report.contributions.map((k) => {
+        const cell = r.cells[k.id];
+        return {
+          country: r.country, name: r.name, ally: r.ally, contribution: k.id, value: cell?.contribution?.value ?? null, value_year: cell?.contribution?.year ?? null,
+          unit: k.unit, share: cell?.share ?? null, ability_share: cell?.abilityShare ?? null, ratio: cell?.ratio ?? null, rank: cell?.rank ?? null,
+          source: cell?.contribution?.observation.source ?? null, locator: cell?.contribution?.observation.locator ?? null, reason: cell?.reason ?? null,
+        };
+      }));
+      return representTable({ name: `burden-${year}`, columns: Object.keys(rows[0] ?? { country: '' }), rows }, 'csv');
+    });
+  });
+}
