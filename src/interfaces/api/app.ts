@@ -17,8 +17,10 @@ import { rawRequestKey, sendCached } from './representation.ts';
 import { ResponseCache } from './response-cache.ts';
 import { LedgerService } from './ledger-service.ts';
 import type { EngineFiles } from './ledger-service.ts';
+import { registerAnalysisRoutes } from './routes/analyses.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
 import { registerLedgerRoutes } from './routes/ledgers.ts';
+import { registerScenarioRoutes } from './routes/scenarios.ts';
 
 export interface AppOptions {
   /** Evidence folder (default: $ALLIES_EVIDENCE or the project's evidence/). */
@@ -75,6 +77,8 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
 
   registerEvidenceRoutes(app, ctx);
   registerLedgerRoutes(app, ctx, engine);
+  registerAnalysisRoutes(app, ctx, engine);
+  registerScenarioRoutes(app, ctx, engine);
 
   const openApiConfig = { openapi: '3.1.0', info: { ...API_INFO, version: `evidence ${version}` } };
   app.doc31('/openapi.json', openApiConfig);

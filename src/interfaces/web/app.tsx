@@ -34,6 +34,9 @@ function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): Comp
 const ComparePage = lazyPage(() => import('./pages/compare.tsx').then((m) => m.ComparePage));
 const WeightsPage = lazyPage(() => import('./pages/weights.tsx').then((m) => m.WeightsPage));
 const SourcesPage = lazyPage(() => import('./pages/sources.tsx').then((m) => m.SourcesPage));
+const ScenariosPage = lazyPage(() => import('./pages/scenarios.tsx').then((m) => m.ScenariosPage));
+const HistoryPage = lazyPage(() => import('./pages/history.tsx').then((m) => m.HistoryPage));
+const NetworkPage = lazyPage(() => import('./pages/network.tsx').then((m) => m.NetworkPage));
 
 function Guard({ children }: { children: ComponentChildren }) {
   const [error, reset] = useErrorBoundary((e: unknown) => console.warn('dashboard error:', e));
@@ -55,6 +58,9 @@ function Page({ route }: { route: Route }) {
     case 'compare': return <ComparePage route={route} />;
     case 'weights': return <WeightsPage route={route} />;
     case 'sources': return <SourcesPage />;
+    case 'scenarios': return <ScenariosPage route={route} />;
+    case 'history': return <HistoryPage route={route} />;
+    case 'network': return <NetworkPage route={route} />;
   }
 }
 
@@ -70,6 +76,9 @@ function Nav({ route }: { route: Route | null }) {
         {item('overview', `/${linkQuery(state)}`, 'Overview')}
         {item('compare', hrefOf({ page: 'compare', allies: route?.page === 'ally' ? [route.ally] : route?.page === 'compare' ? route.allies : [], year: state.year, weights: state.weights }), 'Compare')}
         {item('weights', hrefOf({ page: 'weights', year: state.year, region: 'all', weights: state.weights }), 'Weights')}
+        {item('scenarios', '/scenarios', 'Scenarios')}
+        {item('history', '/history', 'History')}
+        {item('network', hrefOf({ page: 'network', year: route?.page === 'network' ? route.year : null }), 'Network')}
         {item('sources', '/sources', 'Sources')}
         <li><a href="/docs">API</a></li>
       </ul>
@@ -95,7 +104,7 @@ export function App() {
           ) : (
             <Problem title="This address does not lead to a page">
               <p>{parsed.message}.</p>
-              <p>Addresses look like <code>/</code>, <code>/ally/JPN?year=2023</code>, <code>/compare?allies=JPN,KOR</code> or <code>/weights?w=defense_effort:2</code>.</p>
+              <p>Addresses look like <code>/</code>, <code>/ally/JPN?year=2023</code>, <code>/compare?allies=JPN,KOR</code> or <code>/weights?w=defense_effort:2</code>, <code>/scenarios?run=hns-japan-x4</code>, <code>/history</code> or <code>/network?year=1990</code>.</p>
             </Problem>
           )}
         </Guard>

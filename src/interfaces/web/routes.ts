@@ -13,7 +13,17 @@ export type Route =
   | { page: 'ally'; ally: string; year: number | null; weights: Weights }
   | { page: 'compare'; allies: string[]; year: number | null; weights: Weights }
   | { page: 'weights'; year: number | null; region: Region; weights: Weights }
-  | { page: 'sources' };
+  | { page: 'sources' }
+  | { page: 'scenarios'; names: string[]; compare: ScenarioCompare }
+  | { page: 'history'; by: string }
+  | { page: 'network'; year: number | null };
+
+/** How a run of several scenarios is shown: composed into one, or each on its own side by side. */
+export type ScenarioCompare = 'baseline' | 'each';
+
+export const MAX_SCENARIOS = 6;
+const SCENARIO_NAME = /^[a-z0-9][a-z0-9-]*$/;
+const GROUPING = /^[a-z]+$/;
 
 export type Parsed = { ok: true; route: Route } | { ok: false; message: string };
 
@@ -96,6 +106,22 @@ export function parseLocation(pathname: string, search: string): Parsed {
     return { ok: true, route: { page: 'weights', year, region, weights } };
   }
   if (head === 'sources' && rest.length === 0) return { ok: true, route: { page: 'sources' } };
+  if (head === 'scenarios' && rest.length === 0) {
+    const raw = params.get('run') ?? '';
+    const names = raw === '' ? [] : raw.split(',');
+    const bad = names.find((n) => !SCENARIO_NAME.test(n));
+    if (bad !== undefined) return fail(`"${bad}" in run= is not a scenario name such as hns-japan-x4`);
+    if (names.length > MAX_SCENARIOS) return fail(`at most ${MAX_SCENARIOS} scenarios run at once (the address lists ${names.length})`);
+    const compare = params.get('compare') ?? 'baseline';
+    if (compare !== 'baseline' && compare !== 'each') return fail(`compare "${compare}" is not one of baseline, each`);
+    return { ok: true, route: { page: 'scenarios', names: [...new Set(names)], compare } };
+  }
+  if (head === 'history' && rest.length === 0) {
+    const by = params.get('by') ?? 'overview';
+    if (!GROUPING.test(by)) return fail(`by "${by}" is not a grouping such as overview, defense or era`);
+    return { ok: true, route: { page: 'history', by } };
+  }
+  if (head === 'network' && rest.length === 0) return { ok: true, route: { page: 'network', year } };
   return fail(`there is no page at "${pathname}"`);
 }
 
@@ -130,6 +156,19 @@ export function hrefOf(route: Route): string {
       break;
     case 'sources':
       path = '/sources';
+      break;
+    case 'scenarios':
+      path = '/scenarios';
+      if (route.names.length) params.set('run', route.names.join(','));
+      if (route.compare !== 'baseline') params.set('compare', route.compare);
+      break;
+    case 'history':
+      path = '/history';
+      if (route.by !== 'overview') params.set('by', route.by);
+      break;
+    case 'network':
+      path = '/network';
+      if (route.year !== null) params.set('year', String(route.year));
       break;
   }
   const query = params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');

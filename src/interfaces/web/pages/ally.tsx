@@ -3,6 +3,7 @@
 import { useMemo } from 'preact/hooks';
 import { useApi } from '../api-client.ts';
 import type { Ally, AllyLedgerResponse, BurdenResponse, Indicator, ObservationsResponse, Rows, Source } from '../api-types.ts';
+import { AllyAnalyses } from '../components/ally-analyses.tsx';
 import { CsvLink, YearSlider } from '../components/controls.tsx';
 import { Loading, Problem } from '../components/message.tsx';
 import { SeriesChart } from '../components/series-chart.tsx';
@@ -160,6 +161,7 @@ export function AllyPage({ route }: { route: AllyRoute }) {
       <TAccount ledger={data} sources={sources} unitOf={(id) => indicators.get(id)?.unit ?? ''} />
       {burden.data && <BurdenTable report={burden.data} ally={ally.iso3} />}
       <Series ally={ally.iso3} ledger={data} indicators={indicators} sources={sources} />
+      <AllyAnalyses ally={ally.iso3} name={ally.name} year={data.year} />
     </section>
   );
 }

@@ -2,6 +2,7 @@
 // item, then the totals, the net and the rank.
 import { useApi } from '../api-client.ts';
 import type { Ally, LedgersResponse, Rows, SlimLedger, SlimLine } from '../api-types.ts';
+import { ComparisonTable } from '../components/comparison-table.tsx';
 import { YearSlider } from '../components/controls.tsx';
 import { Loading, Problem } from '../components/message.tsx';
 import { csvText, downloadText } from '../csv-export.ts';
@@ -109,6 +110,7 @@ export function ComparePage({ route }: { route: CompareRoute }) {
           </tfoot>
         </table>
       )}
+      <ComparisonTable allies={chosen.map((l) => l.ally)} year={ledgers.data.year} />
     </section>
   );
 }

@@ -1,0 +1,169 @@
+// What-if scenarios over HTTP: the built-in scenarios (scenarios/*.yaml) listed and shown
+// with their sources and the reason of every change, and run alone, composed, or side by
+// side, each run diffed against the baseline with the change that moved every line. Only
+// built-in scenarios run here (a name, never a path): the server reads no file a client names.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { orderChanges } from '../../../scenarios/apply.ts';
+import { compareScenarios, composeScenarios, conflicts } from '../../../scenarios/compose.ts';
+import { builtInScenarioFiles, checkScenario, readScenario } from '../../../scenarios/load.ts';
+import type { Scenario, ScenarioContext } from '../../../scenarios/load.ts';
+import { prepareBaseline, runScenario } from '../../../scenarios/run.ts';
+import type { PreparedBaseline, RunOptions, ScenarioResult } from '../../../scenarios/run.ts';
+import type { ApiContext } from '../context.ts';
+import type { LedgerService } from '../ledger-service.ts';
+import { ApiProblem, invalidField, notFound } from '../problem.ts';
+import { FormatParam, assertFormat, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
+import type { CacheScope } from '../representation.ts';
+import { jsonResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
+
+const TAG = 'Scenarios';
+const MAX_COMPOSED = 6;
+/** Robustness draws run in the request (one thread): enough for stable intervals, bounded in time. */
+const MAX_DRAWS = 20_000;
+
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const NameParams = z.object({ name: z.string().regex(NAME, 'a built-in scenario name such as hns-japan-x4 (see /api/scenarios)').openapi({ param: { name: 'name', in: 'path' }, example: 'hns-japan-x4' }) });
+const ShowQuery = z.object({ format: z.enum(['json']).optional() }).strict();
+const RunQuery = z.object({
+  names: z.string().regex(/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/, 'built-in scenario names, comma-separated (e.g. hns-japan-x4,yen-shock)')
+    .openapi({ description: `built-in scenarios (at most ${MAX_COMPOSED}); several are composed in the order given (src/scenarios/compose.ts), or run side by side with compare=each`, example: 'hns-japan-x4' }),
+  compare: z.enum(['baseline', 'each']).optional().openapi({ description: 'baseline (default): the composition against the baseline projection; each: every scenario on its own against the baseline, side by side' }),
+  draws: z.coerce.number({ error: 'a whole number of draws' }).int('a whole number of draws').min(0, 'at least 0').max(MAX_DRAWS, `at most ${MAX_DRAWS}`).optional()
+    .openapi({ description: 'robustness draws on both ledgers (default 0: none)' }),
+  seed: z.coerce.number({ error: 'a whole-number seed' }).int('a whole-number seed').min(0, 'at least 0').max(2 ** 31 - 1, 'below 2^31').optional(),
+  format: FormatParam,
+}).strict();
+
+const Loose = z.record(z.string(), z.unknown());
+
+/** The result without the ledgers and methodologies it was computed from (the API's body). */
+function publicResult(r: ScenarioResult): Omit<ScenarioResult, 'ledgers' | 'methodologies'> {
+  const { ledgers: _ledgers, methodologies: _methodologies, ...rest } = r;
+  return rest;
+}
+
+/** The diff as a table: one row per ally and moved line item, with the change that moved it. */
+export function diffRows(r: ScenarioResult) {
+  return r.diff.flatMap((d) => d.lines.map((l) => ({
+    scenario: r.scenario.id, year: r.year, ally: d.ally, name: d.name, rank_before: d.before.rank, rank_after: d.after.rank,
+    net_before: d.before.net, net_after: d.after.net, side: l.side, item: l.item, label: l.label, unit: l.unit, how: l.how,
+    raw_before: l.before.raw, raw_after: l.after.raw, score_before: l.before.score, score_after: l.after.score,
+    points_change: (l.after.contribution ?? 0) - (l.before.contribution ?? 0),
+    causes: l.causes.map((c) => `${c.ref} ${c.label}: ${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(3)}`),
+  })));
+}
+
+export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine: LedgerService | string): void {
+  const service = (): LedgerService => {
+    if (typeof engine === 'string') throw new ApiProblem(503, { error: 'unavailable', message: `scenarios need the balance sheets, which are not available: ${engine}` });
+    return engine;
+  };
+  const scope = (): CacheScope => ({ cache: ctx.cache, version: `${ctx.evidenceVersion}.${service().version}.scenarios` });
+  const context = (s: LedgerService): ScenarioContext => ({ evidence: ctx.evidence, methodology: s.methodology, judgments: s.judgments, present: s.years.latest });
+
+  let names: Promise<string[]> | null = null;
+  const builtIn = (): Promise<string[]> => {
+    names ??= builtInScenarioFiles().then((files) => files.map((f) => f.name));
+    names.catch(() => { names = null; });
+    return names;
+  };
+  const checked = new Map<string, Promise<Scenario>>();
+  /** A built-in scenario checked against the evidence and the methodology; an unknown name is the client's error. */
+  const scenario = async (name: string, field: string, s: LedgerService): Promise<Scenario> => {
+    const known = await builtIn();
+    if (!known.includes(name)) {
+      const message = `"${name}" is not a built-in scenario; scenarios: ${known.join(', ')}`;
+      throw field === 'name' ? notFound(message, field) : invalidField(field, message);
+    }
+    let pending = checked.get(name);
+    if (!pending) {
+      pending = readScenario(name).then((located) => checkScenario(located, context(s)));
+      checked.set(name, pending);
+      pending.catch(() => checked.delete(name));
+    }
+    return pending;
+  };
+
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/scenarios', tags: [TAG], summary: 'The built-in scenarios',
+    description: 'Every built-in scenario: name, title, horizon, description, the kinds of change it makes, and its sources. CSV: one row per scenario.',
+    request: { query: z.object({ format: FormatParam }).strict() },
+    responses: { ...tableResponses(Loose, 'Scenarios'), ...unavailableResponse },
+  }), (c) => {
+    const s = service();
+    return cachedResponse(c, scope(), async () => {
+      const list = await Promise.all((await builtIn()).map((name) => scenario(name, 'name', s)));
+      const rows = list.map((x) => ({
+        name: x.id, title: x.title, horizon: x.horizon, description: x.description, changes: x.changes.length,
+        kinds: [...new Set(x.changes.map((ch) => ch.spec.kind))], sources: x.sources,
+      }));
+      if (requestedFormat(c) === 'csv') {
+        return representTable({ name: 'scenarios', columns: ['name', 'title', 'horizon', 'changes', 'kinds', 'sources', 'description'], rows: rows.map((r) => ({ ...r, sources: r.sources.map((x) => `${x.source} (${x.locator})`) })) }, 'csv');
+      }
+      const cited = new Set(list.flatMap((x) => x.sources.map((y) => y.source)));
+      return representJson({ present: s.years.latest, count: rows.length, rows, sources: ctx.evidence.sources.filter((x) => cited.has(x.id)) });
+    });
+  });
+
+  // Registered before /api/scenarios/{name}, so "run" is never taken for a scenario's name.
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/scenarios/run', tags: [TAG], summary: 'Run scenarios and diff the ledgers against the baseline',
+    description: 'Runs one scenario, or several composed into one (compare=baseline), or each on its own side by side (compare=each), at the horizon, and diffs every ally\'s ledger against the baseline projection: which line items moved for which ally, by how much, and which change moved them (sequential attribution: the causes of a line add up to its movement); rank changes; with draws, the robustness of both rankings. Deterministic. CSV: one row per ally and moved line.',
+    request: { query: RunQuery },
+    responses: { ...jsonResponses(Loose, 'The run: the scenario, its changes with their effects, the diff and the rank changes'), ...unavailableResponse },
+  }), async (c) => {
+    const s = service();
+    const q = validQuery(c, RunQuery);
+    const list = q.names.split(',');
+    if (new Set(list).size !== list.length) throw invalidField('names', 'a scenario is named twice; compose each scenario once');
+    if (list.length > MAX_COMPOSED) throw invalidField('names', `at most ${MAX_COMPOSED} scenarios at once (given ${list.length})`);
+    const parts = await Promise.all(list.map((n) => scenario(n, 'names', s)));
+    return cachedResponse(c, scope(), () => {
+      const robustness = q.draws ? { draws: q.draws, ...(q.seed !== undefined ? { seed: q.seed } : {}) } : false as const;
+      const base: RunOptions = { ...context(s), robustness };
+      let results: ScenarioResult[];
+      let warnings: string[] = [];
+      if (q.compare === 'each') {
+        const prepared = new Map<number, PreparedBaseline>();
+        results = parts.map((p) => {
+          const baseline = prepared.get(p.horizon) ?? prepareBaseline(base, p.horizon, parts.flatMap((x) => x.changes));
+          prepared.set(p.horizon, baseline);
+          return runScenario(p, { ...base, baseline });
+        });
+      } else {
+        const composed = composeScenarios(parts);
+        warnings = conflicts(composed);
+        results = [runScenario(composed, base)];
+      }
+      if (requestedFormat(c) === 'csv') {
+        const rows = results.flatMap(diffRows);
+        return representTable({ name: `scenario-${list.join('+')}`, columns: Object.keys(rows[0] ?? { scenario: '' }), rows }, 'csv');
+      }
+      const cited = new Set(results.flatMap((r) => [...r.scenario.sources.map((x) => x.source), ...r.changes.flatMap((ch) => ch.citations.map((x) => x.source))]));
+      const sources = ctx.evidence.sources.filter((x) => cited.has(x.id));
+      if (q.compare === 'each') return representJson({ compare: 'each', results: results.map(publicResult), comparison: compareScenarios(results), sources });
+      return representJson({ compare: 'baseline', ...publicResult(results[0]), conflicts: warnings, sources });
+    });
+  });
+
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/scenarios/{name}', tags: [TAG], summary: 'One scenario as written',
+    description: 'The scenario checked against the evidence and the methodology: description, horizon, sources, and every change in the order applied with its rationale, citations and the countries and line items it touches.',
+    request: { params: NameParams, query: ShowQuery },
+    responses: { ...jsonResponses(Loose, 'The scenario'), ...unavailableResponse },
+  }), async (c) => {
+    const s = service();
+    const { name } = validParams(c, NameParams);
+    assertFormat(validQuery(c, ShowQuery).format, ['json']);
+    const x = await scenario(name, 'name', s);
+    return cachedResponse(c, scope(), () => {
+      const cited = new Set([...x.sources.map((y) => y.source), ...x.changes.flatMap((ch) => ch.spec.citations.map((y) => y.source))]);
+      return representJson({
+        name: x.id, title: x.title, description: x.description, horizon: x.horizon, present: s.years.latest, sources: x.sources,
+        changes: orderChanges(x.changes).map((ch) => ({ ref: ch.ref, label: ch.label, kind: ch.spec.kind, countries: ch.countries, items: ch.items, rationale: ch.spec.rationale.trim(), citations: ch.spec.citations })),
+        cited: ctx.evidence.sources.filter((y) => cited.has(y.id)),
+      });
+    });
+  });
+}

@@ -1,0 +1,211 @@
+// Scenarios: the built-in what-if stress tests with their descriptions and sources; run one,
+// or several composed (or side by side), and see the diff against the baseline: which line
+// items moved for which ally, by how much, and the change that moved them; rank changes.
+// The address holds the scenario names, so a run can be shared.
+import { useState } from 'preact/hooks';
+import { useApi } from '../api-client.ts';
+import { CsvLink } from '../components/controls.tsx';
+import { Cites, sourceMap } from '../components/citations.tsx';
+import { Loading, Problem } from '../components/message.tsx';
+import { csvText, downloadText } from '../csv-export.ts';
+import { formatSigned, formatValue } from '../format.ts';
+import { Link, navigate } from '../navigation.tsx';
+import { hrefOf, MAX_SCENARIOS } from '../routes.ts';
+import type { Route } from '../routes.ts';
+import type { PublicResult, RunResponse, ScenariosResponse } from './analysis-types.ts';
+import type { Source } from '../api-types.ts';
+import { apiQuery } from './query.ts';
+
+type ScenariosRoute = Extract<Route, { page: 'scenarios' }>;
+type AllyDiff = PublicResult['diff'][number];
+
+function rankText(r: number | null): string {
+  return r === null ? 'unranked' : String(r);
+}
+
+function arrow(a: string, b: string): string {
+  return a === b ? a : `${a} → ${b}`;
+}
+
+function points(x: number): string {
+  return formatSigned(x, 2);
+}
+
+function ScenarioList({ list, route }: { list: ScenariosResponse; route: ScenariosRoute }) {
+  const [picked, setPicked] = useState<string[]>(route.names);
+  const sources = sourceMap(list.sources);
+  const run = (names: string[], compare = route.compare) => navigate(hrefOf({ page: 'scenarios', names, compare }));
+  return (
+    <section class="scenario-list">
+      <table class="scenarios">
+        <caption>
+          Built-in scenarios: run one, or tick several and run them composed (in the order ticked) or side by side{' '}
+          <CsvLink href="/api/scenarios?format=csv" />
+        </caption>
+        <thead><tr><th scope="col">compose</th><th scope="col">scenario</th><th scope="col" class="num">horizon</th><th scope="col">sources</th><th scope="col"><span class="visually-hidden">run</span></th></tr></thead>
+        <tbody>
+          {list.rows.map((s) => (
+            <tr key={s.name} data-scenario={s.name} class={route.names.includes(s.name) ? 'highlighted' : ''}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Compose ${s.title}`}
+                  checked={picked.includes(s.name)}
+                  disabled={!picked.includes(s.name) && picked.length >= MAX_SCENARIOS}
+                  onChange={(e) => setPicked((e.target as HTMLInputElement).checked ? [...picked, s.name] : picked.filter((n) => n !== s.name))}
+                />
+              </td>
+              <th scope="row">
+                <strong>{s.title}</strong> <code>{s.name}</code>
+                <details><summary>What it changes ({s.changes} change{s.changes === 1 ? '' : 's'}: {s.kinds.join(', ')})</summary><p>{s.description}</p></details>
+              </th>
+              <td class="num">{s.horizon}</td>
+              <td><Cites cites={s.sources} sources={sources} /></td>
+              <td><button type="button" onClick={() => run([s.name], 'baseline')} aria-label={`Run ${s.title}`}>Run</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="controls">
+        <button type="button" disabled={picked.length === 0} onClick={() => run(picked, 'baseline')}>Run the {picked.length || ''} ticked, composed</button>
+        <button type="button" disabled={picked.length < 2} onClick={() => run(picked, 'each')}>Run the ticked side by side</button>
+        {picked.length ? <button type="button" onClick={() => setPicked([])}>Clear</button> : null}
+      </p>
+    </section>
+  );
+}
+
+function AllyBlock({ d, refs }: { d: AllyDiff; refs: Map<string, number> }) {
+  const shown = d.lines.filter((l) => l.how === 'value' || Math.abs((l.after.contribution ?? 0) - (l.before.contribution ?? 0)) >= 0.005);
+  return (
+    <table class="scenario-ally" data-ally={d.ally}>
+      <caption>
+        <strong>{d.name} ({d.ally})</strong>: net {arrow(d.before.net?.toFixed(1) ?? '–', d.after.net?.toFixed(1) ?? '–')}
+        {d.before.net !== null && d.after.net !== null ? ` (${points(d.after.net - d.before.net)})` : ''} · rank {arrow(rankText(d.before.rank), rankText(d.after.rank))}
+      </caption>
+      <thead><tr><th scope="col">line item</th><th scope="col" class="num">value</th><th scope="col" class="num">score</th><th scope="col" class="num">points</th><th scope="col">cause</th></tr></thead>
+      <tbody>
+        {shown.map((l) => {
+          const change = (l.after.contribution ?? 0) - (l.before.contribution ?? 0);
+          return (
+            <tr key={l.item} data-item={l.item}>
+              <th scope="row">{l.side === 'asset' ? 'Asset' : 'Liability'}: {l.label}</th>
+              <td class="num">{l.how === 'value' ? `${arrow(formatValue(l.before.raw), formatValue(l.after.raw))} ${l.unit}` : `${formatValue(l.after.raw)} ${l.unit} (unchanged)`}</td>
+              <td class="num">{arrow(l.before.score?.toFixed(0) ?? '–', l.after.score?.toFixed(0) ?? '–')}</td>
+              <td class={`num ${change >= 0 ? 'positive' : 'negative'}`}>{points(change)}</td>
+              <td class="cause">
+                {l.causes.map((c) => <span key={c.ref}>[{refs.get(c.ref)}] {c.label} {points(c.contribution)} </span>)}
+                {l.how === 'score' ? '(others\' values moved)' : l.how === 'weight' ? '(weight or share of its side)' : ''}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function diffCsv(r: PublicResult): string {
+  const rows = r.diff.flatMap((d) => d.lines.map((l) => ({
+    scenario: r.scenario.id, year: r.year, ally: d.ally, rank_before: d.before.rank, rank_after: d.after.rank, side: l.side, item: l.item, how: l.how,
+    raw_before: l.before.raw, raw_after: l.after.raw, score_before: l.before.score, score_after: l.after.score,
+    points_change: (l.after.contribution ?? 0) - (l.before.contribution ?? 0), causes: l.causes.map((c) => `${c.ref}: ${c.contribution}`).join('; '),
+  })));
+  return csvText(['scenario', 'year', 'ally', 'rank_before', 'rank_after', 'side', 'item', 'how', 'raw_before', 'raw_after', 'score_before', 'score_after', 'points_change', 'causes'], rows);
+}
+
+function ResultView({ r, sources, csvHref }: { r: PublicResult; sources: ReadonlyMap<string, Source>; csvHref: string | null }) {
+  const refs = new Map(r.changes.map((c, i) => [c.ref, i + 1]));
+  const direct = r.diff.filter((d) => d.direct);
+  const shown = direct.length ? direct : r.diff.slice(0, 3);
+  const rest = r.diff.filter((d) => !shown.includes(d));
+  return (
+    <section class="scenario-result" data-scenario={r.scenario.id}>
+      <h2>{r.scenario.title}</h2>
+      <p class="lede">Ledgers of {r.year} with the scenario, against the baseline projection of {r.year} from today's ledger ({r.present}). Sources: <Cites cites={r.scenario.sources} sources={sources} /></p>
+      <details class="definitions"><summary>The baseline's assumptions</summary><ul>{r.baseline.description.map((l) => <li key={l}>{l}</li>)}</ul></details>
+      <h3>Changes, in the order applied</h3>
+      <ol class="scenario-changes">
+        {r.changes.map((c) => (
+          <li key={c.ref} data-ref={c.ref}>
+            <strong>{c.label}</strong> <code>{c.ref}</code>
+            <ul>{c.effect.notes.slice(0, 6).map((n) => <li key={n}>{n}</li>)}{c.effect.notes.length > 6 ? <li>… and {c.effect.notes.length - 6} more (CSV and API list them)</li> : null}</ul>
+            <p class="rationale">Why: {c.rationale}</p>
+            <p class="cites-line">Cites: <Cites cites={c.citations} sources={sources} /></p>
+          </li>
+        ))}
+      </ol>
+      <h3>
+        What moved: {r.diff.length} allies ({direct.length} with values of their own changed){' '}
+        {csvHref ? <CsvLink href={csvHref} label="diff CSV" /> : <button type="button" class="csv-link" onClick={() => downloadText(`scenario-${r.scenario.id}.csv`, diffCsv(r), 'text/csv')}>diff CSV ↓</button>}
+      </h3>
+      {r.diff.length === 0 ? <p class="notice">No line item of any ally moved.</p> : shown.map((d) => <AllyBlock key={d.ally} d={d} refs={refs} />)}
+      {rest.length ? (
+        <details class="scenario-others"><summary>{rest.length} more allies moved only because others' values or the weights moved (scores are relative to all allies)</summary>
+        <table>
+          <thead><tr><th scope="col">ally</th><th scope="col" class="num">net change</th><th scope="col">rank</th></tr></thead>
+          <tbody>{rest.map((d) => <tr key={d.ally}><th scope="row">{d.name}</th><td class="num">{d.before.net !== null && d.after.net !== null ? points(d.after.net - d.before.net) : '–'}</td><td>{arrow(rankText(d.before.rank), rankText(d.after.rank))}</td></tr>)}</tbody>
+        </table>
+        </details>
+      ) : null}
+      <h3>Rank changes</h3>
+      {r.ranks.length === 0 ? <p>None.</p> : (
+        <p class="rank-changes">{r.ranks.map((x, i) => <span key={x.ally}>{i > 0 ? ', ' : ''}<Link href={`/ally/${x.ally}`}>{x.name}</Link> {arrow(rankText(x.before), rankText(x.after))}</span>)}</p>
+      )}
+    </section>
+  );
+}
+
+function RunView({ route, list }: { route: ScenariosRoute; list: ScenariosResponse }) {
+  const query = apiQuery({ names: route.names.join(','), compare: route.compare === 'each' ? 'each' : undefined });
+  const run = useApi<RunResponse>(`/api/scenarios/run${query}`);
+  if (run.error) return <Problem title="The scenario could not be run"><p>{run.error.message}</p><p><Link href="/scenarios">Choose another scenario</Link></p></Problem>;
+  if (!run.data) return <Loading what={`the run of ${route.names.join(', ')}`} />;
+  const data = run.data;
+  const sources = sourceMap([...list.sources, ...data.sources]);
+  const csvHref = `/api/scenarios/run${apiQuery({ names: route.names.join(','), compare: route.compare === 'each' ? 'each' : undefined, format: 'csv' })}`;
+  if (data.compare === 'baseline') {
+    return (
+      <>
+        {data.conflicts.length ? <div class="notice"><p>Where the composed scenarios set the same value, the later one wins:</p><ul>{data.conflicts.map((c) => <li key={c}>{c}</li>)}</ul></div> : null}
+        <ResultView r={data} sources={sources} csvHref={csvHref} />
+      </>
+    );
+  }
+  const c = data.comparison;
+  return (
+    <>
+      <table class="scenario-comparison">
+        <caption>Side by side: change of net against each scenario's baseline (rank before → after); · = not moved <CsvLink href={csvHref} label="diff CSV" /></caption>
+        <thead><tr><th scope="col">ally</th>{c.scenarios.map((s) => <th scope="col" key={s.id}>{s.title} ({s.horizon})</th>)}</tr></thead>
+        <tbody>
+          {c.rows.slice(0, 25).map((row) => (
+            <tr key={row.ally}>
+              <th scope="row">{row.name}</th>
+              {row.cells.map((cell, i) => <td key={i} class="num">{cell === null ? '·' : `${cell.netChange === null ? '–' : points(cell.netChange)} (rank ${arrow(rankText(cell.before.rank), rankText(cell.after.rank))})`}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data.results.map((r) => <ResultView key={r.scenario.id} r={r} sources={sources} csvHref={null} />)}
+    </>
+  );
+}
+
+export function ScenariosPage({ route }: { route: ScenariosRoute }) {
+  const list = useApi<ScenariosResponse>('/api/scenarios');
+  if (list.error) return <Problem title={list.error.status === 503 ? 'Scenarios are not available yet' : 'The scenarios could not be loaded'}><p>{list.error.message}</p></Problem>;
+  if (!list.data) return <Loading what="the scenarios" />;
+  const unknown = route.names.filter((n) => !list.data!.rows.some((s) => s.name === n));
+  return (
+    <section class="scenarios-page">
+      <div class="page-head">
+        <h1>Scenarios: what if…</h1>
+      </div>
+      <p class="lede">Each scenario changes the evidence, the judgments or the weights as its file says, with a reason and a source for every change. Runs project today's ledger ({list.data.present}) to the scenario's horizon and compare with that baseline: every line that moved is credited to the change that moved it.</p>
+      {unknown.length ? <Problem title="Unknown scenario"><p>{unknown.join(', ')} {unknown.length > 1 ? 'are not built-in scenarios' : 'is not a built-in scenario'}; choose from the list below.</p></Problem> : null}
+      {route.names.length && !unknown.length ? <RunView key={`${route.names.join(',')}|${route.compare}`} route={route} list={list.data} /> : null}
+      <ScenarioList key={route.names.join(',')} list={list.data} route={route} />
+    </section>
+  );
+}

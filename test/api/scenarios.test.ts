@@ -1,0 +1,110 @@
+// Scenarios over HTTP: the built-ins listed with their sources, one shown with the reason for
+// every change, a run's diff the same as the library's with each movement credited to its
+// change, compositions and side-by-side runs, and only built-in names accepted.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { loadEvidence } from '../../src/evidence/load.ts';
+import { createApp } from '../../src/interfaces/api/app.ts';
+import { LedgerService } from '../../src/interfaces/api/ledger-service.ts';
+import { loadScenario, runScenario } from '../../src/scenarios/index.ts';
+import type { ScenarioContext } from '../../src/scenarios/index.ts';
+import { testEvidenceDir } from './support.ts';
+
+let app: OpenAPIHono;
+let context: ScenarioContext;
+
+beforeAll(async () => {
+  const dir = await testEvidenceDir();
+  const evidence = await loadEvidence(dir);
+  const service = await LedgerService.load(evidence);
+  context = { evidence, methodology: service.methodology, judgments: service.judgments, present: service.years.latest };
+  app = await createApp({ evidenceDir: dir, evidence, dashboardDir: null });
+});
+
+interface Diff { ally: string; direct: boolean; before: { net: number; rank: number | null }; after: { net: number; rank: number | null }; causes: { ref: string; net: number }[]; lines: { item: string; how: string; causes: { ref: string; contribution: number }[]; before: { contribution: number | null }; after: { contribution: number | null } }[] }
+interface Run { scenario: { id: string; parts: string[] }; changes: { ref: string; rationale: string; citations: unknown[] }[]; diff: Diff[]; ranks: { ally: string }[]; robustness: { draws: number } | null; conflicts: string[]; sources: { id: string }[] }
+
+async function get<T = Record<string, unknown>>(url: string): Promise<{ status: number; body: T }> {
+  const res = await app.request(url);
+  return { status: res.status, body: await res.json() as T };
+}
+
+describe('scenario list and show', () => {
+  it('lists the built-in scenarios with their sources', async () => {
+    const { body } = await get<{ rows: { name: string; title: string; sources: { source: string; locator: string }[] }[]; sources: { id: string }[] }>('/api/scenarios');
+    expect(body.rows.map((r) => r.name)).toContain('hns-japan-x4');
+    for (const r of body.rows) expect(r.sources.length).toBeGreaterThan(0);
+    const cited = new Set(body.sources.map((s) => s.id));
+    for (const r of body.rows) for (const s of r.sources) expect(cited.has(s.source)).toBe(true);
+  });
+
+  it('shows one scenario with the reason and the citations of every change', async () => {
+    const { body } = await get<{ name: string; horizon: number; changes: { rationale: string; citations: unknown[]; countries: string[] }[] }>('/api/scenarios/hns-japan-x4');
+    expect(body).toMatchObject({ name: 'hns-japan-x4', horizon: 2027 });
+    expect(body.changes[0].countries).toEqual(['JPN']);
+    for (const c of body.changes) {
+      expect(c.rationale.length).toBeGreaterThan(20);
+      expect(c.citations.length).toBeGreaterThan(0);
+    }
+    expect((await get('/api/scenarios/no-such-scenario')).body).toMatchObject({ error: 'not_found', field: 'name' });
+  });
+});
+
+describe('scenario runs', () => {
+  it('diffs Japan\'s ledger exactly as the library does, each movement credited to the change that caused it', async () => {
+    const { status, body } = await get<Run>('/api/scenarios/run?names=hns-japan-x4');
+    expect(status).toBe(200);
+    const expected = runScenario(await loadScenario('hns-japan-x4', context), { ...context, robustness: false });
+    expect(body.diff.map((d) => [d.ally, d.after.net, d.after.rank])).toEqual(expected.diff.map((d) => [d.ally, d.after.net, d.after.rank]));
+    const japan = body.diff[0];
+    expect(japan).toMatchObject({ ally: 'JPN', direct: true });
+    expect(japan.after.net).toBeGreaterThan(japan.before.net);
+    expect(japan.causes.map((c) => c.ref)).toEqual(['hns-japan-x4#1']);
+    const moved = japan.lines.filter((l) => l.how === 'value');
+    expect(moved.map((l) => l.item)).toContain('host_nation_support');
+    for (const l of moved) {
+      const sum = l.causes.reduce((s, c) => s + c.contribution, 0);
+      expect(sum).toBeCloseTo((l.after.contribution ?? 0) - (l.before.contribution ?? 0), 9);
+    }
+    expect(body.sources.map((s) => s.id)).toContain('blankenship-2025');
+  });
+
+  it('composes scenarios in the order given, and runs them side by side', async () => {
+    const composed = await get<Run>('/api/scenarios/run?names=hns-japan-x4,hns-korea-x5');
+    expect(composed.body.scenario.parts).toEqual(['hns-japan-x4', 'hns-korea-x5']);
+    expect(composed.body.diff.filter((d) => d.direct).map((d) => d.ally).sort()).toEqual(['JPN', 'KOR']);
+    const each = await get<{ results: Run[]; comparison: { scenarios: { id: string }[]; rows: { ally: string; cells: unknown[] }[] } }>('/api/scenarios/run?names=hns-japan-x4,hns-korea-x5&compare=each');
+    expect(each.body.results.map((r) => r.scenario.id)).toEqual(['hns-japan-x4', 'hns-korea-x5']);
+    expect(each.body.comparison.rows[0].cells).toHaveLength(2);
+  });
+
+  it('adds robustness draws on request, and downloads the diff as CSV', async () => {
+    const { body } = await get<Run>('/api/scenarios/run?names=hns-japan-x4&draws=200&seed=3');
+    expect(body.robustness?.draws).toBe(200);
+    const res = await app.request('/api/scenarios/run?names=hns-japan-x4&format=csv');
+    const lines = (await res.text()).trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^scenario,year,ally,/);
+    expect(lines.some((l) => l.includes('JPN') && l.includes('host_nation_support'))).toBe(true);
+  });
+
+  it('answers a repeated run from the cache with an ETag', async () => {
+    const first = await app.request('/api/scenarios/run?names=yen-shock');
+    const again = await app.request('/api/scenarios/run?names=yen-shock', { headers: { 'If-None-Match': first.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('names the field of a bad request', async () => {
+    for (const [url, field] of [
+      ['/api/scenarios/run?names=no-such', 'names'],
+      ['/api/scenarios/run?names=../etc/passwd', 'names'],
+      ['/api/scenarios/run?names=yen-shock,yen-shock', 'names'],
+      ['/api/scenarios/run', 'names'],
+      ['/api/scenarios/run?names=yen-shock&draws=-1', 'draws'],
+      ['/api/scenarios/run?names=yen-shock&compare=other', 'compare'],
+      ['/api/scenarios/run?names=yen-shock&nmaes=x', 'nmaes'],
+    ] as const) {
+      const { status, body } = await get<{ field: string }>(url);
+      expect({ url, status, field: body.field }).toEqual({ url, status: 400, field });
+    }
+  });
+});

@@ -1,0 +1,87 @@
+// The analyses and scenarios as a reader uses them: a scenario run with its diff naming the
+// change that moved each line, the survival curves and the verdict on the 15-year claim, the
+// network moved through time with its slider, and the ally and compare pages' analyses. Any
+// console error or uncaught exception fails the test.
+import { expect, test as base } from '@playwright/test';
+
+const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await use(errors);
+    expect(errors, 'console errors').toEqual([]);
+  }, { auto: true }],
+});
+
+test('running a scenario shows what moved for Japan and the change that moved it', async ({ page }) => {
+  await page.goto('/scenarios');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Scenarios');
+  const row = page.locator('table.scenarios tr[data-scenario="hns-japan-x4"]');
+  await expect(row.locator('.cites')).toContainText('blankenship-2025');
+  await row.getByRole('button', { name: /^Run/ }).click();
+  await expect(page).toHaveURL(/\/scenarios\?run=hns-japan-x4/);
+  const japan = page.locator('table.scenario-ally[data-ally="JPN"]');
+  await expect(japan.locator('caption')).toContainText('Japan');
+  const hns = japan.locator('tr[data-item="host_nation_support"]');
+  await expect(hns.locator('.cause')).toContainText('[1]');
+  await expect(page.locator('.scenario-changes li[data-ref="hns-japan-x4#1"]')).toContainText('Why:');
+  await page.screenshot({ path: 'test-results/screenshots/scenario.png', fullPage: true });
+
+  // The deep link holds a composition; the keyboard can tick and run.
+  await page.goto('/scenarios?run=hns-japan-x4,hns-korea-x5');
+  await expect(page.locator('table.scenario-ally[data-ally="KOR"]')).toBeVisible();
+  await expect(page.locator('table.scenario-ally[data-ally="JPN"]')).toBeVisible();
+});
+
+test('history shows the survival curves, the base rates and the verdict on the 15-year claim', async ({ page }) => {
+  await page.goto('/history');
+  await expect(page.locator('.survival-chart svg').first()).toBeVisible();
+  await expect(page.locator('table.base-rates tbody tr')).not.toHaveCount(0);
+  await expect(page.locator('table.us-alliances')).toContainText('North Atlantic');
+  const claim = page.locator('li[data-claim="defense-alliance-durations"]');
+  await expect(claim.locator('.verdict').first()).toHaveText('depends on the definition');
+  await claim.locator('summary').click();
+  await expect(claim.locator('table.claim-part').first()).toContainText('Kaplan-Meier');
+  await page.screenshot({ path: 'test-results/screenshots/history.png', fullPage: true });
+
+  await page.getByLabel(/Group the/).selectOption('defense');
+  await expect(page).toHaveURL(/by=defense/);
+});
+
+test('the network page moves through the years with its slider', async ({ page }) => {
+  await page.goto('/network?year=2024');
+  await expect(page.locator('svg.network-graph .node[data-iso3="USA"]')).toBeVisible();
+  await expect(page.locator('.lattice-chart svg').first()).toBeVisible();
+  const summary = page.getByTestId('lattice-summary');
+  const before = await summary.textContent();
+  const slider = page.getByRole('slider', { name: 'Year' });
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await expect(page).toHaveURL(/year=1946/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('1946');
+  await expect(summary).not.toHaveText(before ?? '');
+  // A node is a keyboard control that picks out its ties.
+  await page.locator('svg.network-graph .node[data-iso3="USA"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('svg.network-graph .node.selected')).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/screenshots/network.png', fullPage: true });
+});
+
+test('the ally page adds the asymmetry profile and the claims; compare adds the sourced comparison', async ({ page }) => {
+  await page.goto('/ally/JPN');
+  await expect(page.locator('section.asymmetry h2')).toContainText('U.S. guarantee');
+  await expect(page.locator('section.claims li[data-claim="us-troops-in-japan"]')).toBeVisible();
+  await page.goto('/compare?allies=JPN,KOR');
+  await expect(page.locator('table.analysis-comparison tbody tr').first()).toBeVisible();
+  await expect(page.locator('table.analysis-comparison thead th')).toHaveCount(4);
+});
+
+test('a malformed scenario or network address shows a readable message', async ({ page }) => {
+  for (const [url, words] of [['/scenarios?run=No_Such', 'not a scenario name'], ['/scenarios?run=no-such', 'not a built-in scenario'], ['/network?year=19x0', 'four-digit year']] as const) {
+    await page.goto(url);
+    await expect(page.getByRole('alert').first()).toContainText(words);
+  }
+});
