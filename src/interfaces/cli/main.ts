@@ -5,6 +5,7 @@ import { registerAnalysisCommands } from './commands/analyses.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerEvidenceCommands } from './commands/evidence.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
+import { registerReportCommands } from './commands/report.ts';
 import { registerScenarioCommands } from './commands/scenario.ts';
 import { registerServeCommand } from './commands/serve.ts';
 
@@ -19,6 +20,7 @@ export function makeProgram(): Command {
   registerLedgerCommands(program);
   registerAnalysisCommands(program);
   registerScenarioCommands(program);
+  registerReportCommands(program);
   registerServeCommand(program);
   return program;
 }
