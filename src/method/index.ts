@@ -17,6 +17,7 @@ export type { AllyNetwork } from './network.ts';
 export {
   scoreMatrix, matrixWeights, orderOf, runRobustness, runChunks, runChunk, summarize, drawSettingsOf, runSweep, sweepLevel, baselineNets, allChunks, chunkCount, CHUNK_DRAWS,
 } from './robustness.ts';
+export { netsInto } from './score-matrix.ts';
 export type { ScoreMatrix, DrawSettings, WeightScheme, RobustnessResult, AllyRobustness, Interval, SweepLevel, Accumulator } from './robustness.ts';
 export { RobustnessPool, runRobustnessParallel } from './robustness-parallel.ts';
 export { Xoshiro128, splitmix32 } from './random.ts';

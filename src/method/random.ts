@@ -36,6 +36,19 @@ export class Xoshiro128 {
     [this.s0, this.s1, this.s2, this.s3] = words;
   }
 
+  /** The four state words, to continue the stream elsewhere (the WebAssembly kernel). */
+  state(): [number, number, number, number] {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+  }
+
+  /** Continue from state words saved by state(). */
+  setState(words: ArrayLike<number>): void {
+    this.s0 = words[0] | 0;
+    this.s1 = words[1] | 0;
+    this.s2 = words[2] | 0;
+    this.s3 = words[3] | 0;
+  }
+
   next(): number {
     const s1 = this.s1;
     const m = Math.imul(s1, 5);

@@ -5,8 +5,11 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { chunkCount, drawBuffers, emptyAccumulator, mergeAccumulators, runChunk, summarize } from './robustness.ts';
-import type { Accumulator, DrawSettings, RobustnessResult, ScoreMatrix } from './robustness.ts';
+import { chunkCount, drawBuffers, emptyAccumulator, mergeAccumulators, runChunk } from './draws.ts';
+import type { Accumulator, DrawSettings } from './draws.ts';
+import { summarize } from './robustness.ts';
+import type { RobustnessResult } from './robustness.ts';
+import type { ScoreMatrix } from './score-matrix.ts';
 import type { WorkerJob } from './robustness-worker.ts';
 
 /** Below this many chunks a run stays on the calling thread: starting a worker costs more. */

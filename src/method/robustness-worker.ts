@@ -1,8 +1,9 @@
 // A robustness worker: takes chunks from a shared counter until none are left, then posts
 // its accumulator. Which chunks it ran does not matter to the result (see robustness.ts).
 import { parentPort } from 'node:worker_threads';
-import { drawBuffers, emptyAccumulator, runChunk } from './robustness.ts';
-import type { DrawSettings, ScoreMatrix } from './robustness.ts';
+import { drawBuffers, emptyAccumulator, runChunk } from './draws.ts';
+import type { DrawSettings } from './draws.ts';
+import type { ScoreMatrix } from './score-matrix.ts';
 
 export interface WorkerJob {
   job: number;

@@ -53,9 +53,14 @@ function ledgerFor(inputs: LedgerInputs, requested: number | undefined): YearLed
   return computeLedger(inputs, y);
 }
 
-function outputFormat(opts: { json?: boolean; csv?: boolean; md?: boolean }): 'json' | 'csv' | 'md' | 'text' {
+/** A usage error found after parsing: commander prints it and the CLI exits with 2. */
+function usage(command: Command, message: string): never {
+  return command.error(`error: ${message}`, { exitCode: 2, code: 'allies.usage' });
+}
+
+function outputFormat(command: Command, opts: { json?: boolean; csv?: boolean; md?: boolean }): 'json' | 'csv' | 'md' | 'text' {
   const chosen = (['json', 'csv', 'md'] as const).filter((f) => opts[f]);
-  if (chosen.length > 1) throw new InvalidArgumentError(`choose one output format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
+  if (chosen.length > 1) usage(command, `choose one output format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
   return chosen[0] ?? 'text';
 }
 
@@ -70,8 +75,8 @@ export function registerLedgerCommands(program: Command): void {
     .option('--json', 'print JSON (every line with its observations, judgments and sources)')
     .option('--csv', 'print CSV (one row per line item, then the totals)')
     .option('--md', 'print Markdown'))
-    .action(async (allyArg: string, opts: InputOptions & { year?: number; history?: boolean; json?: boolean; csv?: boolean; md?: boolean }) => {
-      const format = outputFormat(opts);
+    .action(async (allyArg: string, opts: InputOptions & { year?: number; history?: boolean; json?: boolean; csv?: boolean; md?: boolean }, command: Command) => {
+      const format = outputFormat(command, opts);
       const inputs = await loadInputs(opts);
       const ally = findAlly(inputs.evidence.allies(), allyArg);
       if (opts.history) {
@@ -101,11 +106,11 @@ export function registerLedgerCommands(program: Command): void {
     .option('--region <region>', 'only allies of this region: asia | europe | americas | middle-east | africa')
     .option('--json', 'print JSON')
     .option('--csv', 'print CSV'))
-    .action(async (opts: InputOptions & { year?: number; region?: string; json?: boolean; csv?: boolean }) => {
-      const format = outputFormat(opts);
+    .action(async (opts: InputOptions & { year?: number; region?: string; json?: boolean; csv?: boolean }, command: Command) => {
+      const format = outputFormat(command, opts);
       const inputs = await loadInputs(opts);
       const regions = [...new Set(inputs.evidence.allies().map((a) => a.region).filter((r): r is string => r !== null))].sort();
-      if (opts.region !== undefined && !regions.includes(opts.region)) throw new InvalidArgumentError(`--region must be one of ${regions.join(', ')}`);
+      if (opts.region !== undefined && !regions.includes(opts.region)) usage(command, `--region must be one of ${regions.join(', ')}`);
       const ledger = ledgerFor(inputs, opts.year);
       const rows = rankingRows(ledger, opts.region);
       if (format === 'json') return printJson({ methodology: ledger.methodology, year: ledger.year, region: opts.region ?? null, rankedCount: ledger.rankedCount, rows });
@@ -145,8 +150,8 @@ export function registerLedgerCommands(program: Command): void {
     .option('--threads <n>', 'threads (default: the machine\'s cores)', integer('--threads', 1, 64))
     .option('--json', 'print JSON')
     .option('--csv', 'print CSV (one row per ally)'))
-    .action(async (opts: InputOptions & { draws?: number; seed?: number; year?: number; scheme?: string; concentration: number; weightsOnly?: boolean; sweep: boolean; threads?: number; json?: boolean; csv?: boolean }) => {
-      const format = outputFormat(opts);
+    .action(async (opts: InputOptions & { draws?: number; seed?: number; year?: number; scheme?: string; concentration: number; weightsOnly?: boolean; sweep: boolean; threads?: number; json?: boolean; csv?: boolean }, command: Command) => {
+      const format = outputFormat(command, opts);
       const inputs = await loadInputs(opts);
       const ledger = ledgerFor(inputs, opts.year);
       const matrix = scoreMatrix(ledger, inputs.methodology);
@@ -224,8 +229,8 @@ export function registerLedgerCommands(program: Command): void {
     .option('--evidence <dir>', 'evidence directory', EVIDENCE_DIR)
     .option('--json', 'print JSON')
     .option('--csv', 'print CSV')
-    .action(async (opts: InputOptions & { year?: number; json?: boolean; csv?: boolean }) => {
-      const format = outputFormat(opts);
+    .action(async (opts: InputOptions & { year?: number; json?: boolean; csv?: boolean }, command: Command) => {
+      const format = outputFormat(command, opts);
       const { evidence, methodology } = await loadInputs(opts);
       const y = opts.year ?? latestYear({ evidence, methodology });
       const report = computeBurdenSharing(evidence, methodology, y);

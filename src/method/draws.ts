@@ -1,0 +1,565 @@
+// The draws: chunks of weight (and data and judgment) draws run into integer accumulators.
+// Each chunk is seeded from (seed, chunk index) and every accumulator is an integer count or
+// a per-chunk sum merged in chunk order, so a result depends on the seed alone, never on how
+// many threads ran the chunks. Weight-only draws go through the WebAssembly kernel where the
+// engine has one (wasm-kernel.ts), with this file's JavaScript path as the reference.
+import { imputeInto, normalizeBuffers, normalizeInto } from './normalize.ts';
+import { Xoshiro128 } from './random.ts';
+import { baselineNets, netsInto, orderOf } from './score-matrix.ts';
+import type { ScoreMatrix } from './score-matrix.ts';
+import { instantiateKernel } from './wasm-kernel.ts';
+import type { KernelExports } from './wasm-kernel.ts';
+
+/** Draws per chunk: the unit of seeding and of work given to a thread. */
+export const CHUNK_DRAWS = 8192;
+/** Histogram bins for assets, liabilities and net (interval resolution: range / bins). */
+export const TOTAL_BINS = 1000;
+/** Histogram bins for a score (0-100). */
+export const SCORE_BINS = 200;
+
+export type WeightScheme =
+  | { kind: 'fixed' }
+  | { kind: 'log-multiplier'; low: number; high: number }
+  | { kind: 'uniform-multiplier'; low: number; high: number }
+  | { kind: 'dirichlet'; concentration: number };
+
+export interface DrawSettings {
+  draws: number;
+  seed: number;
+  weights: WeightScheme;
+  /** Draw data within their ranges. */
+  data: boolean;
+  /** Draw judgments within their ranges. */
+  judgments: boolean;
+}
+
+/** Integer counts and per-chunk sums: merging them is exact and order-free. */
+export interface Accumulator {
+  n: number;
+  m: number;
+  draws: number;
+  /** rankCounts[ally * n + r]: draws in which the ally ranked r + 1. */
+  rankCounts: Int32Array;
+  /** Draws in which the ally's net was above 0. */
+  positive: Int32Array;
+  /** Histograms of assets, liabilities, net: [total * n + ally] * TOTAL_BINS + bin. */
+  totals: Int32Array;
+  /** Smallest and largest assets, liabilities, net seen: [total * n + ally]. */
+  min: Float64Array;
+  max: Float64Array;
+  /** Draws in which the whole ranking equalled the baseline ranking. */
+  sameOrder: number;
+  /** Sums of assets, liabilities and net per chunk, [total * n + ally], merged in chunk order. */
+  chunkSums: [number, Float64Array][];
+  /** Score histograms [ally * m + item] * SCORE_BINS + bin, when data or judgments are drawn. */
+  scoreCounts: Int32Array | null;
+}
+
+export function emptyAccumulator(matrix: ScoreMatrix, withScores: boolean): Accumulator {
+  const { n, m } = matrix;
+  return {
+    n, m, draws: 0,
+    rankCounts: new Int32Array(n * n),
+    positive: new Int32Array(n),
+    totals: new Int32Array(3 * n * TOTAL_BINS),
+    min: new Float64Array(3 * n).fill(Infinity),
+    max: new Float64Array(3 * n).fill(-Infinity),
+    sameOrder: 0,
+    chunkSums: [],
+    scoreCounts: withScores ? new Int32Array(m * n * SCORE_BINS) : null,
+  };
+}
+
+export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumulator {
+  into.draws += from.draws;
+  into.sameOrder += from.sameOrder;
+  for (let i = 0; i < into.rankCounts.length; i++) into.rankCounts[i] += from.rankCounts[i];
+  for (let i = 0; i < into.positive.length; i++) into.positive[i] += from.positive[i];
+  for (let i = 0; i < into.totals.length; i++) into.totals[i] += from.totals[i];
+  for (let i = 0; i < into.min.length; i++) {
+    into.min[i] = Math.min(into.min[i], from.min[i]);
+    into.max[i] = Math.max(into.max[i], from.max[i]);
+  }
+  if (into.scoreCounts && from.scoreCounts) for (let i = 0; i < into.scoreCounts.length; i++) into.scoreCounts[i] += from.scoreCounts[i];
+  into.chunkSums.push(...from.chunkSums);
+  into.chunkSums.sort((a, b) => a[0] - b[0]);
+  return into;
+}
+
+/** Ranges of the three totals' histograms: assets, liabilities, net. */
+export function totalRanges(matrix: ScoreMatrix): [number, number][] {
+  const a = 100 * matrix.balanceAssets;
+  const l = 100 * matrix.balanceLiabilities;
+  return [[0, a], [0, l], [-l, a]];
+}
+
+/** Every chunk index of a run. */
+export function allChunks(draws: number): number[] {
+  return Array.from({ length: chunkCount(draws) }, (_, i) => i);
+}
+
+export function chunkCount(draws: number): number {
+  return Math.ceil(draws / CHUNK_DRAWS);
+}
+
+/** Scratch space one chunk needs; allocated once per thread and reused. */
+export interface DrawBuffers {
+  scores: Float64Array;
+  weights: Float64Array;
+  /** Four draws' weights, lane-interleaved. */
+  w4: Float64Array;
+  /** Lane-major: [lane * n + ally]. */
+  assets: Float64Array;
+  liabilities: Float64Array;
+  nets: Float64Array;
+  order: Int32Array;
+  baselineOrder: Int32Array;
+  raw: Float64Array;
+  normalized: Float64Array;
+  normalizeScratch: ReturnType<typeof normalizeBuffers>;
+  gammas: Float64Array;
+  /** The WebAssembly kernel for weight-only draws; null where unavailable or not wanted. */
+  kernel: MatrixKernel | null;
+}
+
+export function drawBuffers(matrix: ScoreMatrix, options: { wasm?: boolean } = {}): DrawBuffers {
+  const { n, m } = matrix;
+  const N = Math.max(1, ...matrix.uncertain.map((u) => u.value.length));
+  const baselineOrder = orderOf(baselineNets(matrix));
+  return {
+    kernel: options.wasm === false ? null : matrixKernel(matrix, baselineOrder),
+    scores: new Float64Array(matrix.scores),
+    weights: new Float64Array(m),
+    w4: new Float64Array(LANES * m),
+    assets: new Float64Array(LANES * n),
+    liabilities: new Float64Array(LANES * n),
+    nets: new Float64Array(LANES * n),
+    order: new Int32Array(n),
+    baselineOrder,
+    raw: new Float64Array(N),
+    normalized: new Float64Array(N),
+    normalizeScratch: normalizeBuffers(N),
+    gammas: new Float64Array(m),
+  };
+}
+
+function drawWeights(matrix: ScoreMatrix, scheme: WeightScheme, rng: Xoshiro128, out: Float64Array, gammas: Float64Array): void {
+  const w0 = matrix.weights;
+  const m = matrix.m;
+  switch (scheme.kind) {
+    case 'fixed':
+      out.set(w0);
+      return;
+    case 'log-multiplier': {
+      // Log-uniform multipliers: x0.5 and x2 are equally likely, the median multiplier is 1.
+      const table = logUniformTable(scheme.low, scheme.high);
+      for (let k = 0; k < m; k++) out[k] = w0[k] * logUniform(table, rng.uniform());
+      return;
+    }
+    case 'uniform-multiplier': {
+      const b = scheme.high - scheme.low;
+      for (let k = 0; k < m; k++) out[k] = w0[k] * (scheme.low + b * rng.uniform());
+      return;
+    }
+    case 'dirichlet': {
+      // Within each side, shares ~ Dirichlet(concentration x default share); side totals kept.
+      for (const [from, to] of [[0, matrix.assetItems], [matrix.assetItems, m]]) {
+        let total = 0, sum = 0;
+        for (let k = from; k < to; k++) total += w0[k];
+        for (let k = from; k < to; k++) {
+          gammas[k] = w0[k] > 0 ? rng.gamma((scheme.concentration * w0[k]) / total) : 0;
+          sum += gammas[k];
+        }
+        for (let k = from; k < to; k++) out[k] = sum > 0 ? (total * gammas[k]) / sum : w0[k];
+      }
+      return;
+    }
+  }
+}
+
+/** Steps of the log-uniform table: exp is exact to rounding between them (see logUniform). */
+export const LOG_STEPS = 1024;
+/** Taylor coefficients of exp(t) for |t| below one table step (t^6/720 < 1e-19 for ln 4 / 1024). */
+export const EXP_C2 = 1 / 2, EXP_C3 = 1 / 6, EXP_C4 = 1 / 24, EXP_C5 = 1 / 120;
+
+export interface LogUniformTable {
+  /** exp(a + b * i / LOG_STEPS) for i = 0..LOG_STEPS. */
+  values: Float64Array;
+  /** b / LOG_STEPS: the log-width of a step. */
+  step: number;
+}
+
+const logTables = new Map<string, LogUniformTable>();
+
+/** The table of a log-uniform draw on [low, high] (a = ln low, b = ln high - ln low). */
+export function logUniformTable(low: number, high: number): LogUniformTable {
+  const key = `${low} ${high}`;
+  let table = logTables.get(key);
+  if (!table) {
+    const a = Math.log(low);
+    const b = Math.log(high) - a;
+    table = { values: Float64Array.from({ length: LOG_STEPS + 1 }, (_, i) => Math.exp(a + (b * i) / LOG_STEPS)), step: b / LOG_STEPS };
+    logTables.set(key, table);
+  }
+  return table;
+}
+
+/**
+ * exp(a + b * u) for u in [0, 1): the table value at the step below, times a fifth-order
+ * Taylor polynomial of exp over the rest of the step. The WebAssembly kernel runs the same
+ * operations in the same order, so both give the same bits.
+ */
+export function logUniform(table: LogUniformTable, u: number): number {
+  const x = u * LOG_STEPS;
+  const i = x | 0;
+  const t = (x - i) * table.step;
+  return table.values[i] * (1 + t * (1 + t * (EXP_C2 + t * (EXP_C3 + t * (EXP_C4 + t * EXP_C5)))));
+}
+
+/** Triangular draw on [low, high] with its mode at the value. */
+function triangular(low: number, mode: number, high: number, u: number): number {
+  const span = high - low;
+  const c = (mode - low) / span;
+  return u < c ? low + Math.sqrt(u * span * (mode - low)) : high - Math.sqrt((1 - u) * span * (high - mode));
+}
+
+function redrawScores(matrix: ScoreMatrix, settings: DrawSettings, rng: Xoshiro128, buf: DrawBuffers): void {
+  const m = matrix.m;
+  for (const u of matrix.uncertain) {
+    if (u.kind === 'data' ? !settings.data : !settings.judgments) continue;
+    const N = u.value.length;
+    const raw = buf.raw.subarray(0, N);
+    const out = buf.normalized.subarray(0, N);
+    for (let j = 0; j < N; j++) {
+      const v = u.value[j];
+      raw[j] = Number.isNaN(v) || !(u.high[j] > u.low[j]) ? v : triangular(u.low[j], v, u.high[j], rng.uniform());
+    }
+    normalizeInto(raw, u.normalize, out, buf.normalizeScratch, u.bounds);
+    imputeInto(out, u.missing, buf.normalizeScratch.scratch);
+    for (let j = 0; j < N; j++) {
+      const r = u.row[j];
+      if (r >= 0) buf.scores[r * m + u.item] = Number.isNaN(out[j]) ? 0 : out[j];
+    }
+  }
+}
+
+/** Draws computed together: each score is read once for four weight vectors. */
+const LANES = 4;
+
+/**
+ * Assets, liabilities and nets of up to four weight draws at once. `w4` holds the weights
+ * lane-interleaved (w4[item * 4 + lane]); outputs are lane-major ([lane * n + ally]).
+ */
+function netsBatch(matrix: ScoreMatrix, scores: Float64Array, w4: Float64Array, assets4: Float64Array, liabilities4: Float64Array, nets4: Float64Array): void {
+  const { n, m, assetItems, excludedStart, excludedItem } = matrix;
+  let wa0 = 0, wa1 = 0, wa2 = 0, wa3 = 0, wl0 = 0, wl1 = 0, wl2 = 0, wl3 = 0;
+  for (let k = 0; k < assetItems; k++) {
+    const o = k * 4;
+    wa0 += w4[o]; wa1 += w4[o + 1]; wa2 += w4[o + 2]; wa3 += w4[o + 3];
+  }
+  for (let k = assetItems; k < m; k++) {
+    const o = k * 4;
+    wl0 += w4[o]; wl1 += w4[o + 1]; wl2 += w4[o + 2]; wl3 += w4[o + 3];
+  }
+  const ba = matrix.balanceAssets, bl = matrix.balanceLiabilities;
+  for (let a = 0; a < n; a++) {
+    const base = a * m;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let k = 0; k < assetItems; k++) {
+      const x = scores[base + k];
+      const o = k * 4;
+      a0 += w4[o] * x; a1 += w4[o + 1] * x; a2 += w4[o + 2] * x; a3 += w4[o + 3] * x;
+    }
+    let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+    for (let k = assetItems; k < m; k++) {
+      const x = scores[base + k];
+      const o = k * 4;
+      l0 += w4[o] * x; l1 += w4[o + 1] * x; l2 += w4[o + 2] * x; l3 += w4[o + 3] * x;
+    }
+    // An excluded item's weight leaves the ally's side: the others are renormalized.
+    let da0 = wa0, da1 = wa1, da2 = wa2, da3 = wa3, dl0 = wl0, dl1 = wl1, dl2 = wl2, dl3 = wl3;
+    for (let e = excludedStart[a]; e < excludedStart[a + 1]; e++) {
+      const k = excludedItem[e];
+      const o = k * 4;
+      if (k < assetItems) {
+        da0 -= w4[o]; da1 -= w4[o + 1]; da2 -= w4[o + 2]; da3 -= w4[o + 3];
+      } else {
+        dl0 -= w4[o]; dl1 -= w4[o + 1]; dl2 -= w4[o + 2]; dl3 -= w4[o + 3];
+      }
+    }
+    const x0 = (ba * a0) / da0, y0 = (bl * l0) / dl0;
+    const x1 = (ba * a1) / da1, y1 = (bl * l1) / dl1;
+    const x2 = (ba * a2) / da2, y2 = (bl * l2) / dl2;
+    const x3 = (ba * a3) / da3, y3 = (bl * l3) / dl3;
+    assets4[a] = x0; liabilities4[a] = y0; nets4[a] = x0 - y0;
+    assets4[n + a] = x1; liabilities4[n + a] = y1; nets4[n + a] = x1 - y1;
+    assets4[2 * n + a] = x2; liabilities4[2 * n + a] = y2; nets4[2 * n + a] = x2 - y2;
+    assets4[3 * n + a] = x3; liabilities4[3 * n + a] = y3; nets4[3 * n + a] = x3 - y3;
+  }
+}
+
+/**
+ * Run one chunk of draws into the accumulator. `chunk` is the chunk's index: it seeds the
+ * chunk's stream, so any thread may run any chunk. Draws are taken in order; weight-only
+ * draws are computed four at a time, which consumes the random stream in the same order.
+ */
+export function runChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number, acc: Accumulator, buf: DrawBuffers): void {
+  const draws = Math.min(CHUNK_DRAWS, settings.draws - chunk * CHUNK_DRAWS);
+  if (draws <= 0) return;
+  const rng = new Xoshiro128(settings.seed, chunk);
+  const redraw = matrix.uncertain.some((u) => (u.kind === 'data' ? settings.data : settings.judgments));
+  if (!redraw && buf.kernel) return kernelChunk(matrix, settings, chunk, draws, rng, acc, buf, buf.kernel);
+  const sums = new Float64Array(3 * matrix.n);
+  const ranges = totalRanges(matrix);
+  const bins = Float64Array.from(ranges.flatMap(([lo, hi]) => [lo, TOTAL_BINS / (hi - lo)]));
+  buf.scores.set(matrix.scores);
+  // Each chunk starts from the baseline order, so its ranking work does not depend on the
+  // chunks run before it on the same thread.
+  buf.order.set(buf.baselineOrder);
+  // The draws go in small blocks so that the hot function is optimized as a whole (on-stack
+  // replacement of one long loop is thrown away at the end of every chunk).
+  for (let d = 0; d < draws; d += BLOCK_DRAWS) {
+    acc.sameOrder += drawBlock(Math.min(BLOCK_DRAWS, draws - d), matrix, settings, rng, redraw, buf, bins, sums,
+      acc.totals, acc.rankCounts, acc.positive, acc.min, acc.max, acc.scoreCounts);
+  }
+  acc.draws += draws;
+  acc.chunkSums.push([chunk, sums]);
+}
+
+/** Draws per call of drawBlock. */
+const BLOCK_DRAWS = 64;
+
+/**
+ * `count` draws, each recorded into the sums, extremes, histograms and rank counts.
+ * `bins` holds each total's histogram start and scale. Returns the draws whose whole
+ * ranking equalled the baseline.
+ */
+function drawBlock(
+  count: number, matrix: ScoreMatrix, settings: DrawSettings, rng: Xoshiro128, redraw: boolean, buf: DrawBuffers, bins: Float64Array, sums: Float64Array,
+  totals: Int32Array, rankCounts: Int32Array, positive: Int32Array, min: Float64Array, max: Float64Array, scoreCounts: Int32Array | null,
+): number {
+  const n = matrix.n, m = matrix.m;
+  const weights = buf.weights, w4 = buf.w4, assets = buf.assets, liabilities = buf.liabilities, nets = buf.nets;
+  const order = buf.order, baselineOrder = buf.baselineOrder;
+  const lo0 = bins[0], sc0 = bins[1], lo1 = bins[2], sc1 = bins[3], lo2 = bins[4], sc2 = bins[5];
+  const last = TOTAL_BINS - 1;
+  let sameOrder = 0;
+  for (let d = 0; d < count;) {
+    let lanes: number;
+    if (redraw) {
+      // Data or judgments drawn: every draw has its own scores, so draws go one at a time.
+      lanes = 1;
+      redrawScores(matrix, settings, rng, buf);
+      drawWeights(matrix, settings.weights, rng, weights, buf.gammas);
+      netsInto(matrix, buf.scores, weights, nets, assets, liabilities);
+    } else {
+      lanes = Math.min(LANES, count - d);
+      for (let j = 0; j < lanes; j++) {
+        drawWeights(matrix, settings.weights, rng, weights, buf.gammas);
+        for (let k = 0; k < m; k++) w4[k * 4 + j] = weights[k];
+      }
+      // Lanes beyond the block's end get the default weights, computed and ignored.
+      for (let j = lanes; j < LANES; j++) for (let k = 0; k < m; k++) w4[k * 4 + j] = matrix.weights[k];
+      netsBatch(matrix, buf.scores, w4, assets, liabilities, nets);
+    }
+    for (let j = 0; j < lanes; j++) {
+      const off = j * n;
+      for (let a = 0; a < n; a++) {
+        const x0 = assets[off + a], x1 = liabilities[off + a], x2 = nets[off + a];
+        sums[a] += x0;
+        sums[n + a] += x1;
+        sums[2 * n + a] += x2;
+        // Truncation equals floor here: anything below a range's start lands in bin 0.
+        let b = ((x0 - lo0) * sc0) | 0;
+        totals[a * TOTAL_BINS + (b < 0 ? 0 : b > last ? last : b)]++;
+        b = ((x1 - lo1) * sc1) | 0;
+        totals[(n + a) * TOTAL_BINS + (b < 0 ? 0 : b > last ? last : b)]++;
+        b = ((x2 - lo2) * sc2) | 0;
+        totals[(2 * n + a) * TOTAL_BINS + (b < 0 ? 0 : b > last ? last : b)]++;
+        if (x0 < min[a]) min[a] = x0;
+        if (x0 > max[a]) max[a] = x0;
+        if (x1 < min[n + a]) min[n + a] = x1;
+        if (x1 > max[n + a]) max[n + a] = x1;
+        if (x2 < min[2 * n + a]) min[2 * n + a] = x2;
+        if (x2 > max[2 * n + a]) max[2 * n + a] = x2;
+        if (x2 > 0) positive[a]++;
+      }
+      // Insertion sort from the previous draw's order: close to linear when few allies move.
+      for (let i = 1; i < n; i++) {
+        const cur = order[i];
+        const v = nets[off + cur];
+        let k = i - 1;
+        while (k >= 0) {
+          const o = order[k];
+          const vo = nets[off + o];
+          if (vo > v || (vo === v && o < cur)) break;
+          order[k + 1] = o;
+          k--;
+        }
+        order[k + 1] = cur;
+      }
+      let same = 1;
+      for (let r = 0; r < n; r++) {
+        const a = order[r];
+        rankCounts[a * n + r]++;
+        if (a !== baselineOrder[r]) same = 0;
+      }
+      sameOrder += same;
+    }
+    if (scoreCounts !== null && redraw) countScores(matrix, buf.scores, scoreCounts);
+    d += lanes;
+  }
+  return sameOrder;
+}
+
+/** Histogram counts of the redrawn items' scores of one draw. */
+function countScores(matrix: ScoreMatrix, scores: Float64Array, scoreCounts: Int32Array): void {
+  const { n, m } = matrix;
+  for (const u of matrix.uncertain) {
+    for (let a = 0; a < n; a++) {
+      const cell = a * m + u.item;
+      const bin = Math.min(SCORE_BINS - 1, Math.max(0, Math.floor((scores[cell] / 100) * SCORE_BINS)));
+      scoreCounts[cell * SCORE_BINS + bin]++;
+    }
+  }
+}
+
+
+/** The WebAssembly kernel laid out for one matrix: views on its memory and the pointers it takes. */
+interface MatrixKernel {
+  exports: KernelExports;
+  w4: Float64Array;
+  sums: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  totals: Int32Array;
+  positive: Int32Array;
+  rankCounts: Int32Array;
+  order: Int32Array;
+  /** The xoshiro128** state the kernel draws from. */
+  state: Int32Array;
+  table: Float64Array;
+  /** Which log-uniform table is loaded ("low high"). */
+  tableKey: string;
+  at: Record<'scores' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts', number>;
+}
+
+function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKernel | null {
+  const { n, m } = matrix;
+  const sizes = {
+    scores: 8 * n * m, w4: 8 * LANES * m, w0: 8 * m, table: 8 * (LOG_STEPS + 1), state: 16, exStart: 4 * (n + 1), exItem: 4 * Math.max(1, matrix.excludedItem.length),
+    assets: 8 * LANES * n, liabilities: 8 * LANES * n, nets: 8 * LANES * n, sums: 8 * 3 * n, min: 8 * 3 * n, max: 8 * 3 * n,
+    totals: 4 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: 4 * n, rankCounts: 4 * n * n,
+  };
+  const at = {} as MatrixKernel['at'];
+  let end = 0;
+  for (const [key, size] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
+    at[key] = end;
+    end += Math.ceil(size / 16) * 16;
+  }
+  const instance = instantiateKernel(end, { steps: LOG_STEPS, c2: EXP_C2, c3: EXP_C3, c4: EXP_C4, c5: EXP_C5 });
+  if (!instance) return null;
+  const buffer = instance.memory.buffer;
+  const f64 = (key: keyof typeof sizes, length: number) => new Float64Array(buffer, at[key], length);
+  const i32 = (key: keyof typeof sizes, length: number) => new Int32Array(buffer, at[key], length);
+  f64('scores', n * m).set(matrix.scores);
+  i32('exStart', n + 1).set(matrix.excludedStart);
+  i32('exItem', matrix.excludedItem.length).set(matrix.excludedItem);
+  i32('baseline', n).set(baselineOrder);
+  f64('w0', m).set(matrix.weights);
+  const kernel: MatrixKernel = {
+    exports: instance.exports, at, state: i32('state', 4), table: f64('table', LOG_STEPS + 1), tableKey: '',
+    w4: f64('w4', LANES * m), sums: f64('sums', 3 * n), min: f64('min', 3 * n), max: f64('max', 3 * n),
+    totals: i32('totals', 3 * n * TOTAL_BINS), positive: i32('positive', n), rankCounts: i32('rankCounts', n * n), order: i32('order', n),
+  };
+  kernel.min.fill(Infinity);
+  kernel.max.fill(-Infinity);
+  return kernel;
+}
+
+/** A chunk of weight-only draws through the WebAssembly kernel; the counts are then added to `acc`. */
+function kernelChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number, draws: number, rng: Xoshiro128, acc: Accumulator, buf: DrawBuffers, k: MatrixKernel): void {
+  const ranges = totalRanges(matrix);
+  const bins = Float64Array.from(ranges.flatMap(([lo, hi]) => [lo, TOTAL_BINS / (hi - lo)]));
+  k.sums.fill(0);
+  k.order.set(buf.baselineOrder);
+  // The kernel draws multipliers itself, continuing the chunk's stream; Dirichlet draws
+  // (gamma variates) stay in JavaScript.
+  const scheme = settings.weights;
+  let kind = 0, low = 0, span = 0;
+  if (scheme.kind === 'log-multiplier') {
+    const table = logUniformTable(scheme.low, scheme.high);
+    const key = `${scheme.low} ${scheme.high}`;
+    if (k.tableKey !== key) {
+      k.table.set(table.values);
+      k.tableKey = key;
+    }
+    kind = 1;
+    span = table.step;
+  } else if (scheme.kind === 'uniform-multiplier') {
+    kind = 2;
+    low = scheme.low;
+    span = scheme.high - scheme.low;
+  }
+  const inKernel = scheme.kind !== 'dirichlet';
+  if (inKernel) k.state.set(rng.state());
+  let sameOrder = 0;
+  for (let d = 0; d < draws; d += BLOCK_DRAWS) {
+    sameOrder += kernelBlock(Math.min(BLOCK_DRAWS, draws - d), matrix, settings, rng, buf.weights, buf.gammas, bins, k, inKernel, kind, low, span);
+  }
+  // Fold the kernel's counts into the accumulator and start the next chunk from zero.
+  for (let i = 0; i < k.totals.length; i++) acc.totals[i] += k.totals[i];
+  for (let i = 0; i < k.rankCounts.length; i++) acc.rankCounts[i] += k.rankCounts[i];
+  for (let i = 0; i < k.positive.length; i++) acc.positive[i] += k.positive[i];
+  for (let i = 0; i < k.min.length; i++) {
+    if (k.min[i] < acc.min[i]) acc.min[i] = k.min[i];
+    if (k.max[i] > acc.max[i]) acc.max[i] = k.max[i];
+  }
+  k.totals.fill(0);
+  k.rankCounts.fill(0);
+  k.positive.fill(0);
+  k.min.fill(Infinity);
+  k.max.fill(-Infinity);
+  acc.sameOrder += sameOrder;
+  acc.draws += draws;
+  acc.chunkSums.push([chunk, k.sums.slice()]);
+}
+
+/**
+ * `count` draws through the kernel, four at a time, as drawBlock does them. `inKernel`: the
+ * kernel draws the weights (`kind` 0 fixed, 1 log-uniform, 2 uniform); else JavaScript does.
+ */
+function kernelBlock(
+  count: number, matrix: ScoreMatrix, settings: DrawSettings, rng: Xoshiro128, weights: Float64Array, gammas: Float64Array, bins: Float64Array, k: MatrixKernel,
+  inKernel: boolean, kind: number, low: number, span: number,
+): number {
+  const { n, m } = matrix;
+  const { exports: x, at, w4 } = k;
+  let sameOrder = 0;
+  for (let d = 0; d < count; d += LANES) {
+    const lanes = Math.min(LANES, count - d);
+    if (inKernel) x.weights4(lanes, kind, m, at.w0, at.table, at.state, at.w4, low, span);
+    else {
+      for (let j = 0; j < lanes; j++) {
+        drawWeights(matrix, settings.weights, rng, weights, gammas);
+        for (let i = 0; i < m; i++) w4[i * 4 + j] = weights[i];
+      }
+      for (let j = lanes; j < LANES; j++) for (let i = 0; i < m; i++) w4[i * 4 + j] = matrix.weights[i];
+    }
+    x.nets4(n, m, matrix.assetItems, at.scores, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
+    for (let j = 0; j < lanes; j++) {
+      sameOrder += x.record(j, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
+        at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS);
+    }
+  }
+  return sameOrder;
+}
+
+/** Run the given chunks on the calling thread (`wasm: false` forces the JavaScript path). */
+export function runChunks(matrix: ScoreMatrix, settings: DrawSettings, chunks: readonly number[], options: { wasm?: boolean } = {}): Accumulator {
+  const acc = emptyAccumulator(matrix, settings.data || settings.judgments);
+  const buf = drawBuffers(matrix, options);
+  for (const c of chunks) runChunk(matrix, settings, c, acc, buf);
+  acc.chunkSums.sort((a, b) => a[0] - b[0]);
+  return acc;
+}
