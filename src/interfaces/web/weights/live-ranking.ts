@@ -3,7 +3,7 @@
 // weight change only re-weighs it. Scores do not depend on weights, so this is exact.
 import type { YearLedger } from '../../../method/ledger.ts';
 import type { Methodology } from '../../../method/methodology.ts';
-import { baselineNets, orderOf, scoreMatrix } from '../../../method/robustness.ts';
+import { baselineNets, matrixWeights, orderOf, scoreMatrix } from '../../../method/robustness.ts';
 import type { ScoreMatrix } from '../../../method/robustness.ts';
 import type { LedgersResponse, SlimLedger } from '../api-types.ts';
 import type { Weights } from '../routes.ts';
@@ -40,8 +40,9 @@ export function liveModel(ledgers: LedgersResponse, methodology: Methodology): L
   };
 }
 
+/** The weights in the score matrix's item order (assets first), whatever order the methodology lists its items in. */
 export function weightVector(model: LiveModel, weights: Weights): Float64Array {
-  return Float64Array.from(model.methodology.items, (item) => weights[item.id] ?? item.weight);
+  return matrixWeights(model.matrix, Float64Array.from(model.methodology.items, (item) => weights[item.id] ?? item.weight));
 }
 
 /** Assets, liabilities and nets under the weights: the engine's nets with one side's balance set to 0 give the other side alone. */
