@@ -141,18 +141,23 @@ export class Evidence {
   }
 
   query(q: ObservationQuery): Observation[] {
-    const countries = q.country === undefined ? null : new Set(typeof q.country === 'string' ? [q.country] : q.country);
-    const indicators = q.indicator === undefined ? null : new Set(typeof q.indicator === 'string' ? [q.indicator] : q.indicator);
-    return this.observations.filter((o) =>
-      (!countries || countries.has(o.country)) &&
-      (!indicators || indicators.has(o.indicator)) &&
-      (q.counterpart === undefined || o.counterpart === q.counterpart) &&
-      (q.source === undefined || o.source === q.source) &&
-      (q.year === undefined || o.year === q.year) &&
-      (q.from === undefined || o.year >= q.from) &&
-      (q.to === undefined || o.year <= q.to) &&
-      (!q.present || o.value !== null));
+    return this.observations.filter(observationFilter(q));
   }
+}
+
+/** The predicate behind Evidence.query, for views that hold observations of their own. */
+export function observationFilter(q: ObservationQuery): (o: Observation) => boolean {
+  const countries = q.country === undefined ? null : new Set(typeof q.country === 'string' ? [q.country] : q.country);
+  const indicators = q.indicator === undefined ? null : new Set(typeof q.indicator === 'string' ? [q.indicator] : q.indicator);
+  return (o) =>
+    (!countries || countries.has(o.country)) &&
+    (!indicators || indicators.has(o.indicator)) &&
+    (q.counterpart === undefined || o.counterpart === q.counterpart) &&
+    (q.source === undefined || o.source === q.source) &&
+    (q.year === undefined || o.year === q.year) &&
+    (q.from === undefined || o.year >= q.from) &&
+    (q.to === undefined || o.year <= q.to) &&
+    (!q.present || o.value !== null);
 }
 
 function seriesKey(country: string, indicator: string, counterpart: string): string {

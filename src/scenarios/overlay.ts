@@ -3,6 +3,7 @@
 // engine runs unchanged on projected and changed data. Building it costs nothing (no
 // re-indexing of the base's hundreds of thousands of observations), which is what lets a
 // scenario compute one ledger per change for its attribution. Pure.
+import { observationFilter } from '../evidence/load.ts';
 import type { Evidence, ObservationQuery } from '../evidence/load.ts';
 import type { Observation } from '../evidence/schema.ts';
 
@@ -62,19 +63,7 @@ export function overlayEvidence(base: Evidence, overlay: SeriesOverlay): Evidenc
       },
     },
     query: {
-      value: (q: ObservationQuery): Observation[] => {
-        const countries = q.country === undefined ? null : new Set(typeof q.country === 'string' ? [q.country] : q.country);
-        const indicators = q.indicator === undefined ? null : new Set(typeof q.indicator === 'string' ? [q.indicator] : q.indicator);
-        return (view.observations).filter((o) =>
-          (!countries || countries.has(o.country)) &&
-          (!indicators || indicators.has(o.indicator)) &&
-          (q.counterpart === undefined || o.counterpart === q.counterpart) &&
-          (q.source === undefined || o.source === q.source) &&
-          (q.year === undefined || o.year === q.year) &&
-          (q.from === undefined || o.year >= q.from) &&
-          (q.to === undefined || o.year <= q.to) &&
-          (!q.present || o.value !== null));
-      },
+      value: (q: ObservationQuery): Observation[] => view.observations.filter(observationFilter(q)),
     },
   });
   return view;

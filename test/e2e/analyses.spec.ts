@@ -2,19 +2,8 @@
 // change that moved each line, the survival curves and the verdict on the 15-year claim, the
 // network moved through time with its slider, and the ally and compare pages' analyses. Any
 // console error or uncaught exception fails the test.
-import { expect, test as base } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [async ({ page }, use) => {
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await use(errors);
-    expect(errors, 'console errors').toEqual([]);
-  }, { auto: true }],
-});
 
 test('running a scenario shows what moved for Japan and the change that moved it', async ({ page }) => {
   await page.goto('/scenarios');

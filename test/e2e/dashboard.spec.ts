@@ -1,20 +1,9 @@
 // The dashboard as a reader uses it: the overview, Japan's balance sheet, the source behind a
 // number, a weight moved and the ranking re-drawn, a malformed address explained. Any console
 // error or uncaught exception fails the test.
-import { expect, test as base } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [async ({ page }, use) => {
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await use(errors);
-    expect(errors, 'console errors').toEqual([]);
-  }, { auto: true }],
-});
 
 async function rankedAllies(page: Page): Promise<string[]> {
   return page.locator('table.ranking tbody tr:not(.unranked)').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ally') ?? ''));
