@@ -1,17 +1,9 @@
 // A time series of one indicator for one country, drawn with Observable Plot (loaded on
 // first use, so the overview does not pay for it). Missing years break the line; the tip
 // names the source and locator of every point, and the sources are cited under the chart.
-import type * as PlotApi from '@observablehq/plot';
-import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Indicator, Observation, Source } from '../api-types.ts';
 import { formatValue } from '../format.ts';
-
-type PlotModule = typeof PlotApi;
-let plotModule: Promise<PlotModule> | null = null;
-
-function loadPlot(): Promise<PlotModule> {
-  return (plotModule ??= import('@observablehq/plot'));
-}
+import { usePlot } from './plot.ts';
 
 interface Point {
   year: number;
@@ -32,36 +24,27 @@ function pointsOf(observations: readonly Observation[]): Point[] {
 }
 
 export function SeriesChart({ indicator, observations, sources, year }: { indicator: Indicator; observations: readonly Observation[]; sources: ReadonlyMap<string, Source>; year: number }) {
-  const host = useRef<HTMLDivElement>(null);
-  const [failed, setFailed] = useState<string | null>(null);
   const points = pointsOf(observations);
-  useEffect(() => {
-    let live = true;
-    loadPlot().then((Plot) => {
-      if (!live || !host.current) return;
-      const chart = Plot.plot({
-        width: 360,
-        height: 170,
-        marginLeft: 52,
-        style: { fontSize: '11px', background: 'transparent' },
-        x: { label: null, tickFormat: 'd' },
-        y: { label: indicator.unit, grid: true, nice: true, tickFormat: (v: number) => formatValue(v, 2) },
-        marks: [
-          // Plot breaks the line at null values: a missing year shows as a gap, never as 0.
-          Plot.lineY(points, { x: 'year', y: 'value', stroke: '#2166ac' }),
-          Plot.dot(points.filter((p) => p.value !== null), { x: 'year', y: 'value', r: 1.8, fill: '#2166ac' }),
-          Plot.ruleX([year], { stroke: '#b35806', strokeDasharray: '3,2' }),
-          Plot.tip(points.filter((p) => p.value !== null), Plot.pointerX({
-            x: 'year', y: 'value',
-            title: (d: Point) => `${d.year}: ${formatValue(d.value, 4)} ${indicator.unit}\n${d.source}\n${d.locator}`,
-          })),
-        ],
-      });
-      host.current.replaceChildren(chart);
-    }).catch((e: unknown) => live && setFailed(String(e)));
-    return () => {
-      live = false;
-    };
+  const { host, failed } = usePlot((Plot) => {
+    const chart = Plot.plot({
+      width: 360,
+      height: 170,
+      marginLeft: 52,
+      style: { fontSize: '11px', background: 'transparent' },
+      x: { label: null, tickFormat: 'd' },
+      y: { label: indicator.unit, grid: true, nice: true, tickFormat: (v: number) => formatValue(v, 2) },
+      marks: [
+        // Plot breaks the line at null values: a missing year shows as a gap, never as 0.
+        Plot.lineY(points, { x: 'year', y: 'value', stroke: '#2166ac' }),
+        Plot.dot(points.filter((p) => p.value !== null), { x: 'year', y: 'value', r: 1.8, fill: '#2166ac' }),
+        Plot.ruleX([year], { stroke: '#b35806', strokeDasharray: '3,2' }),
+        Plot.tip(points.filter((p) => p.value !== null), Plot.pointerX({
+          x: 'year', y: 'value',
+          title: (d: Point) => `${d.year}: ${formatValue(d.value, 4)} ${indicator.unit}\n${d.source}\n${d.locator}`,
+        })),
+      ],
+    });
+    return chart;
   }, [observations, year]);
   const cited = [...new Set(points.map((p) => p.source))];
   return (

@@ -2,13 +2,12 @@
 // (Observable Plot), the base rates under each definition stated beside them, the age and
 // survival percentile of every U.S. alliance in force, and the claims about alliance
 // durations and the allies checked against the evidence, with the numbers behind each verdict.
-import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApi } from '../api-client.ts';
 import { ClaimsList } from '../components/claims-list.tsx';
 import { CsvLink } from '../components/controls.tsx';
 import { sourceMap } from '../components/citations.tsx';
 import { Loading, Problem } from '../components/message.tsx';
-import { loadPlot } from '../components/plot.ts';
+import { usePlot } from '../components/plot.ts';
 import { csvText, downloadText } from '../csv-export.ts';
 import { formatPercent } from '../format.ts';
 import { navigate } from '../navigation.tsx';
@@ -22,38 +21,29 @@ type HistoryRoute = Extract<Route, { page: 'history' }>;
 const years = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(1));
 
 function SurvivalChart({ history }: { history: HistoryResponse }) {
-  const host = useRef<HTMLDivElement>(null);
-  const [failed, setFailed] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    loadPlot().then((Plot) => {
-      if (!live || !host.current) return;
-      // Each curve starts at 1 at age 0 and steps down at every age an alliance ended.
-      const points = history.rows.flatMap((g) => [
-        { group: g.group.label, time: 0, survival: 1, lower: 1, upper: 1 },
-        ...g.curve.steps.map((s) => ({ group: g.group.label, time: s.time, survival: s.survival, lower: s.lower ?? s.survival, upper: s.upper ?? s.survival })),
-      ]).filter((p) => p.time <= 100);
-      const chart = Plot.plot({
-        width: Math.min(host.current.clientWidth || 900, 980),
-        height: 340,
-        marginLeft: 48,
-        style: { fontSize: '12px', background: 'transparent' },
-        color: { legend: true, type: 'categorical' },
-        x: { label: 'years since signature →', domain: [0, 100] },
-        y: { label: '↑ share still in force (Kaplan-Meier)', domain: [0, 1], grid: true, tickFormat: '%' },
-        marks: [
-          Plot.areaY(points, { x: 'time', y1: 'lower', y2: 'upper', fill: 'group', fillOpacity: 0.12, curve: 'step-after' }),
-          Plot.line(points, { x: 'time', y: 'survival', stroke: 'group', strokeWidth: 2, curve: 'step-after' }),
-          Plot.ruleX([15], { stroke: '#888', strokeDasharray: '4,3' }),
-          Plot.text([{ x: 15, y: 0.97, label: '15 years' }], { x: 'x', y: 'y', text: 'label', dx: 4, textAnchor: 'start', fill: '#555' }),
-          Plot.tip(points, Plot.pointerX({ x: 'time', y: 'survival', stroke: 'group', title: (d: { group: string; time: number; survival: number }) => `${d.group}\n${d.time.toFixed(1)} years: ${Math.round(d.survival * 100)}% still in force` })),
-        ],
-      });
-      host.current.replaceChildren(chart);
-    }).catch((e: unknown) => live && setFailed(String(e)));
-    return () => {
-      live = false;
-    };
+  const { host, failed } = usePlot((Plot, el) => {
+    // Each curve starts at 1 at age 0 and steps down at every age an alliance ended.
+    const points = history.rows.flatMap((g) => [
+      { group: g.group.label, time: 0, survival: 1, lower: 1, upper: 1 },
+      ...g.curve.steps.map((s) => ({ group: g.group.label, time: s.time, survival: s.survival, lower: s.lower ?? s.survival, upper: s.upper ?? s.survival })),
+    ]).filter((p) => p.time <= 100);
+    const chart = Plot.plot({
+      width: Math.min(el.clientWidth || 900, 980),
+      height: 340,
+      marginLeft: 48,
+      style: { fontSize: '12px', background: 'transparent' },
+      color: { legend: true, type: 'categorical' },
+      x: { label: 'years since signature →', domain: [0, 100] },
+      y: { label: '↑ share still in force (Kaplan-Meier)', domain: [0, 1], grid: true, tickFormat: '%' },
+      marks: [
+        Plot.areaY(points, { x: 'time', y1: 'lower', y2: 'upper', fill: 'group', fillOpacity: 0.12, curve: 'step-after' }),
+        Plot.line(points, { x: 'time', y: 'survival', stroke: 'group', strokeWidth: 2, curve: 'step-after' }),
+        Plot.ruleX([15], { stroke: '#888', strokeDasharray: '4,3' }),
+        Plot.text([{ x: 15, y: 0.97, label: '15 years' }], { x: 'x', y: 'y', text: 'label', dx: 4, textAnchor: 'start', fill: '#555' }),
+        Plot.tip(points, Plot.pointerX({ x: 'time', y: 'survival', stroke: 'group', title: (d: { group: string; time: number; survival: number }) => `${d.group}\n${d.time.toFixed(1)} years: ${Math.round(d.survival * 100)}% still in force` })),
+      ],
+    });
+    return chart;
   }, [history]);
   return (
     <figure class="survival-chart">

@@ -3,11 +3,11 @@
 // drawn as a circle around the U.S. (computed here: allies grouped by region, then by
 // community); degree, betweenness and community per node; and the lattice index (ally-to-ally
 // ties as a share of all ties) from 1946 on.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useApi } from '../api-client.ts';
 import { CsvLink, YearSlider } from '../components/controls.tsx';
 import { Loading, Problem } from '../components/message.tsx';
-import { loadPlot } from '../components/plot.ts';
+import { usePlot } from '../components/plot.ts';
 import { formatPercent } from '../format.ts';
 import { Link, navigate } from '../navigation.tsx';
 import { hrefOf } from '../routes.ts';
@@ -104,32 +104,23 @@ function NetworkGraph({ net, selected, onSelect }: { net: NetworkResponse; selec
 }
 
 function LatticeChart({ net }: { net: NetworkResponse }) {
-  const host = useRef<HTMLDivElement>(null);
-  const [failed, setFailed] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    loadPlot().then((Plot) => {
-      if (!live || !host.current) return;
-      const points = net.series.flatMap((s) => [
-        { year: s.year, series: 'all allies', share: s.all.share },
-        ...['asia', 'europe'].map((r) => ({ year: s.year, series: r, share: s.byRegion[r]?.share ?? null })),
-      ]);
-      host.current.replaceChildren(Plot.plot({
-        width: 560, height: 240, marginLeft: 44,
-        style: { fontSize: '11px', background: 'transparent' },
-        color: { legend: true, domain: ['all allies', 'asia', 'europe'], range: ['#222', REGION_COLOURS.asia, REGION_COLOURS.europe] },
-        x: { label: null, tickFormat: 'd' },
-        y: { label: '↑ ally-to-ally share of ties', domain: [0, 1], grid: true, tickFormat: '%' },
-        marks: [
-          Plot.line(points, { x: 'year', y: 'share', stroke: 'series', strokeWidth: 1.8 }),
-          Plot.ruleX([net.year], { stroke: '#b35806', strokeDasharray: '3,2' }),
-          Plot.tip(points, Plot.pointerX({ x: 'year', y: 'share', stroke: 'series', title: (d: { year: number; series: string; share: number | null }) => `${d.year}, ${d.series}: ${d.share === null ? 'no ties' : `${Math.round(d.share * 100)}%`}` })),
-        ],
-      }));
-    }).catch((e: unknown) => live && setFailed(String(e)));
-    return () => {
-      live = false;
-    };
+  const { host, failed } = usePlot((Plot) => {
+    const points = net.series.flatMap((s) => [
+      { year: s.year, series: 'all allies', share: s.all.share },
+      ...['asia', 'europe'].map((r) => ({ year: s.year, series: r, share: s.byRegion[r]?.share ?? null })),
+    ]);
+    return Plot.plot({
+      width: 560, height: 240, marginLeft: 44,
+      style: { fontSize: '11px', background: 'transparent' },
+      color: { legend: true, domain: ['all allies', 'asia', 'europe'], range: ['#222', REGION_COLOURS.asia, REGION_COLOURS.europe] },
+      x: { label: null, tickFormat: 'd' },
+      y: { label: '↑ ally-to-ally share of ties', domain: [0, 1], grid: true, tickFormat: '%' },
+      marks: [
+        Plot.line(points, { x: 'year', y: 'share', stroke: 'series', strokeWidth: 1.8 }),
+        Plot.ruleX([net.year], { stroke: '#b35806', strokeDasharray: '3,2' }),
+        Plot.tip(points, Plot.pointerX({ x: 'year', y: 'share', stroke: 'series', title: (d: { year: number; series: string; share: number | null }) => `${d.year}, ${d.series}: ${d.share === null ? 'no ties' : `${Math.round(d.share * 100)}%`}` })),
+      ],
+    });
   }, [net]);
   return (
     <figure class="lattice-chart">
