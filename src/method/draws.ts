@@ -1,10 +1,14 @@
 // The draws: chunks of weight (and data and judgment) draws run into integer accumulators.
 // Each chunk is seeded from (seed, chunk index) and every accumulator is an integer count or
 // a per-chunk sum merged in chunk order, so a result depends on the seed alone, never on how
-// many threads ran the chunks. Weight-only draws go through the WebAssembly kernel where the
-// engine has one (wasm-kernel.ts), with this file's JavaScript path as the reference.
-import { imputeInto, normalizeBuffers, normalizeInto } from './normalize.ts';
+// many threads ran the chunks. Draws go through the WebAssembly kernel where the engine has
+// one (wasm-kernel.ts): weight-only draws four at a time; data and judgment draws one at a
+// time, the kernel redrawing the scores it can (redraw.ts makes the plan). This file's
+// JavaScript path, and the general redraw path, are the references the kernel is tested
+// against, bit for bit.
 import { Xoshiro128 } from './random.ts';
+import { endChunk, kernelArena, planBytes, redrawPlan, redrawScores, redrawScoresInKernel, SCORE_BINS, startChunk } from './redraw.ts';
+import type { RedrawKernel, RedrawPlan } from './redraw.ts';
 import { baselineNets, netsInto, orderOf } from './score-matrix.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
 import { instantiateKernel } from './wasm-kernel.ts';
@@ -15,7 +19,7 @@ export const CHUNK_DRAWS = 8192;
 /** Histogram bins for assets, liabilities and net (interval resolution: range / bins). */
 export const TOTAL_BINS = 1000;
 /** Histogram bins for a score (0-100). */
-export const SCORE_BINS = 200;
+export { SCORE_BINS };
 
 export type WeightScheme =
   | { kind: 'fixed' }
@@ -31,6 +35,16 @@ export interface DrawSettings {
   data: boolean;
   /** Draw judgments within their ranges. */
   judgments: boolean;
+  /**
+   * Keep histograms of the redrawn scores, for their intervals (default true). A run that
+   * wants only totals, ranks and P(net > 0), such as a scenario's, saves their cost.
+   */
+  scores?: boolean;
+}
+
+/** Whether a run keeps score histograms. */
+export function keepsScores(settings: DrawSettings): boolean {
+  return (settings.data || settings.judgments) && settings.scores !== false;
 }
 
 /** Integer counts and per-chunk sums: merging them is exact and order-free. */
@@ -114,21 +128,25 @@ export interface DrawBuffers {
   nets: Float64Array;
   order: Int32Array;
   baselineOrder: Int32Array;
-  raw: Float64Array;
-  normalized: Float64Array;
-  normalizeScratch: ReturnType<typeof normalizeBuffers>;
+  /** How a draw redraws the uncertain data and judgments (redraw.ts). */
+  plan: RedrawPlan;
   gammas: Float64Array;
   /** The WebAssembly kernel for weight-only draws; null where unavailable or not wanted. */
   kernel: MatrixKernel | null;
 }
 
-export function drawBuffers(matrix: ScoreMatrix, options: { wasm?: boolean } = {}): DrawBuffers {
+/**
+ * `wasm: false` keeps the weight draws in JavaScript; `general: true` redraws every uncertain
+ * item through the general normalization (the reference for redraw.ts's fast paths).
+ */
+export function drawBuffers(matrix: ScoreMatrix, options: DrawOptions = {}): DrawBuffers {
   const { n, m } = matrix;
-  const N = Math.max(1, ...matrix.uncertain.map((u) => u.value.length));
   const baselineOrder = orderOf(baselineNets(matrix));
+  const kernel = options.wasm === false ? null : matrixKernel(matrix, baselineOrder);
+  const scores = new Float64Array(matrix.scores);
   return {
-    kernel: options.wasm === false ? null : matrixKernel(matrix, baselineOrder),
-    scores: new Float64Array(matrix.scores),
+    kernel,
+    scores,
     weights: new Float64Array(m),
     w4: new Float64Array(LANES * m),
     assets: new Float64Array(LANES * n),
@@ -136,9 +154,11 @@ export function drawBuffers(matrix: ScoreMatrix, options: { wasm?: boolean } = {
     nets: new Float64Array(LANES * n),
     order: new Int32Array(n),
     baselineOrder,
-    raw: new Float64Array(N),
-    normalized: new Float64Array(N),
-    normalizeScratch: normalizeBuffers(N),
+    // The kernel's path reads the draw's scores item-major from its memory; the JavaScript
+    // path (and the general reference) from `scores`.
+    plan: kernel && !options.general
+      ? redrawPlan(matrix, kernel.scoresT, { itemMajor: true, stride: kernel.stride }, { kernel: kernel.redraw })
+      : redrawPlan(matrix, scores, { itemMajor: false, stride: 0 }, { general: options.general }),
     gammas: new Float64Array(m),
   };
 }
@@ -216,33 +236,6 @@ export function logUniform(table: LogUniformTable, u: number): number {
   return table.values[i] * (1 + t * (1 + t * (EXP_C2 + t * (EXP_C3 + t * (EXP_C4 + t * EXP_C5)))));
 }
 
-/** Triangular draw on [low, high] with its mode at the value. */
-function triangular(low: number, mode: number, high: number, u: number): number {
-  const span = high - low;
-  const c = (mode - low) / span;
-  return u < c ? low + Math.sqrt(u * span * (mode - low)) : high - Math.sqrt((1 - u) * span * (high - mode));
-}
-
-function redrawScores(matrix: ScoreMatrix, settings: DrawSettings, rng: Xoshiro128, buf: DrawBuffers): void {
-  const m = matrix.m;
-  for (const u of matrix.uncertain) {
-    if (u.kind === 'data' ? !settings.data : !settings.judgments) continue;
-    const N = u.value.length;
-    const raw = buf.raw.subarray(0, N);
-    const out = buf.normalized.subarray(0, N);
-    for (let j = 0; j < N; j++) {
-      const v = u.value[j];
-      raw[j] = Number.isNaN(v) || !(u.high[j] > u.low[j]) ? v : triangular(u.low[j], v, u.high[j], rng.uniform());
-    }
-    normalizeInto(raw, u.normalize, out, buf.normalizeScratch, u.bounds);
-    imputeInto(out, u.missing, buf.normalizeScratch.scratch);
-    for (let j = 0; j < N; j++) {
-      const r = u.row[j];
-      if (r >= 0) buf.scores[r * m + u.item] = Number.isNaN(out[j]) ? 0 : out[j];
-    }
-  }
-}
-
 /** Draws computed together: each score is read once for four weight vectors. */
 const LANES = 4;
 
@@ -308,11 +301,21 @@ export function runChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: num
   if (draws <= 0) return;
   const rng = new Xoshiro128(settings.seed, chunk);
   const redraw = matrix.uncertain.some((u) => (u.kind === 'data' ? settings.data : settings.judgments));
-  if (!redraw && buf.kernel) return kernelChunk(matrix, settings, chunk, draws, rng, acc, buf, buf.kernel);
+  buf.scores.set(matrix.scores);
+  // The general (reference) path counts every score of every draw; the plan counts runs
+  // (in the kernel's memory when the kernel redraws).
+  if (redraw) startChunk(buf.plan, matrix, buf.plan.general ? null : buf.plan.kernel ? (acc.scoreCounts && buf.plan.kernel.counts) : acc.scoreCounts);
+  if (buf.kernel && !(redraw && buf.plan.general)) {
+    kernelChunk(matrix, settings, chunk, draws, rng, acc, buf, buf.kernel, redraw);
+    if (redraw) {
+      endChunk(buf.plan, draws);
+      if (acc.scoreCounts && buf.plan.kernel) foldScoreCounts(buf, acc.scoreCounts);
+    }
+    return;
+  }
   const sums = new Float64Array(3 * matrix.n);
   const ranges = totalRanges(matrix);
   const bins = Float64Array.from(ranges.flatMap(([lo, hi]) => [lo, TOTAL_BINS / (hi - lo)]));
-  buf.scores.set(matrix.scores);
   // Each chunk starts from the baseline order, so its ranking work does not depend on the
   // chunks run before it on the same thread.
   buf.order.set(buf.baselineOrder);
@@ -322,8 +325,22 @@ export function runChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: num
     acc.sameOrder += drawBlock(Math.min(BLOCK_DRAWS, draws - d), matrix, settings, rng, redraw, buf, bins, sums,
       acc.totals, acc.rankCounts, acc.positive, acc.min, acc.max, acc.scoreCounts);
   }
+  if (redraw) endChunk(buf.plan, draws);
   acc.draws += draws;
   acc.chunkSums.push([chunk, sums]);
+}
+
+/** Add the kernel's score histograms of a chunk to the accumulator's and clear them. */
+function foldScoreCounts(buf: DrawBuffers, into: Int32Array): void {
+  const from = buf.plan.kernel!.counts;
+  const { slots, cellOf } = buf.plan.out;
+  for (let i = 0; i < slots.length; i++) {
+    const start = cellOf[slots[i]] * SCORE_BINS;
+    for (let b = start; b < start + SCORE_BINS; b++) {
+      into[b] += from[b];
+      from[b] = 0;
+    }
+  }
 }
 
 /** Draws per call of drawBlock. */
@@ -349,7 +366,7 @@ function drawBlock(
     if (redraw) {
       // Data or judgments drawn: every draw has its own scores, so draws go one at a time.
       lanes = 1;
-      redrawScores(matrix, settings, rng, buf);
+      redrawScores(buf.plan, settings.data, settings.judgments, rng);
       drawWeights(matrix, settings.weights, rng, weights, buf.gammas);
       netsInto(matrix, buf.scores, weights, nets, assets, liabilities);
     } else {
@@ -406,13 +423,16 @@ function drawBlock(
       }
       sameOrder += same;
     }
-    if (scoreCounts !== null && redraw) countScores(matrix, buf.scores, scoreCounts);
+    if (redraw) {
+      buf.plan.out.now++;
+      if (scoreCounts !== null && buf.plan.general) countScores(matrix, buf.scores, scoreCounts);
+    }
     d += lanes;
   }
   return sameOrder;
 }
 
-/** Histogram counts of the redrawn items' scores of one draw. */
+/** Histogram counts of the redrawn items' scores of one draw (the reference for the plan's tally). */
 function countScores(matrix: ScoreMatrix, scores: Float64Array, scoreCounts: Int32Array): void {
   const { n, m } = matrix;
   for (const u of matrix.uncertain) {
@@ -438,16 +458,22 @@ interface MatrixKernel {
   order: Int32Array;
   /** The xoshiro128** state the kernel draws from. */
   state: Int32Array;
+  /** A data or judgment draw's scores, item-major ([item * stride + ally]). */
+  scoresT: Float64Array;
+  stride: number;
+  /** What redraw.ts needs to redraw through the kernel (its plan lives in the 'plan' region). */
+  redraw: RedrawKernel;
   table: Float64Array;
   /** Which log-uniform table is loaded ("low high"). */
   tableKey: string;
-  at: Record<'scores' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts', number>;
+  at: Record<'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts', number>;
 }
 
 function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKernel | null {
   const { n, m } = matrix;
+  const stride = n + (n & 1);
   const sizes = {
-    scores: 8 * n * m, w4: 8 * LANES * m, w0: 8 * m, table: 8 * (LOG_STEPS + 1), state: 16, exStart: 4 * (n + 1), exItem: 4 * Math.max(1, matrix.excludedItem.length),
+    scores: 8 * n * m, scoresT: 8 * stride * m, plan: planBytes(matrix, stride * m), w4: 8 * LANES * m, w0: 8 * m, table: 8 * (LOG_STEPS + 1), state: 16, exStart: 4 * (n + 1), exItem: 4 * Math.max(1, matrix.excludedItem.length),
     assets: 8 * LANES * n, liabilities: 8 * LANES * n, nets: 8 * LANES * n, sums: 8 * 3 * n, min: 8 * 3 * n, max: 8 * 3 * n,
     totals: 4 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: 4 * n, rankCounts: 4 * n * n,
   };
@@ -468,17 +494,19 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   i32('baseline', n).set(baselineOrder);
   f64('w0', m).set(matrix.weights);
   const kernel: MatrixKernel = {
-    exports: instance.exports, at, state: i32('state', 4), table: f64('table', LOG_STEPS + 1), tableKey: '',
+    exports: instance.exports, at, state: i32('state', 4), scoresT: f64('scoresT', stride * m), stride,
+    redraw: { exports: instance.exports, memory: buffer, arena: kernelArena(buffer, at.plan, at.plan + sizes.plan), state: i32('state', 4), counts: new Int32Array(0) }, table: f64('table', LOG_STEPS + 1), tableKey: '',
     w4: f64('w4', LANES * m), sums: f64('sums', 3 * n), min: f64('min', 3 * n), max: f64('max', 3 * n),
     totals: i32('totals', 3 * n * TOTAL_BINS), positive: i32('positive', n), rankCounts: i32('rankCounts', n * n), order: i32('order', n),
   };
+  kernel.redraw.counts = kernel.redraw.arena.i32(n * m * SCORE_BINS);
   kernel.min.fill(Infinity);
   kernel.max.fill(-Infinity);
   return kernel;
 }
 
 /** A chunk of weight-only draws through the WebAssembly kernel; the counts are then added to `acc`. */
-function kernelChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number, draws: number, rng: Xoshiro128, acc: Accumulator, buf: DrawBuffers, k: MatrixKernel): void {
+function kernelChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number, draws: number, rng: Xoshiro128, acc: Accumulator, buf: DrawBuffers, k: MatrixKernel, redraw: boolean): void {
   const ranges = totalRanges(matrix);
   const bins = Float64Array.from(ranges.flatMap(([lo, hi]) => [lo, TOTAL_BINS / (hi - lo)]));
   k.sums.fill(0);
@@ -502,12 +530,19 @@ function kernelChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number,
     span = scheme.high - scheme.low;
   }
   const inKernel = scheme.kind !== 'dirichlet';
-  if (inKernel) k.state.set(rng.state());
+  if (inKernel || redraw) k.state.set(rng.state());
   let sameOrder = 0;
   for (let d = 0; d < draws; d += BLOCK_DRAWS) {
-    sameOrder += kernelBlock(Math.min(BLOCK_DRAWS, draws - d), matrix, settings, rng, buf.weights, buf.gammas, bins, k, inKernel, kind, low, span);
+    const count = Math.min(BLOCK_DRAWS, draws - d);
+    sameOrder += redraw
+      ? kernelRedrawBlock(count, matrix, settings, rng, buf, bins, k, inKernel, kind, low, span)
+      : kernelBlock(count, matrix, settings, rng, buf.weights, buf.gammas, bins, k, inKernel, kind, low, span);
   }
-  // Fold the kernel's counts into the accumulator and start the next chunk from zero.
+  foldKernel(k, acc, chunk, draws, sameOrder);
+}
+
+/** Fold the kernel's counts of a chunk into the accumulator and start the next chunk from zero. */
+function foldKernel(k: MatrixKernel, acc: Accumulator, chunk: number, draws: number, sameOrder: number): void {
   for (let i = 0; i < k.totals.length; i++) acc.totals[i] += k.totals[i];
   for (let i = 0; i < k.rankCounts.length; i++) acc.rankCounts[i] += k.rankCounts[i];
   for (let i = 0; i < k.positive.length; i++) acc.positive[i] += k.positive[i];
@@ -523,6 +558,41 @@ function kernelChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number,
   acc.sameOrder += sameOrder;
   acc.draws += draws;
   acc.chunkSums.push([chunk, k.sums.slice()]);
+}
+
+/**
+ * `count` draws of data or judgments (and weights) through the kernel, one at a time, as
+ * drawBlock does them, all from the stream whose state is in the kernel's memory: the
+ * kernel redraws the affine and min-max items (JavaScript the others), draws the weights
+ * (JavaScript a Dirichlet's), computes the nets and records them.
+ */
+function kernelRedrawBlock(
+  count: number, matrix: ScoreMatrix, settings: DrawSettings, rng: Xoshiro128, buf: DrawBuffers, bins: Float64Array, k: MatrixKernel,
+  inKernel: boolean, kind: number, low: number, span: number,
+): number {
+  const { n, m } = matrix;
+  const { exports: x, at } = k;
+  const out = buf.plan.out;
+  const pointers = {
+    state: at.state, values: at.scoresT, counts: out.counts === null ? 0 : out.counts.byteOffset,
+    cellOf: out.cellOf.byteOffset, bin: out.bin.byteOffset, since: out.since.byteOffset,
+  };
+  let sameOrder = 0;
+  for (let d = 0; d < count; d++) {
+    redrawScoresInKernel(buf.plan, settings.data, settings.judgments, pointers);
+    if (inKernel) x.weights4(1, kind, m, at.w0, at.table, at.state, at.w4, low, span);
+    else {
+      rng.setState(k.state);
+      drawWeights(matrix, settings.weights, rng, buf.weights, buf.gammas);
+      rng.saveState(k.state);
+      for (let i = 0; i < m; i++) k.w4[i * 4] = buf.weights[i];
+    }
+    x.nets1(n, k.stride, m, matrix.assetItems, at.scoresT, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
+    sameOrder += x.record(0, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
+      at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS);
+    out.now++;
+  }
+  return sameOrder;
 }
 
 /**
@@ -555,9 +625,14 @@ function kernelBlock(
   return sameOrder;
 }
 
-/** Run the given chunks on the calling thread (`wasm: false` forces the JavaScript path). */
-export function runChunks(matrix: ScoreMatrix, settings: DrawSettings, chunks: readonly number[], options: { wasm?: boolean } = {}): Accumulator {
-  const acc = emptyAccumulator(matrix, settings.data || settings.judgments);
+export interface DrawOptions {
+  wasm?: boolean;
+  general?: boolean;
+}
+
+/** Run the given chunks on the calling thread (`wasm: false`, `general: true`: the reference paths). */
+export function runChunks(matrix: ScoreMatrix, settings: DrawSettings, chunks: readonly number[], options: DrawOptions = {}): Accumulator {
+  const acc = emptyAccumulator(matrix, keepsScores(settings));
   const buf = drawBuffers(matrix, options);
   for (const c of chunks) runChunk(matrix, settings, c, acc, buf);
   acc.chunkSums.sort((a, b) => a[0] - b[0]);

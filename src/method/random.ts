@@ -41,6 +41,14 @@ export class Xoshiro128 {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
+  /** The four state words into `out` (no allocation). */
+  saveState(out: Int32Array): void {
+    out[0] = this.s0;
+    out[1] = this.s1;
+    out[2] = this.s2;
+    out[3] = this.s3;
+  }
+
   /** Continue from state words saved by state(). */
   setState(words: ArrayLike<number>): void {
     this.s0 = words[0] | 0;

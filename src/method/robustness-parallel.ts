@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { chunkCount, drawBuffers, emptyAccumulator, mergeAccumulators, runChunk } from './draws.ts';
+import { chunkCount, drawBuffers, emptyAccumulator, keepsScores, mergeAccumulators, runChunk } from './draws.ts';
 import type { Accumulator, DrawSettings } from './draws.ts';
 import { summarize } from './robustness.ts';
 import type { RobustnessResult } from './robustness.ts';
@@ -48,7 +48,7 @@ export class RobustnessPool {
 
   async run(matrix: ScoreMatrix, settings: DrawSettings, interval = 0.9): Promise<RobustnessResult> {
     const chunks = chunkCount(settings.draws);
-    const withScores = settings.data || settings.judgments;
+    const withScores = keepsScores(settings);
     const counter = new SharedArrayBuffer(4);
     const next = new Int32Array(counter);
     const pending: Promise<Accumulator>[] = [];

@@ -1,7 +1,7 @@
 // A robustness worker: takes chunks from a shared counter until none are left, then posts
 // its accumulator. Which chunks it ran does not matter to the result (see robustness.ts).
 import { parentPort } from 'node:worker_threads';
-import { drawBuffers, emptyAccumulator, runChunk } from './draws.ts';
+import { drawBuffers, emptyAccumulator, keepsScores, runChunk } from './draws.ts';
 import type { DrawSettings } from './draws.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
 
@@ -16,7 +16,7 @@ export interface WorkerJob {
 
 parentPort!.on('message', (job: WorkerJob) => {
   const counter = new Int32Array(job.counter);
-  const acc = emptyAccumulator(job.matrix, job.settings.data || job.settings.judgments);
+  const acc = emptyAccumulator(job.matrix, keepsScores(job.settings));
   const buf = drawBuffers(job.matrix);
   for (;;) {
     const chunk = Atomics.add(counter, 0, 1);

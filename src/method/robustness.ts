@@ -37,7 +37,11 @@ export interface AllyRobustness {
   modalRank: number;
   /** Central interval of the rank at the interval's probability. */
   rankInterval: [number, number];
-  /** Every line item's score: baseline and interval (a point unless its data or judgment was drawn; null when excluded for the ally). */
+  /**
+   * Every line item's score: baseline and interval (a point unless its data or judgment was
+   * drawn; null when excluded for the ally). Empty when data or judgments were drawn without
+   * keeping score histograms (DrawSettings.scores false).
+   */
   scores: { item: string; baseline: number | null; low: number | null; high: number | null }[];
 }
 
@@ -94,9 +98,10 @@ export function summarize(matrix: ScoreMatrix, acc: Accumulator, settings: DrawS
     for (let r = 0; r < n; r++) { cum += probs[r]; if (cum > tail + 1e-12) { rLow = r; break; } }
     cum = 0;
     for (let r = n - 1; r >= 0; r--) { cum += probs[r]; if (cum > tail + 1e-12) { rHigh = r; break; } }
-    // Every score: an interval where its item was redrawn, the baseline point otherwise.
+    // Every score: an interval where its item was redrawn, the baseline point otherwise
+    // (none when the run kept no score histograms: the intervals are unknown, not points).
     const redrawn = new Set(matrix.uncertain.filter((u) => (u.kind === 'data' ? settings.data : settings.judgments)).map((u) => u.item));
-    const scores: AllyRobustness['scores'] = matrix.items.map((item, k) => {
+    const scores: AllyRobustness['scores'] = (redrawn.size > 0 && !acc.scoreCounts) ? [] : matrix.items.map((item, k) => {
       const baseline = matrix.scores[a * matrix.m + k];
       const excluded = matrix.excludedItem.subarray(matrix.excludedStart[a], matrix.excludedStart[a + 1]).includes(k);
       if (excluded) return { item, baseline: null, low: null, high: null };

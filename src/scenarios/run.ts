@@ -69,7 +69,9 @@ export interface RobustnessJob {
 }
 
 export function robustnessJob(ledger: YearLedger, methodology: Methodology, options: RobustnessOptions = {}): RobustnessJob {
+  // A scenario's diff reads totals, ranks and P(net > 0), never score intervals: no score histograms.
   const settings = drawSettingsOf(methodology.robustness, {
+    scores: false,
     ...(options.draws !== undefined ? { draws: options.draws } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.data !== undefined ? { data: options.data } : {}),
