@@ -43,6 +43,8 @@ export interface Ally {
   reference: boolean;
 }
 
+const NO_OBSERVATIONS: Observation[] = [];
+
 /** The evidence base, indexed by indicator and country. */
 export class Evidence {
   readonly countries: Country[];
@@ -120,8 +122,13 @@ export class Evidence {
 
   /** Every observation of one country's indicator, oldest first (all sources). */
   series(country: string, indicator: string, options: { counterpart?: string; source?: string } = {}): Observation[] {
-    const list = this.index.get(seriesKey(country, indicator, options.counterpart ?? '')) ?? [];
+    const list = this.seriesByKey(seriesKey(country, indicator, options.counterpart ?? ''));
     return options.source ? list.filter((o) => o.source === options.source) : list;
+  }
+
+  /** A series by its seriesKey (views that index by the same key look up once). */
+  seriesByKey(key: string): Observation[] {
+    return this.index.get(key) ?? NO_OBSERVATIONS;
   }
 
   /** The observation for a year; when several sources give one, the first present one by source id. */
@@ -160,7 +167,8 @@ export function observationFilter(q: ObservationQuery): (o: Observation) => bool
     (!q.present || o.value !== null);
 }
 
-function seriesKey(country: string, indicator: string, counterpart: string): string {
+/** The key of one series (country, indicator, counterpart) in the index and in scenario overlays. */
+export function seriesKey(country: string, indicator: string, counterpart = ''): string {
   return `${indicator}\u0000${country}\u0000${counterpart}`;
 }
 

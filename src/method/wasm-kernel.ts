@@ -372,11 +372,10 @@ function redrawItem(finishIndex: number): Code {
     uniform();
     // Triangular: split, low, span, below, high, above (redraw.ts, TRI)
     c.get(pTri).get(r).i32(48).mulI32().addI32().set(o);
-    c.when((z) => z.get(u).get(o).loadF64().ltF64(), () => {
-      c.get(o).loadF64(8).get(u).get(o).loadF64(16).mulF64().get(o).loadF64(24).mulF64().sqrtF64().addF64().set(v);
-    }, () => {
-      c.get(o).loadF64(32).f64(1).get(u).subF64().get(o).loadF64(16).mulF64().get(o).loadF64(40).mulF64().sqrtF64().subF64().set(v);
-    });
+    // Both sides computed, one kept: a select costs less than a branch taken at random.
+    c.get(o).loadF64(8).get(u).get(o).loadF64(16).mulF64().get(o).loadF64(24).mulF64().sqrtF64().addF64();
+    c.get(o).loadF64(32).f64(1).get(u).subF64().get(o).loadF64(16).mulF64().get(o).loadF64(40).mulF64().sqrtF64().subF64();
+    c.get(u).get(o).loadF64().ltF64().select().set(v);
     // A linear scale: the drawn value is what is normalized.
     c.at(pRaw, (z) => z.get(r), 8).get(v).storeF64();
     c.at(pDrawn, (z) => z.get(r), 8).get(v).storeF64();

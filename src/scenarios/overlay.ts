@@ -3,16 +3,14 @@
 // engine runs unchanged on projected and changed data. Building it costs nothing (no
 // re-indexing of the base's hundreds of thousands of observations), which is what lets a
 // scenario compute one ledger per change for its attribution. Pure.
-import { observationFilter } from '../evidence/load.ts';
+import { observationFilter, seriesKey } from '../evidence/load.ts';
 import type { Evidence, ObservationQuery } from '../evidence/load.ts';
 import type { Observation } from '../evidence/schema.ts';
 
+export { seriesKey };
+
 /** Replacement series, keyed by seriesKey; each list sorted by year, then source. */
 export type SeriesOverlay = ReadonlyMap<string, readonly Observation[]>;
-
-export function seriesKey(country: string, indicator: string, counterpart = ''): string {
-  return `${indicator}\u0000${country}\u0000${counterpart}`;
-}
 
 export function keyOf(o: Pick<Observation, 'country' | 'indicator' | 'counterpart'>): string {
   return seriesKey(o.country, o.indicator, o.counterpart);
@@ -25,7 +23,8 @@ export function compareObservations(a: Observation, b: Observation): number {
 
 /** One series as the overlay sees it. */
 export function seriesIn(base: Evidence, overlay: SeriesOverlay, country: string, indicator: string, counterpart = ''): readonly Observation[] {
-  return overlay.get(seriesKey(country, indicator, counterpart)) ?? base.series(country, indicator, { counterpart });
+  const key = seriesKey(country, indicator, counterpart);
+  return overlay.get(key) ?? base.seriesByKey(key);
 }
 
 /** The base evidence seen through the overlay (the base itself when the overlay is empty). */
