@@ -17,6 +17,11 @@ test('running a scenario shows what moved for Japan and the change that moved it
   const hns = japan.locator('tr[data-item="host_nation_support"]');
   await expect(hns.locator('.cause')).toContainText('[1]');
   await expect(page.locator('.scenario-changes li[data-ref="hns-japan-x4#1"]')).toContainText('Why:');
+  // How robust: robustness draws on both ledgers, Japan's rank and P(net > 0) before and after.
+  const robust = page.locator('table.scenario-robustness');
+  await expect(robust.locator('caption')).toContainText('10,000 draws');
+  await expect(robust.locator('tr[data-ally="JPN"] td')).toHaveCount(8);
+  await expect(robust.locator('tr[data-ally="JPN"] td').nth(2)).toHaveText(/^\d+(\.\d)?%$/);
   await page.screenshot({ path: 'test-results/screenshots/scenario.png', fullPage: true });
 
   // The deep link holds a composition; the keyboard can tick and run.

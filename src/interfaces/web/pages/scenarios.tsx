@@ -1,7 +1,8 @@
 // Scenarios: the built-in what-if stress tests with their descriptions and sources; run one,
 // or several composed (or side by side), and see the diff against the baseline: which line
-// items moved for which ally, by how much, and the change that moved them; rank changes.
-// The address holds the scenario names, so a run can be shared.
+// items moved for which ally, by how much, and the change that moved them; rank changes; and
+// how robust the conclusion is, from robustness draws on both ledgers. The address holds the
+// scenario names, so a run can be shared.
 import { useState } from 'preact/hooks';
 import { useApi } from '../api-client.ts';
 import { CsvLink } from '../components/controls.tsx';
@@ -18,6 +19,14 @@ import { apiQuery } from './query.ts';
 
 type ScenariosRoute = Extract<Route, { page: 'scenarios' }>;
 type AllyDiff = PublicResult['diff'][number];
+type Robustness = NonNullable<PublicResult['robustness']>;
+type RobustnessSummary = NonNullable<Robustness['allies'][number]['before']>;
+
+/**
+ * Robustness draws per run: the methodology's default for one scenario (about half a second
+ * on the server); fewer for each of several run side by side.
+ */
+const DRAWS = { baseline: 10_000, each: 2_000 } as const;
 
 function rankText(r: number | null): string {
   return r === null ? 'unranked' : String(r);
@@ -105,6 +114,56 @@ function AllyBlock({ d, refs }: { d: AllyDiff; refs: Map<string, number> }) {
   );
 }
 
+function percent(p: number): string {
+  return `${(p * 100).toFixed(p > 0.995 && p < 1 ? 1 : 0)}%`;
+}
+
+function summaryCells(x: RobustnessSummary | null) {
+  if (!x) return <td colSpan={4}>unranked</td>;
+  return (
+    <>
+      <td class="num">{x.modalRank} ({x.rankInterval[0]}–{x.rankInterval[1]})</td>
+      <td class="num">{percent(x.pRankOrBetter)}</td>
+      <td class="num">{percent(x.pNetPositive)}</td>
+      <td class="num">{x.net.median.toFixed(1)} ({x.net.low.toFixed(1)} to {x.net.high.toFixed(1)})</td>
+    </>
+  );
+}
+
+/** Before and after, for the allies shown: does the conclusion hold when weights, data and judgments vary? */
+function RobustnessView({ rb, allies, names }: { rb: Robustness; allies: AllyDiff[]; names: Map<string, AllyDiff> }) {
+  const rows = rb.allies.filter((a) => allies.some((d) => d.ally === a.ally));
+  const what = ['the weights', rb.data ? 'the data within their ranges' : null, rb.judgments ? 'the judgments within theirs' : null].filter(Boolean).join(', ');
+  return (
+    <table class="scenario-robustness">
+      <caption>
+        How robust: {rb.draws.toLocaleString('en-US')} draws (seed {rb.seed}) of {what}, with the same seed for both ledgers; {Math.round(rb.interval * 100)}% intervals.
+        {' '}The whole ranking equals the ledger's own in {percent(rb.pSameOrder.before)} of draws before, {percent(rb.pSameOrder.after)} with the scenario.
+      </caption>
+      <thead>
+        <tr><th scope="col" rowSpan={2}>ally</th><th scope="colgroup" colSpan={4}>baseline</th><th scope="colgroup" colSpan={4}>with the scenario</th></tr>
+        <tr>
+          {[0, 1].map((i) => [
+            <th scope="col" key={`r${i}`} class="num">modal rank (interval)</th>,
+            <th scope="col" key={`p${i}`} class="num" title="share of draws in which the ally holds the rank it has with the scenario, or a better one">P(scenario's rank or better)</th>,
+            <th scope="col" key={`n${i}`} class="num">P(net &gt; 0)</th>,
+            <th scope="col" key={`v${i}`} class="num">net: median (interval)</th>,
+          ])}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((a) => (
+          <tr key={a.ally} data-ally={a.ally}>
+            <th scope="row">{names.get(a.ally)?.name ?? a.ally}</th>
+            {summaryCells(a.before)}
+            {summaryCells(a.after)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function diffCsv(r: PublicResult): string {
   const rows = r.diff.flatMap((d) => d.lines.map((l) => ({
     scenario: r.scenario.id, year: r.year, ally: d.ally, rank_before: d.before.rank, rank_after: d.after.rank, side: l.side, item: l.item, how: l.how,
@@ -140,6 +199,7 @@ function ResultView({ r, sources, csvHref }: { r: PublicResult; sources: Readonl
         {csvHref ? <CsvLink href={csvHref} label="diff CSV" /> : <button type="button" class="csv-link" onClick={() => downloadText(`scenario-${r.scenario.id}.csv`, diffCsv(r), 'text/csv')}>diff CSV ↓</button>}
       </h3>
       {r.diff.length === 0 ? <p class="notice">No line item of any ally moved.</p> : shown.map((d) => <AllyBlock key={d.ally} d={d} refs={refs} />)}
+      {r.robustness && shown.length ? <RobustnessView rb={r.robustness} allies={shown} names={new Map(r.diff.map((d) => [d.ally, d]))} /> : null}
       {rest.length ? (
         <details class="scenario-others"><summary>{rest.length} more allies moved only because others' values or the weights moved (scores are relative to all allies)</summary>
         <table>
@@ -157,7 +217,7 @@ function ResultView({ r, sources, csvHref }: { r: PublicResult; sources: Readonl
 }
 
 function RunView({ route, list }: { route: ScenariosRoute; list: ScenariosResponse }) {
-  const query = apiQuery({ names: route.names.join(','), compare: route.compare === 'each' ? 'each' : undefined });
+  const query = apiQuery({ names: route.names.join(','), compare: route.compare === 'each' ? 'each' : undefined, draws: String(DRAWS[route.compare === 'each' ? 'each' : 'baseline']) });
   const run = useApi<RunResponse>(`/api/scenarios/run${query}`);
   if (run.error) return <Problem title="The scenario could not be run"><p>{run.error.message}</p><p><Link href="/scenarios">Choose another scenario</Link></p></Problem>;
   if (!run.data) return <Loading what={`the run of ${route.names.join(', ')}`} />;
