@@ -250,9 +250,10 @@ function regionSection(matrix: ReturnType<typeof profileMatrix>, burden: BurdenR
   };
 }
 
-function scenarioSections(inputs: ReportInputs, present: number): ScenarioSection[] {
+function scenarioSections(inputs: ReportInputs, present: number, draws: number | undefined): ScenarioSection[] {
   const baselines = new Map<number, PreparedBaseline>();
-  const options = { evidence: inputs.evidence, methodology: inputs.methodology, judgments: inputs.judgments, present, robustness: false as const };
+  // Robustness draws on both ledgers (the report's number, else the methodology's): how robust each movement is.
+  const options = { evidence: inputs.evidence, methodology: inputs.methodology, judgments: inputs.judgments, present, robustness: draws !== undefined ? { draws } : {} };
   return inputs.scenarios.map((s) => {
     // Scenarios of the same horizon share the projected baseline.
     let baseline = baselines.get(s.horizon);
@@ -265,7 +266,10 @@ function scenarioSections(inputs: ReportInputs, present: number): ScenarioSectio
       .filter((d) => d.before.net !== null && d.after.net !== null)
       .map((d) => ({ ally: d.ally, name: d.name, change: d.after.net! - d.before.net!, before: d.before.net, after: d.after.net, rankBefore: d.before.rank, rankAfter: d.after.rank, direct: d.direct }))
       .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || (a.ally < b.ally ? -1 : 1));
-    return { result, moved };
+    const names = new Map(result.diff.map((d) => [d.ally, d.name]));
+    const direct = new Set(result.diff.filter((d) => d.direct).map((d) => d.ally));
+    const robust = (result.robustness?.allies ?? []).filter((a) => direct.has(a.ally)).map((a) => ({ ...a, name: names.get(a.ally) ?? a.ally }));
+    return { result, moved, robust };
   });
 }
 
@@ -428,7 +432,7 @@ export function assembleReport(inputs: ReportInputs, options: ReportOptions = {}
   });
 
   const regions = regionSection(profiles, burden, evidence, year, m.staleness_years);
-  const scenarios = scenarioSections(inputs, year);
+  const scenarios = scenarioSections(inputs, year, options.draws);
   for (const s of scenarios) step(`scenario: ${s.result.scenario.title}`);
 
   const ranking = rankingOf(ledger, robustness, levels, tiers);

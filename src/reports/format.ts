@@ -3,6 +3,7 @@
 import type { SourcedValue } from '../analyses/sourced.ts';
 import type { AllyLedger, LedgerLine } from '../method/index.ts';
 import { formatNumber } from '../method/present.ts';
+import type { RobustnessDiff } from '../scenarios/index.ts';
 import type { AllyChapter, RankingEntry } from './model.ts';
 
 export { formatNumber };
@@ -73,4 +74,10 @@ export function robustnessText(c: AllyChapter, interval: number): string {
 
 export function intervalText(r: RankingEntry): string {
   return r.netLow === null || r.netHigh === null ? '–' : `${signed(r.netLow)} to ${signed(r.netHigh)}`;
+}
+
+/** What a scenario's robustness draws were, in a sentence. */
+export function robustCaption(rb: RobustnessDiff): string {
+  const what = ['the weights', rb.data ? 'the data within their ranges' : null, rb.judgments ? 'the judgments within theirs' : null].filter(Boolean).join(', ');
+  return `${rb.draws.toLocaleString('en-US')} robustness draws (seed ${rb.seed}) of ${what}, with the same seed for the baseline and the scenario; ${Math.round(rb.interval * 100)}% rank intervals. "P(scenario's rank or better)" is the share of draws in which the ally holds the rank the scenario gives it, or a better one.`;
 }

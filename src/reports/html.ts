@@ -10,7 +10,7 @@ import { reportFigures } from './figures.ts';
 import type { Figure, ReportFigures } from './figures.ts';
 import { cap } from './assemble.ts';
 import {
-  formatNumber, intervalText, lineValue, missingNote, pct, points, rankText, ratioText, regionName, robustnessText, signed, sourcedText, standing,
+  formatNumber, intervalText, lineValue, missingNote, pct, points, rankText, ratioText, regionName, robustCaption, robustnessText, signed, sourcedText, standing,
 } from './format.ts';
 import type { AllyChapter, ReportModel, ScenarioSection } from './model.ts';
 import { reportCss } from './style.ts';
@@ -250,7 +250,22 @@ ${shown.length ? html`<table><thead><tr><th>ally</th><th class="num">net before<
 ${shown.map((m) => html`<tr><td>${m.name}</td><td class="num">${signed(m.before)}</td><td class="num">${signed(m.after)}</td><td class="num">${signed(m.change, 2)}</td><td class="num">${m.rankBefore ?? '–'} → ${m.rankAfter ?? '–'}</td><td>${m.direct ? 'its own values changed' : 'others\' values or the weights moved'}</td></tr>`)}
 </tbody></table>${s.moved.length > shown.length ? html`<p class="note">${s.moved.length - shown.length} more allies moved by less.</p>` : ''}` : html`<p>No ally's ledger moved.</p>`}
 <p class="note">Rank changes: ${r.ranks.length ? r.ranks.map((x) => `${x.name} ${x.before ?? 'unranked'} → ${x.after ?? 'unranked'}`).join(', ') : 'none'}.</p>
+${robustBlock(s)}
 </article>`;
+}
+
+/** How robust the movements of the directly hit allies are under the robustness draws. */
+function robustBlock(s: ScenarioSection): Html {
+  const rb = s.result.robustness;
+  if (!rb || !s.robust.length) return html``;
+  const cells = (x: ScenarioSection['robust'][number]['before']) => (x
+    ? html`<td class="num">${x.modalRank} (${x.rankInterval[0]}–${x.rankInterval[1]})</td><td class="num">${pct(x.pRankOrBetter)}</td><td class="num">${pct(x.pNetPositive)}</td>`
+    : html`<td colspan="3">unranked</td>`);
+  return html`<h3>How robust</h3>
+<p class="note">${robustCaption(rb)}</p>
+<table><thead><tr><th>ally</th><th class="num">modal rank (interval), baseline</th><th class="num">P(scenario's rank or better), baseline</th><th class="num">P(net &gt; 0), baseline</th><th class="num">modal rank (interval), scenario</th><th class="num">P(scenario's rank or better), scenario</th><th class="num">P(net &gt; 0), scenario</th></tr></thead><tbody>
+${s.robust.map((a) => html`<tr><td>${a.name}</td>${cells(a.before)}${cells(a.after)}</tr>`)}
+</tbody></table>`;
 }
 
 function scenarios(model: ReportModel, figures: ReportFigures): Html {

@@ -7,7 +7,7 @@ import { anchorId, escapeMarkdown } from './escape.ts';
 import { reportFigures } from './figures.ts';
 import type { Figure, ReportFigures } from './figures.ts';
 import {
-  formatNumber, intervalText, lineValue, missingNote, pct, points, rankText, ratioText, regionName, robustnessText, signed, sourcedText, standing,
+  formatNumber, intervalText, lineValue, missingNote, pct, points, rankText, ratioText, regionName, robustCaption, robustnessText, signed, sourcedText, standing,
 } from './format.ts';
 import { PART_IDS, chapterId } from './html.ts';
 import type { AllyChapter, ReportModel } from './model.ts';
@@ -166,6 +166,15 @@ function scenarios(model: ReportModel, figures: ReportFigures, files: Map<string
       figure(figures.scenarios[i], files),
       s.moved.length ? table(['ally', 'net before', 'net after', 'change', 'rank before → after'], s.moved.slice(0, 20).map((m) => [md(m.name), signed(m.before), signed(m.after), signed(m.change, 2), `${m.rankBefore ?? '–'} → ${m.rankAfter ?? '–'}`]), new Set([1, 2, 3, 4])) + '\n' : 'No ally\'s ledger moved.\n',
     );
+    if (r.robustness && s.robust.length) {
+      const cells = (x: (typeof s.robust)[number]['before']) => (x ? [`${x.modalRank} (${x.rankInterval[0]}–${x.rankInterval[1]})`, pct(x.pRankOrBetter), pct(x.pNetPositive)] : ['unranked', '', '']);
+      out.push(
+        `### How robust\n`,
+        `${md(robustCaption(r.robustness))}\n`,
+        table(['ally', 'modal rank (interval), baseline', 'P(scenario\'s rank or better), baseline', 'P(net > 0), baseline', 'modal rank (interval), scenario', 'P(scenario\'s rank or better), scenario', 'P(net > 0), scenario'],
+          s.robust.map((a) => [md(a.name), ...cells(a.before), ...cells(a.after)]), new Set([1, 2, 3, 4, 5, 6])) + '\n',
+      );
+    }
   });
   return out.join('\n');
 }

@@ -9,7 +9,7 @@ import type { CommitmentLevel } from '../analyses/tiers.ts';
 import type { Indicator } from '../evidence/schema.ts';
 import type { SeriesPoint } from '../interfaces/charts/series.ts';
 import type { AllyLedger, Judgment, LineItem, RobustnessSettings } from '../method/index.ts';
-import type { ScenarioResult } from '../scenarios/index.ts';
+import type { RobustnessSummary, ScenarioResult } from '../scenarios/index.ts';
 
 export interface RankingEntry {
   rank: number | null;
@@ -122,6 +122,8 @@ export interface ScenarioSection {
   result: ScenarioResult;
   /** Net change of every moved ally, largest first (for the chart). */
   moved: { ally: string; name: string; change: number; before: number | null; after: number | null; rankBefore: number | null; rankAfter: number | null; direct: boolean }[];
+  /** How robust the movements are for the allies whose own values changed (robustness draws on both ledgers). */
+  robust: { ally: string; name: string; before: RobustnessSummary | null; after: RobustnessSummary | null }[];
 }
 
 export interface MethodologyItem {

@@ -80,6 +80,18 @@ describe('the PDF report of every covered ally', () => {
     expect(flat).toContain('net (assets − liabilities, points)');
   });
 
+  it('shows how robust a scenario\'s movements are: both ledgers drawn, Japan\'s ranks and P(net > 0) before and after', async () => {
+    const section = result.model.scenarios[0];
+    expect(section.result.robustness?.draws).toBe(2000);
+    const japan = section.robust.find((a) => a.ally === 'JPN')!;
+    expect(japan.before).not.toBeNull();
+    expect(japan.after!.modalRank).toBeLessThan(japan.before!.modalRank);
+    const md = await readFile(path.join(dir, REPORT_FILES.md), 'utf8');
+    expect(md).toContain('### How robust');
+    expect(md).toMatch(/\| Japan \| \d+ \(\d+–\d+\) \| \d+% \| \d+% \| \d+ \(\d+–\d+\) \| \d+% \| \d+% \|/);
+    expect(text).toContain('How robust');
+  });
+
   it('ends with a bibliography of every source used, each with its terms', () => {
     const start = text.lastIndexOf('Bibliography');
     const bibliography = text.slice(start).replace(/\s+/g, ' ');
