@@ -251,6 +251,23 @@ function nets4(): Code {
   return c;
 }
 
+/**
+ * One step of xoshiro128** (as random.ts) on the state in locals s: u = the next uniform in
+ * [0, 1) (result = rotl(s1 * 5, 7) * 9 over 2^32, then the state update); res and t are i32
+ * scratch locals.
+ */
+function nextUniform(c: Code, [s0, s1, s2, s3]: [number, number, number, number], res: number, t: number, u: number): void {
+  c.get(s1).i32(5).mulI32().i32(7).rotlI32().i32(9).mulI32().set(res);
+  c.get(s1).i32(9).shlI32().set(t);
+  c.get(s2).get(s0).xorI32().set(s2);
+  c.get(s3).get(s1).xorI32().set(s3);
+  c.get(s1).get(s2).xorI32().set(s1);
+  c.get(s0).get(s3).xorI32().set(s0);
+  c.get(s2).get(t).xorI32().set(s2);
+  c.get(s3).i32(11).rotlI32().set(s3);
+  c.get(res).fromU32().f64(1 / 4294967296).mulF64().set(u);
+}
+
 const NETS1_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64];
 
 /**
@@ -346,18 +363,7 @@ function redrawItem(finishIndex: number): Code {
   field(ITEM.drawn).set(pDrawn);
   [s0, s1, s2, s3].forEach((l, w) => c.get(pState).loadI32(4 * w).set(l));
   const saveState = () => [s0, s1, s2, s3].forEach((l, w) => c.get(pState).i32(4 * w).addI32().get(l).storeI32());
-  // xoshiro128**, as random.ts: u = the next uniform
-  const uniform = () => {
-    c.get(s1).i32(5).mulI32().i32(7).rotlI32().i32(9).mulI32().set(res);
-    c.get(s1).i32(9).shlI32().set(t);
-    c.get(s2).get(s0).xorI32().set(s2);
-    c.get(s3).get(s1).xorI32().set(s3);
-    c.get(s1).get(s2).xorI32().set(s1);
-    c.get(s0).get(s3).xorI32().set(s0);
-    c.get(s2).get(t).xorI32().set(s2);
-    c.get(s3).i32(11).rotlI32().set(s3);
-    c.get(res).fromU32().f64(1 / 4294967296).mulF64().set(u);
-  };
+  const uniform = () => nextUniform(c, [s0, s1, s2, s3], res, t, u);
   c.when((z) => z.get(how).i32(HOW.uniforms).eqI32(), () => {
     field(ITEM.uniforms).set(pOut);
     c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
@@ -558,16 +564,7 @@ function weights4(k: LogUniformConstants): Code {
     c.for(item, (y) => y.i32(0), (y) => y.get(m), () => {
       c.f64(1).set(mult);
       c.when((y) => y.get(j).get(lanes).ltI32().get(kind).i32(0).neI32().emit(0x71), () => {
-        // xoshiro128**: result = rotl(s1 * 5, 7) * 9, then the state update
-        c.get(s1).i32(5).mulI32().i32(7).rotlI32().i32(9).mulI32().set(res);
-        c.get(s1).i32(9).shlI32().set(t);
-        c.get(s2).get(s0).xorI32().set(s2);
-        c.get(s3).get(s1).xorI32().set(s3);
-        c.get(s1).get(s2).xorI32().set(s1);
-        c.get(s0).get(s3).xorI32().set(s0);
-        c.get(s2).get(t).xorI32().set(s2);
-        c.get(s3).i32(11).rotlI32().set(s3);
-        c.get(res).fromU32().f64(1 / 4294967296).mulF64().set(u);
+        nextUniform(c, [s0, s1, s2, s3], res, t, u);
         c.when((y) => y.get(kind).i32(1).eqI32(), () => {
           c.get(u).f64(k.steps).mulF64().tee(x).truncF64().set(idx);
           c.get(x).get(idx).fromI32().subF64().get(span).mulF64().set(tt);
