@@ -6,7 +6,7 @@ import path from 'node:path';
 import { EVIDENCE_DIR } from '../src/evidence/load.ts';
 import { RobustnessPool } from '../src/method/robustness-parallel.ts';
 import { builtInScenarioFiles, loadScenarios, prepareBaseline, robustnessJobs, runScenario, withRobustness } from '../src/scenarios/index.ts';
-import type { RunOptions } from '../src/scenarios/index.ts';
+import type { RobustnessJob, RunOptions } from '../src/scenarios/index.ts';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -82,7 +82,8 @@ try {
       t0 = performance.now();
       const result = runScenario(s, quiet);
       const jobs = robustnessJobs(result, drawn);
-      withRobustness(result, await pool.run(jobs.before.matrix, jobs.before.settings, jobs.before.interval), await pool.run(jobs.after.matrix, jobs.after.settings, jobs.after.interval));
+      const run = async (job: RobustnessJob) => ({ result: await pool.run(job.matrix, job.settings, job.interval, job.trace), job });
+      withRobustness(result, await run(jobs.before), await run(jobs.after));
       ms.push(performance.now() - t0);
     }
     console.log(`  ${names[i].padEnd(34)} ${median(ms).toFixed(0).padStart(5)} ms  ${median(ms) < TARGET_MS ? 'ok' : 'SLOW'}`);

@@ -47,6 +47,38 @@ export function keepsScores(settings: DrawSettings): boolean {
   return (settings.data || settings.judgments) && settings.scores !== false;
 }
 
+/**
+ * The net and rank of a few allies in every draw, by draw index (chunk * CHUNK_DRAWS + draw):
+ * what pairs two runs made with the same seed (a scenario against its baseline) draw by
+ * draw. Backed by shared memory when threads fill it; each chunk writes its own rows.
+ */
+export interface DrawTrace {
+  /** The matrix rows traced. */
+  rows: Int32Array;
+  /** [draw * rows.length + i] */
+  nets: Float64Array;
+  ranks: Int16Array;
+}
+
+/** A trace of `rows` over `draws` draws (in shared memory where there is any, for threads). */
+export function drawTrace(rows: readonly number[], draws: number): DrawTrace {
+  const size = draws * rows.length;
+  const shared = typeof SharedArrayBuffer !== 'undefined';
+  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8)));
+  return { rows: Int32Array.from(rows), nets: new Float64Array(buffer(8 * size), 0, size), ranks: new Int16Array(buffer(2 * size), 0, size) };
+}
+
+/** Record draw `index`: the traced allies' nets (nets[offset + row]) and ranks (from the draw's order). */
+function traceDraw(t: DrawTrace, index: number, nets: Float64Array, offset: number, order: Int32Array, rankOf: Int32Array): void {
+  for (let r = 0; r < order.length; r++) rankOf[order[r]] = r + 1;
+  const T = t.rows.length;
+  for (let i = 0; i < T; i++) {
+    const a = t.rows[i];
+    t.nets[index * T + i] = nets[offset + a];
+    t.ranks[index * T + i] = rankOf[a];
+  }
+}
+
 /** Integer counts and per-chunk sums: merging them is exact and order-free. */
 export interface Accumulator {
   n: number;
@@ -130,6 +162,10 @@ export interface DrawBuffers {
   baselineOrder: Int32Array;
   /** How a draw redraws the uncertain data and judgments (redraw.ts). */
   plan: RedrawPlan;
+  /** Where the draws are traced, if anywhere, and the index of the next draw. */
+  trace: DrawTrace | null;
+  drawIndex: number;
+  rankOf: Int32Array;
   gammas: Float64Array;
   /** The WebAssembly kernel for weight-only draws; null where unavailable or not wanted. */
   kernel: MatrixKernel | null;
@@ -156,6 +192,9 @@ export function drawBuffers(matrix: ScoreMatrix, options: DrawOptions = {}): Dra
     baselineOrder,
     // The kernel's path reads the draw's scores item-major from its memory; the JavaScript
     // path (and the general reference) from `scores`.
+    trace: options.trace ?? null,
+    drawIndex: 0,
+    rankOf: new Int32Array(n),
     plan: kernel && !options.general
       ? redrawPlan(matrix, kernel.scoresT, { itemMajor: true, stride: kernel.stride }, { kernel: kernel.redraw })
       : redrawPlan(matrix, scores, { itemMajor: false, stride: 0 }, { general: options.general }),
@@ -300,6 +339,7 @@ export function runChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: num
   const draws = Math.min(CHUNK_DRAWS, settings.draws - chunk * CHUNK_DRAWS);
   if (draws <= 0) return;
   const rng = new Xoshiro128(settings.seed, chunk);
+  buf.drawIndex = chunk * CHUNK_DRAWS;
   const redraw = matrix.uncertain.some((u) => (u.kind === 'data' ? settings.data : settings.judgments));
   buf.scores.set(matrix.scores);
   // The general (reference) path counts every score of every draw; the plan counts runs
@@ -422,6 +462,8 @@ function drawBlock(
         if (a !== baselineOrder[r]) same = 0;
       }
       sameOrder += same;
+      if (buf.trace !== null) traceDraw(buf.trace, buf.drawIndex, nets, off, order, buf.rankOf);
+      buf.drawIndex++;
     }
     if (redraw) {
       buf.plan.out.now++;
@@ -458,6 +500,8 @@ interface MatrixKernel {
   order: Int32Array;
   /** The xoshiro128** state the kernel draws from. */
   state: Int32Array;
+  /** The nets of the last four draws, lane-major ([lane * n + ally]). */
+  nets: Float64Array;
   /** A data or judgment draw's scores, item-major ([item * stride + ally]). */
   scoresT: Float64Array;
   stride: number;
@@ -494,7 +538,7 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   i32('baseline', n).set(baselineOrder);
   f64('w0', m).set(matrix.weights);
   const kernel: MatrixKernel = {
-    exports: instance.exports, at, state: i32('state', 4), scoresT: f64('scoresT', stride * m), stride,
+    exports: instance.exports, at, state: i32('state', 4), nets: f64('nets', LANES * n), scoresT: f64('scoresT', stride * m), stride,
     redraw: { exports: instance.exports, memory: buffer, arena: kernelArena(buffer, at.plan, at.plan + sizes.plan), state: i32('state', 4), counts: new Int32Array(0) }, table: f64('table', LOG_STEPS + 1), tableKey: '',
     w4: f64('w4', LANES * m), sums: f64('sums', 3 * n), min: f64('min', 3 * n), max: f64('max', 3 * n),
     totals: i32('totals', 3 * n * TOTAL_BINS), positive: i32('positive', n), rankCounts: i32('rankCounts', n * n), order: i32('order', n),
@@ -536,7 +580,7 @@ function kernelChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number,
     const count = Math.min(BLOCK_DRAWS, draws - d);
     sameOrder += redraw
       ? kernelRedrawBlock(count, matrix, settings, rng, buf, bins, k, inKernel, kind, low, span)
-      : kernelBlock(count, matrix, settings, rng, buf.weights, buf.gammas, bins, k, inKernel, kind, low, span);
+      : kernelBlock(count, matrix, settings, rng, buf, bins, k, inKernel, kind, low, span);
   }
   foldKernel(k, acc, chunk, draws, sameOrder);
 }
@@ -590,6 +634,8 @@ function kernelRedrawBlock(
     x.nets1(n, k.stride, m, matrix.assetItems, at.scoresT, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
     sameOrder += x.record(0, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
       at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS);
+    if (buf.trace !== null) traceDraw(buf.trace, buf.drawIndex, k.nets, 0, k.order, buf.rankOf);
+    buf.drawIndex++;
     out.now++;
   }
   return sameOrder;
@@ -600,9 +646,10 @@ function kernelRedrawBlock(
  * kernel draws the weights (`kind` 0 fixed, 1 log-uniform, 2 uniform); else JavaScript does.
  */
 function kernelBlock(
-  count: number, matrix: ScoreMatrix, settings: DrawSettings, rng: Xoshiro128, weights: Float64Array, gammas: Float64Array, bins: Float64Array, k: MatrixKernel,
+  count: number, matrix: ScoreMatrix, settings: DrawSettings, rng: Xoshiro128, buf: DrawBuffers, bins: Float64Array, k: MatrixKernel,
   inKernel: boolean, kind: number, low: number, span: number,
 ): number {
+  const weights = buf.weights, gammas = buf.gammas;
   const { n, m } = matrix;
   const { exports: x, at, w4 } = k;
   let sameOrder = 0;
@@ -620,6 +667,8 @@ function kernelBlock(
     for (let j = 0; j < lanes; j++) {
       sameOrder += x.record(j, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
         at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS);
+      if (buf.trace !== null) traceDraw(buf.trace, buf.drawIndex, k.nets, j * n, k.order, buf.rankOf);
+      buf.drawIndex++;
     }
   }
   return sameOrder;
@@ -628,6 +677,8 @@ function kernelBlock(
 export interface DrawOptions {
   wasm?: boolean;
   general?: boolean;
+  /** Trace every draw's nets and ranks of some allies. */
+  trace?: DrawTrace | null;
 }
 
 /** Run the given chunks on the calling thread (`wasm: false`, `general: true`: the reference paths). */

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { chunkCount, drawBuffers, emptyAccumulator, keepsScores, mergeAccumulators, runChunk } from './draws.ts';
-import type { Accumulator, DrawSettings } from './draws.ts';
+import type { Accumulator, DrawSettings, DrawTrace } from './draws.ts';
 import { summarize } from './robustness.ts';
 import type { RobustnessResult } from './robustness.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
@@ -46,7 +46,8 @@ export class RobustnessPool {
     }
   }
 
-  async run(matrix: ScoreMatrix, settings: DrawSettings, interval = 0.9): Promise<RobustnessResult> {
+  /** A run; `trace` (drawTrace, in shared memory) gets every draw's nets and ranks of some allies. */
+  async run(matrix: ScoreMatrix, settings: DrawSettings, interval = 0.9, trace: DrawTrace | null = null): Promise<RobustnessResult> {
     const chunks = chunkCount(settings.draws);
     const withScores = keepsScores(settings);
     const counter = new SharedArrayBuffer(4);
@@ -68,11 +69,11 @@ export class RobustnessPool {
           w.once('error', reject);
         }));
         w.ref();
-        w.postMessage({ job, matrix, settings, counter, chunks } satisfies WorkerJob);
+        w.postMessage({ job, matrix, settings, counter, chunks, trace } satisfies WorkerJob);
       }
     }
     const acc = emptyAccumulator(matrix, withScores);
-    const buf = drawBuffers(matrix);
+    const buf = drawBuffers(matrix, { trace });
     for (;;) {
       const chunk = Atomics.add(next, 0, 1);
       if (chunk >= chunks) break;

@@ -5,15 +5,15 @@
 // sweep. The draws themselves are in draws.ts, the matrix they re-weigh in score-matrix.ts.
 // Pure: the same code runs in a browser.
 import { allChunks, runChunks, SCORE_BINS, TOTAL_BINS, totalRanges } from './draws.ts';
-import type { Accumulator, DrawSettings, WeightScheme } from './draws.ts';
+import type { Accumulator, DrawSettings, DrawTrace, WeightScheme } from './draws.ts';
 import type { RobustnessSettings } from './methodology.ts';
 import { netsInto, orderOf } from './score-matrix.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
 
 export { scoreMatrix, matrixWeights, baselineNets, orderOf } from './score-matrix.ts';
 export type { ScoreMatrix, UncertainItem } from './score-matrix.ts';
-export { CHUNK_DRAWS, allChunks, chunkCount, drawBuffers, emptyAccumulator, mergeAccumulators, runChunk, runChunks } from './draws.ts';
-export type { Accumulator, DrawBuffers, DrawSettings, WeightScheme } from './draws.ts';
+export { CHUNK_DRAWS, allChunks, chunkCount, drawBuffers, drawTrace, emptyAccumulator, mergeAccumulators, runChunk, runChunks } from './draws.ts';
+export type { Accumulator, DrawBuffers, DrawSettings, DrawTrace, WeightScheme } from './draws.ts';
 
 export interface Interval {
   mean: number;
@@ -142,9 +142,9 @@ export function drawSettingsOf(r: RobustnessSettings, override: Partial<DrawSett
   return { draws: r.draws, seed: r.seed, weights, data: r.data, judgments: r.judgments, ...override };
 }
 
-/** Robustness on the calling thread (the browser's path, and small runs). */
-export function runRobustness(matrix: ScoreMatrix, settings: DrawSettings, interval = 0.9): RobustnessResult {
-  return summarize(matrix, runChunks(matrix, settings, allChunks(settings.draws)), settings, interval);
+/** Robustness on the calling thread (the browser's path, and small runs); `trace` gets every draw's nets and ranks of some allies. */
+export function runRobustness(matrix: ScoreMatrix, settings: DrawSettings, interval = 0.9, trace: DrawTrace | null = null): RobustnessResult {
+  return summarize(matrix, runChunks(matrix, settings, allChunks(settings.draws), { trace }), settings, interval);
 }
 
 export interface SweepLevel {

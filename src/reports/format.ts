@@ -3,7 +3,7 @@
 import type { SourcedValue } from '../analyses/sourced.ts';
 import type { AllyLedger, LedgerLine } from '../method/index.ts';
 import { formatNumber } from '../method/present.ts';
-import type { RobustnessDiff } from '../scenarios/index.ts';
+import type { PairedAlly, RobustnessDiff } from '../scenarios/index.ts';
 import type { AllyChapter, RankingEntry } from './model.ts';
 
 export { formatNumber };
@@ -80,4 +80,15 @@ export function intervalText(r: RankingEntry): string {
 export function robustCaption(rb: RobustnessDiff): string {
   const what = ['the weights', rb.data ? 'the data within their ranges' : null, rb.judgments ? 'the judgments within theirs' : null].filter(Boolean).join(', ');
   return `${rb.draws.toLocaleString('en-US')} robustness draws (seed ${rb.seed}) of ${what}, with the same seed for the baseline and the scenario; ${Math.round(rb.interval * 100)}% rank intervals. "P(scenario's rank or better)" is the share of draws in which the ally holds the rank the scenario gives it, or a better one.`;
+}
+
+/** What the paired table of a scenario shows, in a sentence. */
+export function pairedCaption(rb: RobustnessDiff): string {
+  return `Draw by draw: the same ${rb.draws.toLocaleString('en-US')} draws with and without the scenario, for the allies whose own values changed; ${Math.round(rb.interval * 100)}% intervals.`;
+}
+
+/** A paired ally's cells: net rises, net change, rank improves / holds / worsens, places gained. */
+export function pairedCells(p: PairedAlly): string[] {
+  const span = (v: { median: number; low: number; high: number }, digits: number) => `${signed(v.median, digits)} (${signed(v.low, digits)} to ${signed(v.high, digits)})`;
+  return [pct(p.pNetUp), span(p.netChange, 2), `${pct(p.pRankUp)} / ${pct(p.pRankSame)} / ${pct(p.pRankDown)}`, span(p.rankChange, 0)];
 }

@@ -10,7 +10,7 @@ import { reportFigures } from './figures.ts';
 import type { Figure, ReportFigures } from './figures.ts';
 import { cap } from './assemble.ts';
 import {
-  formatNumber, intervalText, lineValue, missingNote, pct, points, rankText, ratioText, regionName, robustCaption, robustnessText, signed, sourcedText, standing,
+  formatNumber, intervalText, lineValue, missingNote, pct, points, rankText, ratioText, regionName, pairedCaption, pairedCells, robustCaption, robustnessText, signed, sourcedText, standing,
 } from './format.ts';
 import type { AllyChapter, ReportModel, ScenarioSection } from './model.ts';
 import { reportCss } from './style.ts';
@@ -265,7 +265,11 @@ function robustBlock(s: ScenarioSection): Html {
 <p class="note">${robustCaption(rb)}</p>
 <table><thead><tr><th>ally</th><th class="num">modal rank (interval), baseline</th><th class="num">P(scenario's rank or better), baseline</th><th class="num">P(net &gt; 0), baseline</th><th class="num">modal rank (interval), scenario</th><th class="num">P(scenario's rank or better), scenario</th><th class="num">P(net &gt; 0), scenario</th></tr></thead><tbody>
 ${s.robust.map((a) => html`<tr><td>${a.name}</td>${cells(a.before)}${cells(a.after)}</tr>`)}
-</tbody></table>`;
+</tbody></table>
+${rb.paired?.length ? html`<p class="note">${pairedCaption(rb)}</p>
+<table><thead><tr><th>ally</th><th class="num">net rises</th><th class="num">net change: median (interval)</th><th class="num">rank improves / holds / worsens</th><th class="num">places gained: median (interval)</th></tr></thead><tbody>
+${rb.paired.map((p) => html`<tr><td>${s.robust.find((a) => a.ally === p.ally)?.name ?? p.ally}</td>${pairedCells(p).map((c) => html`<td class="num">${c}</td>`)}</tr>`)}
+</tbody></table>` : rb.unpaired ? html`<p class="note">Not paired draw by draw: ${rb.unpaired}.</p>` : ''}`;
 }
 
 function scenarios(model: ReportModel, figures: ReportFigures): Html {

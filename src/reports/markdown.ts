@@ -7,7 +7,7 @@ import { anchorId, escapeMarkdown } from './escape.ts';
 import { reportFigures } from './figures.ts';
 import type { Figure, ReportFigures } from './figures.ts';
 import {
-  formatNumber, intervalText, lineValue, missingNote, pct, points, rankText, ratioText, regionName, robustCaption, robustnessText, signed, sourcedText, standing,
+  formatNumber, intervalText, lineValue, missingNote, pct, points, rankText, ratioText, regionName, pairedCaption, pairedCells, robustCaption, robustnessText, signed, sourcedText, standing,
 } from './format.ts';
 import { PART_IDS, chapterId } from './html.ts';
 import type { AllyChapter, ReportModel } from './model.ts';
@@ -174,6 +174,11 @@ function scenarios(model: ReportModel, figures: ReportFigures, files: Map<string
         table(['ally', 'modal rank (interval), baseline', 'P(scenario\'s rank or better), baseline', 'P(net > 0), baseline', 'modal rank (interval), scenario', 'P(scenario\'s rank or better), scenario', 'P(net > 0), scenario'],
           s.robust.map((a) => [md(a.name), ...cells(a.before), ...cells(a.after)]), new Set([1, 2, 3, 4, 5, 6])) + '\n',
       );
+      const rb = r.robustness;
+      if (rb.paired?.length) {
+        out.push(`${md(pairedCaption(rb))}\n`, table(['ally', 'net rises', 'net change: median (interval)', 'rank improves / holds / worsens', 'places gained: median (interval)'],
+          rb.paired.map((p) => [md(s.robust.find((a) => a.ally === p.ally)?.name ?? p.ally), ...pairedCells(p)]), new Set([1, 2, 3, 4])) + '\n');
+      } else if (rb.unpaired) out.push(`Not paired draw by draw: ${md(rb.unpaired)}.\n`);
     }
   });
   return out.join('\n');

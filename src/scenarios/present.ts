@@ -168,6 +168,19 @@ export function diffText(result: ScenarioResult, options: DiffTextOptions = {}):
     }
     out.push(...table(rows, new Set()));
     out.push(`  Share of draws with exactly the ledger's own ranking: ${(rb.pSameOrder.before * 100).toFixed(1)}% → ${(rb.pSameOrder.after * 100).toFixed(1)}%.`);
+    out.push('');
+    if (rb.paired?.length) {
+      out.push('Draw by draw (the same draws with and without the scenario), for the allies whose own values changed:');
+      const share = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 2 : x > 0.999 && x < 1 ? 2 : 1)}%`;
+      const span = (v: { median: number; low: number; high: number }, f: (x: number) => string) => `${f(v.median)} (${f(v.low)} to ${f(v.high)})`;
+      const change = (x: number) => signed(x, 1);
+      const places = (x: number) => signed(x, 0);
+      const rows2 = [['ally', 'net rises', 'net change', 'rank improves / holds / worsens', 'places gained']];
+      for (const p of rb.paired) {
+        rows2.push([p.ally, share(p.pNetUp), span(p.netChange, change), `${share(p.pRankUp)} / ${share(p.pRankSame)} / ${share(p.pRankDown)}`, span(p.rankChange, places)]);
+      }
+      out.push(...table(rows2, new Set()));
+    } else if (rb.unpaired) out.push(`Not paired draw by draw: ${rb.unpaired}.`);
   }
   return out.join('\n') + '\n';
 }

@@ -9,8 +9,9 @@ import type { Judgment } from '../method/judgments.ts';
 import { computeLedger, latestYear } from '../method/ledger.ts';
 import type { AllyLedger, LedgerLine, YearLedger } from '../method/ledger.ts';
 import type { Methodology } from '../method/methodology.ts';
-import { drawSettingsOf, runRobustness, scoreMatrix } from '../method/robustness.ts';
-import type { AllyRobustness, DrawSettings, RobustnessResult, ScoreMatrix } from '../method/robustness.ts';
+import { quantileSorted } from '../method/normalize.ts';
+import { drawSettingsOf, drawTrace, runRobustness, scoreMatrix } from '../method/robustness.ts';
+import type { AllyRobustness, DrawSettings, DrawTrace, RobustnessResult, ScoreMatrix } from '../method/robustness.ts';
 import { CONVERTED, LINKS, applyChanges, makeWorld, orderChanges } from './apply.ts';
 import type { ChangeEffect, ScenarioChange, World } from './apply.ts';
 import { DEFAULT_ASSUMPTIONS, describeBaseline, projectBaseline } from './baseline.ts';
@@ -48,7 +49,7 @@ export interface PreparedBaseline {
   baseline: Baseline;
   world: World;
   ledger: YearLedger;
-  robustness: RobustnessResult | null;
+  robustness: TracedRun | null;
 }
 
 /** Indicators a baseline must project for changes to act on: the methodology's, and every linked or converted one. */
@@ -66,7 +67,18 @@ export interface RobustnessJob {
   matrix: ScoreMatrix;
   settings: DrawSettings;
   interval: number;
+  /** Every ranked ally's net and rank in every draw, to pair the run with another (null above PAIRED_MAX_DRAWS). */
+  trace: DrawTrace | null;
 }
+
+/** A robustness run and what pairs it with another draw by draw. */
+export interface TracedRun {
+  result: RobustnessResult;
+  job: RobustnessJob;
+}
+
+/** Runs up to this many draws are traced and paired draw by draw (10 bytes a draw and ally). */
+export const PAIRED_MAX_DRAWS = 100_000;
 
 export function robustnessJob(ledger: YearLedger, methodology: Methodology, options: RobustnessOptions = {}): RobustnessJob {
   // A scenario's diff reads totals, ranks and P(net > 0), never score intervals: no score histograms.
@@ -77,13 +89,15 @@ export function robustnessJob(ledger: YearLedger, methodology: Methodology, opti
     ...(options.data !== undefined ? { data: options.data } : {}),
     ...(options.judgments !== undefined ? { judgments: options.judgments } : {}),
   });
-  return { matrix: scoreMatrix(ledger, methodology), settings, interval: methodology.robustness.interval };
+  const matrix = scoreMatrix(ledger, methodology);
+  const trace = settings.draws <= PAIRED_MAX_DRAWS ? drawTrace([...matrix.allies.keys()], settings.draws) : null;
+  return { matrix, settings, interval: methodology.robustness.interval, trace };
 }
 
-function robustnessOf(ledger: YearLedger, methodology: Methodology, options: RobustnessOptions | false | undefined): RobustnessResult | null {
+function robustnessOf(ledger: YearLedger, methodology: Methodology, options: RobustnessOptions | false | undefined): TracedRun | null {
   if (options === false) return null;
   const job = robustnessJob(ledger, methodology, options);
-  return runRobustness(job.matrix, job.settings, job.interval);
+  return { result: runRobustness(job.matrix, job.settings, job.interval, job.trace), job };
 }
 
 /** The two runs a result's robustness needs, for callers that run them elsewhere (threads). */
@@ -94,9 +108,9 @@ export function robustnessJobs(result: ScenarioResult, options: RobustnessOption
   };
 }
 
-/** The result with robustness runs made elsewhere. */
-export function withRobustness(result: ScenarioResult, before: RobustnessResult, after: RobustnessResult): ScenarioResult {
-  return { ...result, robustness: robustnessDiff(before, after, result.ledgers.after, result.diff.map((d) => d.ally)) };
+/** The result with robustness runs made elsewhere (each job's trace filled by its run). */
+export function withRobustness(result: ScenarioResult, before: TracedRun, after: TracedRun): ScenarioResult {
+  return { ...result, robustness: robustnessDiff(before, after, result.ledgers.after, result.diff) };
 }
 
 function ledgerOf(world: World): YearLedger {
@@ -204,6 +218,30 @@ export interface RobustnessDiff {
   /** Share of draws in which the whole ranking equals that ledger's own ranking. */
   pSameOrder: { before: number; after: number };
   allies: { ally: string; before: RobustnessSummary | null; after: RobustnessSummary | null }[];
+  /**
+   * Draw by draw: the two runs share the seed and consume the random numbers alike, so draw d
+   * of the scenario is draw d of the baseline with the scenario's changes made; for each ally
+   * whose own values changed, how often its net rose and its rank improved. Null, with the
+   * reason in `unpaired`, when the runs cannot be paired.
+   */
+  paired: PairedAlly[] | null;
+  unpaired: string | null;
+}
+
+/** One ally's change from the baseline to the scenario across paired draws. */
+export interface PairedAlly {
+  ally: string;
+  /** Shares of draws in which the scenario raised, or lowered, the ally's net. */
+  pNetUp: number;
+  pNetDown: number;
+  /** The change of the net (points): median and central interval. */
+  netChange: { median: number; low: number; high: number };
+  /** Shares of draws in which the ally's rank improved, held, worsened. */
+  pRankUp: number;
+  pRankSame: number;
+  pRankDown: number;
+  /** Places gained (positive) or lost: median and central interval. */
+  rankChange: { median: number; low: number; high: number };
 }
 
 export interface ScenarioResult {
@@ -305,16 +343,72 @@ function summaryOf(r: AllyRobustness | undefined, rank: number | null): Robustne
   };
 }
 
-function robustnessDiff(before: RobustnessResult | null, after: RobustnessResult | null, afterLedger: YearLedger, allies: readonly string[]): RobustnessDiff | null {
+function robustnessDiff(before: TracedRun | null, after: TracedRun | null, afterLedger: YearLedger, diff: readonly AllyDiff[]): RobustnessDiff | null {
   if (!before || !after) return null;
+  const b = before.result, a = after.result;
   const rankAfter = new Map(afterLedger.allies.map((l) => [l.ally, l.rank]));
   const find = (r: RobustnessResult, ally: string) => r.allies.find((x) => x.ally === ally);
+  const unpaired = unpairable(before.job, after.job);
   return {
-    draws: after.draws, seed: after.seed, interval: after.interval, data: after.data, judgments: after.judgments,
-    pSameOrder: { before: before.pSameOrder, after: after.pSameOrder },
+    draws: a.draws, seed: a.seed, interval: a.interval, data: a.data, judgments: a.judgments,
+    pSameOrder: { before: b.pSameOrder, after: a.pSameOrder },
     // "Or better" is measured against the scenario's rank in both, so the two read as one question.
-    allies: allies.map((ally) => ({ ally, before: summaryOf(find(before, ally), rankAfter.get(ally) ?? null), after: summaryOf(find(after, ally), rankAfter.get(ally) ?? null) })),
+    allies: diff.map((d) => d.ally).map((ally) => ({ ally, before: summaryOf(find(b, ally), rankAfter.get(ally) ?? null), after: summaryOf(find(a, ally), rankAfter.get(ally) ?? null) })),
+    paired: unpaired === null ? pairedAllies(before.job, after.job, diff.filter((d) => d.direct).map((d) => d.ally), a.interval) : null,
+    unpaired,
   };
+}
+
+/**
+ * Why two runs cannot be paired draw by draw, or null when they can: they must make the same
+ * draws (count, seed, schemes) and consume the random stream alike, which holds when the
+ * same line items have ranges on the same number of values (a Dirichlet's gamma draws
+ * also need the same default weights).
+ */
+export function unpairable(x: RobustnessJob, y: RobustnessJob): string | null {
+  if (!x.trace || !y.trace) return `runs of more than ${PAIRED_MAX_DRAWS.toLocaleString('en-US')} draws are not paired draw by draw`;
+  if (JSON.stringify(x.settings) !== JSON.stringify(y.settings)) return 'the two runs draw differently (settings differ)';
+  const p = x.matrix, q = y.matrix;
+  if (p.m !== q.m || p.items.join() !== q.items.join()) return 'the scenario changes the line items';
+  if (x.settings.weights.kind === 'dirichlet' && p.weights.some((w, k) => w !== q.weights[k])) return 'Dirichlet weight draws around different weights do not pair';
+  const drawn = (m: ScoreMatrix) => m.uncertain
+    .filter((u) => (u.kind === 'data' ? x.settings.data : x.settings.judgments))
+    .map((u) => `${u.item}:${u.value.reduce((c, v, j) => c + (!Number.isNaN(v) && u.high[j] > u.low[j] ? 1 : 0), 0)}`).join();
+  if (drawn(p) !== drawn(q)) return 'the scenario changes which values have ranges, so the two runs draw different random numbers';
+  return null;
+}
+
+/** Paired changes of the given allies (those ranked in both runs), from the two traces. */
+function pairedAllies(x: RobustnessJob, y: RobustnessJob, allies: readonly string[], interval: number): PairedAlly[] {
+  const tx = x.trace!, ty = y.trace!;
+  const D = x.settings.draws;
+  const tail = (1 - interval) / 2;
+  const T = tx.rows.length, U = ty.rows.length;
+  const out: PairedAlly[] = [];
+  for (const ally of allies) {
+    const i = x.matrix.allies.indexOf(ally), j = y.matrix.allies.indexOf(ally);
+    if (i < 0 || j < 0) continue;
+    const nets = new Float64Array(D), ranks = new Float64Array(D);
+    let up = 0, down = 0, better = 0, worse = 0;
+    for (let d = 0; d < D; d++) {
+      const dn = ty.nets[d * U + j] - tx.nets[d * T + i];
+      const dr = tx.ranks[d * T + i] - ty.ranks[d * U + j];
+      nets[d] = dn;
+      ranks[d] = dr;
+      if (dn > 0) up++;
+      else if (dn < 0) down++;
+      if (dr > 0) better++;
+      else if (dr < 0) worse++;
+    }
+    nets.sort();
+    ranks.sort();
+    const spread = (v: Float64Array) => ({ median: quantileSorted(v, D, 0.5), low: quantileSorted(v, D, tail), high: quantileSorted(v, D, 1 - tail) });
+    out.push({
+      ally, pNetUp: up / D, pNetDown: down / D, netChange: spread(nets),
+      pRankUp: better / D, pRankSame: (D - better - worse) / D, pRankDown: worse / D, rankChange: spread(ranks),
+    });
+  }
+  return out;
 }
 
 function scenarioHeader(s: Scenario): ScenarioResult['scenario'] {
@@ -346,7 +440,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): ScenarioRe
     baseline: { assumptions: prepared.baseline.assumptions, description: describeBaseline(prepared.baseline) },
     changes: appliedOf(order, effects),
     diff, ranks,
-    robustness: robustnessDiff(prepared.robustness, robustAfter, after, diff.map((d) => d.ally)),
+    robustness: robustnessDiff(prepared.robustness, robustAfter, after, diff),
     ledgers: { before: prepared.ledger, after },
     methodologies: { before: options.methodology, after: last.methodology },
   };
@@ -389,7 +483,7 @@ export function runAgainst(scenario: Scenario, reference: Scenario, options: Run
     robustness: robustnessDiff(
       robustnessOf(steps[0], from.methodology, options.robustness),
       robustnessOf(after, worlds[worlds.length - 1].methodology, options.robustness),
-      after, diff.map((d) => d.ally)),
+      after, diff),
     ledgers: { before: steps[0], after },
     methodologies: { before: from.methodology, after: worlds[worlds.length - 1].methodology },
   };

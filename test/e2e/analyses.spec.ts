@@ -22,6 +22,8 @@ test('running a scenario shows what moved for Japan and the change that moved it
   await expect(robust.locator('caption')).toContainText('10,000 draws');
   await expect(robust.locator('tr[data-ally="JPN"] td')).toHaveCount(8);
   await expect(robust.locator('tr[data-ally="JPN"] td').nth(2)).toHaveText(/^\d+(\.\d)?%$/);
+  // Draw by draw, four times the support raises Japan's net in every draw.
+  await expect(page.locator('table.scenario-paired tr[data-ally="JPN"] td').first()).toHaveText('100%');
   await page.screenshot({ path: 'test-results/screenshots/scenario.png', fullPage: true });
 
   // The deep link holds a composition; the keyboard can tick and run.

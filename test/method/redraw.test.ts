@@ -2,7 +2,7 @@
 // bits of the general reference path (normalizeInto, imputeInto, a score histogram counted
 // every draw) for every kind of normalization and missing-value policy.
 import { describe, expect, it } from 'vitest';
-import { allChunks, CHUNK_DRAWS, drawBuffers, runChunks, summarize } from '../../src/method/robustness.ts';
+import { allChunks, CHUNK_DRAWS, drawBuffers, drawTrace, runChunks, summarize } from '../../src/method/robustness.ts';
 import type { DrawSettings, ScoreMatrix, UncertainItem } from '../../src/method/robustness.ts';
 import { imputeInto, normalizeBuffers, normalizeInto } from '../../src/method/normalize.ts';
 import type { MissingPolicy, Normalization } from '../../src/method/methodology.ts';
@@ -112,6 +112,24 @@ describe('data and judgment draws', () => {
     const widths = r.allies.flatMap((a) => a.scores.map((x) => (x.high ?? 0) - (x.low ?? 0)));
     expect(Math.max(...widths)).toBeGreaterThan(5);
     expect(r.allies[0].net.high).toBeGreaterThan(r.allies[0].net.low);
+  });
+
+  it('every path traces the same nets and ranks draw by draw, and tracing changes no result', () => {
+    const rows = [0, 3, matrix.n - 1];
+    for (const s of [settings({ draws: 3000 }), settings({ draws: 3000, data: false, judgments: false })]) {
+      const traces = [{}, { wasm: false }, { general: true }].map((options) => {
+        const trace = drawTrace(rows, s.draws);
+        const acc = runChunks(matrix, s, allChunks(s.draws), { ...options, trace });
+        expect(acc).toEqual(runChunks(matrix, s, allChunks(s.draws), options));
+        return trace;
+      });
+      expect(traces[1]).toEqual(traces[0]);
+      expect(traces[2]).toEqual(traces[0]);
+      // Ranks are 1..n, and every draw was written.
+      expect(Math.min(...traces[0].ranks)).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...traces[0].ranks)).toBeLessThanOrEqual(matrix.n);
+      expect(new Set(traces[0].nets).size).toBeGreaterThan(s.draws);
+    }
   });
 
   it('a run without score histograms gives the same totals and ranks, and no score intervals', () => {

@@ -5,7 +5,7 @@ import { logUniform, logUniformTable } from '../../src/method/draws.ts';
 import { Xoshiro128 } from '../../src/method/random.ts';
 import { RobustnessPool } from '../../src/method/robustness-parallel.ts';
 import {
-  allChunks, CHUNK_DRAWS, baselineNets, drawBuffers, drawSettingsOf, matrixWeights, mergeAccumulators, orderOf, runChunks, runRobustness, runSweep, scoreMatrix, summarize,
+  allChunks, CHUNK_DRAWS, baselineNets, drawBuffers, drawSettingsOf, drawTrace, matrixWeights, mergeAccumulators, orderOf, runChunks, runRobustness, runSweep, scoreMatrix, summarize,
 } from '../../src/method/robustness.ts';
 import type { DrawSettings } from '../../src/method/robustness.ts';
 import { fixtureEvidence, fixtureJudgments, fixtureMethodology } from './fixtures.ts';
@@ -93,10 +93,14 @@ describe('robustness runs', () => {
 
   it('worker threads give the same result as one thread', async () => {
     const s = settings({ draws: 16 * CHUNK_DRAWS, seed: 99, data: false, judgments: false });
-    const one = runRobustness(matrix, s);
+    const alone = drawTrace([0, 2], s.draws);
+    const one = runRobustness(matrix, s, 0.9, alone);
     const pool = new RobustnessPool(2);
     try {
-      expect(await pool.run(matrix, s)).toEqual(one);
+      const shared = drawTrace([0, 2], s.draws);
+      expect(await pool.run(matrix, s, 0.9, shared)).toEqual(one);
+      // The workers wrote their chunks' draws into the shared trace.
+      expect(shared).toEqual(alone);
     } finally {
       await pool.close();
     }

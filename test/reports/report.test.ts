@@ -90,6 +90,9 @@ describe('the PDF report of every covered ally', () => {
     expect(md).toContain('### How robust');
     expect(md).toMatch(/\| Japan \| \d+ \(\d+–\d+\) \| \d+% \| \d+% \| \d+ \(\d+–\d+\) \| \d+% \| \d+% \|/);
     expect(text).toContain('How robust');
+    // Draw by draw: four times the support raises Japan's net in every draw.
+    expect(section.result.robustness!.paired!.find((p) => p.ally === 'JPN')!.pNetUp).toBe(1);
+    expect(md).toMatch(/\| Japan \| 100% \| \+\d+\.\d\d \(/);
   });
 
   it('ends with a bibliography of every source used, each with its terms', () => {

@@ -8,8 +8,9 @@ import { EVIDENCE_DIR } from '../../src/evidence/load.ts';
 import type { Evidence } from '../../src/evidence/load.ts';
 import { run } from '../../src/interfaces/cli/main.ts';
 import {
-  applyChanges, builtInScenarioFiles, composeScenarios, diffText, loadScenarios, prepareBaseline, runAgainst, runScenario,
+  applyChanges, builtInScenarioFiles, composeScenarios, diffText, loadScenarios, prepareBaseline, runAgainst, runScenario, unpairable,
 } from '../../src/scenarios/index.ts';
+import { runRobustness } from '../../src/method/robustness.ts';
 import type { RunOptions, Scenario, ScenarioContext, ScenarioResult } from '../../src/scenarios/index.ts';
 
 const EVIDENCE = process.env.ALLIES_EVIDENCE ?? EVIDENCE_DIR;
@@ -164,6 +165,54 @@ describe.skipIf(!built)('built-in scenarios', () => {
     expect(japan.after!.pRankOrBetter).toBeGreaterThan(japan.before!.pRankOrBetter);
     expect(japan.after!.net.median).toBeGreaterThan(japan.before!.net.median);
     expect(diffText(r)).toMatch(/Robustness: 1,000 draws/);
+  });
+
+  it('pairs the two runs draw by draw: each scenario draw is the baseline draw with the changes made', () => {
+    const r = runScenario(scenarios.get('hns-japan-x4')!, { ...options, robustness: { draws: 3000 } });
+    const rb = r.robustness!;
+    expect(rb.unpaired).toBeNull();
+    const japan = rb.paired!.find((p) => p.ally === 'JPN')!;
+    // Four times the support raises Japan's net in every draw, whatever the weights and ranges.
+    expect(japan.pNetUp).toBe(1);
+    expect(japan.pNetDown).toBe(0);
+    expect(japan.netChange.low).toBeGreaterThan(0);
+    expect(japan.pRankDown).toBe(0);
+    expect(japan.pRankUp + japan.pRankSame).toBeCloseTo(1, 12);
+    expect(japan.rankChange.median).toBeGreaterThan(0);
+    // Only the directly hit allies are paired; the text says so.
+    expect(rb.paired!.map((p) => p.ally)).toEqual(r.diff.filter((d) => d.direct).map((d) => d.ally).filter((a) => rb.paired!.some((p) => p.ally === a)));
+    expect(diffText(r)).toMatch(/Draw by draw .*\n.*\n {2}JPN +100\.0% +\+\d/);
+  });
+
+  it('the paired draws are the runs\' own: tracing changes nothing, and the baseline trace is the baseline run\'s', () => {
+    const s = scenarios.get('japan-2pct-2027')!;
+    const traced = runScenario(s, { ...options, robustness: { draws: 2000 } });
+    const prepared = prepareBaseline({ ...options, robustness: { draws: 2000 } }, s.horizon, s.changes);
+    const again = runScenario(s, { ...options, robustness: { draws: 2000 }, baseline: prepared });
+    expect(again.robustness).toEqual(traced.robustness);
+    const job = prepared.robustness!.job;
+    const plain = runRobustness(job.matrix, job.settings, job.interval);
+    expect(prepared.robustness!.result).toEqual(plain);
+    // An ally's traced nets: their mean is the run's mean net.
+    const row = job.matrix.allies.indexOf('JPN');
+    const T = job.trace!.rows.length;
+    let sum = 0;
+    for (let d = 0; d < 2000; d++) sum += job.trace!.nets[d * T + row];
+    expect(sum / 2000).toBeCloseTo(plain.allies[row].net.mean, 9);
+  });
+
+  it('does not pair runs that draw different random numbers, and says why', () => {
+    const s = scenarios.get('japan-2pct-2027')!;
+    const prepared = prepareBaseline({ ...options, robustness: { draws: 500 } }, s.horizon, s.changes);
+    const job = prepared.robustness!.job;
+    // The same matrix with one value's range removed: the stream is consumed differently.
+    const u = job.matrix.uncertain.find((x) => x.kind === 'judgment')!;
+    const j = u.value.findIndex((v, k) => u.high[k] > u.low[k]);
+    const high = Float64Array.from(u.high, (h, k) => (k === j ? u.low[k] : h));
+    const other = { ...job, matrix: { ...job.matrix, uncertain: job.matrix.uncertain.map((x) => (x === u ? { ...u, high } : x)) } };
+    expect(unpairable(job, job)).toBeNull();
+    expect(unpairable(job, other)).toMatch(/which values have ranges/);
+    expect(unpairable(job, { ...job, trace: null })).toMatch(/not paired/);
   });
 });
 

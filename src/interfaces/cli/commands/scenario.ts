@@ -5,14 +5,13 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { EVIDENCE_DIR } from '../../../evidence/load.ts';
-import type { RobustnessResult } from '../../../method/index.ts';
 import { RobustnessPool } from '../../../method/robustness-parallel.ts';
 import {
   builtInScenarioFiles, compareScenarios, composeScenarios, conflicts, DEFAULT_ASSUMPTIONS, prepareBaseline,
   loadScenarios, readScenario, robustnessJobs, runAgainst, runScenario, withRobustness,
   comparisonText, diffText, scenarioListText, scenarioText,
 } from '../../../scenarios/index.ts';
-import type { BaselineAssumptions, PreparedBaseline, RobustnessOptions, RunOptions, ScenarioResult } from '../../../scenarios/index.ts';
+import type { BaselineAssumptions, PreparedBaseline, RobustnessJob, RobustnessOptions, RunOptions, ScenarioResult, TracedRun } from '../../../scenarios/index.ts';
 import { printJson } from '../format.ts';
 
 interface InputOptions {
@@ -74,15 +73,16 @@ function publicResult(r: ScenarioResult): Omit<ScenarioResult, 'ledgers' | 'meth
 /** Robustness on worker threads: same results as the single-threaded engine, sooner. */
 async function addRobustness(results: ScenarioResult[], options: RobustnessOptions, threads: number | undefined): Promise<ScenarioResult[]> {
   const pool = new RobustnessPool(threads);
-  const cache = new Map<unknown, RobustnessResult>();
+  const cache = new Map<unknown, TracedRun>();
+  const run = async (job: RobustnessJob): Promise<TracedRun> => ({ result: await pool.run(job.matrix, job.settings, job.interval, job.trace), job });
   try {
     const out: ScenarioResult[] = [];
     for (const r of results) {
       const jobs = robustnessJobs(r, options);
       // Scenarios compared with the same baseline share its run.
-      const before = cache.get(r.ledgers.before) ?? await pool.run(jobs.before.matrix, jobs.before.settings, jobs.before.interval);
+      const before = cache.get(r.ledgers.before) ?? await run(jobs.before);
       cache.set(r.ledgers.before, before);
-      const after = r.ledgers.after === r.ledgers.before ? before : await pool.run(jobs.after.matrix, jobs.after.settings, jobs.after.interval);
+      const after = r.ledgers.after === r.ledgers.before ? before : await run(jobs.after);
       out.push(withRobustness(r, before, after));
     }
     return out;

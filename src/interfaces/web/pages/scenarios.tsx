@@ -164,6 +164,30 @@ function RobustnessView({ rb, allies, names }: { rb: Robustness; allies: AllyDif
   );
 }
 
+/** Draw by draw: each scenario draw is a baseline draw with the changes made; how often does the ally gain? */
+function PairedView({ rb, names }: { rb: Robustness; names: Map<string, AllyDiff> }) {
+  if (!rb.paired) return rb.unpaired ? <p class="note">Not paired draw by draw: {rb.unpaired}.</p> : null;
+  if (!rb.paired.length) return null;
+  const span = (v: { median: number; low: number; high: number }, f: (x: number) => string) => `${f(v.median)} (${f(v.low)} to ${f(v.high)})`;
+  return (
+    <table class="scenario-paired">
+      <caption>Draw by draw: the same {rb.draws.toLocaleString('en-US')} draws with and without the scenario, for the allies whose own values changed.</caption>
+      <thead><tr><th scope="col">ally</th><th scope="col" class="num">net rises</th><th scope="col" class="num">net change: median (interval)</th><th scope="col" class="num">rank improves / holds / worsens</th><th scope="col" class="num">places gained: median (interval)</th></tr></thead>
+      <tbody>
+        {rb.paired.map((p) => (
+          <tr key={p.ally} data-ally={p.ally}>
+            <th scope="row">{names.get(p.ally)?.name ?? p.ally}</th>
+            <td class="num">{percent(p.pNetUp)}</td>
+            <td class="num">{span(p.netChange, points)}</td>
+            <td class="num">{percent(p.pRankUp)} / {percent(p.pRankSame)} / {percent(p.pRankDown)}</td>
+            <td class="num">{span(p.rankChange, (x) => formatSigned(x, 0))}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function diffCsv(r: PublicResult): string {
   const rows = r.diff.flatMap((d) => d.lines.map((l) => ({
     scenario: r.scenario.id, year: r.year, ally: d.ally, rank_before: d.before.rank, rank_after: d.after.rank, side: l.side, item: l.item, how: l.how,
@@ -200,6 +224,7 @@ function ResultView({ r, sources, csvHref }: { r: PublicResult; sources: Readonl
       </h3>
       {r.diff.length === 0 ? <p class="notice">No line item of any ally moved.</p> : shown.map((d) => <AllyBlock key={d.ally} d={d} refs={refs} />)}
       {r.robustness && shown.length ? <RobustnessView rb={r.robustness} allies={shown} names={new Map(r.diff.map((d) => [d.ally, d]))} /> : null}
+      {r.robustness ? <PairedView rb={r.robustness} names={new Map(r.diff.map((d) => [d.ally, d]))} /> : null}
       {rest.length ? (
         <details class="scenario-others"><summary>{rest.length} more allies moved only because others' values or the weights moved (scores are relative to all allies)</summary>
         <table>
