@@ -99,7 +99,40 @@ function coveredAllies(options: LedgerOptions): string[] {
 }
 
 /** The raw values (with provenance) of every item for every ally: the first half of a ledger. */
+/**
+ * Evaluations kept per (evidence, judgments): the same evidence, judgments, year and
+ * methodology but for its weights give the same values, so a scenario's weight changes
+ * re-weigh without evaluating again. A few per pair (they are large).
+ */
+const evaluations = new WeakMap<object, WeakMap<object, Map<string, { allies: string[]; values: MeasureValue[][] }>>>();
+const EVALUATIONS_KEPT = 6;
+const fingerprints = new WeakMap<Methodology, string>();
+
+/** The methodology with every weight zeroed, as text: what item evaluations depend on. */
+function withoutWeights(m: Methodology): string {
+  let f = fingerprints.get(m);
+  if (f === undefined) {
+    f = JSON.stringify({ ...m, items: m.items.map((i) => ({ ...i, weight: 0 })) });
+    fingerprints.set(m, f);
+  }
+  return f;
+}
+
 export function evaluateItems(options: LedgerOptions, year: number): { allies: string[]; values: MeasureValue[][] } {
+  let byJudgments = evaluations.get(options.evidence);
+  if (!byJudgments) evaluations.set(options.evidence, (byJudgments = new WeakMap()));
+  let kept = byJudgments.get(options.judgments);
+  if (!kept) byJudgments.set(options.judgments, (kept = new Map()));
+  const key = `${year}\u0000${withoutWeights(options.methodology)}`;
+  const hit = kept.get(key);
+  if (hit) return hit;
+  const result = evaluateAll(options, year);
+  if (kept.size >= EVALUATIONS_KEPT) kept.delete(kept.keys().next().value!);
+  kept.set(key, result);
+  return result;
+}
+
+function evaluateAll(options: LedgerOptions, year: number): { allies: string[]; values: MeasureValue[][] } {
   const allies = coveredAllies(options);
   const judgments = book(options.judgments);
   const cache = new Map<string, unknown>();

@@ -32,8 +32,15 @@ export interface World {
   allies: readonly string[];
 }
 
+const views = new WeakMap<Evidence, WeakMap<SeriesOverlay, Evidence>>();
+
+/** A world; worlds with the same base and overlay share one evidence view (and so the ledger engine's evaluations). */
 export function makeWorld(parts: Omit<World, 'evidence'>): World {
-  return { ...parts, evidence: overlayEvidence(parts.base, parts.overlay) };
+  let byOverlay = views.get(parts.base);
+  if (!byOverlay) views.set(parts.base, (byOverlay = new WeakMap()));
+  let evidence = byOverlay.get(parts.overlay);
+  if (!evidence) byOverlay.set(parts.overlay, (evidence = overlayEvidence(parts.base, parts.overlay)));
+  return { ...parts, evidence };
 }
 
 /** A change from a scenario file, with what it refers to resolved against the evidence and methodology. */
