@@ -2,6 +2,7 @@
 // test). Target: under 1 s per scenario. Reading the evidence is timed apart: it happens once
 // per process (the CLI, the API server and the dashboard keep it).
 //   npx tsx bench/scenarios.ts [--evidence DIR] [--draws N] [--runs N] [--weights-only]
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { EVIDENCE_DIR } from '../src/evidence/load.ts';
 import { RobustnessPool } from '../src/method/robustness-parallel.ts';
@@ -27,6 +28,7 @@ const time = (f: () => void) => {
   return performance.now() - t;
 };
 
+console.log(`Load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores (a busy machine gives longer wall times).`);
 let t0 = performance.now();
 const names = (await builtInScenarioFiles()).map((f) => f.name);
 const { scenarios, context } = await loadScenarios(names, { evidenceDir });
