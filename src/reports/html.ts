@@ -48,18 +48,33 @@ function figureBlock(f: Figure | null): Html {
 /** Page of each anchor in the printed report (the PDF renderer knows them; HTML has none). */
 export type AnchorPages = ReadonlyMap<string, number>;
 
+/** A heading of the report: its anchor, its title, the headings under it. */
+export interface OutlineEntry {
+  id: string;
+  title: string;
+  children: OutlineEntry[];
+}
+
+/** The report's parts and chapters: the contents page, and the PDF's bookmarks. */
+export function outlineOf(model: ReportModel): OutlineEntry[] {
+  const entry = (id: string, title: string, children: OutlineEntry[] = []): OutlineEntry => ({ id, title, children });
+  return [
+    entry(PART_IDS.summary, 'Executive summary'),
+    entry(PART_IDS.allies, 'The allies, one by one', model.chapters.map((c) => entry(chapterId(c.iso3), `${c.name} (${c.iso3})`))),
+    ...(model.regions ? [entry(PART_IDS.regions, `${cap(model.regions.comparison.regions[0])} and ${cap(model.regions.comparison.regions[1])} compared`)] : []),
+    ...(model.scenarios.length ? [entry(PART_IDS.scenarios, 'Scenarios', model.scenarios.map((s, i) => entry(`scenario-${i + 1}`, s.result.scenario.title)))] : []),
+    entry(PART_IDS.claims, 'Claims from the literature, checked'),
+    entry(PART_IDS.methodology, 'Appendix A. Methodology'),
+    entry(PART_IDS.data, 'Appendix B. Data'),
+    entry(PART_IDS.bibliography, 'Bibliography'),
+  ];
+}
+
 function contents(model: ReportModel, pages: AnchorPages | null): Html {
-  const tocEntry = (id: string, title: string, children: HtmlPart = null) =>
-    html`<li><a href="#${id}"><span class="toc-title">${title}</span><span class="toc-leader"></span><span class="toc-page">${pages?.get(id) ?? ''}</span></a>${children}</li>`;
+  const tocEntry = (e: OutlineEntry): Html =>
+    html`<li><a href="#${e.id}"><span class="toc-title">${e.title}</span><span class="toc-leader"></span><span class="toc-page">${pages?.get(e.id) ?? ''}</span></a>${e.children.length ? html`<ol${e.id === PART_IDS.allies ? html` class="allies"` : ''}>${e.children.map(tocEntry)}</ol>` : ''}</li>`;
   return html`<nav class="toc" id="${PART_IDS.contents}"><h1>Contents</h1><ol>
-${tocEntry(PART_IDS.summary, 'Executive summary')}
-${tocEntry(PART_IDS.allies, 'The allies, one by one', html`<ol class="allies">${model.chapters.map((c) => tocEntry(chapterId(c.iso3), `${c.name} (${c.iso3})`))}</ol>`)}
-${model.regions ? tocEntry(PART_IDS.regions, `${cap(model.regions.comparison.regions[0])} and ${cap(model.regions.comparison.regions[1])} compared`) : ''}
-${model.scenarios.length ? tocEntry(PART_IDS.scenarios, 'Scenarios', html`<ol>${model.scenarios.map((s, i) => tocEntry(`scenario-${i + 1}`, s.result.scenario.title))}</ol>`) : ''}
-${tocEntry(PART_IDS.claims, 'Claims from the literature, checked')}
-${tocEntry(PART_IDS.methodology, 'Appendix A. Methodology')}
-${tocEntry(PART_IDS.data, 'Appendix B. Data')}
-${tocEntry(PART_IDS.bibliography, 'Bibliography')}
+${outlineOf(model).map(tocEntry)}
 </ol></nav>`;
 }
 
@@ -401,6 +416,8 @@ export interface PrintableReport {
   front(pages: AnchorPages | null): string;
   /** The body, its first page numbered `firstPage`. */
   body(firstPage: number): string;
+  /** The PDF's bookmarks: the parts and chapters, each leading to its anchor. */
+  outline: OutlineEntry[];
 }
 
 export function printableReport(model: ReportModel, figures: ReportFigures = reportFigures(model)): PrintableReport {
@@ -412,5 +429,6 @@ export function printableReport(model: ReportModel, figures: ReportFigures = rep
     front: (pages) => document(model, html`${cover(model)}\n${contents(model, pages)}\n${stubs}`, '@page { @bottom-center { content: "Page " counter(page); } }'),
     body: (firstPage) => document(model, body,
       `@page { @bottom-center { content: "Page " counter(page); } }\n@page :first { counter-increment: page ${Math.max(1, Math.floor(firstPage))}; @top-right { content: ${cssString(model.title)}; } @bottom-center { content: "Page " counter(page); } }`),
+    outline: outlineOf(model),
   };
 }

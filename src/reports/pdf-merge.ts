@@ -1,9 +1,12 @@
 // Join PDFs that Chromium printed into one: the pages of each in order under one page tree,
 // the named destinations of one of them (the part whose anchors the links point to), the
-// document information of the first. This lets the report print its long body once and its
+// document information of the first, and a new outline (the bookmarks a PDF viewer lists)
+// leading to those destinations. This lets the report print its long body once and its
 // short front matter (cover and numbered contents) separately, instead of printing everything
 // twice to learn the page numbers. Only what Chromium (Skia) writes is handled: a classic
 // xref table, plain dictionaries, pages that carry their own resources and media box.
+
+import { decodeName } from './pdf-pages.ts';
 
 interface PdfObject {
   /** The dictionary (or other value) before any stream, with references as written. */
@@ -82,11 +85,52 @@ function renumber(text: string, offset: number): string {
   return offset === 0 ? text : text.replace(/(\d+) 0 R\b/g, (_m, n: string) => `${Number(n) + offset} 0 R`);
 }
 
+/** A bookmark: its title, the named destination it leads to, the bookmarks under it. */
+export interface Bookmark {
+  id: string;
+  title: string;
+  children: Bookmark[];
+}
+
+/** A PDF text string: UTF-16BE with its byte-order mark, in hex (any title, no escaping). */
+function textString(s: string): string {
+  let hex = 'FEFF';
+  for (let i = 0; i < s.length; i++) hex += s.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
+  return `<${hex}>`;
+}
+
+/**
+ * The outline's objects from `first` on: the root, then each bookmark depth first. Bookmarks
+ * whose destination the document lacks are left out; children start closed.
+ */
+function outlineObjects(bookmarks: readonly Bookmark[], first: number, nameOf: (id: string) => string | undefined): Map<number, string> {
+  const out = new Map<number, string>();
+  let next = first + 1;
+  const place = (list: readonly Bookmark[], parent: number): number[] => {
+    const kept = list.filter((b) => nameOf(b.id) !== undefined);
+    const ids = kept.map(() => next++);
+    kept.forEach((b, i) => {
+      const kids = place(b.children, ids[i]);
+      const links = [
+        `/Title ${textString(b.title)}`, `/Parent ${parent} 0 R`, `/Dest /${nameOf(b.id)}`,
+        i > 0 ? `/Prev ${ids[i - 1]} 0 R` : '', i < ids.length - 1 ? `/Next ${ids[i + 1]} 0 R` : '',
+        kids.length ? `/First ${kids[0]} 0 R /Last ${kids[kids.length - 1]} 0 R /Count -${kids.length}` : '',
+      ].filter(Boolean);
+      out.set(ids[i], `<<${links.join('\n')}>>`);
+    });
+    return ids;
+  };
+  const top = place(bookmarks, first);
+  out.set(first, top.length ? `<</Type /Outlines\n/First ${top[0]} 0 R\n/Last ${top[top.length - 1]} 0 R\n/Count ${top.length}>>` : '<</Type /Outlines\n/Count 0>>');
+  return out;
+}
+
 /**
  * One PDF with the pages of `parts` in order. Named destinations come from the part at
- * `destinationsFrom`: links in the other parts that name an anchor of it lead there.
+ * `destinationsFrom`: links in the other parts that name an anchor of it lead there, and so
+ * do the `bookmarks`.
  */
-export function joinPdfs(parts: readonly Uint8Array[], destinationsFrom: number): Buffer {
+export function joinPdfs(parts: readonly Uint8Array[], destinationsFrom: number, bookmarks: readonly Bookmark[] = []): Buffer {
   const parsed = parts.map(parse);
   const offsets: number[] = [];
   let next = 0;
@@ -117,12 +161,17 @@ export function joinPdfs(parts: readonly Uint8Array[], destinationsFrom: number)
   const dests = destsRef ? renumber(source.objects.get(Number(destsRef[1]))?.head ?? '<<>>', offsets[destinationsFrom]) : '<<>>';
   body.set(treeId, `<</Type /Pages\n/Count ${kids.length}\n/Kids [${kids.map((k) => `${k} 0 R`).join(' ')}]>>`);
   body.set(destsId, dests);
-  body.set(catalogId, `<</Type /Catalog\n/Pages ${treeId} 0 R\n/Dests ${destsId} 0 R>>`);
+  const outlinesId = destsId + 1;
+  // The destinations' names as written (with any #xx escapes), by the anchor id they decode to.
+  const names = new Map([...dests.matchAll(/\/([^\s/[\]<>()]+)\s*\[/g)].map((m) => [decodeName(m[1]), m[1]]));
+  const outline = bookmarks.length ? outlineObjects(bookmarks, outlinesId, (id) => names.get(id)) : new Map<number, string>();
+  for (const [n, text] of outline) body.set(n, text);
+  body.set(catalogId, `<</Type /Catalog\n/Pages ${treeId} 0 R\n/Dests ${destsId} 0 R${outline.size ? `\n/Outlines ${outlinesId} 0 R\n/PageMode /UseOutlines` : ''}>>`);
 
   const version = parsed.map((p) => p.version).sort().at(-1)!;
   const chunks: string[] = [`%PDF-${version}\n%\u00e2\u00e3\u00cf\u00d3\n`];
   let length = chunks[0].length;
-  const size = destsId + 1;
+  const size = Math.max(...body.keys()) + 1;
   const offsetOf = new Array<number | null>(size).fill(null);
   for (let n = 0; n < size; n++) {
     const text = body.get(n);

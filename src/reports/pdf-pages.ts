@@ -60,7 +60,7 @@ function destinations(pdf: string, objs: Map<number, string>): Map<string, numbe
 }
 
 /** PDF names escape bytes as #xx. */
-function decodeName(name: string): string {
+export function decodeName(name: string): string {
   return name.replace(/#([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 

@@ -76,7 +76,7 @@ export async function renderPdf(report: PrintableReport, options: PdfOptions = {
       const pages = new Map([...anchorPages(body)].map(([id, n]) => [id, n + frontPages]));
       const front = await print(report.front(pages));
       const printed = pageCount(front);
-      if (printed === frontPages) return joinPdfs([front, body], 1);
+      if (printed === frontPages) return joinPdfs([front, body], 1, report.outline);
       frontPages = printed;
     }
     throw new Error('the contents change length with every printing; report this as a bug');

@@ -111,6 +111,38 @@ describe('the PDF report of every covered ally', () => {
     expect(pages[0]).not.toMatch(/Page 1\b/);
   });
 
+  it('has bookmarks: every part and chapter, each leading to its page', () => {
+    const raw = pdf.toString('latin1');
+    const object = (n: number) => {
+      const at = raw.indexOf(`\n${n} 0 obj\n`);
+      return raw.slice(at, raw.indexOf('endobj', at));
+    };
+    const ref = (text: string, key: string) => Number(new RegExp(`/${key} (\\d+) 0 R`).exec(text)?.[1] ?? -1);
+    const title = (text: string) => {
+      const hex = /\/Title <FEFF([0-9A-F]*)>/.exec(text)![1];
+      return String.fromCharCode(...hex.match(/.{4}/g)!.map((h) => parseInt(h, 16)));
+    };
+    const level = (first: number): { title: string; dest: string; children: number }[] => {
+      const out = [];
+      for (let n = first; n >= 0; n = ref(object(n), 'Next')) {
+        const text = object(n);
+        out.push({ title: title(text), dest: /\/Dest \/(\S+)/.exec(text)![1], children: ref(text, 'First') });
+      }
+      return out;
+    };
+    const catalog = object(Number(/\/Root (\d+) 0 R/.exec(raw.slice(raw.lastIndexOf('trailer')))![1]));
+    expect(catalog).toContain('/PageMode /UseOutlines');
+    const top = level(ref(object(ref(catalog, 'Outlines')), 'First'));
+    expect(top.map((b) => b.title)).toEqual(['Executive summary', 'The allies, one by one', expect.stringMatching(/compared$/), 'Scenarios',
+      'Claims from the literature, checked', 'Appendix A. Methodology', 'Appendix B. Data', 'Bibliography']);
+    const allies = level(top[1].children);
+    expect(allies).toHaveLength(result.model.chapters.length);
+    const pageOf = anchorPages(pdf);
+    const japan = allies.find((b) => b.title === 'Japan (JPN)')!;
+    expect(pages[pageOf.get(japan.dest)! - 1]).toContain('Japan (JPN)');
+    expect(level(top[3].children).map((b) => b.title)).toEqual([result.model.scenarios[0].result.scenario.title]);
+  });
+
   it('is a well-formed PDF whose every page renders to PNG', async () => {
     // pdfinfo reports damage in the joined file (xref, page tree) on standard error.
     const info = spawnSync('pdfinfo', [path.join(dir, REPORT_FILES.pdf)], { encoding: 'utf8' });
