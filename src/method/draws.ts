@@ -167,13 +167,14 @@ export interface DrawBuffers {
   drawIndex: number;
   rankOf: Int32Array;
   gammas: Float64Array;
-  /** The WebAssembly kernel for weight-only draws; null where unavailable or not wanted. */
+  /** The WebAssembly kernel; null where unavailable or not wanted. */
   kernel: MatrixKernel | null;
 }
 
 /**
- * `wasm: false` keeps the weight draws in JavaScript; `general: true` redraws every uncertain
- * item through the general normalization (the reference for redraw.ts's fast paths).
+ * `wasm: false` keeps the draws in JavaScript; `general: true` redraws every uncertain item
+ * through the general normalization (the reference for redraw.ts's fast paths); `trace`
+ * records every draw's nets and ranks of some allies.
  */
 export function drawBuffers(matrix: ScoreMatrix, options: DrawOptions = {}): DrawBuffers {
   const { n, m } = matrix;
@@ -190,11 +191,11 @@ export function drawBuffers(matrix: ScoreMatrix, options: DrawOptions = {}): Dra
     nets: new Float64Array(LANES * n),
     order: new Int32Array(n),
     baselineOrder,
-    // The kernel's path reads the draw's scores item-major from its memory; the JavaScript
-    // path (and the general reference) from `scores`.
     trace: options.trace ?? null,
     drawIndex: 0,
     rankOf: new Int32Array(n),
+    // The kernel's path reads the draw's scores item-major from its memory; the JavaScript
+    // path (and the general reference) from `scores`.
     plan: kernel && !options.general
       ? redrawPlan(matrix, kernel.scoresT, { itemMajor: true, stride: kernel.stride }, { kernel: kernel.redraw })
       : redrawPlan(matrix, scores, { itemMajor: false, stride: 0 }, { general: options.general }),
