@@ -18,7 +18,7 @@ import {
   computeBurdenSharing, computeLedger, drawSettingsOf, latestYear, runRobustness, runSweep, scoreMatrix,
 } from '../method/index.ts';
 import type { AllyLedger, BurdenReport, Judgment, Methodology, RobustnessResult, YearLedger } from '../method/index.ts';
-import { prepareBaseline, runScenario } from '../scenarios/index.ts';
+import { pairedFor, prepareBaseline, runScenario } from '../scenarios/index.ts';
 import type { PreparedBaseline, Scenario } from '../scenarios/index.ts';
 import { describeMeasure, describeMissing, describeNormalization, sideShares } from './describe.ts';
 import type {
@@ -267,8 +267,8 @@ function scenarioSections(inputs: ReportInputs, present: number, draws: number |
       .map((d) => ({ ally: d.ally, name: d.name, change: d.after.net! - d.before.net!, before: d.before.net, after: d.after.net, rankBefore: d.before.rank, rankAfter: d.after.rank, direct: d.direct }))
       .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || (a.ally < b.ally ? -1 : 1));
     const names = new Map(result.diff.map((d) => [d.ally, d.name]));
-    const direct = new Set(result.diff.filter((d) => d.direct).map((d) => d.ally));
-    const robust = (result.robustness?.allies ?? []).filter((a) => direct.has(a.ally)).map((a) => ({ ...a, name: names.get(a.ally) ?? a.ally }));
+    const shown = new Set(pairedFor(result.diff));
+    const robust = (result.robustness?.allies ?? []).filter((a) => shown.has(a.ally)).map((a) => ({ ...a, name: names.get(a.ally) ?? a.ally }));
     return { result, moved, robust };
   });
 }

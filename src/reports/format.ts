@@ -84,7 +84,7 @@ export function robustCaption(rb: RobustnessDiff): string {
 
 /** What the paired table of a scenario shows, in a sentence. */
 export function pairedCaption(rb: RobustnessDiff): string {
-  return `Draw by draw: the same ${rb.draws.toLocaleString('en-US')} draws with and without the scenario, for the allies whose own values changed; ${Math.round(rb.interval * 100)}% intervals.`;
+  return `Draw by draw: the same ${rb.draws.toLocaleString('en-US')} draws with and without the scenario, for the allies whose own values changed, or else those that moved most; ${Math.round(rb.interval * 100)}% intervals.`;
 }
 
 /** A paired ally's cells: net rises, net change, rank improves / holds / worsens, places gained. */

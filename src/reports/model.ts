@@ -122,7 +122,7 @@ export interface ScenarioSection {
   result: ScenarioResult;
   /** Net change of every moved ally, largest first (for the chart). */
   moved: { ally: string; name: string; change: number; before: number | null; after: number | null; rankBefore: number | null; rankAfter: number | null; direct: boolean }[];
-  /** How robust the movements are for the allies whose own values changed (robustness draws on both ledgers). */
+  /** How robust the movements are for the allies whose own values changed, else the five that moved most (robustness draws on both ledgers). */
   robust: { ally: string; name: string; before: RobustnessSummary | null; after: RobustnessSummary | null }[];
 }
 

@@ -23,7 +23,7 @@ export type { World, ScenarioChange, ChangeEffect } from './apply.ts';
 export { overlayEvidence, seriesKey } from './overlay.ts';
 export type { SeriesOverlay } from './overlay.ts';
 export { pathValues } from './path.ts';
-export { runScenario, runAgainst, prepareBaseline, diffLedgers, robustnessJob, robustnessJobs, withRobustness, unpairable, EPSILON, PAIRED_MAX_DRAWS } from './run.ts';
+export { runScenario, runAgainst, prepareBaseline, diffLedgers, robustnessJob, robustnessJobs, withRobustness, unpairable, pairedFor, EPSILON, PAIRED_MAX_DRAWS } from './run.ts';
 export type {
   RunOptions, RobustnessOptions, RobustnessJob, TracedRun, PairedAlly, PreparedBaseline, ScenarioResult, AllyDiff, LineDiff, LineState, Cause, Totals, AppliedChange, RobustnessDiff, RobustnessSummary,
 } from './run.ts';

@@ -170,7 +170,7 @@ export function diffText(result: ScenarioResult, options: DiffTextOptions = {}):
     out.push(`  Share of draws with exactly the ledger's own ranking: ${(rb.pSameOrder.before * 100).toFixed(1)}% → ${(rb.pSameOrder.after * 100).toFixed(1)}%.`);
     out.push('');
     if (rb.paired?.length) {
-      out.push('Draw by draw (the same draws with and without the scenario), for the allies whose own values changed:');
+      out.push('Draw by draw (the same draws with and without the scenario), for the allies whose own values changed, or else those that moved most:');
       const share = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 2 : x > 0.999 && x < 1 ? 2 : 1)}%`;
       const span = (v: { median: number; low: number; high: number }, f: (x: number) => string) => `${f(v.median)} (${f(v.low)} to ${f(v.high)})`;
       const change = (x: number) => signed(x, 1);

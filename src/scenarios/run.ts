@@ -221,7 +221,8 @@ export interface RobustnessDiff {
   /**
    * Draw by draw: the two runs share the seed and consume the random numbers alike, so draw d
    * of the scenario is draw d of the baseline with the scenario's changes made; for each ally
-   * whose own values changed, how often its net rose and its rank improved. Null, with the
+   * whose own values changed (when none did, as with weight changes, the five that moved
+   * most), how often its net rose and its rank improved. Null, with the
    * reason in `unpaired`, when the runs cannot be paired.
    */
   paired: PairedAlly[] | null;
@@ -354,9 +355,15 @@ function robustnessDiff(before: TracedRun | null, after: TracedRun | null, after
     pSameOrder: { before: b.pSameOrder, after: a.pSameOrder },
     // "Or better" is measured against the scenario's rank in both, so the two read as one question.
     allies: diff.map((d) => d.ally).map((ally) => ({ ally, before: summaryOf(find(b, ally), rankAfter.get(ally) ?? null), after: summaryOf(find(a, ally), rankAfter.get(ally) ?? null) })),
-    paired: unpaired === null ? pairedAllies(before.job, after.job, diff.filter((d) => d.direct).map((d) => d.ally), a.interval) : null,
+    paired: unpaired === null ? pairedAllies(before.job, after.job, pairedFor(diff), a.interval) : null,
     unpaired,
   };
+}
+
+/** The allies paired: those whose own values changed, else the five that moved most (the diff is in that order). */
+export function pairedFor(diff: readonly AllyDiff[]): string[] {
+  const direct = diff.filter((d) => d.direct);
+  return (direct.length ? direct : diff.slice(0, 5)).map((d) => d.ally);
 }
 
 /**

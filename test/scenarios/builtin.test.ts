@@ -179,8 +179,11 @@ describe.skipIf(!built)('built-in scenarios', () => {
     expect(japan.pRankDown).toBe(0);
     expect(japan.pRankUp + japan.pRankSame).toBeCloseTo(1, 12);
     expect(japan.rankChange.median).toBeGreaterThan(0);
-    // Only the directly hit allies are paired; the text says so.
-    expect(rb.paired!.map((p) => p.ally)).toEqual(r.diff.filter((d) => d.direct).map((d) => d.ally).filter((a) => rb.paired!.some((p) => p.ally === a)));
+    // The directly hit allies are paired; with weight changes only, the allies that moved most.
+    expect(rb.paired!.map((p) => p.ally)).toEqual(r.diff.filter((d) => d.direct).map((d) => d.ally));
+    const weights = runScenario(scenarios.get('three-theaters')!, { ...options, robustness: { draws: 1000 } });
+    expect(weights.diff.some((d) => d.direct)).toBe(false);
+    expect(weights.robustness!.paired!.map((p) => p.ally)).toEqual(weights.diff.slice(0, 5).map((d) => d.ally));
     expect(diffText(r)).toMatch(/Draw by draw .*\n.*\n {2}JPN +100\.0% +\+\d/);
   });
 

@@ -171,7 +171,7 @@ function PairedView({ rb, names }: { rb: Robustness; names: Map<string, AllyDiff
   const span = (v: { median: number; low: number; high: number }, f: (x: number) => string) => `${f(v.median)} (${f(v.low)} to ${f(v.high)})`;
   return (
     <table class="scenario-paired">
-      <caption>Draw by draw: the same {rb.draws.toLocaleString('en-US')} draws with and without the scenario, for the allies whose own values changed.</caption>
+      <caption>Draw by draw: the same {rb.draws.toLocaleString('en-US')} draws with and without the scenario, for the allies whose own values changed, or else those that moved most.</caption>
       <thead><tr><th scope="col">ally</th><th scope="col" class="num">net rises</th><th scope="col" class="num">net change: median (interval)</th><th scope="col" class="num">rank improves / holds / worsens</th><th scope="col" class="num">places gained: median (interval)</th></tr></thead>
       <tbody>
         {rb.paired.map((p) => (
