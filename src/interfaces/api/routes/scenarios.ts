@@ -30,7 +30,7 @@ const RunQuery = z.object({
     .openapi({ description: `built-in scenarios (at most ${MAX_COMPOSED}); several are composed in the order given (src/scenarios/compose.ts), or run side by side with compare=each`, example: 'hns-japan-x4' }),
   compare: z.enum(['baseline', 'each']).optional().openapi({ description: 'baseline (default): the composition against the baseline projection; each: every scenario on its own against the baseline, side by side' }),
   draws: z.coerce.number({ error: 'a whole number of draws' }).int('a whole number of draws').min(0, 'at least 0').max(MAX_DRAWS, `at most ${MAX_DRAWS}`).optional()
-    .openapi({ description: 'robustness draws on both ledgers (default 0: none)' }),
+    .openapi({ description: 'robustness draws on both ledgers, paired draw by draw (default 0: none; the dashboard asks for 10,000)' }),
   seed: z.coerce.number({ error: 'a whole-number seed' }).int('a whole-number seed').min(0, 'at least 0').max(2 ** 31 - 1, 'below 2^31').optional(),
   format: FormatParam,
 }).strict();
@@ -109,7 +109,7 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   // Registered before /api/scenarios/{name}, so "run" is never taken for a scenario's name.
   serveRoute(app, createRoute({
     method: 'get', path: '/api/scenarios/run', tags: [TAG], summary: 'Run scenarios and diff the ledgers against the baseline',
-    description: 'Runs one scenario, or several composed into one (compare=baseline), or each on its own side by side (compare=each), at the horizon, and diffs every ally\'s ledger against the baseline projection: which line items moved for which ally, by how much, and which change moved them (sequential attribution: the causes of a line add up to its movement); rank changes; with draws, the robustness of both rankings. Deterministic. CSV: one row per ally and moved line.',
+    description: 'Runs one scenario, or several composed into one (compare=baseline), or each on its own side by side (compare=each), at the horizon, and diffs every ally\'s ledger against the baseline projection: which line items moved for which ally, by how much, and which change moved them (sequential attribution: the causes of a line add up to its movement); rank changes; with draws, the robustness of both rankings, and the two runs paired draw by draw (robustness.paired: how often each directly hit ally\'s net rose and its rank improved; robustness.unpaired says why not, when they cannot be paired). Deterministic. CSV: one row per ally and moved line.',
     request: { query: RunQuery },
     responses: { ...jsonResponses(Loose, 'The run: the scenario, its changes with their effects, the diff and the rank changes'), ...unavailableResponse },
   }), async (c) => {
