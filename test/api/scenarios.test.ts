@@ -1,12 +1,14 @@
 // Scenarios over HTTP: the built-ins listed with their sources, one shown with the reason for
 // every change, a run's diff the same as the library's with each movement credited to its
 // change, compositions and side-by-side runs, and only built-in names accepted.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { loadEvidence } from '../../src/evidence/load.ts';
 import { createApp } from '../../src/interfaces/api/app.ts';
 import { LedgerService } from '../../src/interfaces/api/ledger-service.ts';
-import { loadScenario, runScenario } from '../../src/scenarios/index.ts';
+import { loadScenario, runScenario, SCENARIOS_DIR } from '../../src/scenarios/index.ts';
 import type { ScenarioContext } from '../../src/scenarios/index.ts';
 import { testEvidenceDir } from './support.ts';
 
@@ -108,3 +110,42 @@ describe('scenario runs', () => {
     }
   });
 });
+
+describe('your own scenario', () => {
+  const post = async <T = Record<string, unknown>>(body: unknown, query = ''): Promise<{ status: number; body: T }> => {
+    const res = await app.request(`/api/scenarios/run${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() as T };
+  };
+
+  it('runs a scenario file sent as text, as the built-in of the same text runs', async () => {
+    const yaml = (await readFile(path.join(SCENARIOS_DIR, 'hns-japan-x4.yaml'), 'utf8')).replace('scenario: hns-japan-x4', 'scenario: my-hns-x4').replace('factor: 4', 'factor: 3');
+    const { status, body } = await post<Run>({ yaml }, '?draws=300');
+    expect(status).toBe(200);
+    expect(body.scenario.id).toBe('my-hns-x4');
+    const japan = body.diff.find((d) => d.ally === 'JPN')!;
+    expect(japan.direct).toBe(true);
+    expect(japan.after.net).toBeGreaterThan(japan.before.net);
+    expect(body.robustness?.draws).toBe(300);
+    expect(body.sources.map((x) => x.id)).toContain('blankenship-2025');
+    // The same text as the built-in gives the built-in's diff.
+    const same = await post<Run>({ yaml: await readFile(path.join(SCENARIOS_DIR, 'hns-japan-x4.yaml'), 'utf8') });
+    const builtIn = await get<Run>('/api/scenarios/run?names=hns-japan-x4');
+    expect(same.body.diff).toEqual(builtIn.body.diff);
+  });
+
+  it('answers a bad file with 400 naming the line and field, and a bad request with the field', async () => {
+    const yaml = (await readFile(path.join(SCENARIOS_DIR, 'hns-japan-x4.yaml'), 'utf8')).replace('indicator: hns_local_currency', 'indicator: hns_in_shells');
+    const line = yaml.split('\n').findIndex((l) => l.includes('hns_in_shells')) + 1;
+    const bad = await post<{ field: string; message: string }>({ yaml });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('yaml.changes.0.indicator');
+    expect(bad.body.message).toContain(`your scenario:${line}:`);
+    expect(bad.body.message).toContain('hns_in_shells');
+    for (const [body, field] of [[{}, 'yaml'], [{ yaml: '' }, 'yaml'], [{ yaml: 'a: [' }, 'yaml'], [{ yaml: 'x', other: 1 }, 'other']] as const) {
+      const r = await post<{ field: string }>(body);
+      expect({ body, status: r.status, field: r.body.field }).toEqual({ body, status: 400, field });
+    }
+    expect((await post<{ field: string }>({ yaml: 'scenario: x' }, '?draws=-1')).body.field).toBe('draws');
+  });
+});
+

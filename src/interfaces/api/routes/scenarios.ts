@@ -1,12 +1,14 @@
 // What-if scenarios over HTTP: the built-in scenarios (scenarios/*.yaml) listed and shown
 // with their sources and the reason of every change, and run alone, composed, or side by
-// side, each run diffed against the baseline with the change that moved every line. Only
-// built-in scenarios run here (a name, never a path): the server reads no file a client names.
+// side, each run diffed against the baseline with the change that moved every line. Built-in
+// scenarios run by name (never a path: the server reads no file a client names); a client's
+// own scenario runs from the text it sends (POST), checked as the CLI checks a file.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { orderChanges } from '../../../scenarios/apply.ts';
 import { compareScenarios, composeScenarios, conflicts } from '../../../scenarios/compose.ts';
-import { builtInScenarioFiles, checkScenario, readScenario } from '../../../scenarios/load.ts';
+import { builtInScenarioFiles, checkScenario, parseScenario, readScenario } from '../../../scenarios/load.ts';
+import { CuratedFileError } from '../../../evidence/sources.ts';
 import type { Scenario, ScenarioContext } from '../../../scenarios/load.ts';
 import { prepareBaseline, runScenario } from '../../../scenarios/run.ts';
 import type { PreparedBaseline, RunOptions, ScenarioResult } from '../../../scenarios/run.ts';
@@ -36,6 +38,16 @@ const RunQuery = z.object({
 }).strict();
 
 const Loose = z.record(z.string(), z.unknown());
+
+/** The largest scenario text accepted (the built-in files are under 5 KB). */
+const MAX_SCENARIO_BYTES = 100_000;
+/** The name a posted scenario's errors give its file. */
+const POSTED = 'your scenario';
+const RunTextQuery = RunQuery.pick({ draws: true, seed: true });
+const RunTextBody = z.object({
+  yaml: z.string().min(1, 'the scenario file\'s text (YAML)').max(MAX_SCENARIO_BYTES, `at most ${MAX_SCENARIO_BYTES.toLocaleString('en-US')} characters`)
+    .openapi({ description: 'a scenario file\'s text, in the format of scenarios/README.md' }),
+}).strict();
 
 /** The result without the ledgers and methodologies it was computed from (the API's body). */
 function publicResult(r: ScenarioResult): Omit<ScenarioResult, 'ledgers' | 'methodologies'> {
@@ -145,6 +157,28 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
       if (q.compare === 'each') return representJson({ compare: 'each', results: results.map(publicResult), comparison: compareScenarios(results), sources });
       return representJson({ compare: 'baseline', ...publicResult(results[0]), conflicts: warnings, sources });
     });
+  });
+
+  serveRoute(app, createRoute({
+    method: 'post', path: '/api/scenarios/run', tags: [TAG], summary: 'Run your own scenario',
+    description: 'Runs the scenario file sent in the body (its YAML text) against the baseline, as GET /api/scenarios/run runs a built-in one: the same checks as the CLI (an unknown indicator, ally, source or field, a horizon before the data, a malformed path: 400 naming the line and field), the same diff with causes, and with draws the robustness of both rankings, paired draw by draw. Nothing is stored.',
+    request: { query: RunTextQuery, body: { content: { 'application/json': { schema: RunTextBody } }, required: true } },
+    responses: { ...jsonResponses(Loose, 'The run: the diff against the baseline, rank changes, robustness'), ...unavailableResponse },
+  }), (c) => {
+    const s = service();
+    const q = validQuery(c, RunTextQuery);
+    const { yaml } = (c.req as unknown as { valid: (t: string) => unknown }).valid('json') as z.output<typeof RunTextBody>;
+    let posted: Scenario;
+    try {
+      posted = checkScenario(parseScenario(POSTED, yaml), context(s));
+    } catch (e) {
+      if (!(e instanceof CuratedFileError)) throw e;
+      throw new ApiProblem(400, { error: 'invalid_request', field: e.field ? `yaml.${e.field}` : 'yaml', message: e.message });
+    }
+    const robustness = q.draws ? { draws: q.draws, ...(q.seed !== undefined ? { seed: q.seed } : {}) } : false as const;
+    const result = runScenario(posted, { ...context(s), robustness });
+    const cited = new Set([...result.scenario.sources.map((x) => x.source), ...result.changes.flatMap((ch) => ch.citations.map((x) => x.source))]);
+    return c.json({ compare: 'baseline', ...publicResult(result), conflicts: [], sources: ctx.evidence.sources.filter((x) => cited.has(x.id)) });
   });
 
   serveRoute(app, createRoute({
