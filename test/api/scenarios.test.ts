@@ -133,6 +133,15 @@ describe('your own scenario', () => {
     expect(same.body.diff).toEqual(builtIn.body.diff);
   });
 
+  it('gives a built-in scenario\'s file to start from', async () => {
+    const res = await app.request('/api/scenarios/hns-japan-x4/file');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/yaml/);
+    expect(await res.text()).toBe(await readFile(path.join(SCENARIOS_DIR, 'hns-japan-x4.yaml'), 'utf8'));
+    expect((await app.request('/api/scenarios/no-such/file')).status).toBe(404);
+    expect((await app.request('/api/scenarios/..%2Fpackage/file')).status).toBe(400);
+  });
+
   it('answers a bad file with 400 naming the line and field, and a bad request with the field', async () => {
     const yaml = (await readFile(path.join(SCENARIOS_DIR, 'hns-japan-x4.yaml'), 'utf8')).replace('indicator: hns_local_currency', 'indicator: hns_in_shells');
     const line = yaml.split('\n').findIndex((l) => l.includes('hns_in_shells')) + 1;

@@ -32,6 +32,34 @@ test('running a scenario shows what moved for Japan and the change that moved it
   await expect(page.locator('table.scenario-ally[data-ally="JPN"]')).toBeVisible();
 });
 
+test('a scenario of your own: start from a built-in, change it, run it; a mistake is named by line and field', async ({ page, consoleErrors }) => {
+  await page.goto('/scenarios');
+  const own = page.locator('section.own-scenario');
+  await own.locator('summary').click();
+  const text = own.getByLabel('Scenario file text');
+  await own.getByLabel('Start from a built-in scenario').selectOption('hns-japan-x4');
+  await expect(text).toHaveValue(/scenario: hns-japan-x4/);
+  const yaml = await text.inputValue();
+  await text.fill(yaml.replace('scenario: hns-japan-x4', 'scenario: my-hns-x2').replace('factor: 4', 'factor: 2').replace(/^title: .*$/m, 'title: Japan pays twice its host-nation support'));
+  await own.getByRole('button', { name: 'Run this scenario' }).click();
+  const result = own.locator('section.scenario-result[data-scenario="my-hns-x2"]');
+  await expect(result.locator('h2')).toHaveText('Japan pays twice its host-nation support');
+  await expect(result.locator('table.scenario-ally[data-ally="JPN"] tr[data-item="host_nation_support"]')).toContainText('→');
+  await expect(result.locator('table.scenario-paired tr[data-ally="JPN"] td').first()).toHaveText('100%');
+  await own.screenshot({ path: 'test-results/screenshots/own-scenario.png' });
+
+  // An unknown indicator: the message names the line and the field, nothing runs.
+  await text.fill(yaml.replace('indicator: hns_local_currency', 'indicator: hns_in_shells'));
+  await own.getByRole('button', { name: 'Run this scenario' }).click();
+  const line = yaml.split('\n').findIndex((l) => l.includes('indicator: hns_local_currency')) + 1;
+  await expect(own.locator('.scenario-error')).toContainText(`your scenario:${line}: field "changes.0.indicator"`);
+  await expect(result).toHaveCount(0);
+  // Chromium logs the expected 400 itself; that one, and only that one, is not a failure.
+  const expected = consoleErrors.findIndex((m) => /status of 400/.test(m));
+  expect(expected).toBeGreaterThanOrEqual(0);
+  consoleErrors.splice(expected, 1);
+});
+
 test('history shows the survival curves, the base rates and the verdict on the 15-year claim', async ({ page }) => {
   await page.goto('/history');
   await expect(page.locator('.survival-chart svg').first()).toBeVisible();

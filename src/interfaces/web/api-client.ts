@@ -29,6 +29,19 @@ export function fetchJson<T>(url: string): Promise<T> {
   return pending;
 }
 
+/** POST a JSON body (never memoized: a client's own input); problems arrive as ApiError. */
+export async function postJson<T>(url: string, body: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'the Alliance Ledger server does not answer: is `npm start` still running?');
+  }
+  const answer = await res.json().catch(() => null) as { message?: string; field?: string } | null;
+  if (!res.ok) throw new ApiError(res.status, answer?.message ?? `the server answered ${res.status} for ${url}`, answer?.field);
+  return answer as T;
+}
+
 export interface Resource<T> {
   data: T | null;
   error: ApiError | null;

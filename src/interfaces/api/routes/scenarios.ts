@@ -7,7 +7,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { orderChanges } from '../../../scenarios/apply.ts';
 import { compareScenarios, composeScenarios, conflicts } from '../../../scenarios/compose.ts';
-import { builtInScenarioFiles, checkScenario, parseScenario, readScenario } from '../../../scenarios/load.ts';
+import { readFile } from 'node:fs/promises';
+import { builtInScenarioFiles, checkScenario, parseScenario, readScenario, scenarioFileOf } from '../../../scenarios/load.ts';
 import { CuratedFileError } from '../../../evidence/sources.ts';
 import type { Scenario, ScenarioContext } from '../../../scenarios/load.ts';
 import { prepareBaseline, runScenario } from '../../../scenarios/run.ts';
@@ -17,7 +18,7 @@ import type { LedgerService } from '../ledger-service.ts';
 import { ApiProblem, invalidField, notFound } from '../problem.ts';
 import { FormatParam, assertFormat, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
 import type { CacheScope } from '../representation.ts';
-import { jsonResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
+import { jsonResponses, problemResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
 
 const TAG = 'Scenarios';
 const MAX_COMPOSED = 6;
@@ -179,6 +180,17 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
     const result = runScenario(posted, { ...context(s), robustness });
     const cited = new Set([...result.scenario.sources.map((x) => x.source), ...result.changes.flatMap((ch) => ch.citations.map((x) => x.source))]);
     return c.json({ compare: 'baseline', ...publicResult(result), conflicts: [], sources: ctx.evidence.sources.filter((x) => cited.has(x.id)) });
+  });
+
+  serveRoute(app, createRoute({
+    method: 'get', path: '/api/scenarios/{name}/file', tags: [TAG], summary: 'A built-in scenario\'s file',
+    description: 'The YAML file of a built-in scenario, verbatim: a start for a scenario of your own (POST /api/scenarios/run).',
+    request: { params: NameParams },
+    responses: { 200: { description: 'The scenario file', content: { 'text/yaml': { schema: z.string() } } }, 404: problemResponses[404] },
+  }), async (c) => {
+    const { name } = validParams(c, NameParams);
+    if (!(await builtIn()).includes(name)) throw notFound(`"${name}" is not a built-in scenario; scenarios: ${(await builtIn()).join(', ')}`, 'name');
+    return c.body(await readFile(scenarioFileOf(name), 'utf8'), 200, { 'content-type': 'text/yaml; charset=utf-8' });
   });
 
   serveRoute(app, createRoute({

@@ -4,7 +4,7 @@
 // how robust the conclusion is, from robustness draws on both ledgers. The address holds the
 // scenario names, so a run can be shared.
 import { useState } from 'preact/hooks';
-import { useApi } from '../api-client.ts';
+import { ApiError, postJson, useApi } from '../api-client.ts';
 import { CsvLink } from '../components/controls.tsx';
 import { Cites, sourceMap } from '../components/citations.tsx';
 import { Loading, Problem } from '../components/message.tsx';
@@ -277,6 +277,52 @@ function RunView({ route, list }: { route: ScenariosRoute; list: ScenariosRespon
   );
 }
 
+/**
+ * Your own scenario: a file chosen or text pasted, run on the server with the CLI's checks
+ * (errors name the line and field). The run is not in the address: the text is yours.
+ */
+function OwnScenario({ list }: { list: ScenariosResponse }) {
+  const [text, setText] = useState('');
+  const [state, setState] = useState<{ running: boolean; error: ApiError | null; result: Extract<RunResponse, { compare: 'baseline' }> | null }>({ running: false, error: null, result: null });
+  const run = async () => {
+    setState({ running: true, error: null, result: null });
+    try {
+      const result = await postJson<Extract<RunResponse, { compare: 'baseline' }>>(`/api/scenarios/run?draws=${DRAWS.baseline}`, { yaml: text });
+      setState({ running: false, error: null, result });
+    } catch (e) {
+      setState({ running: false, error: e instanceof ApiError ? e : new ApiError(0, String(e)), result: null });
+    }
+  };
+  const choose = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    if (file) setText(await file.text());
+  };
+  return (
+    <section class="own-scenario">
+      <details open={text.length > 0 || state.result !== null}>
+        <summary>Run your own scenario file</summary>
+        <p>Write a scenario in the format of the built-ins (<code>scenarios/README.md</code>; every change needs a rationale and a citation of a source in <Link href="/sources">the registry</Link>), or start from a built-in and change it. Nothing is stored.</p>
+        <p class="controls">
+          <label>Scenario file (YAML) <input type="file" accept=".yaml,.yml,text/yaml" onChange={(e) => choose(e.target as HTMLInputElement)} /></label>
+          <label>Start from{' '}
+            <select aria-label="Start from a built-in scenario" onChange={async (e) => {
+              const name = (e.target as HTMLSelectElement).value;
+              if (name) setText(await fetch(`/api/scenarios/${name}/file`).then((r) => r.text()));
+            }}>
+              <option value="">a built-in…</option>
+              {list.rows.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
+            </select>
+          </label>
+        </p>
+        <textarea class="scenario-text" aria-label="Scenario file text" rows={14} spellcheck={false} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+        <p class="controls"><button type="button" disabled={!text.trim() || state.running} onClick={run}>{state.running ? 'Running…' : 'Run this scenario'}</button></p>
+      </details>
+      {state.error ? <Problem title="The scenario could not be run"><p class="scenario-error">{state.error.message}</p></Problem> : null}
+      {state.result ? <ResultView r={state.result} sources={sourceMap([...list.sources, ...state.result.sources])} csvHref={null} /> : null}
+    </section>
+  );
+}
+
 export function ScenariosPage({ route }: { route: ScenariosRoute }) {
   const list = useApi<ScenariosResponse>('/api/scenarios');
   if (list.error) return <Problem title={list.error.status === 503 ? 'Scenarios are not available yet' : 'The scenarios could not be loaded'}><p>{list.error.message}</p></Problem>;
@@ -291,6 +337,7 @@ export function ScenariosPage({ route }: { route: ScenariosRoute }) {
       {unknown.length ? <Problem title="Unknown scenario"><p>{unknown.join(', ')} {unknown.length > 1 ? 'are not built-in scenarios' : 'is not a built-in scenario'}; choose from the list below.</p></Problem> : null}
       {route.names.length && !unknown.length ? <RunView key={`${route.names.join(',')}|${route.compare}`} route={route} list={list.data} /> : null}
       <ScenarioList key={route.names.join(',')} list={list.data} route={route} />
+      <OwnScenario list={list.data} />
     </section>
   );
 }
