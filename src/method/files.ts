@@ -60,13 +60,15 @@ export interface LedgerInputs {
 }
 
 // Reading the evidence takes seconds; methodology and judgment files take milliseconds. A
-// process that computes several ledgers (tests, a session of commands) reads the evidence
-// once per build: the key includes the build's datapackage.json modification time.
+// process that computes several ledgers or runs several scenarios (tests, a session of
+// commands, the API) reads the evidence once per build and set of indicators: the key
+// includes the build's datapackage.json modification time.
 const evidenceCache = new Map<string, Promise<Evidence>>();
 
-async function cachedEvidence(dir: string, indicators: readonly string[]): Promise<Evidence> {
+/** The evidence with the observation files these indicators need, read once per process and build. */
+export async function cachedEvidence(dir: string, indicators: readonly string[]): Promise<Evidence> {
   const built = (await stat(path.join(dir, 'datapackage.json')).catch(() => null))?.mtimeMs ?? 0;
-  const key = `${path.resolve(dir)}\u0000${built}\u0000${[...indicators].sort().join(',')}`;
+  const key = `${path.resolve(dir)}\u0000${built}\u0000${[...new Set(indicators)].sort().join(',')}`;
   let evidence = evidenceCache.get(key);
   if (!evidence) {
     evidence = loadEvidence(dir, { indicators });

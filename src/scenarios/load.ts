@@ -3,13 +3,14 @@
 // indicator, ally, country, judgment or line item; a path whose target year is not after the
 // data; years beyond the horizon. Every error names the file, the line and the field.
 // parseScenario and checkScenario are pure; readScenario and loadScenario(s) read files.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { EVIDENCE_DIR, loadEvidence } from '../evidence/load.ts';
+import { EVIDENCE_DIR } from '../evidence/load.ts';
 import type { Evidence } from '../evidence/load.ts';
 import { CuratedFileError, parseYamlFile } from '../evidence/sources.ts';
+import { cachedEvidence } from '../method/files.ts';
 import type { Judgment, Methodology } from '../method/index.ts';
 import { DEFAULT_METHODOLOGY_FILE, JudgmentBook, indicatorsOf, latestYear, loadJudgments, loadMethodology, parseMethodology } from '../method/index.ts';
 import { CONVERTED, EVENTS, LINKS, describeChange, pathPoints, yearsOf } from './apply.ts';
@@ -293,22 +294,6 @@ export async function readScenario(nameOrFile: string, dir: string = SCENARIOS_D
     throw new CuratedFileError(file, null, '', `cannot read the scenario file (${code})`, `Give the path of a scenario file or a built-in name: ${names.join(', ')}.`);
   }
   return parseScenario(path.relative(process.cwd(), file) || file, text);
-}
-
-// Reading the evidence takes seconds: a process that runs several scenarios (tests, the API)
-// reads it once per build and set of observation files.
-const evidenceCache = new Map<string, Promise<Evidence>>();
-
-async function cachedEvidence(dir: string, indicators: readonly string[]): Promise<Evidence> {
-  const built = (await stat(path.join(dir, 'datapackage.json')).catch(() => null))?.mtimeMs ?? 0;
-  const key = `${path.resolve(dir)}\u0000${built}\u0000${[...new Set(indicators)].sort().join(',')}`;
-  let evidence = evidenceCache.get(key);
-  if (!evidence) {
-    evidence = loadEvidence(dir, { indicators });
-    evidenceCache.set(key, evidence);
-    evidence.catch(() => evidenceCache.delete(key));
-  }
-  return evidence;
 }
 
 /**
