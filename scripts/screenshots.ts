@@ -13,12 +13,15 @@ const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 const outIndex = process.argv.indexOf('--out');
 const outDir = path.resolve(outIndex > 0 ? process.argv[outIndex + 1] : path.join(projectDir, 'docs/screenshots'));
 
-/** What each screenshot shows: the address, and what must be on screen before it is taken. */
-const SHOTS = [
+/**
+ * What each screenshot shows: the address, what must be on screen before it is taken, and
+ * (optionally) the one element to take instead of the window.
+ */
+const SHOTS: { file: string; url: string; ready: string; element?: string }[] = [
   { file: 'overview.png', url: '/', ready: 'table.ranking svg.net-band rect.band' },
   { file: 'ally-JPN.png', url: '/ally/JPN', ready: 'figure.series-chart svg' },
-  { file: 'scenario.png', url: '/scenarios?run=hns-japan-x4', ready: 'table.scenario-ally[data-ally="JPN"]' },
-] as const;
+  { file: 'scenario.png', url: '/scenarios?run=hns-japan-x4', ready: 'table.scenario-paired tr[data-ally="JPN"]', element: 'section.scenario-result' },
+];
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 await ensureDashboardBuilt({ log });
@@ -31,7 +34,8 @@ try {
   for (const shot of SHOTS) {
     await page.goto(`${server.url}${shot.url}`);
     await page.locator(shot.ready).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await page.screenshot({ path: path.join(outDir, shot.file) });
+    if (shot.element) await page.locator(shot.element).first().screenshot({ path: path.join(outDir, shot.file) });
+    else await page.screenshot({ path: path.join(outDir, shot.file) });
     log(`${path.relative(projectDir, path.join(outDir, shot.file))}: ${shot.url}`);
   }
 } finally {
