@@ -1,15 +1,15 @@
 // U.S. military sites abroad (Vine's 2020 list) and construction spending (troopdata builddata).
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { CROSSWALK_FILE } from '../../src/pipeline/countries.ts';
 import type { EvidenceTable } from '../../src/pipeline/transform.ts';
 import { BASES_FILE, CONSTRUCTION_FILE, transform } from '../../src/pipeline/transforms/bases.ts';
-import { SNAPSHOT_DIR, buildChecks, runTransform } from '../support/pipeline.ts';
+import { expectBuildChecks, runTransform, scratchDirs, SNAPSHOT_DIR } from '../support/pipeline.ts';
 
 type Row = Record<string, string>;
 /** The base list is Windows-1252; the construction file is UTF-8. */
@@ -101,16 +101,11 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('bases transform', () => {
   });
 
   it('meets the build\'s checks: valid observations, known countries and sources, declared indicators, no duplicates', async () => {
-    const { invalid, duplicates } = await buildChecks(transform, observations);
-    expect(invalid).toEqual([]);
-    expect(duplicates).toBe(0);
+    await expectBuildChecks(transform, observations);
   });
 
   describe('bad input stops the transform with the file, row and column', () => {
-    const dirs: string[] = [];
-    afterAll(async () => {
-      for (const d of dirs) await rm(d, { recursive: true, force: true });
-    });
+    const dirs = scratchDirs();
     const failWith = async (file: string, change: (text: string) => string) => {
       const dir = await snapshotWith(file, change);
       dirs.push(dir);

@@ -1,15 +1,15 @@
 // Capitals and the distances from each covered ally's capital to Washington, Beijing, Moscow,
 // Pyongyang and Tehran; Gleditsch's static distances as a cross-check.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { CROSSWALK_FILE } from '../../src/pipeline/countries.ts';
 import type { EvidenceTable } from '../../src/pipeline/transform.ts';
 import { EARTH_RADIUS_KM, haversineKm } from '../../src/pipeline/transforms/capitals.ts';
-import { SNAPSHOT_DIR, runTransform } from '../support/pipeline.ts';
+import { runTransform, scratchDirs, SNAPSHOT_DIR } from '../support/pipeline.ts';
 
 const CAPITALS_FILE = 'capitals-distance/cow_capitals_peacesciencer.csv';
 const CAPDIST_FILE = 'capitals-distance/capdist_gleditsch.csv';
@@ -108,10 +108,7 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('capitals transform', () => {
   });
 
   describe('bad input', () => {
-    const dirs: string[] = [];
-    afterAll(async () => {
-      for (const d of dirs) await rm(d, { recursive: true, force: true });
-    });
+    const dirs = scratchDirs();
 
     it('stops at a coordinate that is not a number, naming file, row and column', async () => {
       const dir = await snapshotWith({ file: CAPITALS_FILE, change: (t) => t.replace('"Tokyo","1869-04-05","2024-12-31",35.6768601', '"Tokyo","1869-04-05","2024-12-31",N35.68') });

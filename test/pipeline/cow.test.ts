@@ -1,14 +1,14 @@
 // Correlates of War: capabilities (NMC v7), state system and major powers (v2016), and the
 // simulated GDP of Anders, Fariss & Markowitz, with COW codes read as ISO codes by year.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { CROSSWALK_FILE } from '../../src/pipeline/countries.ts';
 import type { EvidenceTable } from '../../src/pipeline/transform.ts';
-import { SNAPSHOT_DIR, runTransform } from '../support/pipeline.ts';
+import { runTransform, scratchDirs, SNAPSHOT_DIR } from '../support/pipeline.ts';
 
 const NMC_FILE = 'cow-nmc/cow_nmc_v7_peacesciencer.csv';
 const FILES = [CROSSWALK_FILE, NMC_FILE, 'cow-states/cow_states2016_peacesciencer.csv', 'cow-states/majors2016.csv', 'sdp-gdp-pop/cow_sdp_gdp_peacesciencer.csv'];
@@ -123,10 +123,7 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('COW transform', () => {
   });
 
   describe('bad input', () => {
-    const dirs: string[] = [];
-    afterAll(async () => {
-      for (const d of dirs) await rm(d, { recursive: true, force: true });
-    });
+    const dirs = scratchDirs();
 
     it('stops at a non-numeric value in NMC, naming file, row and column', async () => {
       const dir = await snapshotWith({ file: NMC_FILE, change: (t) => t.replace('2,2016,604452000,1381,', '2,2016,604452000,about 1.4m,') });

@@ -1,16 +1,16 @@
 // Multinational military exercises (MME v7): the exercise table and, per country and year,
 // exercises in all and exercises with the United States.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { CROSSWALK_FILE } from '../../src/pipeline/countries.ts';
 import type { EvidenceTable } from '../../src/pipeline/transform.ts';
 import { EXERCISES_FILE, STATE_SYSTEM_FILE, transform } from '../../src/pipeline/transforms/exercises.ts';
-import { SNAPSHOT_DIR, buildChecks, runTransform } from '../support/pipeline.ts';
+import { expectBuildChecks, runTransform, scratchDirs, SNAPSHOT_DIR } from '../support/pipeline.ts';
 
 type Row = Record<string, string>;
 const participantsOf = (r: Row) => Object.entries(r).filter(([k, v]) => /^State[A-Z]{1,2}$/.test(k) && v).map(([, v]) => v);
@@ -96,16 +96,11 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('exercises transform', () => {
   });
 
   it('meets the build\'s checks: valid observations, known countries and sources, declared indicators, no duplicates', async () => {
-    const { invalid, duplicates } = await buildChecks(transform, observations);
-    expect(invalid).toEqual([]);
-    expect(duplicates).toBe(0);
+    await expectBuildChecks(transform, observations);
   });
 
   describe('bad input stops the transform with the file, row and column', () => {
-    const dirs: string[] = [];
-    afterAll(async () => {
-      for (const d of dirs) await rm(d, { recursive: true, force: true });
-    });
+    const dirs = scratchDirs();
     const failWith = async (change: (lines: string[]) => string[]) => {
       const dir = await snapshotWith(change);
       dirs.push(dir);

@@ -1,12 +1,12 @@
 // NATO's series of defence expenditure as a share of GDP, 2014-2024 (2024 estimated).
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { CROSSWALK_FILE } from '../../src/pipeline/countries.ts';
-import { SNAPSHOT_DIR, runTransform } from '../support/pipeline.ts';
+import { runTransform, scratchDirs, SNAPSHOT_DIR } from '../support/pipeline.ts';
 
 const FILE = 'nato-burden/nato_defence_expenditure_pct_gdp_2014_2024e.csv';
 
@@ -50,10 +50,7 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('NATO defence expenditure transform', (
   });
 
   describe('bad input', () => {
-    const dirs: string[] = [];
-    afterAll(async () => {
-      for (const d of dirs) await rm(d, { recursive: true, force: true });
-    });
+    const dirs = scratchDirs();
 
     it('stops at an unknown country name, naming file, row and column', async () => {
       const dir = await snapshotWith((t) => t.replace('Albania,', 'Albanistan,'));

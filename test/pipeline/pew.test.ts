@@ -1,12 +1,12 @@
 // Pew Global Attitudes: favorable views of the United States and of China, by surveyed country and wave.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { CROSSWALK_FILE } from '../../src/pipeline/countries.ts';
-import { SNAPSHOT_DIR, runTransform } from '../support/pipeline.ts';
+import { runTransform, scratchDirs, SNAPSHOT_DIR } from '../support/pipeline.ts';
 
 const FILE = 'opinion-pew/pew_global_attitudes_favorability_country_year_weighted.csv';
 
@@ -59,10 +59,7 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('Pew Global Attitudes transform', () =>
   });
 
   describe('bad input', () => {
-    const dirs: string[] = [];
-    afterAll(async () => {
-      for (const d of dirs) await rm(d, { recursive: true, force: true });
-    });
+    const dirs = scratchDirs();
     const rowOf = async (dir: string, text: string) => (await readFile(path.join(dir, FILE), 'utf8')).split('\n').findIndex((l) => l.startsWith(text)) + 1;
 
     it('stops at an unknown respondent country, naming file, row and column', async () => {

@@ -1,14 +1,14 @@
 // SIPRI Arms Transfers Database, trade register of 13 March 2025: deals become yearly TIV by
 // dyad, by recipient, by supplier, and the U.S. share of a recipient's imports over 10 years.
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { REGISTER_FILE, lineRanges, readRegister } from '../../src/pipeline/transforms/sipri-arms.ts';
 import type { Deal } from '../../src/pipeline/transforms/sipri-arms.ts';
-import { SNAPSHOT_DIR, runTransform, snapshotContext } from '../support/pipeline.ts';
+import { runTransform, scratchDirs, SNAPSHOT_DIR, snapshotContext } from '../support/pipeline.ts';
 
 const REGISTER = path.join(SNAPSHOT_DIR, REGISTER_FILE);
 const ALLEY = path.join(SNAPSHOT_DIR, 'sipri-arms/us_arms_exports_tiv_by_recipient_1950_2020_alley.csv');
@@ -138,11 +138,10 @@ describe('line ranges in locators', () => {
 
 describe.runIf(existsSync(REGISTER))('SIPRI arms transfers on corrupted registers', () => {
   let original: string;
-  const dirs: string[] = [];
+  const dirs = scratchDirs();
   beforeAll(async () => {
     original = await readFile(REGISTER, 'utf8');
   });
-  afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
   async function snapshotWith(text: string): Promise<string> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sipri-arms-'));

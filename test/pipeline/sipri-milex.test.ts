@@ -1,15 +1,15 @@
 // SIPRI Military Expenditure Database (2025 release), read from SIPRI's workbook: figures as
 // SIPRI prints them, markers as missing values with their meaning, colours as flags, footnotes
 // in notes, and every bad workbook stopped with the sheet and cell.
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { MILEX_FILE, MILEX_SHEETS } from '../../src/pipeline/transforms/sipri-milex.ts';
-import { SNAPSHOT_DIR, runTransform } from '../support/pipeline.ts';
+import { runTransform, scratchDirs, SNAPSHOT_DIR } from '../support/pipeline.ts';
 
 const WORKBOOK = path.join(SNAPSHOT_DIR, MILEX_FILE);
 const CROSSWALK = 'country-codes/countrycode_codelist.csv';
@@ -160,13 +160,12 @@ async function smallWorkbook(dir: string, change: { omitSheet?: string; name?: s
 }
 
 describe.runIf(existsSync(path.join(SNAPSHOT_DIR, CROSSWALK)))('SIPRI milex on small workbooks', () => {
-  const dirs: string[] = [];
+  const dirs = scratchDirs();
   const tempDir = async () => {
     const d = await mkdtemp(path.join(os.tmpdir(), 'sipri-milex-'));
     dirs.push(d);
     return d;
   };
-  afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
   it('finds each sheet\'s header by content and reads figures, markers and colours', async () => {
     const obs = (await runTransform('sipri-milex', await smallWorkbook(await tempDir()))).observations;

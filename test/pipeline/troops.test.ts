@@ -1,15 +1,15 @@
 // U.S. military personnel abroad: one DMDC report a year (September; June before 1957), read
 // from the report lines troopdata transcribes, with the reports' missing markers kept.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { CROSSWALK_FILE } from '../../src/pipeline/countries.ts';
 import { REPORTS_FILE, transform } from '../../src/pipeline/transforms/troops.ts';
-import { SNAPSHOT_DIR, buildChecks, runTransform } from '../support/pipeline.ts';
+import { expectBuildChecks, runTransform, scratchDirs, SNAPSHOT_DIR } from '../support/pipeline.ts';
 
 const COUNTRY_YEAR_FILE = 'us-troops-bases/troopdata-rebuild-country-year.csv';
 
@@ -182,16 +182,11 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('troops transform', () => {
   });
 
   it('meets the build\'s checks: valid observations, known countries and sources, declared indicators, no duplicates', async () => {
-    const { invalid, duplicates } = await buildChecks(transform, observations);
-    expect(invalid).toEqual([]);
-    expect(duplicates).toBe(0);
+    await expectBuildChecks(transform, observations);
   });
 
   describe('bad input stops the transform with the file, row and column', () => {
-    const dirs: string[] = [];
-    afterAll(async () => {
-      for (const d of dirs) await rm(d, { recursive: true, force: true });
-    });
+    const dirs = scratchDirs();
     const failWith = async (change: (text: string) => string) => {
       const dir = await snapshotWith(change);
       dirs.push(dir);

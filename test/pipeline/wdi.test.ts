@@ -1,12 +1,12 @@
 // World Bank WDI: GDP and population per country-year, read as the World Bank publishes them.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { CROSSWALK_FILE } from '../../src/pipeline/countries.ts';
-import { SNAPSHOT_DIR, runTransform } from '../support/pipeline.ts';
+import { runTransform, scratchDirs, SNAPSHOT_DIR } from '../support/pipeline.ts';
 
 const GDP_FILE = 'wdi-gdp-pop/gdp_current_usd_datasets.csv';
 const POPULATION_FILE = 'wdi-gdp-pop/population_datasets.csv';
@@ -73,10 +73,7 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('World Bank WDI transform', () => {
   });
 
   describe('bad input', () => {
-    const dirs: string[] = [];
-    afterAll(async () => {
-      for (const d of dirs) await rm(d, { recursive: true, force: true });
-    });
+    const dirs = scratchDirs();
 
     it('stops at an unknown country name, naming file, row and column', async () => {
       const dir = await snapshotWith({ file: GDP_FILE, change: (t) => t.replace('Japan,JPN,2023,', 'Atlantis,JPN,2023,') });

@@ -1,6 +1,8 @@
 // Shared set-up for transform tests: one snapshot reader and one country registry per test
 // file, reading the real snapshots in ../shared/data (or ALLIES_SNAPSHOTS).
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { afterAll, expect } from 'vitest';
 import { buildCountryRegistry } from '../../src/pipeline/countries.ts';
 import type { CountryResolver } from '../../src/pipeline/countries.ts';
 import { DEFAULT_CURATED_DIR, defaultSnapshotDir, loadTransforms } from '../../src/pipeline/build.ts';
@@ -46,4 +48,20 @@ export async function buildChecks(transform: Transform, observations: Observatio
     !ObservationSchema.safeParse(o).success || !countries.registry.has(o.country) || !sources.has(o.source) || !declared.has(o.indicator));
   const keys = new Set(observations.map((o) => `${o.country}|${o.counterpart}|${o.indicator}|${o.year}|${o.source}`));
   return { invalid, duplicates: observations.length - keys.size };
+}
+
+/** The build accepts the transform's observations: none invalid, none duplicated. */
+export async function expectBuildChecks(transform: Transform, observations: Observation[]): Promise<void> {
+  const { invalid, duplicates } = await buildChecks(transform, observations);
+  expect(invalid).toEqual([]);
+  expect(duplicates).toBe(0);
+}
+
+/** A list for the temporary snapshot copies a test suite makes; they are removed after it. */
+export function scratchDirs(): string[] {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+  return dirs;
 }

@@ -1,6 +1,7 @@
 // How much each ally's net depends on the weights: the central interval of the net over the
 // robustness draws as a bar, the ledger's own net as a dot, allies in rank order.
 import * as Plot from '@observablehq/plot';
+import { rankedRowsFrame } from './ranking.ts';
 
 export interface NetInterval {
   name: string;
@@ -11,17 +12,11 @@ export interface NetInterval {
 }
 
 export function netIntervalChart(rows: readonly NetInterval[], options: { width?: number; interval?: number } = {}): Plot.PlotOptions {
-  const sorted = [...rows].sort((a, b) => a.rank - b.rank);
-  const label = (r: NetInterval) => `${r.rank}. ${r.name}`;
+  const frame = rankedRowsFrame(rows, options.width);
+  const { sorted, label } = frame;
   return {
-    width: options.width ?? 640,
-    height: 24 + 12.5 * sorted.length,
-    marginLeft: 150,
-    marginRight: 16,
-    marginTop: 22,
-    style: { fontSize: '9px', background: 'transparent' },
+    ...frame.options,
     x: { label: `net: ${Math.round((options.interval ?? 0.9) * 100)}% interval over the draws, and the ledger's value`, grid: true, axis: 'top' },
-    y: { label: null, domain: sorted.map(label) },
     marks: [
       Plot.ruleX([0], { stroke: '#333' }),
       Plot.ruleY(sorted, { y: label, x1: 'low', x2: 'high', stroke: '#6b8fb8', strokeWidth: 5, strokeOpacity: 0.55 }),

@@ -65,7 +65,8 @@ function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as const)[c as '&']};`);
 }
 
-function titleOf(a: MapAlly): string {
+/** What the map says of an ally: its name, net and rank. */
+export function mapTitle(a: MapAlly): string {
   return `${a.name}: ${a.ranked && a.net !== null ? `net ${a.net >= 0 ? '+' : '−'}${Math.abs(a.net).toFixed(1)}, rank ${a.rank}` : 'not ranked (too little data)'}`;
 }
 
@@ -78,14 +79,14 @@ export function worldMapSvg(allies: readonly MapAlly[], capitals: ReadonlyMap<st
     const ally = c.iso3 ? byIso.get(c.iso3) : undefined;
     const fill = mapFill(ally, extent);
     return ally
-      ? `<path d="${c.d}" fill="${fill}" stroke="#fff" stroke-width="0.4" data-iso3="${ally.iso3}"><title>${escapeXml(titleOf(ally))}</title></path>`
+      ? `<path d="${c.d}" fill="${fill}" stroke="#fff" stroke-width="0.4" data-iso3="${ally.iso3}"><title>${escapeXml(mapTitle(ally))}</title></path>`
       : `<path d="${c.d}" fill="${fill}" stroke="#fff" stroke-width="0.4"/>`;
   });
   for (const a of allies) {
     const at = !drawn.has(a.iso3) ? capitals.get(a.iso3) : undefined;
     const xy = at ? project(at) : null;
     if (!xy) continue;
-    parts.push(`<circle cx="${xy[0].toFixed(1)}" cy="${xy[1].toFixed(1)}" r="4" fill="${mapFill(a, extent)}" stroke="#333" stroke-width="0.6" data-iso3="${a.iso3}"><title>${escapeXml(titleOf(a))}</title></circle>`);
+    parts.push(`<circle cx="${xy[0].toFixed(1)}" cy="${xy[1].toFixed(1)}" r="4" fill="${mapFill(a, extent)}" stroke="#333" stroke-width="0.6" data-iso3="${a.iso3}"><title>${escapeXml(mapTitle(a))}</title></circle>`);
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" role="img" aria-label="Map of U.S. allies coloured by net balance">${parts.join('')}</svg>`;
 }
