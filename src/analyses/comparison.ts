@@ -2,10 +2,17 @@
 // U.S. forces and costs), the ledger's totals, the interests served and compromises accepted,
 // the tier and the nearest ally on the balance sheet. One row per measure, one cell per ally,
 // and the sources of every row, so the table can be checked line by line.
-import type { AllyLedger } from '../method/ledger.ts';
-import type { AsymmetryProfile } from './asymmetry.ts';
-import type { InterestProfile } from './interests.ts';
+import type { AllyLedger, YearLedger } from '../method/ledger.ts';
+import type { Methodology } from '../method/methodology.ts';
+import { asymmetryProfile } from './asymmetry.ts';
+import type { AsymmetryInputs, AsymmetryProfile } from './asymmetry.ts';
+import { interestProfile } from './interests.ts';
+import type { InterestMap, InterestProfile } from './interests.ts';
+import { profileMatrix } from './profiles.ts';
+import type { ProfileMatrix } from './profiles.ts';
+import { similarAllies } from './similarity.ts';
 import type { SimilarityReport } from './similarity.ts';
+import { allyTiers, commitmentLevels } from './tiers.ts';
 import type { EvidenceView, SourcedValue } from './sourced.ts';
 import { latestValue } from './sourced.ts';
 import type { CommitmentLevel, TierReport } from './tiers.ts';
@@ -55,6 +62,35 @@ export interface ComparedAlly {
   interests: InterestProfile | null;
   tier: { tier: number; of: number } | null;
   similarity: SimilarityReport | null;
+}
+
+/**
+ * Everything the comparison reads for the chosen allies, from the year's ledger and the
+ * alliance evidence (the CLI and the API call this alike); also the ledger's profile matrix.
+ */
+export function comparedAllies(
+  inputs: Omit<AsymmetryInputs, 'allies'> & { ledger: YearLedger; robustness: Methodology['robustness']; interests: InterestMap; covered: readonly string[]; tierDraws: number },
+  chosen: readonly { iso3: string; name: string; region: string | null }[],
+): { compared: ComparedAlly[]; matrix: ProfileMatrix } {
+  const { ledger } = inputs;
+  const matrix = profileMatrix(ledger);
+  const levels = commitmentLevels(inputs.commitments, inputs.covered);
+  const tiers = allyTiers(matrix, levels, inputs.robustness, { draws: inputs.tierDraws });
+  const asymmetry: AsymmetryInputs = { evidence: inputs.evidence, commitments: inputs.commitments, members: inputs.members, allies: inputs.covered };
+  const compared = chosen.map((a): ComparedAlly => {
+    const allyLedger = ledger.allies.find((l) => l.ally === a.iso3) ?? null;
+    return {
+      iso3: a.iso3, name: a.name, region: a.region,
+      asymmetry: asymmetryProfile(asymmetry, a, ledger.year),
+      commitment: levels.get(a.iso3)!,
+      ledger: allyLedger,
+      rankedCount: ledger.rankedCount,
+      interests: allyLedger ? interestProfile(inputs.interests, allyLedger) : null,
+      tier: tierOf(tiers, a.iso3),
+      similarity: allyLedger ? similarAllies(matrix, a.iso3) : null,
+    };
+  });
+  return { compared, matrix };
 }
 
 function cell(text: string, value: number | null = null, year: number | null = null, cites: { source: string; locator: string }[] = []): ComparisonCell {

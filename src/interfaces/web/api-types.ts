@@ -1,5 +1,6 @@
 // The shapes of the API's JSON answers the dashboard reads (types only: nothing of the server
 // is bundled). They come from the engine's and the evidence's own types.
+import type { Ally } from '../../evidence/load.ts';
 import type { Indicator, Observation, Source } from '../../evidence/schema.ts';
 import type { BurdenReport } from '../../method/burden.ts';
 import type { AllyLedger, LedgerLine } from '../../method/ledger.ts';
@@ -7,7 +8,7 @@ import type { Methodology } from '../../method/methodology.ts';
 import type { RobustnessResult } from '../../method/robustness.ts';
 import type { rankingTable } from '../api/routes/ledgers.ts';
 
-export type { Indicator, Observation, Source };
+export type { Ally, Indicator, Observation, Source };
 
 export interface MethodologyRef {
   id: string;
@@ -21,14 +22,6 @@ interface YearMeta {
   years: { first: number; latest: number };
 }
 
-export interface Ally {
-  iso3: string;
-  name: string;
-  region: string | null;
-  tier: string;
-  basis: string[];
-  reference: boolean;
-}
 
 export interface Rows<T> {
   count: number;

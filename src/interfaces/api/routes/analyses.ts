@@ -12,15 +12,14 @@ import type { AllianceEvidence } from '../../../analyses/alliances.ts';
 import { asymmetryProfile } from '../../../analyses/asymmetry.ts';
 import { checkClaims } from '../../../analyses/claims.ts';
 import type { ClaimCheck, ClaimRegistry } from '../../../analyses/claims.ts';
-import { compareAllies, tierOf } from '../../../analyses/comparison.ts';
+import { compareAllies, comparedAllies } from '../../../analyses/comparison.ts';
 import { loadClaimRegistry, loadInterestMap } from '../../../analyses/files.ts';
 import { DURATION_DEFINITIONS, GROUPINGS, memberExitModes, summarizeGrouping, TERMINATION_MODES, usAllianceAges } from '../../../analyses/history.ts';
-import { checkInterestMap, interestProfile } from '../../../analyses/interests.ts';
+import { checkInterestMap } from '../../../analyses/interests.ts';
 import type { InterestMap } from '../../../analyses/interests.ts';
 import { allianceMemberships, groupingMemberships, latticeSeries, NETWORK_DEFINITIONS, networkNodes, networkYear } from '../../../analyses/network.ts';
 import type { NetworkMembership, NetworkNode } from '../../../analyses/network.ts';
 import { profileMatrix } from '../../../analyses/profiles.ts';
-import { similarAllies } from '../../../analyses/similarity.ts';
 import { allyTiers, commitmentLevels, MAX_TIERS } from '../../../analyses/tiers.ts';
 import type { ApiContext } from '../context.ts';
 import type { LedgerService } from '../ledger-service.ts';
@@ -175,23 +174,9 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
       const covered = ctx.evidence.allies();
       const { members, commitments } = inputs.alliances();
       const map = checkInterestMap(await inputs.interestMap(), s.methodology, 'methods/interests.yaml');
-      const matrix = profileMatrix(ledger);
-      const levels = commitmentLevels(commitments, covered.map((a) => a.iso3));
-      const tiers = allyTiers(matrix, levels, s.methodology.robustness, { draws: 0 });
-      const analysisInputs = { evidence: ctx.evidence, commitments, members, allies: covered.map((a) => a.iso3) };
-      const compared = chosen.map((a) => {
-        const allyLedger = ledger.allies.find((l) => l.ally === a.iso3) ?? null;
-        return {
-          iso3: a.iso3, name: a.name, region: a.region,
-          asymmetry: asymmetryProfile(analysisInputs, a, year),
-          commitment: levels.get(a.iso3)!,
-          ledger: allyLedger,
-          rankedCount: ledger.rankedCount,
-          interests: allyLedger ? interestProfile(map, allyLedger) : null,
-          tier: tierOf(tiers, a.iso3),
-          similarity: allyLedger ? similarAllies(matrix, a.iso3) : null,
-        };
-      });
+      const { compared } = comparedAllies({
+        evidence: ctx.evidence, commitments, members, ledger, robustness: s.methodology.robustness, interests: map, covered: covered.map((a) => a.iso3), tierDraws: 0,
+      }, chosen);
       const table = compareAllies(ctx.evidence, compared, year);
       const cited = new Set(table.rows.flatMap((r) => r.sources));
       if (requestedFormat(c) === 'csv') {

@@ -24,13 +24,13 @@ import { checkMethodology, indicatorsOf, parseMethodology } from '../../../metho
 import { computeLedger, latestYear } from '../../../method/ledger.ts';
 import type { YearLedger } from '../../../method/ledger.ts';
 import type { Methodology } from '../../../method/methodology.ts';
-import { compareAllies, COMPARISON_INDICATORS, tierOf } from '../../../analyses/comparison.ts';
+import { compareAllies, comparedAllies, COMPARISON_INDICATORS } from '../../../analyses/comparison.ts';
 import type { ComparisonTable } from '../../../analyses/comparison.ts';
 import { DEFAULT_CLAIMS_FILE, DEFAULT_INTERESTS_FILE, loadClaimRegistry, loadInterestMap, readCuratedFile } from '../../../analyses/files.ts';
-import { checkInterestMap, interestProfile } from '../../../analyses/interests.ts';
+import { checkInterestMap } from '../../../analyses/interests.ts';
 import type { InterestProfile } from '../../../analyses/interests.ts';
 import { profileMatrix } from '../../../analyses/profiles.ts';
-import { compareRegions, similarAllies } from '../../../analyses/similarity.ts';
+import { compareRegions } from '../../../analyses/similarity.ts';
 import type { RegionComparison, SimilarityReport } from '../../../analyses/similarity.ts';
 import { allyTiers, commitmentLevels, MAX_TIERS } from '../../../analyses/tiers.ts';
 import type { TierReport } from '../../../analyses/tiers.ts';
@@ -533,25 +533,9 @@ export function registerAnalysisCommands(program: Command): void {
       const chosen = [...new Map(allyArgs.map((q) => findAlly(covered, q)).map((a) => [a.iso3, a])).values()];
       const { members, commitments } = readAllianceEvidence(evidence);
       const map = checkInterestMap(await loadInterestMap(evidence, path.resolve(opts.interests)), ctx.methodology, opts.interests);
-      const matrix = profileMatrix(ledger);
-      const levels = commitmentLevels(commitments, covered.map((a) => a.iso3));
-      const tiers = allyTiers(matrix, levels, ctx.methodology.robustness, { draws: opts.draws });
-      const inputs = { evidence, commitments, members, allies: covered.map((a) => a.iso3) };
-      const compared = chosen.map((a) => {
-        const allyLedger = ledger.allies.find((l) => l.ally === a.iso3) ?? null;
-        return {
-          iso3: a.iso3,
-          name: a.name,
-          region: a.region,
-          asymmetry: asymmetryProfile(inputs, a, ledger.year),
-          commitment: levels.get(a.iso3)!,
-          ledger: allyLedger,
-          rankedCount: ledger.rankedCount,
-          interests: allyLedger ? interestProfile(map, allyLedger) : null,
-          tier: tierOf(tiers, a.iso3),
-          similarity: allyLedger ? similarAllies(matrix, a.iso3) : null,
-        };
-      });
+      const { compared, matrix } = comparedAllies({
+        evidence, commitments, members, ledger, robustness: ctx.methodology.robustness, interests: map, covered: covered.map((a) => a.iso3), tierDraws: opts.draws,
+      }, chosen);
       const table = compareAllies(evidence, compared, ledger.year);
       const regions = regionPair ? compareRegions(matrix, regionPair[0], regionPair[1]) : null;
       const interests = compared.map((c) => c.interests).filter((p): p is InterestProfile => p !== null);
