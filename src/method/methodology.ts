@@ -362,11 +362,12 @@ function checkMeasure(
 }
 
 /** Every indicator id a methodology reads (for documentation and coverage reports). */
-export function indicatorsOf(m: Methodology): string[] {
-  const out = new Set<string>(m.years.latest.indicators);
+/** Every observation read of a measure (its "latest" leaves), through every operation. */
+export function latestReads(measure: Measure): Extract<Measure, { op: 'latest' }>[] {
+  const out: Extract<Measure, { op: 'latest' }>[] = [];
   const walk = (x: Measure): void => {
     switch (x.op) {
-      case 'latest': out.add(x.indicator); return;
+      case 'latest': out.push(x); return;
       case 'mean': case 'cumulative': case 'trend': case 'log': case 'scale': case 'gap_to_target': walk(x.of); return;
       case 'ratio': walk(x.numerator); walk(x.denominator); return;
       case 'per_capita': walk(x.of); walk(x.population); return;
@@ -375,7 +376,13 @@ export function indicatorsOf(m: Methodology): string[] {
       default: return;
     }
   };
-  for (const item of m.items) walk(item.measure);
+  walk(measure);
+  return out;
+}
+
+export function indicatorsOf(m: Methodology): string[] {
+  const out = new Set<string>(m.years.latest.indicators);
+  for (const item of m.items) for (const read of latestReads(item.measure)) out.add(read.indicator);
   for (const rule of Object.values(m.counterparts)) out.add(rule.indicator);
   for (const x of [m.burden_sharing.ability, ...m.burden_sharing.contributions]) for (const id of [x.indicator, ...x.fallback]) out.add(id);
   return [...out].sort();

@@ -8,8 +8,8 @@
 import type { Evidence } from '../evidence/load.ts';
 import type { Observation } from '../evidence/schema.ts';
 // The engine's pure modules, not its index (which also exports its Node edges): this file runs in browsers.
-import { indicatorsOf } from '../method/methodology.ts';
-import type { Measure, Methodology } from '../method/methodology.ts';
+import { indicatorsOf, latestReads } from '../method/methodology.ts';
+import type { Methodology } from '../method/methodology.ts';
 import { compareObservations, seriesKey } from './overlay.ts';
 import type { SeriesOverlay } from './overlay.ts';
 import { pathValues } from './path.ts';
@@ -185,20 +185,9 @@ export function projectBaseline(
  */
 function countriesOf(evidence: Evidence, m: Methodology, extra: readonly string[]): { countries: string[]; counterparts: string[] } {
   const named = new Set<string>();
-  const walk = (x: Measure): void => {
-    switch (x.op) {
-      case 'latest':
-        for (const who of [x.country, x.counterpart]) if (who && /^[A-Z]{3}$/.test(who)) named.add(who);
-        return;
-      case 'mean': case 'cumulative': case 'trend': case 'log': case 'scale': case 'gap_to_target': walk(x.of); return;
-      case 'ratio': walk(x.numerator); walk(x.denominator); return;
-      case 'per_capita': walk(x.of); walk(x.population); return;
-      case 'product': case 'sum': case 'coalesce': x.of.forEach(walk); return;
-      case 'difference': walk(x.minuend); walk(x.subtrahend); return;
-      default: return;
-    }
-  };
-  m.items.forEach((it) => walk(it.measure));
+  for (const it of m.items) {
+    for (const read of latestReads(it.measure)) for (const who of [read.country, read.counterpart]) if (who && /^[A-Z]{3}$/.test(who)) named.add(who);
+  }
   const counterparts = new Set([...named, ...Object.values(m.counterparts).flatMap((r) => r.among)]);
   const countries = new Set([
     ...evidence.allies().map((a) => a.iso3), ...counterparts,

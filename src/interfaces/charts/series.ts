@@ -2,29 +2,11 @@
 // a balance sheet, as Plot options (DOM-agnostic: Plot.plot(options) in the browser,
 // plotSvg(options) in Node). Missing years break the line; they are never drawn as 0.
 import * as Plot from '@observablehq/plot';
-import type { Observation } from '../../evidence/schema.ts';
 import { formatNumber } from '../../method/present.ts';
+import type { SeriesPoint } from './series-points.ts';
 
-export interface SeriesPoint {
-  year: number;
-  value: number | null;
-  source: string;
-  locator: string;
-}
-
-/**
- * One value per year: the first source with a value wins, so two sources never zigzag one
- * line; a year whose only rows are missing stays in as null (a gap).
- */
-export function seriesPoints(observations: readonly Observation[]): SeriesPoint[] {
-  const byYear = new Map<number, Observation>();
-  const preferred = observations.find((o) => o.value !== null)?.source;
-  for (const o of observations) {
-    const prior = byYear.get(o.year);
-    if (!prior || (prior.value === null && o.value !== null) || (o.source === preferred && prior.source !== preferred && o.value !== null)) byYear.set(o.year, o);
-  }
-  return [...byYear.values()].sort((a, b) => a.year - b.year).map((o) => ({ year: o.year, value: o.value, source: o.source, locator: o.locator }));
-}
+export { seriesPoints } from './series-points.ts';
+export type { SeriesPoint } from './series-points.ts';
 
 export interface SeriesChartOptions {
   /** Unit shown on the y axis. */

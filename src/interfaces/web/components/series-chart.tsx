@@ -4,27 +4,11 @@
 import type { Indicator, Observation, Source } from '../api-types.ts';
 import { formatValue } from '../format.ts';
 import { usePlot } from './plot.ts';
-
-interface Point {
-  year: number;
-  value: number | null;
-  source: string;
-  locator: string;
-}
-
-/** One value per year: the first source with a value, so two sources never zigzag one line. */
-function pointsOf(observations: readonly Observation[]): Point[] {
-  const byYear = new Map<number, Observation>();
-  const preferred = observations.find((o) => o.value !== null)?.source;
-  for (const o of observations) {
-    const prior = byYear.get(o.year);
-    if (!prior || (prior.value === null && o.value !== null) || (o.source === preferred && prior.source !== preferred && o.value !== null)) byYear.set(o.year, o);
-  }
-  return [...byYear.values()].sort((a, b) => a.year - b.year).map((o) => ({ year: o.year, value: o.value, source: o.source, locator: o.locator }));
-}
+import { seriesPoints } from '../../charts/series-points.ts';
+import type { SeriesPoint } from '../../charts/series-points.ts';
 
 export function SeriesChart({ indicator, observations, sources, year }: { indicator: Indicator; observations: readonly Observation[]; sources: ReadonlyMap<string, Source>; year: number }) {
-  const points = pointsOf(observations);
+  const points = seriesPoints(observations);
   const { host, failed } = usePlot((Plot) => {
     const chart = Plot.plot({
       width: 360,
@@ -40,7 +24,7 @@ export function SeriesChart({ indicator, observations, sources, year }: { indica
         Plot.ruleX([year], { stroke: '#b35806', strokeDasharray: '3,2' }),
         Plot.tip(points.filter((p) => p.value !== null), Plot.pointerX({
           x: 'year', y: 'value',
-          title: (d: Point) => `${d.year}: ${formatValue(d.value, 4)} ${indicator.unit}\n${d.source}\n${d.locator}`,
+          title: (d: SeriesPoint) => `${d.year}: ${formatValue(d.value, 4)} ${indicator.unit}\n${d.source}\n${d.locator}`,
         })),
       ],
     });
