@@ -1,6 +1,7 @@
 // The README's screenshots, taken from the running dashboard in Chromium (Debian's
-// /usr/bin/chromium): the overview, Japan's page and a scenario run, at a laptop's screen
-// size. Starts the server on a free localhost port, takes them, stops it.
+// /usr/bin/chromium): the overview, Japan's page, a scenario run, why Japan ranks where it
+// does and the Methodology page, at a laptop's screen size. Starts the server on a free
+// localhost port, takes them, stops it.
 //   npx tsx scripts/screenshots.ts [--out docs/screenshots]
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +22,8 @@ const SHOTS: { file: string; url: string; ready: string; element?: string }[] = 
   { file: 'overview.png', url: '/', ready: 'table.ranking svg.net-band rect.band' },
   { file: 'ally-JPN.png', url: '/ally/JPN', ready: 'figure.series-chart svg' },
   { file: 'scenario.png', url: '/scenarios?run=hns-japan-x4', ready: 'table.scenario-paired tr[data-ally="JPN"]', element: 'section.scenario-result' },
+  { file: 'why-JPN.png', url: '/ally/JPN', ready: 'section.why-rank figure.why-chart svg', element: 'section.why-rank' },
+  { file: 'methodology.png', url: '/methodology', ready: 'article.method-line dd.point-worth' },
 ];
 
 const log = (line: string) => process.stdout.write(`${line}\n`);

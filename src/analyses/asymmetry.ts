@@ -214,10 +214,23 @@ export interface CostProfile {
   usStationingCost: SourcedValue | null;
   /** How usStationingCost was obtained. */
   costMethod: string;
-  /** host-nation support of the cost's year (within 3 years) / U.S. stationing cost. */
+  /**
+   * The share of the U.S. non-personnel stationing cost the host offsets, in DoD's definition
+   * (0-1): the one indicator hns_offset_share_pct, published or derived in the build, read by
+   * offsetShare() here, in the comparison and the reports, and by the burden table.
+   */
   offsetShare: SourcedValue | null;
-  /** DoD's own offset share where it published one (goal: 75%). */
-  reportedOffsetShare: SourcedValue | null;
+}
+
+/** How old an offset share may be: DoD stopped publishing them after its 2004 report. */
+export const OFFSET_SHARE_STALENESS = 30;
+
+export const OFFSET_SHARE_RULE = 'Share of U.S. stationing costs offset (DoD\'s definition): the host\'s direct and indirect support / (that support + U.S. stationing costs other than military pay), the measure of the statutory 75% goal (P.L. 104-201 sec. 1084) and of DoD\'s Report on Allied Contributions to the Common Defense; published percentages as published, others derived in the evidence build (indicator hns_offset_share_pct); the latest within 30 years.';
+
+/** The offset share in DoD's definition as of the year, as a 0-1 share citing the observation. */
+export function offsetShare(evidence: EvidenceView, ally: string, year: number, staleness = OFFSET_SHARE_STALENESS): SourcedValue | null {
+  const pct = latestValue(evidence, ally, 'hns_offset_share_pct', { year, staleness });
+  return pct ? { ...pct, value: pct.value / 100, unit: 'share' } : null;
 }
 
 export const COST_RULE = 'U.S. stationing cost: the published annual cost for the country where a source gives one; otherwise U.S. active-duty troops hosted x the median U.S. cost per troop among the countries with a published figure (an estimate, flagged).';
@@ -257,9 +270,7 @@ export function costProfile(evidence: EvidenceView, ally: string, year: number, 
     hostNationSupport,
     usStationingCost,
     costMethod,
-    // Offset against support of the cost's own year (within 3 years), so the two amounts describe the same forces.
-    offsetShare: usStationingCost ? ratio(latestValue(evidence, ally, 'hns_usd', { year: usStationingCost.year, staleness: 3 }), usStationingCost, 'share') : null,
-    reportedOffsetShare: latestValue(evidence, ally, 'hns_offset_share_pct', { year, staleness: 30 }),
+    offsetShare: offsetShare(evidence, ally, year),
   };
 }
 
@@ -310,6 +321,7 @@ export function asymmetryProfile(inputs: AsymmetryInputs, ally: { iso3: string; 
       PRINCIPAL_RIVAL_RULE,
       'Capability ratios: ally / counterpart, latest value at or before the year (CINC: COW NMC, GDP: World Bank current US$, military expenditure: SIPRI current US$).',
       COST_RULE,
+      OFFSET_SHARE_RULE,
     ],
   };
 }

@@ -2,16 +2,21 @@
 // evidence. A claim is split into parts (one stated figure each); every part is read under
 // one or more definitions ("readings"), because most disputes about such figures are about
 // definitions: a part is supported when every reading agrees with it, depends on the
-// definition when some do, and is not supported when none does. Claims the evidence cannot
-// test say so, and may show related evidence that is explicitly not the same measure.
+// definition when some do, and is not supported when none does. A claim is supported when
+// every part is; not supported when some part is supported by no definition (or, where the
+// parts are read under shared definitions, when no one definition supports every part); it
+// depends on the definition only when some definition supports every part. Claims the
+// evidence cannot test say so, and may show related evidence that is explicitly not the same
+// measure.
 import { z } from 'zod';
 import type { Evidence } from '../evidence/load.ts';
 import type { Observation } from '../evidence/schema.ts';
 import { parseLocatedYaml } from '../method/yaml.ts';
-import type { AllianceRecord, MemberObligations } from './alliances.ts';
+import type { AllianceRecord, MemberObligations, UsCommitment } from './alliances.ts';
 import { ATOP_COVERAGE_END } from './alliances.ts';
-import { allianceDuration, yearsBetween } from './history.ts';
+import { allianceDuration, recordedInForce, yearsBetween } from './history.ts';
 import { kaplanMeier, restrictedMeanSurvival, survivalAt } from './survival.ts';
+import type { MedianEstimate } from './survival.ts';
 
 // --- the registry file (curated/claims.yaml) ---
 
@@ -150,10 +155,20 @@ export interface ReadingResult {
   definition: string;
   value: number | null;
   unit: string;
-  /** Whether the value agrees with the stated figure (null: no value). */
+  /**
+   * Whether the value agrees with the stated figure (null: no value, or a median known only
+   * as a range that straddles the stated figure's allowance).
+   */
   agrees: boolean | null;
   detail: string;
   evidence: EvidenceRef[];
+  /**
+   * Kaplan-Meier median readings: the median with its bounds. When it is not reached `value`
+   * is null and the median is only known to be at least `median.lowerBound`; when the curve
+   * sits at exactly one half over a stretch, `value` is the midpoint and the median lies
+   * between the bounds. Agreement is judged on the whole range.
+   */
+  median?: MedianEstimate;
 }
 
 export interface PartResult {
@@ -166,6 +181,8 @@ export interface PartResult {
 export interface ClaimCheck {
   claim: Omit<Claim, 'parts' | 'related'>;
   verdict: Verdict;
+  /** Why the claim gets its verdict, in one phrase (which part fails, or which definition supports all). */
+  reason: string;
   summary: string;
   parts: PartResult[];
   /**
@@ -181,6 +198,11 @@ export interface ClaimContext {
   evidence: Pick<Evidence, 'series' | 'indicator'>;
   alliances: readonly AllianceRecord[];
   members: readonly MemberObligations[];
+  /**
+   * The post-2018 record of U.S. commitments (us_commitments): an ATOP alliance it shows in
+   * force in 2024 is censored in the duration readings whatever ATOP's termination code.
+   */
+  commitments?: readonly UsCommitment[];
 }
 
 export function describeStated(s: Stated): string {
@@ -201,6 +223,41 @@ export function agreesWith(s: Stated, value: number): boolean {
   return value >= s.at_least - s.tolerance - 1e-9;
 }
 
+/** The values a stated figure agrees with, allowance included, as [low, high]. */
+function agreementRange(s: Stated): [number, number] {
+  if ('about' in s) {
+    const tol = s.relative_tolerance !== undefined ? Math.abs(s.about) * s.relative_tolerance : s.tolerance ?? 0;
+    return [s.about - tol, s.about + tol];
+  }
+  if ('at_most' in s) return [Number.NEGATIVE_INFINITY, s.at_most + s.tolerance];
+  return [s.at_least - s.tolerance, Number.POSITIVE_INFINITY];
+}
+
+/**
+ * Whether a figure known only to lie in [low, high] (high: Infinity when unbounded) agrees:
+ * true when the whole range agrees, false when none of it does, null when it straddles the
+ * allowance (the evidence cannot tell).
+ */
+export function agreesWithin(s: Stated, low: number, high: number): boolean | null {
+  const [from, to] = agreementRange(s);
+  if (high < from - 1e-9 || low > to + 1e-9) return false;
+  if (low >= from - 1e-9 && high <= to + 1e-9) return true;
+  return null;
+}
+
+/** A Kaplan-Meier median known only as a range: not reached, or on a flat stretch at one half. */
+function medianRange(m: MedianEstimate | undefined): [number, number] | null {
+  if (!m || m.lowerBound === null || (m.reached && !m.flat)) return null;
+  return [m.lowerBound, m.upperBound ?? Number.POSITIVE_INFINITY];
+}
+
+/** Agreement of a computed reading: on its value, or on the range a Kaplan-Meier median is known to lie in. */
+function readingAgrees(s: Stated, r: ComputedReading): boolean | null {
+  const range = medianRange(r.median);
+  if (range) return agreesWithin(s, range[0], range[1]);
+  return r.value === null ? null : agreesWith(s, r.value);
+}
+
 /** A part's verdict from its readings: all agree, some agree, none agree, or nothing computed. */
 export function partVerdict(agreements: readonly (boolean | null)[]): Verdict {
   const known = agreements.filter((a): a is boolean => a !== null);
@@ -210,12 +267,20 @@ export function partVerdict(agreements: readonly (boolean | null)[]): Verdict {
   return 'not supported';
 }
 
-/** A claim's verdict from its checkable parts: all supported, all not supported, else it depends. */
-export function claimVerdict(parts: readonly Verdict[]): Verdict {
+/**
+ * A claim's verdict from its checkable parts. Supported: every part is. Not supported: some
+ * part is supported by no definition. Otherwise every part agrees under some definition, and
+ * the claim depends on the definition only if one definition supports every part:
+ * `oneDefinitionForAll` says whether one does where the parts are read under shared
+ * definitions (false: none does, so the claim is not supported either); null where they share
+ * none (each part is its own measure, and a definition of the claim is a reading per part).
+ */
+export function claimVerdict(parts: readonly Verdict[], oneDefinitionForAll: boolean | null = null): Verdict {
   const checkable = parts.filter((v) => v !== 'not checkable');
   if (!checkable.length) return 'not checkable';
   if (checkable.every((v) => v === 'supported')) return 'supported';
-  if (checkable.every((v) => v === 'not supported')) return 'not supported';
+  if (checkable.some((v) => v === 'not supported')) return 'not supported';
+  if (oneDefinitionForAll === false) return 'not supported';
   return 'depends on the definition';
 }
 
@@ -228,14 +293,33 @@ export function checkClaim(claim: Claim, context: ClaimContext): ClaimCheck {
   const parts: PartResult[] = partSpecs.map((p) => {
     const readings = p.readings.map((r) => {
       const result = read(r, context);
-      return { ...result, agrees: result.value === null ? null : agreesWith(p.stated, result.value) };
+      return { ...result, agrees: readingAgrees(p.stated, result) };
     });
     return { label: p.label, stated: describeStated(p.stated), verdict: partVerdict(readings.map((r) => r.agrees)), readings };
   });
   const related = relatedSpecs.map((r) => ({ label: r.label, ...read(r.reading, context), agrees: null }));
-  const verdict = claim.not_checkable !== undefined ? 'not checkable' : claimVerdict(parts.map((p) => p.verdict));
   const jointly = jointReadings(partSpecs, parts);
-  return { claim: described, verdict, summary: summarize(claim, verdict, parts, jointly), parts, related, jointly };
+  const oneDefinitionForAll = jointly.length ? jointly.some((j) => j.agrees) : null;
+  const verdict = claim.not_checkable !== undefined ? 'not checkable' : claimVerdict(parts.map((p) => p.verdict), oneDefinitionForAll);
+  const reason = verdictReason(claim, verdict, parts, jointly);
+  return { claim: described, verdict, reason, summary: summarize(claim, verdict, reason, parts, jointly), parts, related, jointly };
+}
+
+function verdictReason(claim: Claim, verdict: Verdict, parts: readonly PartResult[], jointly: ClaimCheck['jointly']): string {
+  if (claim.not_checkable !== undefined) return 'the evidence cannot test it';
+  const failing = parts.filter((p) => p.verdict === 'not supported').map((p) => `"${p.label}"`);
+  switch (verdict) {
+    case 'supported':
+      return parts.length > 1 ? 'every part agrees under every definition read' : 'every definition read agrees';
+    case 'not checkable':
+      return 'no reading could be computed';
+    case 'not supported':
+      if (!failing.length) return `each part agrees under some definition, but no single definition makes every part agree (${jointly.length} definitions read for every part)`;
+      return parts.length > 1 && failing.length === parts.length ? 'no definition supports any part' : `no definition supports the part${failing.length > 1 ? 's' : ''} ${failing.join(', ')}`;
+    case 'depends on the definition':
+      if (jointly.length) return `every part agrees under ${jointly.filter((j) => j.agrees).map((j) => j.definition).join('; ')}, but not under every definition read`;
+      return parts.length > 1 ? 'every part agrees under some of its definitions, not under all' : 'some definitions agree, others do not';
+  }
 }
 
 /** What a reading measures, apart from the statistic: readings with the same key share a definition. */
@@ -259,23 +343,33 @@ function jointReadings(specs: readonly Claim['parts'][number][], parts: readonly
     });
 }
 
-function summarize(claim: Claim, verdict: Verdict, parts: readonly PartResult[], jointly: ClaimCheck['jointly']): string {
+/** A reading's figure in words: its value, or what is known of a median that is a range. */
+export function shownReading(r: Pick<ReadingResult, 'value' | 'unit' | 'median'>): string {
+  if (medianRange(r.median)) return r.median!.short;
+  if (r.value === null) return 'no value';
+  return r.unit === 'share' ? `${Math.round(100 * r.value)}%` : formatValue(r.value);
+}
+
+function summarize(claim: Claim, verdict: Verdict, reason: string, parts: readonly PartResult[], jointly: ClaimCheck['jointly']): string {
   if (claim.not_checkable !== undefined) return `Not checkable with this evidence: ${claim.not_checkable}`;
   const lines = parts.map((p) => {
-    const computed = p.readings.filter((r) => r.value !== null);
+    const computed = p.readings.filter((r) => r.value !== null || medianRange(r.median));
     if (!computed.length) return `${p.label} (stated ${p.stated}): no data.`;
-    const values = computed.map((r) => r.value!);
+    const each = (rs: readonly ReadingResult[]) => rs.map((r) => `${shownReading(r)} (${r.definition})`).join('; ');
+    // A part no definition supports lists every definition tried, with its figure.
+    if (computed.length === 1) return `${p.label} (stated ${p.stated}): ${p.verdict}; computed ${each(computed)}.`;
+    if (p.verdict === 'not supported') return `${p.label} (stated ${p.stated}): not supported; no definition agrees; tried ${computed.length}: ${each(computed)}.`;
+    const values = computed.filter((r) => r.value !== null).map((r) => r.value!);
     const shown = (v: number) => (computed[0].unit === 'share' ? `${Math.round(100 * v)}%` : formatValue(v));
-    const range = computed.length === 1 ? shown(values[0])
-      : `${shown(Math.min(...values))} to ${shown(Math.max(...values))} under ${computed.length} definitions (first: ${shown(values[0])}, ${computed[0].definition})`;
+    const range = values.length ? `${shown(Math.min(...values))} to ${shown(Math.max(...values))} under ${computed.length} definitions` : `under ${computed.length} definitions`;
     const agreeing = computed.filter((r) => r.agrees);
-    const under = p.verdict === 'depends on the definition' ? `; agrees under ${agreeing.length}, e.g. ${agreeing[0].definition}` : '';
+    const under = p.verdict === 'depends on the definition' ? `; agrees under ${agreeing.length}: ${each(agreeing)}` : '';
     return `${p.label} (stated ${p.stated}): ${p.verdict}; computed ${range}${under}.`;
   });
   const joint = !jointly.length ? []
     : jointly.some((j) => j.agrees) ? [`Every part agrees under one definition: ${jointly.filter((j) => j.agrees).map((j) => j.definition).join('; ')}.`]
       : [`No single definition makes every part agree (${jointly.length} definitions read for all parts).`];
-  return [`Verdict: ${verdict}.`, ...lines, ...joint].join(' ');
+  return [`Verdict: ${verdict}: ${reason}.`, ...lines, ...joint].join(' ');
 }
 
 function formatValue(v: number): string {
@@ -294,11 +388,15 @@ function read(r: Reading, ctx: ClaimContext): ComputedReading {
     case 'observation': return readObservation(r, ctx);
     case 'observation_period': return readPeriod(r, ctx);
     case 'ratio': return readRatio(r, ctx);
-    case 'alliance_duration': return readAllianceDuration(r, ctx.alliances);
+    case 'alliance_duration': return readAllianceDuration(r, ctx.alliances, inForceLater(ctx));
     case 'alliance_age': return readAllianceAge(r, ctx.alliances);
-    case 'termination_share': return readTerminationShare(r, ctx.alliances);
+    case 'termination_share': return readTerminationShare(r, ctx.alliances, inForceLater(ctx));
     case 'us_partners': return readUsPartners(r, ctx);
   }
+}
+
+function inForceLater(ctx: ClaimContext): ReadonlySet<number> {
+  return recordedInForce(ctx.commitments ?? []);
 }
 
 function refOf(o: Observation): EvidenceRef {
@@ -373,10 +471,13 @@ function atopRef(n: number, r: { obligation: 'defense' | 'any' }): EvidenceRef {
   return { source: 'atop-5.1', locator: `evidence table atop_alliances (from atop/atop5_1a.csv): ${n} alliances${r.obligation === 'defense' ? ' with defense = 1' : ''}` };
 }
 
-/** The duration figure under one definition (see DURATION_DEFINITIONS). */
-export function readAllianceDuration(r: Extract<Reading, { kind: 'alliance_duration' }>, alliances: readonly AllianceRecord[]): ComputedReading {
+/**
+ * The duration figure under one definition (see DURATION_DEFINITIONS). Alliances in force
+ * (ATOP ineffect = 1, or in `inForceLater`) are censored whatever their termination code.
+ */
+export function readAllianceDuration(r: Extract<Reading, { kind: 'alliance_duration' }>, alliances: readonly AllianceRecord[], inForceLater: ReadonlySet<number> = new Set()): ComputedReading {
   const selected = selectAlliances(alliances, r);
-  const durations = selected.map(allianceDuration);
+  const durations = selected.map((a) => allianceDuration(a, inForceLater));
   const threshold = r.years ?? 6;
   const statistic = r.statistic === 'share_at_most' ? `share lasting ${threshold} years or less` : r.statistic;
   const unit = r.statistic === 'share_at_most' ? 'share' : 'years';
@@ -391,11 +492,12 @@ export function readAllianceDuration(r: Extract<Reading, { kind: 'alliance_durat
       const value = r.statistic === 'median' ? curve.median
         : r.statistic === 'mean' ? restrictedMeanSurvival(curve, curve.maxTime)
           : 1 - survivalAt(curve, threshold);
+      const m = curve.medianEstimate;
       const detail = r.statistic === 'median'
-        ? `${curve.n} alliances, ${curve.events} ended, ${curve.censored} censored; 95% interval ${fmtOpen(curve.medianLower)}-${fmtOpen(curve.medianUpper)} years`
+        ? `${curve.n} alliances, ${curve.events} ended, ${curve.censored} censored; ${medianRange(m) ? `median ${m.text}; ` : ''}95% interval ${fmtOpen(curve.medianLower)}-${fmtOpen(curve.medianUpper)} years`
         : r.statistic === 'mean' ? `restricted mean up to ${curve.maxTime.toFixed(1)} years (${curve.n} alliances, ${curve.censored} censored)`
           : `estimated share ended by ${threshold} years (1 - S(${threshold})), ${curve.n} alliances`;
-      return { ...base, definition: `${statistic}: ${definition}`, value, detail };
+      return { ...base, definition: `${statistic}: ${definition}`, value, detail, ...(r.statistic === 'median' ? { median: m } : {}) };
     }
     case 'ended_only':
       values = durations.filter((d) => d.ended).map((d) => d.years);
@@ -406,7 +508,7 @@ export function readAllianceDuration(r: Extract<Reading, { kind: 'alliance_durat
       definition = `all ${which}, those in force counted at their age on ${ATOP_COVERAGE_END.year}-12-31 as if they had ended`;
       break;
     case 'in_force_age':
-      values = selected.filter((a) => a.inForce).map((a) => yearsBetween(a.begin, ATOP_COVERAGE_END));
+      values = selected.filter((a) => a.inForce || inForceLater.has(a.atopid)).map((a) => yearsBetween(a.begin, ATOP_COVERAGE_END));
       definition = `age on ${ATOP_COVERAGE_END.year}-12-31 of the ${which} then in force`;
       break;
   }
@@ -440,8 +542,9 @@ function pad(n: number | null): string {
   return n === null ? '??' : String(n).padStart(2, '0');
 }
 
-function readTerminationShare(r: Extract<Reading, { kind: 'termination_share' }>, alliances: readonly AllianceRecord[]): ComputedReading {
-  const ended = selectAlliances(alliances, r).filter((a) => a.termination > 0);
+function readTerminationShare(r: Extract<Reading, { kind: 'termination_share' }>, alliances: readonly AllianceRecord[], inForceLater: ReadonlySet<number>): ComputedReading {
+  // Ended as in the duration figures: an alliance in force is not ended whatever its TERM code.
+  const ended = selectAlliances(alliances, r).filter((a) => allianceDuration(a, inForceLater).ended);
   const count = ended.filter((a) => a.termination === r.term).length;
   const mode = { 1: 'provisions fulfilled', 2: 'violation or abrogation', 3: 'renegotiation' }[r.term];
   return {

@@ -2,8 +2,12 @@
 // stated beside its figure. Figures in the literature differ mostly by definition (ended
 // alliances only or also those still in force; all alliances or defense pacts; bilateral or
 // multilateral), so each grouping reports the same set of statistics under the same rules.
+// An alliance in force is censored whatever ATOP's termination code says: ATOP gives some
+// alliances still in force the TERM code of a phase that ended (codebook: "non-terminal phases
+// are usually coded with TERM=3"), and the project's post-2018 record (us_commitments, from
+// curated/commitments.yaml) can show an alliance still in force.
 import { kaplanMeier, survivalAt, survivalPercentile } from './survival.ts';
-import type { SurvivalCurve, SurvivalSubject } from './survival.ts';
+import type { MedianEstimate, SurvivalCurve, SurvivalSubject } from './survival.ts';
 import type { AllianceRecord, CalendarDate, MemberObligations, UsCommitment } from './alliances.ts';
 import { ATOP_COVERAGE_END, isNonaggressionOnly } from './alliances.ts';
 
@@ -11,17 +15,17 @@ import { ATOP_COVERAGE_END, isNonaggressionOnly } from './alliances.ts';
 export const DURATION_DEFINITIONS = {
   unit: 'An alliance is an ATOP 5.1 alliance (alliance level: one record per treaty, all phases together).',
   duration: 'Duration runs from the date the alliance was signed (ATOP begyr/begmo/begday) to the date it ended (endyr/endmo/endday), in years of 365.25 days; a missing day is taken as the 15th of the month (a missing month as July).',
-  ended: 'Ended: ATOP term 1 (provisions fulfilled), 2 (violation or abrogation) or 3 (renegotiated into a new relationship).',
-  censored: `Censored: ATOP term 0, i.e. in force on ${ATOP_COVERAGE_END.year}-12-31 (the end of ATOP's coverage, observed until then) or cut short by a member's loss of independence unrelated to the alliance (observed until its end date).`,
-  kaplanMeier: 'Kaplan-Meier median: the age by which half of the alliances are estimated to have ended, counting censored alliances as at risk until their last observed age; 95% interval from the log-transformed Greenwood variance.',
+  ended: `Ended: not in force on ${ATOP_COVERAGE_END.year}-12-31 (ATOP ineffect = 0, and not recorded in force later) with ATOP term 1 (provisions fulfilled), 2 (violation or abrogation) or 3 (renegotiated into a new relationship).`,
+  censored: `Censored: in force on ${ATOP_COVERAGE_END.year}-12-31 (ATOP ineffect = 1) or recorded in force in 2024 by the project's post-2018 record (us_commitments, curated/commitments.yaml), whatever ATOP's term code, observed until ${ATOP_COVERAGE_END.year}-12-31 (the end of ATOP's coverage); or ATOP term 0 with an end date, cut short by a member's loss of independence unrelated to the alliance (observed until its end date).`,
+  kaplanMeier: 'Kaplan-Meier median: the first age at which the curve falls below one half, i.e. by which half of the alliances are estimated to have ended, counting censored alliances as at risk until their last observed age. Where the curve sits at exactly one half from a to b years, "between a and b years" (the midpoint is the value, as in R\'s survival package); where it never falls below one half, "at least N years (not reached)", N the age at which it reached one half or, if it never did, the longest observed duration. 95% interval from the log-transformed Greenwood variance.',
   restrictedMean: 'Restricted mean: the area under the Kaplan-Meier curve up to the longest observed duration, a mean that uses the censored alliances without pretending they ended.',
   endedOnly: 'Ended-only mean and median: over the alliances that ended, ignoring those still in force (the figure usually quoted; biased short, since long-lived alliances are still running).',
   naive: 'All-alliances mean and median: over every alliance, counting those in force at their age in 2018 as if they had ended then (biased short as well).',
 } as const;
 
-/** The termination codes of ATOP's alliance-level TERM variable. */
+/** The termination codes of ATOP's alliance-level TERM variable, as counted here (0: every censored alliance). */
 export const TERMINATION_MODES: Record<number, string> = {
-  0: 'censored: in force at the end of 2018, or a member lost independence for reasons unrelated to the alliance',
+  0: 'censored: in force at the end of 2018 (whatever the TERM code) or recorded in force in 2024, or a member lost independence for reasons unrelated to the alliance',
   1: 'provisions fulfilled (term completed or goals accomplished)',
   2: 'violation of provisions or abrogation before the scheduled end',
   3: 'members negotiated a new relationship',
@@ -56,9 +60,14 @@ export function memberExitModes(members: readonly MemberObligations[], atopids?:
 export interface AllianceDuration {
   atopid: number;
   years: number;
-  /** true when the alliance ended (ATOP term 1-3); false when censored. */
+  /** true when the alliance ended (not in force, ATOP term 1-3); false when censored. */
   ended: boolean;
+  /** The termination code counted: ATOP's TERM when the alliance ended, 0 when censored. */
   termination: number;
+  /** ATOP's TERM as coded (differs from `termination` for an alliance in force with a term code). */
+  atopTerm: number;
+  /** Why an alliance with a termination code counts as censored; null otherwise. */
+  censoredDespiteTerm: string | null;
 }
 
 const DAYS_PER_YEAR = 365.25;
@@ -74,10 +83,26 @@ export function yearsBetween(from: CalendarDate, to: CalendarDate): number {
   return (dayNumber(to) - dayNumber(from)) / DAYS_PER_YEAR;
 }
 
-/** The duration of one alliance as a survival subject, censored at ATOP's coverage end when in force. */
-export function allianceDuration(a: AllianceRecord): AllianceDuration {
-  const end = a.end ?? ATOP_COVERAGE_END;
-  return { atopid: a.atopid, years: Math.max(0, yearsBetween(a.begin, end)), ended: a.termination > 0, termination: a.termination };
+/** ATOP alliances the post-2018 record (us_commitments) shows in force in 2024. */
+export function recordedInForce(commitments: readonly UsCommitment[]): Set<number> {
+  return new Set(commitments.filter((c) => c.atopid !== null && c.inForce2024 === true).map((c) => c.atopid!));
+}
+
+/**
+ * The duration of one alliance as a survival subject. An alliance in force on 31 December 2018
+ * (ATOP ineffect = 1), or in `inForceLater` (see recordedInForce), is censored at ATOP's
+ * coverage end whatever its TERM code; otherwise it ended when TERM is 1-3, and TERM 0 with an
+ * end date is censored at that date (a member lost independence for unrelated reasons).
+ */
+export function allianceDuration(a: AllianceRecord, inForceLater: ReadonlySet<number> = new Set()): AllianceDuration {
+  const later = !a.inForce && inForceLater.has(a.atopid);
+  const inForce = a.inForce || later;
+  const end = inForce ? ATOP_COVERAGE_END : a.end ?? ATOP_COVERAGE_END;
+  const ended = !inForce && a.termination > 0;
+  const censoredDespiteTerm = inForce && a.termination > 0
+    ? (later ? `ATOP term ${a.termination}, but the post-2018 record (us_commitments) shows it in force in 2024` : `ATOP term ${a.termination}, but in force on ${ATOP_COVERAGE_END.year}-12-31 (ineffect = 1)`)
+    : null;
+  return { atopid: a.atopid, years: Math.max(0, yearsBetween(a.begin, end)), ended, termination: ended ? a.termination : 0, atopTerm: a.termination, censoredDespiteTerm };
 }
 
 /** A named subset of alliances with its definition in words. */
@@ -170,20 +195,36 @@ export interface DurationSummary {
   n: number;
   ended: number;
   censored: number;
-  kaplanMeier: { median: number | null; medianLower: number | null; medianUpper: number | null; restrictedMean: number; restrictedTo: number };
+  kaplanMeier: {
+    /** The median as a number, null when not reached (see `medianEstimate` for the bound and the wording). */
+    median: number | null;
+    medianEstimate: MedianEstimate;
+    medianLower: number | null;
+    medianUpper: number | null;
+    restrictedMean: number;
+    restrictedTo: number;
+  };
   /** S(t) at 6, 15, 25 and 50 years: the estimated share still in force at that age. */
   survivalAt: { years: number; share: number }[];
   endedOnly: { mean: number | null; median: number | null; shareSixYearsOrLess: number | null };
   naive: { mean: number | null; median: number | null };
   terminations: { code: number; mode: string; count: number }[];
+  /** Alliances counted as censored although ATOP gives them a termination code, and why. */
+  censoredDespiteTerm: { atopid: number; reason: string }[];
   curve: SurvivalCurve;
+}
+
+/** What the duration figures need besides the alliances: the post-2018 record of alliances in force. */
+export interface DurationOptions {
+  /** ATOP ids the post-2018 record shows in force (recordedInForce(commitments)). */
+  inForceLater?: ReadonlySet<number>;
 }
 
 export const SURVIVAL_MILESTONES = [6, 15, 25, 50] as const;
 
-export function summarizeDurations(group: AllianceGroup, alliances: readonly AllianceRecord[]): DurationSummary {
+export function summarizeDurations(group: AllianceGroup, alliances: readonly AllianceRecord[], options: DurationOptions = {}): DurationSummary {
   const members = alliances.filter(group.includes);
-  const durations = members.map(allianceDuration);
+  const durations = members.map((a) => allianceDuration(a, options.inForceLater));
   const subjects: SurvivalSubject[] = durations.map((d) => ({ time: d.years, event: d.ended }));
   const curve = kaplanMeier(subjects);
   const endedYears = durations.filter((d) => d.ended).map((d) => d.years);
@@ -194,7 +235,7 @@ export function summarizeDurations(group: AllianceGroup, alliances: readonly All
     n: members.length,
     ended: curve.events,
     censored: curve.censored,
-    kaplanMeier: { median: curve.median, medianLower: curve.medianLower, medianUpper: curve.medianUpper, restrictedMean: curve.restrictedMean, restrictedTo: curve.maxTime },
+    kaplanMeier: { median: curve.median, medianEstimate: curve.medianEstimate, medianLower: curve.medianLower, medianUpper: curve.medianUpper, restrictedMean: curve.restrictedMean, restrictedTo: curve.maxTime },
     survivalAt: SURVIVAL_MILESTONES.map((years) => ({ years, share: survivalAt(curve, years) })),
     endedOnly: {
       mean: mean(endedYears),
@@ -203,14 +244,15 @@ export function summarizeDurations(group: AllianceGroup, alliances: readonly All
     },
     naive: { mean: mean(allYears), median: median(allYears) },
     terminations: [0, 1, 2, 3].map((code) => ({ code, mode: TERMINATION_MODES[code], count: durations.filter((d) => d.termination === code).length })),
+    censoredDespiteTerm: durations.filter((d) => d.censoredDespiteTerm !== null).map((d) => ({ atopid: d.atopid, reason: d.censoredDespiteTerm! })),
     curve,
   };
 }
 
-export function summarizeGrouping(by: string, alliances: readonly AllianceRecord[]): DurationSummary[] {
+export function summarizeGrouping(by: string, alliances: readonly AllianceRecord[], options: DurationOptions = {}): DurationSummary[] {
   const grouping = GROUPINGS[by];
   if (!grouping) throw new Error(`unknown grouping "${by}": choose one of ${Object.keys(GROUPINGS).join(', ')}`);
-  return grouping.groups.map((g) => summarizeDurations(g, alliances));
+  return grouping.groups.map((g) => summarizeDurations(g, alliances, options));
 }
 
 /** A U.S. alliance in force, placed on the survival curves of comparable alliances. */
@@ -241,8 +283,8 @@ export interface UsAllianceAge {
  * confirms each one.
  */
 export function usAllianceAges(alliances: readonly AllianceRecord[], members: readonly MemberObligations[], asOfYear: number, commitments: readonly UsCommitment[] = []): UsAllianceAge[] {
-  const confirmed = new Set(commitments.filter((c) => c.atopid !== null && c.inForce2024 === true).map((c) => c.atopid));
-  const durations = alliances.map(allianceDuration);
+  const confirmed = recordedInForce(commitments);
+  const durations = alliances.map((a) => allianceDuration(a, confirmed));
   const allCurve = kaplanMeier(durations.map((d) => ({ time: d.years, event: d.ended })));
   const defenseIds = new Set(alliances.filter((a) => a.obligations.defense).map((a) => a.atopid));
   const defenseCurve = kaplanMeier(durations.filter((d) => defenseIds.has(d.atopid)).map((d) => ({ time: d.years, event: d.ended })));

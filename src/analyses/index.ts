@@ -3,6 +3,8 @@
 // alliance network. Everything here is pure except files.ts (reading curated files).
 export { kaplanMeier, survivalAt, survivalQuantile, survivalPercentile, restrictedMeanSurvival, SurvivalInputError } from './survival.ts';
 export type { SurvivalCurve, SurvivalStep, SurvivalSubject } from './survival.ts';
+export { medianOf } from './survival.ts';
+export type { MedianEstimate } from './survival.ts';
 
 export {
   readAllianceEvidence, readAlliances, readMemberObligations, readUsCommitments, commitmentNames, isNonaggressionOnly,
@@ -15,9 +17,12 @@ export {
   GROUPINGS, MEMBER_EXIT_MODES, ERAS, DURATION_DEFINITIONS, TERMINATION_MODES, SURVIVAL_MILESTONES,
 } from './history.ts';
 export type { AllianceGroup, AllianceDuration, DurationSummary, UsAllianceAge } from './history.ts';
+export { recordedInForce } from './history.ts';
+export type { DurationOptions } from './history.ts';
 
 export { parseClaimRegistry, checkClaims, checkClaim, claimIndicators, agreesWith, partVerdict, claimVerdict, describeStated, ClaimRegistry, Claim } from './claims.ts';
 export type { ClaimCheck, ClaimContext, PartResult, ReadingResult, Reading, Stated, Verdict } from './claims.ts';
+export { agreesWithin, shownReading } from './claims.ts';
 
 export {
   asymmetryProfile, directedCommitments, overallPattern, capabilityProfile, basingProfile, costProfile, referenceCostPerTroop,

@@ -44,6 +44,9 @@ export interface NetworkTie {
 
 export interface CentralityRow extends NetworkNode {
   degree: number;
+  /** Other covered allies tied (the ledger's "allies tied"), and the weighted tie strength (allyTieStrength); null for the U.S. and partners. */
+  allyTies: number | null;
+  tieStrength: number | null;
   /** Normalized betweenness in [0, 1]. */
   betweenness: number;
   community: number;
@@ -71,6 +74,7 @@ export const NETWORK_DEFINITIONS = [
   `Alliance ties: two nodes share an ATOP 5.1 alliance in force that year (member entry and exit dates), excluding pacts whose only obligation is nonaggression (ATOP's NNA rule: the Helsinki Final Act and the Treaty of Amity and Cooperation would otherwise tie every participant). Alliances in force at the end of ATOP's coverage (${ATOP_COVERAGE_END.year}) are carried forward, and accessions after ${ATOP_COVERAGE_END.year} come from us_commitments (Finland 2023, Sweden 2024 in NATO).`,
   'Grouping and access ties: members of a curated minilateral grouping, or parties to an access or basing agreement, from the year it took effect (groupings coded as treaties are left to ATOP).',
   'A pair of nodes tied by several instruments counts as one tie; the instruments are listed. With a member limit, instruments with more members among the nodes (NATO, the Rio Treaty, the OAS Charter) are left out, so that the index measures the small-group ties a latticework is made of.',
+  'Allies tied and tie strength (the ledger\'s network line): the other covered allies an ally shares an instrument with, and the sum over its instruments of (other allies in it) / (n - 1) for an instrument of n members, so that NATO adds about 1 to each member and a bilateral agreement between two allies adds 1. No member limit applies to these two.',
   'Lattice index: ally-to-ally ties / all ties (ally-to-ally plus U.S.-to-ally); 0 is a pure hub and spokes, values near 1 a latticework. By region: ties whose two allies are both in the region, plus their U.S. ties.',
   'Betweenness: Brandes (2001), normalized by (n-1)(n-2)/2. Communities: Louvain modularity optimization (Blondel et al. 2008), nodes visited in code order and ties broken toward the smallest community, so results are reproducible; the partition\'s modularity (Newman 2006) is reported.',
 ];
@@ -146,6 +150,51 @@ export function networkNodes(
   }));
 }
 
+// --- ties among allies, weighted (the ledger's network line reads these) ---
+
+export interface AllyTies {
+  /** Other allies tied to this one that year, sorted. */
+  allies: string[];
+  /** Sum over the ally's instruments of (other allies in it) / (n - 1), n its members among all nodes. */
+  strength: number;
+  /** The instruments behind the ties (table alliance_network, group = instrument id). */
+  refs: { table: string; group: string; source: string }[];
+}
+
+/**
+ * Each ally's ties to the other allies in a year, and their strength: an instrument of n
+ * members (the United States and partners counted) gives each member 1/(n-1) per other ally
+ * in it, so that an alliance adds at most 1 however large (NATO once, not thirty times) and a
+ * bilateral agreement between two allies counts fully. Several instruments between the same
+ * pair add up: a tie made of a treaty, a grouping and an access agreement is a stronger tie.
+ */
+export function allyTieStrength(memberships: readonly NetworkMembership[], allies: readonly string[], year: number): Map<string, AllyTies> {
+  const allySet = new Set(allies);
+  const byInstrument = new Map<string, { members: Set<string>; source: string }>();
+  for (const m of memberships) {
+    if (!activeIn(m, year)) continue;
+    const entry = byInstrument.get(m.instrument.id) ?? { members: new Set<string>(), source: m.instrument.source };
+    entry.members.add(m.member);
+    byInstrument.set(m.instrument.id, entry);
+  }
+  const out = new Map<string, AllyTies>(allies.map((a) => [a, { allies: [], strength: 0, refs: [] }]));
+  const tied = new Map<string, Set<string>>(allies.map((a) => [a, new Set<string>()]));
+  for (const [id, { members, source }] of [...byInstrument.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (members.size < 2) continue;
+    const inside = [...members].filter((x) => allySet.has(x));
+    for (const a of inside) {
+      const others = inside.filter((b) => b !== a);
+      if (!others.length) continue;
+      const mine = out.get(a)!;
+      mine.strength += others.length / (members.size - 1);
+      mine.refs.push({ table: 'alliance_network', group: id, source });
+      for (const b of others) tied.get(a)!.add(b);
+    }
+  }
+  for (const [a, set] of tied) out.get(a)!.allies = [...set].sort();
+  return out;
+}
+
 // --- the graph of one year ---
 
 function activeIn(m: NetworkMembership, year: number): boolean {
@@ -209,9 +258,13 @@ export function networkYear(year: number, nodes: readonly NetworkNode[], members
   const { neighbours, ties, instruments } = yearGraph(year, nodes, memberships, options);
   const between = betweenness(neighbours);
   const community = louvain(neighbours);
+  const strength = allyTieStrength(memberships, nodes.filter((n) => n.role === 'ally').map((n) => n.iso3), year);
   return {
     year,
-    nodes: nodes.map((n, i) => ({ ...n, degree: neighbours[i].length, betweenness: between[i], community: community[i] })),
+    nodes: nodes.map((n, i) => ({
+      ...n, degree: neighbours[i].length, allyTies: strength.get(n.iso3)?.allies.length ?? null, tieStrength: strength.get(n.iso3)?.strength ?? null,
+      betweenness: between[i], community: community[i],
+    })),
     ties,
     instruments,
     communities: groupCommunities(community, nodes),

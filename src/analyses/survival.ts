@@ -2,7 +2,8 @@
 // for reasons unrelated to the alliance) are right-censored: they count as at risk up to their
 // last observed age and never as an ending. Conventions follow R's survival package so that
 // a user can check any figure there: Greenwood variance, log-transformed 95% intervals, and a
-// median at the midpoint of a flat stretch of the curve lying exactly at one half.
+// median at the midpoint of a flat stretch of the curve lying exactly at one half (see
+// `medianOf` for the median rules and where they come from).
 
 /** One subject: how long it was observed and whether the observation ended in the event. */
 export interface SurvivalSubject {
@@ -34,8 +35,14 @@ export interface SurvivalCurve {
   censored: number;
   /** One step per distinct time with an event or a censoring, ascending. */
   steps: SurvivalStep[];
-  /** Median survival time: null when the curve never falls to one half. */
+  /**
+   * Median survival time as one number: only when the median is reached (the curve falls
+   * strictly below one half; see `medianOf`). null when it is not reached, including a curve
+   * that sits at exactly one half until the last observation. `medianEstimate` says which.
+   */
   median: number | null;
+  /** The median with its bounds and in words: a value, an interval, or "at least N". */
+  medianEstimate: MedianEstimate;
   /** 95% interval of the median (where the interval bands cross one half); null ends are unbounded. */
   medianLower: number | null;
   medianUpper: number | null;
@@ -43,6 +50,29 @@ export interface SurvivalCurve {
   maxTime: number;
   /** Restricted mean survival time up to `maxTime`: the area under the curve. */
   restrictedMean: number;
+}
+
+/**
+ * The Kaplan-Meier median as it can be stated without claiming more than the curve shows.
+ * JSON consumers read `value` (null unless reached), `lowerBound` and `reached`.
+ */
+export interface MedianEstimate {
+  /** The median as one number; null when it is not reached. */
+  value: number | null;
+  /**
+   * The median is at least this: the first time the curve is at or below one half; when the
+   * curve never gets there, the longest observed time. null for an empty sample.
+   */
+  lowerBound: number | null;
+  /** The median is at most this (the end of a flat stretch at one half, or the value); null when not reached. */
+  upperBound: number | null;
+  reached: boolean;
+  /** The curve sits at exactly one half from `from` to `to` (the next ending, or the last observation when none follows). */
+  flat: { from: number; to: number } | null;
+  /** In a few words for tables: "11.8 years", "between 4.0 and 6.0 years", "at least 25.1 years (not reached)". */
+  short: string;
+  /** In full, saying why when the median is an interval or not reached. */
+  text: string;
 }
 
 const Z95 = 1.959963984540054;
@@ -84,12 +114,14 @@ export function kaplanMeier(subjects: readonly SurvivalSubject[]): SurvivalCurve
     atRisk -= events + censored;
   }
   const maxTime = times.length ? times[times.length - 1] : 0;
+  const medianEstimate = medianOf(steps, maxTime);
   return {
     n: subjects.length,
     events: subjects.filter((s) => s.event).length,
     censored: subjects.filter((s) => !s.event).length,
     steps,
-    median: crossingTime(steps, (s) => s.survival),
+    median: medianEstimate.value,
+    medianEstimate,
     medianLower: crossingTime(steps, (s) => s.lower),
     medianUpper: crossingTime(steps, (s) => s.upper),
     maxTime,
@@ -107,13 +139,70 @@ function interval(survival: number, greenwood: number): Pick<SurvivalStep, 'stdE
   };
 }
 
+/** R's tolerance for "exactly one half" (sqrt of the machine epsilon, as all.equal uses). */
+const HALF_TOLERANCE = Math.sqrt(Number.EPSILON);
+
 /**
- * The first time a curve falls to or below one half. When it sits exactly at one half over a
- * stretch, the midpoint of that stretch (to the next event time), as R's survival package does.
+ * The median of a Kaplan-Meier curve, by these rules:
+ * - The curve falls strictly below one half at its first event time t at or below one half:
+ *   the median is t (the smallest t with S(t) <= 0.5, the textbook definition).
+ * - The curve sits at exactly one half from a to the next event time b, where it falls below:
+ *   the median is anywhere in [a, b]; the value given is the midpoint (a + b) / 2 and the text
+ *   says "between a and b years". This is R's convention (survival package): quantile.survfit,
+ *   Details: "a horizontal segment at exactly 1-k ... the midpoint of the horizontal segment is
+ *   returned" (https://search.r-project.org/CRAN/refmans/survival/html/quantile.survfit.html),
+ *   and print.survfit's median (survmean/minmin in therneau/survival R/print.survfit.R) takes
+ *   the same midpoint. (survival 2.x's print.survfit documentation said the smallest point.)
+ * - The curve sits at exactly one half from a until the last observation and never falls below
+ *   it: the median is not reached; all the data say is that it is at least a. No value is given.
+ *   R disagrees with itself here: print.survfit prints a (minmin returns the first point when no
+ *   later value is below one half), quantile.survfit the midpoint of a and the last observed
+ *   time (findq in R/quantile.survfit.R), a figure that moves with the length of follow-up.
+ * - The curve never gets to one half: not reached; the median is at least the last observed
+ *   time ("at least N years"). R prints NA.
+ * Exact one half is tested within R's tolerance, sqrt(machine epsilon) (products of fractions
+ * such as (19/20)(18/19)...(10/11) = 1/2 round off).
+ */
+export function medianOf(steps: readonly SurvivalStep[], maxTime: number): MedianEstimate {
+  const eventSteps = steps.filter((s) => s.events > 0);
+  const fmt = (v: number) => v.toFixed(1);
+  const i = eventSteps.findIndex((s) => s.survival <= 0.5 + HALF_TOLERANCE);
+  if (i < 0) {
+    const lowerBound = steps.length ? maxTime : null;
+    return {
+      value: null, lowerBound, upperBound: null, reached: false, flat: null,
+      short: lowerBound === null ? 'no data' : `at least ${fmt(lowerBound)} years (not reached)`,
+      text: lowerBound === null ? 'no data' : `at least ${fmt(lowerBound)} years (median not reached: the curve stays above one half to the last observation)`,
+    };
+  }
+  const a = eventSteps[i].time;
+  if (Math.abs(eventSteps[i].survival - 0.5) >= HALF_TOLERANCE) {
+    return { value: a, lowerBound: a, upperBound: a, reached: true, flat: null, short: `${fmt(a)} years`, text: `${fmt(a)} years` };
+  }
+  const next = eventSteps[i + 1];
+  if (next) {
+    const mid = (a + next.time) / 2;
+    return {
+      value: mid, lowerBound: a, upperBound: next.time, reached: true, flat: { from: a, to: next.time },
+      short: `between ${fmt(a)} and ${fmt(next.time)} years`,
+      text: `between ${fmt(a)} and ${fmt(next.time)} years (the curve sits at exactly one half between them; midpoint ${fmt(mid)}, R's convention)`,
+    };
+  }
+  return {
+    value: null, lowerBound: a, upperBound: null, reached: false, flat: { from: a, to: maxTime },
+    short: `at least ${fmt(a)} years (not reached)`,
+    text: `at least ${fmt(a)} years (median not reached: the curve sits at exactly one half from ${fmt(a)} years to the last observation at ${fmt(maxTime)} years and never falls below it)`,
+  };
+}
+
+/**
+ * The first time a confidence band falls to or below one half (a band that has vanished counts
+ * as below). When it sits exactly at one half over a stretch closed by a later event, the
+ * midpoint of that stretch, as for the median.
  */
 function crossingTime(steps: readonly SurvivalStep[], curve: (s: SurvivalStep) => number | null): number | null {
   const eventSteps = steps.filter((s) => s.events > 0);
-  const tolerance = 1e-12;
+  const tolerance = HALF_TOLERANCE;
   for (let i = 0; i < eventSteps.length; i++) {
     const value = curve(eventSteps[i]);
     // A band that has vanished (S = 0) lies below one half.

@@ -1,14 +1,18 @@
-// A ledger is a methodology applied to the covered allies in one year: for every ally and
-// line item the raw value, its 0-100 score among the allies, the weight, the weighted
-// contribution and the rank, with the observations and judgments behind it; then totals
-// for assets and liabilities, the net, and the coverage. Pure: evidence and judgments in,
-// ledger out.
+// A ledger is a methodology applied to the allies of one year (src/method/membership.ts:
+// the covered countries that are treaty allies, major non-NATO allies or treated as one on
+// 31 December of the year): for every ally and line item the raw value, its 0-100 score
+// among the allies, the weight, the weighted contribution and the rank, with the
+// observations and judgments behind it; then totals for assets and liabilities, the net, and
+// the coverage. The year's partners are shown only when asked for, scored on the allies'
+// scale and never ranked. Pure: evidence and judgments in, ledger out.
 import type { Evidence } from '../evidence/load.ts';
 import type { Observation } from '../evidence/schema.ts';
 import type { Judgment } from './judgments.ts';
 import { JudgmentBook } from './judgments.ts';
 import type { LineItem, Methodology, Side } from './methodology.ts';
-import { imputeInto, normalizeBuffers, normalizeInto } from './normalize.ts';
+import { membership } from './membership.ts';
+import type { AllyStanding, Standing } from './membership.ts';
+import { imputeInto, normalizeBuffers, normalizeInto, placeInto } from './normalize.ts';
 import { evaluateMeasure } from './transforms.ts';
 import type { MeasureContext, MeasureValue, TableRef, ValueFlag } from './transforms.ts';
 
@@ -72,30 +76,53 @@ export interface AllyLedger {
   ranked: boolean;
   /** 1 = highest net among the ranked allies (ties broken by ISO code). */
   rank: number | null;
+  /** The country's standing in the year (treaty ally, MNNA, treated as MNNA, partner) and its basis. */
+  membership: AllyStanding;
+  /** A partner shown on request: scored on the allies' scale, never ranked, left out of robustness. */
+  partner: boolean;
 }
 
 export interface YearLedger {
   methodology: { id: string; version: string };
   year: number;
+  /** The year's allies in ISO order, then the partners shown (only with `partners`). */
   allies: AllyLedger[];
   rankedCount: number;
+  /** Who counts in the year: standings on 31 December (src/method/membership.ts). */
+  membership: {
+    date: string;
+    /** Covered countries by standing in the year (partners and `none` included). */
+    counts: Record<Standing, number>;
+    /** The year's partners, shown in `allies` or not. */
+    partners: string[];
+    partnersShown: boolean;
+  };
 }
 
 export interface LedgerOptions {
   evidence: Evidence;
   methodology: Methodology;
   judgments: readonly Judgment[] | JudgmentBook;
-  /** Restrict to these allies (default: every covered ally). Normalization is across them. */
+  /**
+   * Restrict to these of the year's allies (default: all of them). Normalization is across
+   * them; a country that is not one of the year's allies is left out (a partner is shown,
+   * unranked, when `partners` is set).
+   */
   allies?: readonly string[];
+  /** Show the year's partners too: scored on the allies' scale, flagged, never ranked. */
+  partners?: boolean;
 }
 
 function book(j: LedgerOptions['judgments']): JudgmentBook {
   return j instanceof JudgmentBook ? j : new JudgmentBook(j);
 }
 
-function coveredAllies(options: LedgerOptions): string[] {
-  const all = options.evidence.allies().map((a) => a.iso3);
-  return [...(options.allies ?? all)].sort();
+/** The countries a year's ledger compares (its allies) and the partners it shows. */
+function comparedIn(options: LedgerOptions, year: number): { allies: string[]; partners: string[] } {
+  const m = membership(options.evidence, year);
+  const wanted = options.allies ? new Set(options.allies) : null;
+  const pick = (list: readonly string[]) => list.filter((a) => !wanted || wanted.has(a));
+  return { allies: pick(m.allies), partners: options.partners ? pick(m.partners) : [] };
 }
 
 /** The raw values (with provenance) of every item for every ally: the first half of a ledger. */
@@ -104,7 +131,15 @@ function coveredAllies(options: LedgerOptions): string[] {
  * methodology but for its weights give the same values, so a scenario's weight changes
  * re-weigh without evaluating again. A few per pair (they are large).
  */
-const evaluations = new WeakMap<object, WeakMap<object, Map<string, { allies: string[]; values: MeasureValue[][] }>>>();
+interface Evaluation {
+  allies: string[];
+  values: MeasureValue[][];
+  /** The partners shown, and their values (evaluated against the allies: partners never enter an allied total or network). */
+  partners: string[];
+  partnerValues: MeasureValue[][];
+}
+
+const evaluations = new WeakMap<object, WeakMap<object, Map<string, Evaluation>>>();
 const EVALUATIONS_KEPT = 6;
 const fingerprints = new WeakMap<Methodology, string>();
 
@@ -118,37 +153,65 @@ function withoutWeights(m: Methodology): string {
   return f;
 }
 
-export function evaluateItems(options: LedgerOptions, year: number): { allies: string[]; values: MeasureValue[][] } {
+export function evaluateItems(options: LedgerOptions, year: number): Evaluation {
   let byJudgments = evaluations.get(options.evidence);
   if (!byJudgments) evaluations.set(options.evidence, (byJudgments = new WeakMap()));
   let kept = byJudgments.get(options.judgments);
   if (!kept) byJudgments.set(options.judgments, (kept = new Map()));
-  const key = `${year}\u0000${withoutWeights(options.methodology)}`;
-  const hit = kept.get(key);
-  if (hit) return hit;
-  const result = evaluateAll(options, year);
-  if (kept.size >= EVALUATIONS_KEPT) kept.delete(kept.keys().next().value!);
-  kept.set(key, result);
-  return result;
+  // The allies' values do not depend on whether partners are shown: one entry serves both.
+  const key = `${year}\u0000${options.allies ? [...options.allies].sort().join(',') : '*'}\u0000${withoutWeights(options.methodology)}`;
+  const remember = (k: string, make: () => Evaluation): Evaluation => {
+    const hit = kept.get(k);
+    if (hit) return hit;
+    const result = make();
+    if (kept.size >= EVALUATIONS_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(k, result);
+    return result;
+  };
+  const base = remember(key, () => evaluateAll(options, year, false));
+  if (!options.partners) return base;
+  return remember(`${key}\u0000partners`, () => ({ ...evaluateAll(options, year, true), allies: base.allies, values: base.values }));
 }
 
-function evaluateAll(options: LedgerOptions, year: number): { allies: string[]; values: MeasureValue[][] } {
-  const allies = coveredAllies(options);
+/** The allies' values, or with `outsiders` only the partners' (evaluated against the allies). */
+function evaluateAll(options: LedgerOptions, year: number, outsiders: boolean): Evaluation {
+  const { allies, partners } = comparedIn(options, year);
   const judgments = book(options.judgments);
   const cache = new Map<string, unknown>();
-  const values = options.methodology.items.map((item) => {
+  const values: MeasureValue[][] = [];
+  const partnerValues: MeasureValue[][] = [];
+  for (const item of options.methodology.items) {
     const ctx: MeasureContext = {
       evidence: options.evidence, methodology: options.methodology, judgments, allies, year, cache,
       staleness: item.staleness_years ?? options.methodology.staleness_years,
     };
-    return allies.map((ally) => evaluateMeasure(item.measure, ally, ctx));
-  });
-  return { allies, values };
+    if (outsiders) partnerValues.push(partners.map((p) => evaluateMeasure(item.measure, p, ctx)));
+    else values.push(allies.map((ally) => evaluateMeasure(item.measure, ally, ctx)));
+  }
+  return outsiders ? { allies, values: [], partners, partnerValues } : { allies, values, partners: [], partnerValues: options.methodology.items.map(() => []) };
 }
 
 /** The judgment scale bounds an item normalizes on (judgment_scale items only). */
 export function scaleBounds(item: LineItem, m: Methodology): { min: number; max: number } | undefined {
   return item.measure.op === 'judgment' ? m.judgments[item.measure.judgment]?.scale : undefined;
+}
+
+/**
+ * Scores of outsiders (partners shown) for one item on the allies' scale, missing ones filled
+ * with the value the policy gives among the allies' observed scores.
+ */
+export function placeItem(item: LineItem, m: Methodology, alliesRaw: Float64Array, raw: Float64Array): { scores: Float64Array; invalid: boolean[] } {
+  const scores = new Float64Array(raw.length);
+  placeInto(alliesRaw, raw, item.normalize, scores, scaleBounds(item, m));
+  const invalid = Array.from(raw, (r, i) => !Number.isNaN(r) && Number.isNaN(scores[i]));
+  if (item.missing.policy !== 'exclude' && scores.some((s) => Number.isNaN(s))) {
+    const observed = new Float64Array(alliesRaw.length + 1);
+    normalizeInto(alliesRaw, item.normalize, observed.subarray(0, alliesRaw.length), normalizeBuffers(alliesRaw.length), scaleBounds(item, m));
+    observed[alliesRaw.length] = Number.NaN;
+    const fill = imputeInto(observed, item.missing, new Float64Array(observed.length));
+    if (!Number.isNaN(fill)) for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i])) scores[i] = fill;
+  }
+  return { scores, invalid };
 }
 
 /** Scores of one item across allies, after normalization and the missing-data policy. */
@@ -175,41 +238,58 @@ function sourcesOf(value: MeasureValue): string[] {
   return [...ids].sort();
 }
 
-/** The ledgers of every covered ally in one year. */
+function lineOf(item: LineItem, v: MeasureValue, score: number, invalid: boolean, rank: number | null, rankedAmong: number): LedgerLine {
+  const isMissing = v.value === null || invalid;
+  const s = Number.isNaN(score) ? null : score;
+  return {
+    item: item.id, side: item.side, group: item.group, label: item.label, unit: item.unit,
+    raw: v.value, low: v.low, high: v.high,
+    score: s, weight: item.weight, share: 0, contribution: null,
+    rank, rankedAmong,
+    missing: isMissing, imputed: isMissing && s !== null,
+    reason: invalid ? `${v.value} cannot be placed on a ${item.normalize.method === 'minmax' || item.normalize.method === 'fixed' ? item.normalize.scale : 'linear'} scale` : v.reason,
+    flags: v.flags, observations: v.observations, judgments: v.judgments, tables: v.tables, sources: sourcesOf(v),
+  };
+}
+
+/**
+ * The ledgers of the year's allies (and, with `partners`, of the year's partners: scored on
+ * the allies' scale, line ranks and rank null, never ranked).
+ */
 export function computeLedger(options: LedgerOptions, year: number): YearLedger {
   const m = options.methodology;
-  const { allies, values } = evaluateItems(options, year);
+  const { allies, values, partners, partnerValues } = evaluateItems(options, year);
   const n = allies.length;
   const linesByAlly: LedgerLine[][] = allies.map(() => []);
+  const linesByPartner: LedgerLine[][] = partners.map(() => []);
   m.items.forEach((item, k) => {
     const raw = Float64Array.from(values[k], (v) => (v.value === null ? Number.NaN : v.value));
     const { scores, invalid } = scoreItem(item, m, raw);
     const usable = Array.from(scores, (s) => !Number.isNaN(s));
     const ranks = competitionRanks(scores, usable);
     const rankedAmong = usable.filter(Boolean).length;
-    for (let a = 0; a < n; a++) {
-      const v = values[k][a];
-      const isMissing = v.value === null || invalid[a];
-      const score = Number.isNaN(scores[a]) ? null : scores[a];
-      linesByAlly[a].push({
-        item: item.id, side: item.side, group: item.group, label: item.label, unit: item.unit,
-        raw: v.value, low: v.low, high: v.high,
-        score, weight: item.weight, share: 0, contribution: null,
-        rank: ranks[a], rankedAmong,
-        missing: isMissing, imputed: isMissing && score !== null,
-        reason: invalid[a] ? `${v.value} cannot be placed on a ${item.normalize.method === 'minmax' || item.normalize.method === 'fixed' ? item.normalize.scale : 'linear'} scale` : v.reason,
-        flags: v.flags, observations: v.observations, judgments: v.judgments, tables: v.tables, sources: sourcesOf(v),
-      });
+    for (let a = 0; a < n; a++) linesByAlly[a].push(lineOf(item, values[k][a], scores[a], invalid[a], ranks[a], rankedAmong));
+    if (partners.length) {
+      const outside = placeItem(item, m, raw, Float64Array.from(partnerValues[k], (v) => (v.value === null ? Number.NaN : v.value)));
+      partners.forEach((_, p) => linesByPartner[p].push(lineOf(item, partnerValues[k][p], outside.scores[p], outside.invalid[p], null, rankedAmong)));
     }
   });
   const names = new Map(options.evidence.allies().map((a) => [a.iso3, a]));
-  const ledgers = allies.map((ally, a) => totals(ally, names.get(ally)?.name ?? ally, names.get(ally)?.region ?? null, year, linesByAlly[a], m));
+  const standings = membership(options.evidence, year);
+  const standingOf = new Map(standings.standings.map((s) => [s.ally, s]));
+  const sheet = (ally: string, lines: LedgerLine[], partner: boolean) =>
+    totals(ally, names.get(ally)?.name ?? ally, names.get(ally)?.region ?? null, year, lines, m, standingOf.get(ally)!, partner);
+  const ledgers = allies.map((ally, a) => sheet(ally, linesByAlly[a], false));
   const ranked = ledgers.filter((l) => l.ranked).sort((x, y) => y.net! - x.net! || (x.ally < y.ally ? -1 : 1));
   ranked.forEach((l, i) => (l.rank = i + 1));
-  return { methodology: { id: m.methodology, version: m.version }, year, allies: ledgers, rankedCount: ranked.length };
+  const shown = partners.map((p, i) => sheet(p, linesByPartner[i], true));
+  return {
+    methodology: { id: m.methodology, version: m.version }, year, allies: [...ledgers, ...shown], rankedCount: ranked.length,
+    membership: { date: standings.date, counts: standings.counts, partners: standings.partners, partnersShown: options.partners === true },
+  };
 }
 
-function totals(ally: string, name: string, region: string | null, year: number, lines: LedgerLine[], m: Methodology): AllyLedger {
+function totals(ally: string, name: string, region: string | null, year: number, lines: LedgerLine[], m: Methodology, standing: AllyStanding, partner: boolean): AllyLedger {
   const side = (s: Side) => {
     const mine = lines.filter((l) => l.side === s);
     const weightPresent = mine.reduce((sum, l) => sum + (l.score === null ? 0 : l.weight), 0);
@@ -240,30 +320,30 @@ function totals(ally: string, name: string, region: string | null, year: number,
     itemsTotal: lines.length,
   };
   const net = a.total !== null && l.total !== null ? a.total - l.total : null;
-  const ranked = net !== null && coverage.overall >= m.ranking.min_coverage;
-  return { ally, name, region, year, lines, assets: a.total, liabilities: l.total, net, coverage, ranked, rank: null };
+  const ranked = !partner && net !== null && coverage.overall >= m.ranking.min_coverage;
+  return { ally, name, region, year, lines, assets: a.total, liabilities: l.total, net, coverage, ranked, rank: null, membership: standing, partner };
 }
 
 /**
  * The latest year of the methodology: the last year in which every indicator it lists under
- * years.latest has a present observation for at least min_coverage of the covered allies.
+ * years.latest has a present observation for at least min_coverage of that year's allies.
  */
 export function latestYear(options: Pick<LedgerOptions, 'evidence' | 'methodology' | 'allies'>): number {
   const m = options.methodology;
-  const allies = options.allies ?? options.evidence.allies().map((a) => a.iso3);
-  const need = Math.ceil(m.years.latest.min_coverage * allies.length);
-  const coverageByYear = m.years.latest.indicators.map((id) => {
-    const counts = new Map<number, number>();
-    for (const ally of allies) {
-      const years = new Set(options.evidence.series(ally, id).filter((o) => o.value !== null).map((o) => o.year));
-      for (const y of years) counts.set(y, (counts.get(y) ?? 0) + 1);
-    }
-    return counts;
-  });
-  const candidates = [...new Set(coverageByYear.flatMap((c) => [...c.keys()]))].sort((x, y) => y - x);
-  const year = candidates.find((y) => coverageByYear.every((c) => (c.get(y) ?? 0) >= need));
+  const covered = options.allies ?? options.evidence.allies().map((a) => a.iso3);
+  const wanted = new Set(covered);
+  const present = (ally: string, id: string) => new Set(options.evidence.series(ally, id).filter((o) => o.value !== null).map((o) => o.year));
+  const years = covered.map((ally) => m.years.latest.indicators.map((id) => present(ally, id)));
+  const candidates = [...new Set(years.flatMap((byIndicator) => byIndicator.flatMap((ys) => [...ys])))].sort((x, y) => y - x);
+  // Coverage counts among the year's allies only: data on a country that is no ally that year does not help.
+  const covers = (y: number) => {
+    const allies = new Set(membership(options.evidence, y).allies.filter((a) => wanted.has(a)));
+    const need = Math.ceil(m.years.latest.min_coverage * allies.size);
+    return allies.size > 0 && m.years.latest.indicators.every((_, k) => covered.filter((a, i) => allies.has(a) && years[i][k].has(y)).length >= need);
+  };
+  const year = candidates.find(covers);
   if (year === undefined) {
-    throw new Error(`no year in which ${m.years.latest.indicators.join(', ')} each cover ${Math.round(m.years.latest.min_coverage * 100)}% of the ${allies.length} allies; is the evidence built?`);
+    throw new Error(`no year in which ${m.years.latest.indicators.join(', ')} each cover ${Math.round(m.years.latest.min_coverage * 100)}% of the year's allies (${covered.length} covered); is the evidence built?`);
   }
   return year;
 }

@@ -31,7 +31,16 @@ export type Measure =
   | { op: 'gap_to_target'; of: Measure; target: number; direction: 'below' | 'above' }
   | { op: 'constant'; value: number; imputed?: boolean }
   | { op: 'judgment'; judgment: string }
-  | { op: 'network'; network: string; metric: 'degree' | 'betweenness' };
+  | { op: 'network'; network: string; metric: NetworkMetric }
+  | { op: 'allied_total'; indicator: string; sharing: string; staleness_years?: number };
+
+/**
+ * degree and betweenness: over the ties of a table-defined network. ally_ties: the number of
+ * other covered allies an ally shares an alliance or grouping with (the Network page's count);
+ * tie_strength: the same ties, each instrument weighted 1/(n-1) for its n members, so that an
+ * alliance or grouping adds at most 1 to each member however large it is (NATO included).
+ */
+export type NetworkMetric = 'degree' | 'betweenness' | 'ally_ties' | 'tie_strength';
 
 export const Measure: z.ZodType<Measure> = z.lazy(() => z.discriminatedUnion('op', [
   z.object({
@@ -58,7 +67,13 @@ export const Measure: z.ZodType<Measure> = z.lazy(() => z.discriminatedUnion('op
   z.object({ op: z.literal('gap_to_target'), of: Measure, target: z.number(), direction: z.enum(['below', 'above']) }).strict(),
   z.object({ op: z.literal('constant'), value: z.number(), imputed: z.boolean().optional() }).strict(),
   z.object({ op: z.literal('judgment'), judgment: z.string().min(1) }).strict(),
-  z.object({ op: z.literal('network'), network: z.string().min(1), metric: z.enum(['degree', 'betweenness']) }).strict(),
+  z.object({ op: z.literal('network'), network: z.string().min(1), metric: z.enum(['degree', 'betweenness', 'ally_ties', 'tie_strength']) }).strict(),
+  z.object({
+    op: z.literal('allied_total'),
+    indicator: z.string().min(1),
+    sharing: z.string().min(1).describe('a named counterpart: the total runs over the allies of the year whose counterpart is the same as the ally\'s'),
+    staleness_years: z.number().int().min(0).optional(),
+  }).strict().describe('the sum of an indicator over the allies that share the ally\'s counterpart (e.g. every U.S. ally facing the same principal rival)'),
 ]));
 
 export const Normalization = z.discriminatedUnion('method', [
@@ -96,6 +111,7 @@ export const LineItem = z.object({
   group: z.string().min(1).describe('the heading the item appears under in the T-account'),
   label: z.string().min(1),
   unit: z.string().min(1).describe('unit of the raw value'),
+  construct: z.string().min(10).optional().describe('what the line measures, in the field\'s words; no two lines of a methodology measure the same construct'),
   measure: Measure,
   normalize: Normalization,
   weight: z.number().min(0).max(1000),
@@ -103,6 +119,10 @@ export const LineItem = z.object({
   staleness_years: z.number().int().min(0).optional().describe('how old an observation may be; default: the methodology\'s'),
   rationale: z.string().min(20),
   citations: z.array(Citation).min(1),
+  overlaps: z.array(z.object({
+    item: Id.describe('the other line item'),
+    reason: z.string().min(20).describe('why both lines stay although they move together across allies'),
+  }).strict()).optional().describe('lines this one is known to move with (|r| > 0.95 across allies), and why both stay'),
 }).strict();
 export type LineItem = z.infer<typeof LineItem>;
 
@@ -144,12 +164,31 @@ export type MembershipTable = z.infer<typeof MembershipTable>;
 
 export const NetworkDefinition = z.object({
   label: z.string().min(1),
-  tables: z.array(MembershipTable).min(1),
+  tables: z.array(MembershipTable).min(1).optional().describe('membership tables the ties are read from (degree, betweenness)'),
+  graph: z.literal('alliance_network').optional().describe('the alliance network of the Network page (ATOP alliances with post-2018 accessions, groupings, access agreements): ally_ties, tie_strength'),
   rationale: z.string().min(10),
 }).strict();
 export type NetworkDefinition = z.infer<typeof NetworkDefinition>;
 
 const Fallback = z.array(z.string().min(1)).default([]).describe('indicators read, in order, where the first has no value (e.g. curated Taiwan figures)');
+
+export const BurdenAbility = z.object({
+  label: z.string().min(1),
+  indicator: z.string().min(1),
+  fallback: Fallback,
+  unit: z.string().min(1),
+  proxy: z.object({
+    label: z.string().min(1),
+    indicator: z.string().min(1),
+    fallback: Fallback,
+    unit: z.string().min(1),
+    rationale: z.string().min(10).describe('why the proxy may stand in for the ability measure'),
+  }).strict().optional()
+    .describe('used, flagged, for every country of a contribution when the ability indicator covers fewer than min_coverage of them; never mixed with it'),
+  min_coverage: z.number().gt(0).max(1).default(0.9)
+    .describe('share of the contribution\'s countries the ability indicator must cover; below it the proxy is used (or, with none, the countries without it are left out)'),
+}).strict();
+export type BurdenAbility = z.infer<typeof BurdenAbility>;
 
 export const BurdenContribution = z.object({
   id: Id,
@@ -158,12 +197,18 @@ export const BurdenContribution = z.object({
   fallback: Fallback,
   unit: z.string().min(1),
   extra_countries: z.array(Iso3).default([]).describe('countries shown and counted in the totals besides the allies (e.g. USA)'),
+  measure: z.enum(['share_ratio', 'level']).default('share_ratio')
+    .describe('share_ratio: share of the total contribution / share of the total ability (DoD); level: the indicator itself, e.g. DoD\'s offset share, with no ratio'),
+  ability: BurdenAbility.optional().describe('what this contribution is set against (default: burden_sharing.ability); DoD: GDP for spending, labour force for manpower'),
+  staleness_years: z.number().int().min(0).optional().describe('how old a contribution may be (default: burden_sharing.staleness_years)'),
 }).strict();
 
 export const BurdenSharing = z.object({
-  ability: z.object({ label: z.string().min(1), indicator: z.string().min(1), fallback: Fallback, unit: z.string().min(1) }).strict(),
+  ability: BurdenAbility,
   contributions: z.array(BurdenContribution).min(1),
   staleness_years: z.number().int().min(0),
+  min_countries: z.number().int().min(2).default(5)
+    .describe('no ratio is computed over fewer countries with both values than this; below it the ratio is missing with the reason'),
   rationale: z.string().min(20),
   citations: z.array(Citation).min(1),
 }).strict();
@@ -255,7 +300,8 @@ export function checkMethodology(located: LocatedYaml<Methodology>, catalog: Evi
     rule.among.forEach((iso, i) => country(['counterparts', name, 'among', i], iso));
   }
   for (const [name, net] of Object.entries(m.networks)) {
-    net.tables.forEach((t, i) => {
+    if ((net.tables === undefined) === (net.graph === undefined)) fail(['networks', name], 'a network names either tables or graph: alliance_network, not both or neither');
+    (net.tables ?? []).forEach((t, i) => {
       const columns = catalog.tables.get(t.table) ?? fail(['networks', name, 'tables', i, 'table'], `unknown evidence table "${t.table}"`, `Use one of: ${[...catalog.tables.keys()].sort().join(', ')}.`);
       for (const key of ['group', 'member', 'from', 'to'] as const) {
         const col = t[key];
@@ -283,6 +329,10 @@ export function checkMethodology(located: LocatedYaml<Methodology>, catalog: Evi
     if (norm.method === 'judgment_scale' && item.measure.op !== 'judgment') fail(at('normalize', 'method'), 'judgment_scale needs a measure of op "judgment"');
     citations(at('citations'), item.citations);
   });
+  m.items.forEach((item, i) => item.overlaps?.forEach((o, k) => {
+    if (!seen.has(o.item)) fail(['items', i, 'overlaps', k, 'item'], `unknown line item "${o.item}"`, `Name a line item of this methodology (${m.items.map((x) => x.id).join(', ')}).`);
+    if (o.item === item.id) fail(['items', i, 'overlaps', k, 'item'], 'a line item cannot overlap itself');
+  }));
   for (const side of ['asset', 'liability'] as const) {
     if (!m.items.some((it) => it.side === side && it.weight > 0)) fail(['items'], `no ${side} line item with a positive weight`);
   }
@@ -290,10 +340,21 @@ export function checkMethodology(located: LocatedYaml<Methodology>, catalog: Evi
   const b = m.burden_sharing;
   indicator(['burden_sharing', 'ability', 'indicator'], b.ability.indicator);
   b.ability.fallback.forEach((id, k) => indicator(['burden_sharing', 'ability', 'fallback', k], id));
+  const abilityIndicators = (a: BurdenAbility, at: FieldPath) => {
+    if (!a.proxy) return;
+    indicator([...at, 'proxy', 'indicator'], a.proxy.indicator);
+    a.proxy.fallback.forEach((id, k) => indicator([...at, 'proxy', 'fallback', k], id));
+  };
+  abilityIndicators(b.ability, ['burden_sharing', 'ability']);
   b.contributions.forEach((c, i) => {
     indicator(['burden_sharing', 'contributions', i, 'indicator'], c.indicator);
     c.fallback.forEach((id, k) => indicator(['burden_sharing', 'contributions', i, 'fallback', k], id));
     c.extra_countries.forEach((iso, k) => country(['burden_sharing', 'contributions', i, 'extra_countries', k], iso));
+    if (c.ability) {
+      indicator(['burden_sharing', 'contributions', i, 'ability', 'indicator'], c.ability.indicator);
+      c.ability.fallback.forEach((id, k) => indicator(['burden_sharing', 'contributions', i, 'ability', 'fallback', k], id));
+      abilityIndicators(c.ability, ['burden_sharing', 'contributions', i, 'ability']);
+    }
   });
   citations(['burden_sharing', 'citations'], b.citations);
   if (m.robustness.weights.scheme === 'multiplier' && !(m.robustness.weights.high >= m.robustness.weights.low)) {
@@ -355,9 +416,17 @@ function checkMeasure(
     case 'judgment':
       if (!(measure.judgment in m.judgments)) fail([...path, 'judgment'], `unknown judgment "${measure.judgment}"`, `Define it under judgments (defined: ${Object.keys(m.judgments).join(', ') || 'none'}).`);
       return;
-    case 'network':
-      if (!(measure.network in m.networks)) fail([...path, 'network'], `unknown network "${measure.network}"`, `Define it under networks (defined: ${Object.keys(m.networks).join(', ') || 'none'}).`);
+    case 'network': {
+      const net = m.networks[measure.network] ?? fail([...path, 'network'], `unknown network "${measure.network}"`, `Define it under networks (defined: ${Object.keys(m.networks).join(', ') || 'none'}).`);
+      const fromGraph = measure.metric === 'ally_ties' || measure.metric === 'tie_strength';
+      if (fromGraph !== (net.graph !== undefined)) fail([...path, 'metric'], `metric "${measure.metric}" needs a network defined by ${fromGraph ? 'graph: alliance_network' : 'tables'}`, 'ally_ties and tie_strength read the alliance network (graph: alliance_network); degree and betweenness read membership tables.');
       return;
+    }
+    case 'allied_total': {
+      if (indicator([...path, 'indicator'], measure.indicator).dyadic) fail([...path, 'indicator'], `indicator "${measure.indicator}" is dyadic: an allied total sums a country indicator`);
+      if (!(measure.sharing in m.counterparts)) fail([...path, 'sharing'], `"${measure.sharing}" is not a counterpart defined under counterparts`);
+      return;
+    }
   }
 }
 
@@ -368,6 +437,7 @@ export function latestReads(measure: Measure): Extract<Measure, { op: 'latest' }
   const walk = (x: Measure): void => {
     switch (x.op) {
       case 'latest': out.push(x); return;
+      case 'allied_total': out.push({ op: 'latest', indicator: x.indicator, staleness_years: x.staleness_years }); return;
       case 'mean': case 'cumulative': case 'trend': case 'log': case 'scale': case 'gap_to_target': walk(x.of); return;
       case 'ratio': walk(x.numerator); walk(x.denominator); return;
       case 'per_capita': walk(x.of); walk(x.population); return;
@@ -384,6 +454,8 @@ export function indicatorsOf(m: Methodology): string[] {
   const out = new Set<string>(m.years.latest.indicators);
   for (const item of m.items) for (const read of latestReads(item.measure)) out.add(read.indicator);
   for (const rule of Object.values(m.counterparts)) out.add(rule.indicator);
-  for (const x of [m.burden_sharing.ability, ...m.burden_sharing.contributions]) for (const id of [x.indicator, ...x.fallback]) out.add(id);
+  const b = m.burden_sharing;
+  const abilities = [b.ability, ...b.contributions.flatMap((c) => (c.ability ? [c.ability] : []))];
+  for (const x of [...abilities, ...abilities.flatMap((a) => (a.proxy ? [a.proxy] : [])), ...b.contributions]) for (const id of [x.indicator, ...x.fallback]) out.add(id);
   return [...out].sort();
 }

@@ -36,7 +36,7 @@ export function allyNetwork(def: NetworkDefinition, tables: ReadonlyMap<string, 
   const n = allies.length;
   const tied = Array.from({ length: n }, () => new Set<number>());
   const memberships: TableRef[][] = Array.from({ length: n }, () => []);
-  for (const spec of def.tables) {
+  for (const spec of (def.tables ?? [])) {
     const groups = new Map<string, { members: Set<string>; rows: TableRow[] }>();
     for (const row of tables.get(spec.table) ?? []) {
       if (spec.where && Object.entries(spec.where).some(([col, want]) => String(row[col]) !== String(want))) continue;

@@ -54,6 +54,41 @@ export function normalizeInto(raw: Float64Array, spec: Normalization, out: Float
   if (spec.invert) for (let i = 0; i < n; i++) if (!Number.isNaN(x[i])) x[i] = 100 - x[i];
 }
 
+/**
+ * Scores of outsiders (the year's partners, when shown) on the allies' scale: the same
+ * bounds, minimum and maximum or percentiles as the allies of `reference` give, so showing a
+ * partner never moves an ally's score. A percentile is the share of allies below the value
+ * plus half of those tied with it. Missing raw -> NaN.
+ */
+export function placeInto(reference: Float64Array, raw: Float64Array, spec: Normalization, out: Float64Array, bounds?: { min: number; max: number }): void {
+  const scale = spec.method === 'minmax' || spec.method === 'fixed' ? spec.scale : 'linear';
+  for (let i = 0; i < raw.length; i++) out[i] = Number.isNaN(raw[i]) ? Number.NaN : onScale(raw[i], scale);
+  if (spec.method === 'fixed' || spec.method === 'judgment_scale') {
+    const lo = spec.method === 'fixed' ? onScale(spec.min, scale) : bounds!.min;
+    const hi = spec.method === 'fixed' ? onScale(spec.max, scale) : bounds!.max;
+    for (let i = 0; i < out.length; i++) if (!Number.isNaN(out[i])) out[i] = Math.min(100, Math.max(0, ((out[i] - lo) / (hi - lo)) * 100));
+  } else {
+    const sorted = Float64Array.from([...reference].map((r) => (Number.isNaN(r) ? Number.NaN : onScale(r, scale))).filter((v) => !Number.isNaN(v))).sort();
+    const count = sorted.length;
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i];
+      if (Number.isNaN(v)) continue;
+      if (count === 0) out[i] = Number.NaN;
+      else if (spec.method === 'minmax') {
+        const lo = spec.winsorize ? quantileSorted(sorted, count, spec.winsorize[0]) : sorted[0];
+        const hi = spec.winsorize ? quantileSorted(sorted, count, spec.winsorize[1]) : sorted[count - 1];
+        const range = hi - lo;
+        out[i] = !(range > 1e-12 * Math.max(1, Math.abs(hi))) ? 50 : ((Math.min(hi, Math.max(lo, v)) - lo) / range) * 100;
+      } else {
+        const below = lowerBound(sorted, count, v);
+        const equal = lowerBound(sorted, count, v, true) - below;
+        out[i] = ((below + equal / 2) / count) * 100;
+      }
+    }
+  }
+  if (spec.invert) for (let i = 0; i < out.length; i++) if (!Number.isNaN(out[i])) out[i] = 100 - out[i];
+}
+
 function minmaxInto(x: Float64Array, sorted: Float64Array, count: number, winsorize: readonly [number, number] | undefined): void {
   if (count === 0) return;
   const lo = winsorize ? quantileSorted(sorted, count, winsorize[0]) : sorted[0];

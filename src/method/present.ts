@@ -108,7 +108,9 @@ function renderSide(rows: Row[], title: string): string[] {
 
 function summaryLines(ledger: AllyLedger, of: YearLedger): string[] {
   const c = ledger.coverage;
-  const rank = ledger.rank !== null ? `rank ${ledger.rank} of ${of.rankedCount}` : `not ranked (coverage below the methodology's minimum)`;
+  const rank = ledger.rank !== null ? `rank ${ledger.rank} of ${of.rankedCount}`
+    : ledger.partner ? `not ranked: a partner in ${ledger.year}, shown on request and scored on the allies' scale`
+      : `not ranked (coverage below the methodology's minimum)`;
   return [
     `Assets ${formatTotal(ledger.assets)} − Liabilities ${formatTotal(ledger.liabilities)} = Net ${ledger.net === null ? '–' : signed(ledger.net)}   (${rank})`,
     `Coverage: ${pct(c.overall)} of the line-item weight has observed data (assets ${pct(c.assets)}, liabilities ${pct(c.liabilities)}); ` +
@@ -121,7 +123,12 @@ function formatTotal(x: number | null): string {
 }
 
 function title(ledger: AllyLedger, of: YearLedger): string {
-  return `${ledger.name} (${ledger.ally}): balance sheet ${ledger.year} · methodology ${of.methodology.id} ${of.methodology.version}`;
+  return `${ledger.name} (${ledger.ally}): balance sheet ${ledger.year} · ${ledger.membership.label} · methodology ${of.methodology.id} ${of.methodology.version}`;
+}
+
+/** Why the country is in the year's ledger: its standing, with dates and sources. */
+function standingLine(ledger: AllyLedger): string {
+  return `Standing: ${ledger.membership.reason}`;
 }
 
 /** The T-account as plain text. */
@@ -140,7 +147,8 @@ export function tAccountText(ledger: AllyLedger, of: YearLedger): string {
     ...body,
     rule,
     ...summaryLines(ledger, of),
-    'Scores are 0-100 among the covered allies of the year; pts = weight share × score (each side totals 0-100 before its balance factor).',
+    standingLine(ledger),
+    `Scores are 0-100 among the allies of the year${ledger.partner ? ' (this partner placed on their scale)' : ''}; pts = weight share × score (each side totals 0-100 before its balance factor).`,
     ...(notes.length ? ['', 'Notes:', ...notes.map((n, i) => `  [${i + 1}] ${n}`)] : []),
   ].join('\n') + '\n';
 }
@@ -173,6 +181,7 @@ export function ledgerMarkdown(ledger: AllyLedger, of: YearLedger): string {
     `| **Assets ${formatTotal(ledger.assets)}** | **Liabilities ${formatTotal(ledger.liabilities)}** |`,
     '',
     ...summaryLines(ledger, of).map((s) => `${s}  `),
+    `${standingLine(ledger)}  `,
   ].join('\n') + '\n';
 }
 
@@ -201,16 +210,24 @@ export interface RankingRow {
   ally: string;
   name: string;
   region: string | null;
+  /** Standing in the year: treaty | mnna | treated-as-mnna | partner. */
+  standing: string;
+  /** "NATO since 2004", "MNNA since 2022", "partner". */
+  standing_label: string;
+  partner: boolean;
   assets: number | null;
   liabilities: number | null;
   net: number | null;
   coverage: number;
 }
 
-/** The ranking of a year: ranked allies by net, then the unranked ones. */
+/** The ranking of a year: ranked allies by net, then the unranked ones, then the partners shown (by net). */
 export function rankingRows(ledger: YearLedger, region?: string): RankingRow[] {
   return ledger.allies
     .filter((a) => region === undefined || a.region === region)
-    .map((a) => ({ rank: a.rank, ally: a.ally, name: a.name, region: a.region, assets: a.assets, liabilities: a.liabilities, net: a.net, coverage: a.coverage.overall }))
-    .sort((x, y) => (x.rank ?? Infinity) - (y.rank ?? Infinity) || (x.ally < y.ally ? -1 : 1));
+    .map((a) => ({
+      rank: a.rank, ally: a.ally, name: a.name, region: a.region, standing: a.membership.standing, standing_label: a.membership.label, partner: a.partner,
+      assets: a.assets, liabilities: a.liabilities, net: a.net, coverage: a.coverage.overall,
+    }))
+    .sort((x, y) => Number(x.partner) - Number(y.partner) || (x.rank ?? Infinity) - (y.rank ?? Infinity) || (x.partner ? (y.net ?? -Infinity) - (x.net ?? -Infinity) : 0) || (x.ally < y.ally ? -1 : 1));
 }

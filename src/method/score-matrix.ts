@@ -12,7 +12,7 @@ export interface UncertainItem {
   normalize: Normalization;
   bounds: { min: number; max: number } | undefined;
   missing: MissingPolicy;
-  /** Over all covered allies (NaN: missing). */
+  /** Over all the year's allies of the ledger (NaN: missing); partners shown are left out. */
   value: Float64Array;
   low: Float64Array;
   high: Float64Array;
@@ -47,9 +47,13 @@ export interface ScoreMatrix {
   uncertain: UncertainItem[];
 }
 
-/** Build the score matrix from a year's ledger: the ranked allies, all line items. */
+/**
+ * Build the score matrix from a year's ledger: the ranked allies, all line items. Partners
+ * shown in the ledger take no part: they are never ranked and never enter a normalization.
+ */
 export function scoreMatrix(ledger: YearLedger, methodology: Methodology): ScoreMatrix {
-  const rankedLedgers = ledger.allies.filter((a) => a.ranked);
+  const compared = ledger.allies.filter((a) => !a.partner);
+  const rankedLedgers = compared.filter((a) => a.ranked);
   const n = rankedLedgers.length;
   const all = methodology.items;
   const order = [...all.keys()].sort((x, y) => (all[x].side === all[y].side ? x - y : all[x].side === 'asset' ? -1 : 1));
@@ -71,13 +75,13 @@ export function scoreMatrix(ledger: YearLedger, methodology: Methodology): Score
   const uncertain: UncertainItem[] = [];
   order.forEach((k, j) => {
     const item = all[k];
-    const N = ledger.allies.length;
+    const N = compared.length;
     const value = new Float64Array(N);
     const low = new Float64Array(N);
     const high = new Float64Array(N);
     let ranged = false;
     const scale = item.normalize.method === 'minmax' || item.normalize.method === 'fixed' ? item.normalize.scale : 'linear';
-    ledger.allies.forEach((al, i) => {
+    compared.forEach((al, i) => {
       const line = al.lines[k];
       const usable = line.raw !== null && !line.missing;
       value[i] = usable ? line.raw! : Number.NaN;
@@ -94,7 +98,7 @@ export function scoreMatrix(ledger: YearLedger, methodology: Methodology): Score
       bounds: item.measure.op === 'judgment' ? methodology.judgments[item.measure.judgment].scale : undefined,
       missing: item.missing,
       value, low, high,
-      row: Int32Array.from(ledger.allies, (al) => rowOf.get(al.ally) ?? -1),
+      row: Int32Array.from(compared, (al) => rowOf.get(al.ally) ?? -1),
     });
   });
   return {

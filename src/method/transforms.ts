@@ -9,6 +9,7 @@ import type { Judgment, JudgmentBook } from './judgments.ts';
 import type { Measure, Methodology, NetworkDefinition } from './methodology.ts';
 import { allyNetwork } from './network.ts';
 import type { AllyNetwork } from './network.ts';
+import { allianceTies } from './alliance-ties.ts';
 
 /** Why a value deserves a second look. */
 export type ValueFlag = 'stale' | 'estimate' | 'imputed' | 'uncertain' | 'derived' | 'judgment';
@@ -128,13 +129,57 @@ export function evaluateMeasure(measure: Measure, ally: string, ctx: MeasureCont
       return { value: j.value, low: j.low, high: j.high, flags: ['judgment'], reason: null, observations: [], judgments: [j], tables: [] };
     }
     case 'network': {
+      if (measure.metric === 'ally_ties' || measure.metric === 'tie_strength') {
+        const ties = allianceTies(ctx.evidence, ctx.allies, ctx.year, ctx.cache);
+        const mine = ties.get(ally);
+        if (!mine) return missing(`${ally} is not an ally in ${ctx.year}`);
+        const value = measure.metric === 'ally_ties' ? mine.allies.length : mine.strength;
+        return { value, low: value, high: value, flags: ['derived'], reason: null, observations: [], judgments: [], tables: mine.refs };
+      }
       const net = networkFor(measure.network, ctx);
       const node = net.index.get(ally);
       if (node === undefined) return missing(`${ally} is not in the network "${measure.network}"`);
       const value = measure.metric === 'degree' ? net.degree[node] : net.betweenness[node];
       return { value, low: value, high: value, flags: ['derived'], reason: null, observations: [], judgments: [], tables: net.memberships[node] };
     }
+    case 'allied_total': return alliedTotal(measure, ally, ctx);
   }
+}
+
+/**
+ * The sum of an indicator over the allies of the year that share the ally's counterpart (e.g.
+ * the military spending of every U.S. ally facing the same principal rival). Allies with no
+ * value within the window are left out of the sum; the reason names them.
+ */
+function alliedTotal(measure: Extract<Measure, { op: 'allied_total' }>, ally: string, ctx: MeasureContext): MeasureValue {
+  const mine = resolveCountry(measure.sharing, ally, ctx);
+  if (mine.iso === null) return missing(mine.via!.reason!, mine.via!);
+  const key = `allied_total ${measure.indicator} ${measure.sharing} ${mine.iso} ${ctx.year} ${measure.staleness_years ?? ctx.staleness}`;
+  let total = ctx.cache.get(key) as MeasureValue | undefined;
+  if (!total) {
+    const parts: MeasureValue[] = [];
+    const without: string[] = [];
+    for (const other of ctx.allies) {
+      if (resolveCountry(measure.sharing, other, ctx).iso !== mine.iso) continue;
+      const v = latest({ op: 'latest', indicator: measure.indicator, staleness_years: measure.staleness_years }, other, ctx, false);
+      if (v.value === null) without.push(other);
+      else parts.push(v);
+    }
+    if (!parts.length) total = missing(`no ally sharing ${mine.iso} has ${measure.indicator} in ${ctx.year}`);
+    else {
+      let v = 0, lo = 0, hi = 0;
+      for (const p of parts) {
+        v += p.value!;
+        lo += p.low!;
+        hi += p.high!;
+      }
+      // Staleness of one member's figure does not make the total stale: keep only the flags that qualify the sum.
+      total = present(v, lo, hi, parts.map((p) => ({ ...p, flags: p.flags.filter((f) => f !== 'stale') })), ['derived']);
+      if (without.length) total = { ...total, flags: [...new Set([...total.flags, 'uncertain' as const])].sort() };
+    }
+    ctx.cache.set(key, total);
+  }
+  return mine.via ? { ...total, observations: [...mine.via.observations, ...total.observations] } : total;
 }
 
 function cornerRange(values: readonly number[]): [number, number] {
@@ -265,7 +310,7 @@ function networkFor(name: string, ctx: MeasureContext): AllyNetwork {
   let net = ctx.cache.get(key) as AllyNetwork | undefined;
   if (!net) {
     const def: NetworkDefinition = ctx.methodology.networks[name];
-    const tables = new Map<string, readonly TableRow[]>(def.tables.map((t) => [t.table, ctx.evidence.table(t.table)]));
+    const tables = new Map<string, readonly TableRow[]>((def.tables ?? []).map((t) => [t.table, ctx.evidence.table(t.table)]));
     net = allyNetwork(def, tables, ctx.allies, ctx.year);
     ctx.cache.set(key, net);
   }

@@ -1,6 +1,6 @@
 // Assemble the report from the engine and the analyses: the ledger of the year for every
-// covered ally (normalization and ranks are always among all of them, whichever chapters are
-// printed), robustness, burden sharing, asymmetry, interests, tiers, claims, the Asia-Europe
+// ally of that year (src/method/membership.ts; normalization and ranks are always among all
+// of them, whichever chapters are printed), robustness, burden sharing, asymmetry, interests, tiers, claims, the Asia-Europe
 // comparison and the scenarios asked for. Pure: loaded inputs in, ReportModel out.
 import { readAllianceEvidence } from '../analyses/alliances.ts';
 import { asymmetryProfile } from '../analyses/asymmetry.ts';
@@ -18,9 +18,10 @@ import {
   computeBurdenSharing, computeLedger, drawSettingsOf, latestYear, runRobustness, runSweep, scoreMatrix,
 } from '../method/index.ts';
 import type { AllyLedger, BurdenReport, Judgment, Methodology, RobustnessResult, YearLedger } from '../method/index.ts';
+import { absenceOf, alliesOfYear, MEMBERSHIP_RULE, MEMBERSHIP_RULE_WHY } from '../method/membership.ts';
 import { pairedFor, prepareBaseline, runScenario } from '../scenarios/index.ts';
 import type { PreparedBaseline, Scenario } from '../scenarios/index.ts';
-import { describeMeasure, describeMissing, describeNormalization, sideShares } from './describe.ts';
+import { methodologyLines } from '../method/explain.ts';
 import type {
   AllyChapter, BibliographyEntry, BurdenEntry, ChapterClaim, DataAppendix, ExecutiveSummary, KeyIndicator, MethodologyAppendix,
   RankingEntry, RegionSection, ReportModel, ScenarioSection,
@@ -84,7 +85,8 @@ function rankingOf(ledger: YearLedger, robustness: RobustnessResult, levels: Ret
       const r = l.ranked ? byAlly.get(l.ally) : undefined;
       return {
         rank: l.rank, ally: l.ally, name: l.name, region: l.region,
-        commitment: levels.get(l.ally)?.kind ?? 'partner',
+        // The standing in the report's year (e.g. NATO since 2004, MNNA since 2022), not 2024's.
+        commitment: l.membership.label,
         tier: tierOf.get(l.ally) ?? null,
         assets: l.assets, liabilities: l.liabilities, net: l.net, coverage: l.coverage.overall,
         netLow: r ? r.net.low : null, netHigh: r ? r.net.high : null,
@@ -107,7 +109,7 @@ function findings(ranking: readonly RankingEntry[], robustness: RobustnessResult
   const ranked = ranking.filter((r) => r.rank !== null);
   const out: string[] = [];
   const unranked = ranking.length - ranked.length;
-  out.push(`${ranking.length} allies are covered; ${ranked.length} are ranked${unranked ? ` and ${unranked} shown unranked (less than ${Math.round(minCoverage * 100)}% of the line-item weight observed)` : ''}.`);
+  out.push(`${ranking.length} countries are U.S. allies in the year (treaty allies, major non-NATO allies and Taiwan, standing on 31 December; partners left out); ${ranked.length} are ranked${unranked ? ` and ${unranked} shown unranked (less than ${Math.round(minCoverage * 100)}% of the line-item weight observed)` : ''}.`);
   const name = (r: RankingEntry) => `${r.name} (${signed(r.net!)})`;
   if (ranked.length >= 6) {
     out.push(`Highest net balance: ${ranked.slice(0, 3).map(name).join(', ')}. Lowest: ${ranked.slice(-3).reverse().map(name).join(', ')}.`);
@@ -159,10 +161,12 @@ function burdenEntries(report: BurdenReport, ally: string): BurdenEntry[] {
   if (!row) return [];
   return report.contributions.map((c) => {
     const cell = row.cells[c.id];
-    const rankedAmong = report.rows.filter((r) => r.ally && r.cells[c.id].ratio !== null).length;
-    const sources = cell.contribution && row.ability ? [...new Set([cell.contribution.observation.source, row.ability.observation.source])].sort() : [];
+    const rankedAmong = report.rows.filter((r) => r.ally && r.cells[c.id].rank !== null).length;
+    const sources = cell.contribution ? [...new Set([cell.contribution.observation.source, ...(cell.ability ? [cell.ability.observation.source] : [])])].sort() : [];
+    // Each contribution names what it is set against and the year of that value (GDP, labour force or its stated proxy).
+    const against = c.measure === 'level' ? 'a level, not a ratio' : `against ${c.ability!.label}${cell.ability ? ` ${cell.ability.year}` : ''}`;
     return {
-      label: c.label, unit: c.unit, indicator: c.indicator,
+      label: `${c.label} (${against})`, unit: c.unit, indicator: c.indicator,
       value: cell.contribution?.value ?? null, year: cell.contribution?.year ?? null, stale: cell.contribution?.stale ?? false,
       share: cell.share, abilityShare: cell.abilityShare, ratio: cell.ratio, rank: cell.rank, rankedAmong, reason: cell.reason, sources,
     };
@@ -211,7 +215,7 @@ function asymmetrySources(p: AllyChapter['asymmetry']): string[] {
     p.capability.toUnitedStates.ratios.cinc, p.capability.toUnitedStates.ratios.gdp, p.capability.toUnitedStates.ratios.milex,
     ...p.capability.toRivals.flatMap((r) => [r.ratios.cinc, r.ratios.gdp, r.ratios.milex, r.distanceKm]),
     p.basing.troops, p.basing.baseSites, p.basing.exclusiveUseFacilities,
-    p.cost.hostNationSupport, p.cost.usStationingCost, p.cost.offsetShare, p.cost.reportedOffsetShare,
+    p.cost.hostNationSupport, p.cost.usStationingCost, p.cost.offsetShare,
   ];
   return [...new Set([
     ...values.flatMap((v) => v?.cites.map((c) => c.source) ?? []),
@@ -275,20 +279,21 @@ function scenarioSections(inputs: ReportInputs, present: number, draws: number |
 
 function methodologyAppendix(inputs: ReportInputs, robustness: RobustnessResult, sweep: ReturnType<typeof runSweep>, sweepDraws: number, ledger: YearLedger, asymmetryDefinitions: string[]): MethodologyAppendix {
   const m = inputs.methodology;
-  const shares = sideShares(m.items);
+  const lines = methodologyLines(m);
   const names = new Map(ledger.allies.map((l) => [l.ally, l.name]));
   const w = m.robustness.weights;
   return {
     id: m.methodology, version: m.version, title: m.title, description: m.description, authors: m.authors, file: inputs.methodologyFile,
     steps: [
-      `Each line item's measure is evaluated for every covered ally as of ${ledger.year}: the latest observation at or before the year, no older than the item's staleness window (default ${m.staleness_years} years); older values are flagged "as of".`,
-      'Each item is normalized to a 0-100 score across the covered allies of the year, as its normalization states; higher scores mean more of the asset, or more of the liability.',
+      `The allies of ${ledger.year}: ${MEMBERSHIP_RULE} ${MEMBERSHIP_RULE_WHY} In ${ledger.year}: ${ledger.membership.counts.treaty} treaty allies, ${ledger.membership.counts.mnna} major non-NATO allies, ${ledger.membership.counts['treated-as-mnna']} treated as one${ledger.membership.partners.length ? `; partners left out: ${ledger.membership.partners.join(', ')}` : ''}.`,
+      `Each line item's measure is evaluated for every ally of ${ledger.year} as of that year: the latest observation at or before the year, no older than the item's staleness window (default ${m.staleness_years} years); older values are flagged "as of".`,
+      'Each item is normalized to a 0-100 score across the allies of the year, as its normalization states; higher scores mean more of the asset, or more of the liability.',
       'Missing data are never zero: an item with no value for an ally is excluded for that ally and the other weights of its side renormalized, or imputed with a flag where the item says so.',
       `Assets are the weighted mean of the asset scores times ${m.balance.assets}, liabilities likewise times ${m.balance.liabilities}; the net is assets minus liabilities. Allies with less than ${Math.round(m.ranking.min_coverage * 100)}% of the line-item weight observed are shown but not ranked.`,
     ],
-    items: m.items.map((item) => ({
-      item, shareOfSide: shares.get(item.id) ?? 0,
-      measure: describeMeasure(item.measure), normalization: describeNormalization(item.normalize), missing: describeMissing(item.missing),
+    items: m.items.map((item, k) => ({
+      item, shareOfSide: lines[k].share, construct: lines[k].construct, pointsFullRange: lines[k].fullRange,
+      measure: lines[k].formula, normalization: lines[k].normalization, missing: lines[k].missing,
     })),
     judgments: Object.entries(m.judgments).map(([id, j]) => ({ id, label: j.label, question: j.question, scale: j.scale })),
     balance: m.balance,
@@ -310,7 +315,7 @@ function methodologyAppendix(inputs: ReportInputs, robustness: RobustnessResult,
     burdenSharing: {
       rationale: m.burden_sharing.rationale,
       ability: `${m.burden_sharing.ability.label} (${m.burden_sharing.ability.indicator})`,
-      contributions: m.burden_sharing.contributions.map((c) => `${c.label} (${c.indicator}, ${c.unit})${c.extra_countries.length ? `, counting also ${c.extra_countries.join(', ')}` : ''}`),
+      contributions: m.burden_sharing.contributions.map((c) => `${c.label} (${c.indicator}, ${c.unit})${c.measure === 'level' ? ', shown as a level, not a ratio' : `, against ${(c.ability ?? m.burden_sharing.ability).label}${(c.ability ?? m.burden_sharing.ability).proxy ? ` (or ${(c.ability ?? m.burden_sharing.ability).proxy!.label.toLowerCase()} as a stated proxy)` : ''}`}${c.extra_countries.length ? `, counting also ${c.extra_countries.join(', ')}` : ''}`).concat(`no ratio over fewer than ${m.burden_sharing.min_countries} countries`),
       staleness: m.burden_sharing.staleness_years,
       citations: m.burden_sharing.citations.map((c) => ({ source: c.source, locator: c.locator })),
     },
@@ -362,16 +367,23 @@ function bibliography(evidence: Evidence, ids: ReadonlySet<string>): Bibliograph
 export function assembleReport(inputs: ReportInputs, options: ReportOptions = {}): ReportModel {
   const { evidence, methodology: m } = inputs;
   const covered = evidence.allies();
-  const chapterAllies = options.allies ? covered.filter((a) => options.allies!.includes(a.iso3)) : covered;
   if (options.allies) {
     const unknown = options.allies.filter((a) => !covered.some((c) => c.iso3 === a));
     if (unknown.length) throw new Error(`not covered allies: ${unknown.join(', ')}; covered: ${covered.map((c) => c.iso3).join(' ')}`);
   }
+  const year = options.year ?? latestYear({ evidence, methodology: m });
+  // Chapters go to the allies of the report's year only (src/method/membership.ts).
+  const ofYear = new Set(alliesOfYear(evidence, year));
+  const outside = (options.allies ?? []).filter((a) => !ofYear.has(a));
+  if (outside.length) {
+    const range = { first: m.years.first, latest: Math.max(year, latestYear({ evidence, methodology: m })) };
+    throw new Error(outside.map((a) => absenceOf(evidence, a, year, range).message).join(' '));
+  }
+  const chapterAllies = (options.allies ? covered.filter((a) => options.allies!.includes(a.iso3)) : covered).filter((a) => ofYear.has(a.iso3));
   const total = FIXED_STEPS + chapterAllies.length + inputs.scenarios.length;
   let done = 0;
   const step = (what: string) => options.onProgress?.(++done, total, what);
 
-  const year = options.year ?? latestYear({ evidence, methodology: m });
   const ledger = computeLedger({ evidence, methodology: m, judgments: inputs.judgments }, year);
   step(`ledgers of ${ledger.allies.length} allies, ${year}`);
   const matrix = scoreMatrix(ledger, m);
@@ -382,13 +394,13 @@ export function assembleReport(inputs: ReportInputs, options: ReportOptions = {}
   step('weight sweep');
 
   const { alliances, members, commitments } = readAllianceEvidence(evidence);
-  const allyCodes = covered.map((a) => a.iso3);
+  const allyCodes = ledger.allies.map((l) => l.ally);
   const levels = commitmentLevels(commitments, allyCodes);
   const profiles = profileMatrix(ledger);
   const tiers = allyTiers(profiles, levels, m.robustness, { draws: options.tierDraws ?? 200 });
   step('tiers');
   const burden = computeBurdenSharing(evidence, m, year);
-  const claimChecks = checkClaims(inputs.claims, { evidence, alliances, members });
+  const claimChecks = checkClaims(inputs.claims, { evidence, alliances, members, commitments });
   const about = claimCountries(inputs.claims);
   step('burden sharing and claims');
   let interestMap: InterestMap | null = null;
@@ -420,7 +432,7 @@ export function assembleReport(inputs: ReportInputs, options: ReportOptions = {}
       robustness: r ? { low: r.net.low, high: r.net.high, modalRank: r.modalRank, rankInterval: r.rankInterval, pSameRank: r.rankProbabilities[r.baseline.rank - 1], pNetPositive: r.pNetPositive } : null,
       keyIndicators: keys,
       burden: burdenRows,
-      burdenAbility: burden.ability.label,
+      burdenAbility: 'ability to contribute',
       asymmetry,
       interests: interestMap ? interestProfile(interestMap, l) : null,
       judgments: judgmentsOf(l, m),
@@ -465,7 +477,7 @@ export function assembleReport(inputs: ReportInputs, options: ReportOptions = {}
   const usedIndicators = new Set<string>([
     ...ledger.allies.flatMap((l) => l.lines.flatMap((x) => x.observations.map((o) => o.indicator))),
     ...chapters.flatMap((c) => c.keyIndicators.map((k) => k.indicator.id)),
-    ...burden.contributions.map((c) => c.indicator), burden.ability.indicator,
+    ...burden.contributions.map((c) => c.indicator), burden.ability.indicator, ...burden.contributions.flatMap((c) => (c.ability ? [c.ability.indicator] : [])),
   ]);
   const data = dataAppendix(evidence, ledger, chapters, usedIndicators, m.staleness_years);
 

@@ -140,7 +140,7 @@ ${tSide(l.lines.filter((x) => x.side === 'liability'), l.year, 'liabilities')}
 function burdenTable(c: AllyChapter): Html {
   if (!c.burden.length) return html``;
   return html`<table><thead><tr><th>contribution</th><th class="num">value</th><th class="num">share of allied total / of ${c.burdenAbility}</th><th class="num">ratio</th><th class="num">rank</th></tr></thead><tbody>
-${c.burden.map((b) => html`<tr><td>${b.label}</td><td class="num">${b.value === null ? 'missing' : `${formatNumber(b.value)} ${b.unit}${b.stale ? ` [${b.year}]` : ''}`}</td><td class="num">${pct(b.share, 2)} / ${pct(b.abilityShare, 2)}</td><td class="num">${b.ratio === null ? '–' : b.ratio.toFixed(2)}</td><td class="num">${b.rank === null ? '–' : `${b.rank} of ${b.rankedAmong}`}</td></tr>`)}
+${c.burden.map((b) => html`<tr><td>${b.label}</td><td class="num">${b.value === null ? 'missing' : `${formatNumber(b.value)} ${b.unit}${b.year === null ? '' : ` [${b.year}]`}`}</td><td class="num">${pct(b.share, 2)} / ${pct(b.abilityShare, 2)}</td><td class="num">${b.ratio === null ? '–' : b.ratio.toFixed(2)}</td><td class="num">${b.rank === null ? '–' : `${b.rank} of ${b.rankedAmong}`}</td></tr>`)}
 </tbody></table>
 ${c.burden.some((b) => b.ratio === null) ? html`<p class="note">No ratio: ${c.burden.filter((b) => b.ratio === null).map((b) => `${b.label} (${b.reason ?? 'missing'})`).join('; ')}.</p>` : ''}
 <p class="sources">Sources: ${sourceLinks([...new Set(c.burden.flatMap((b) => b.sources))].sort())}.</p>`;
@@ -161,8 +161,7 @@ function asymmetry(c: AllyChapter): Html {
     ['facilities for exclusive U.S. use', b.exclusiveUseFacilities],
     ['host-nation support, US$ m', k.hostNationSupport],
     ['U.S. stationing cost, US$ m', k.usStationingCost],
-    ['share of that cost offset', k.offsetShare],
-    ['offset as DoD reported it, %', k.reportedOffsetShare],
+    ['share of U.S. stationing cost offset (DoD definition)', k.offsetShare],
   ];
   const basingSources = [...new Set(measures.flatMap(([, v]) => v?.cites.map((x) => x.source) ?? []))].sort();
   return html`<h3>Asymmetry</h3>
@@ -297,7 +296,7 @@ ${model.scenarios.map((s, i) => scenario(s, i, figures.scenarios[i]))}
 
 function claims(list: readonly ClaimCheck[]): Html {
   return html`<section class="part" id="${PART_IDS.claims}"><h1>Claims from the literature, checked</h1>
-<p>Quantitative statements from the reference texts and the alliance literature, each read under the definitions the evidence allows. Supported: every reading agrees; depends on the definition: some do; not supported: none does; not checkable: the evidence cannot test it.</p>
+<p>Quantitative statements from the reference texts and the alliance literature, each read under the definitions the evidence allows. Each part of a claim (one stated figure) is supported when every reading agrees, depends on the definition when some do, not supported when none does. A claim is supported when every part is; depends on the definition only when some one definition supports every part; not supported when some part is supported by no definition (the definitions tried are listed with their figures); not checkable when the evidence cannot test it.</p>
 <table><thead><tr><th>claim</th><th>verdict</th><th>source</th></tr></thead><tbody>
 ${list.map((c) => html`<tr><td>${c.claim.statement}<span class="definition"><br>${c.summary}</span></td><td class="verdict">${c.verdict}</td><td class="sources">${sourceLink(c.claim.source)}, ${c.claim.locator}</td></tr>`)}
 </tbody></table></section>`;
@@ -312,8 +311,8 @@ function methodology(model: ReportModel, figures: ReportFigures): Html {
 <p><strong>${m.title}</strong> (${m.id} ${m.version}, ${m.file}; ${m.authors.join(', ')}). ${m.description}</p>
 <ol>${m.steps.map((s) => html`<li>${s}</li>`)}</ol>
 <h2>Line items, weights and normalization</h2>
-<table><thead><tr><th>side</th><th>line item</th><th>measure</th><th>normalization</th><th>when missing</th><th class="num">weight</th><th class="num">of side</th></tr></thead><tbody>
-${m.items.map((i) => html`<tr><td>${i.item.side}</td><td><strong>${i.item.label}</strong><span class="definition"><br>${i.item.group} · ${i.item.unit}</span></td><td class="definition">${i.measure}</td><td class="definition">${i.normalization}</td><td class="definition">${i.missing}</td><td class="num">${formatNumber(i.item.weight)}</td><td class="num">${pct(i.shareOfSide, 1)}</td></tr>`)}
+<table><thead><tr><th>side</th><th>line item</th><th>construct</th><th>measure</th><th>normalization</th><th>when missing</th><th class="num">weight</th><th class="num">of side</th><th class="num">net points, 0-100</th></tr></thead><tbody>
+${m.items.map((i) => html`<tr><td>${i.item.side}</td><td><strong>${i.item.label}</strong><span class="definition"><br>${i.item.group} · ${i.item.unit}</span></td><td class="definition">${i.construct}</td><td class="definition">${i.measure}</td><td class="definition">${i.normalization}</td><td class="definition">${i.missing}</td><td class="num">${formatNumber(i.item.weight)}</td><td class="num">${pct(i.shareOfSide, 1)}</td><td class="num">${signed(i.pointsFullRange)}</td></tr>`)}
 </tbody></table>
 <h2>Why each line item</h2>
 <ul class="rationale">${m.items.map((i) => html`<li><strong>${i.item.label}.</strong> ${i.item.rationale} (${i.item.citations.map((c, k) => html`${k ? '; ' : ''}${sourceLink(c.source)}${c.locator ? `, ${c.locator}` : ''}`)})</li>`)}</ul>

@@ -76,7 +76,7 @@ function chapter(c: AllyChapter, model: ReportModel, figures: ReportFigures, fil
     figure(f.indicators, files),
     '### Burden sharing\n',
     c.burden.length ? table(['contribution', 'value', `share of allied total / of ${md(c.burdenAbility)}`, 'ratio', 'rank', 'sources'], c.burden.map((b) => [
-      md(b.label), b.value === null ? 'missing' : md(`${formatNumber(b.value)} ${b.unit}${b.stale ? ` [${b.year}]` : ''}`), `${pct(b.share, 2)} / ${pct(b.abilityShare, 2)}`,
+      md(b.label), b.value === null ? 'missing' : md(`${formatNumber(b.value)} ${b.unit}${b.year === null ? '' : ` [${b.year}]`}`), `${pct(b.share, 2)} / ${pct(b.abilityShare, 2)}`,
       b.ratio === null ? md(b.reason ?? 'missing') : b.ratio.toFixed(2), b.rank === null ? '–' : `${b.rank} of ${b.rankedAmong}`, cite(b.sources),
     ]), new Set([1, 2, 3, 4])) + '\n' : 'No burden-sharing figures.\n',
     figure(f.burden, files),
@@ -92,7 +92,7 @@ function chapter(c: AllyChapter, model: ReportModel, figures: ReportFigures, fil
     table(['basing and cost', 'value [year]', 'sources'], ([
       ['U.S. active-duty troops hosted', a.basing.troops], ['U.S. base sites (Vine 2020)', a.basing.baseSites], ['facilities for exclusive U.S. use', a.basing.exclusiveUseFacilities],
       ['host-nation support, US$ m', a.cost.hostNationSupport], [`U.S. stationing cost, US$ m (${a.cost.costMethod})`, a.cost.usStationingCost],
-      ['share of that cost offset', a.cost.offsetShare], ['offset as DoD reported it, %', a.cost.reportedOffsetShare],
+      ['share of U.S. stationing cost offset (DoD definition)', a.cost.offsetShare],
     ] as const).map(([what, v]) => [md(what), md(sourcedText(v)), v ? cite([...new Set(v.cites.map((x) => x.source))]) : '']), new Set([1])) + '\n',
   ];
   if (c.interests) {
@@ -190,14 +190,15 @@ function appendices(model: ReportModel, figures: ReportFigures, files: Map<strin
   const d = model.dataAppendix;
   return [
     `${anchor(PART_IDS.claims)}\n# Claims from the literature, checked\n`,
+    'Each part of a claim (one stated figure) is supported when every reading agrees, depends on the definition when some do, not supported when none does. A claim is supported when every part is; depends on the definition only when some one definition supports every part; not supported when some part is supported by no definition (the definitions tried are listed with their figures); not checkable when the evidence cannot test it.\n',
     table(['claim', 'verdict', 'source'], model.claims.map((c) => [`${md(c.claim.statement)}<br>${md(c.summary)}`, md(c.verdict), `${cite([c.claim.source])}, ${md(c.claim.locator)}`])) + '\n',
     `${anchor(PART_IDS.methodology)}\n# Appendix A. Methodology\n`,
     `**${md(m.title)}** (${md(m.id)} ${md(m.version)}, ${md(m.file)}; ${md(m.authors.join(', '))}). ${md(m.description)}\n`,
     m.steps.map((s, i) => `${i + 1}. ${md(s)}`).join('\n') + '\n',
     '## Line items, weights and normalization\n',
-    table(['side', 'line item', 'measure', 'normalization', 'when missing', 'weight', 'of side'], m.items.map((i) => [
-      i.item.side, `**${md(i.item.label)}** (${md(i.item.group)}; ${md(i.item.unit)})`, md(i.measure), md(i.normalization), md(i.missing), formatNumber(i.item.weight), pct(i.shareOfSide, 1),
-    ]), new Set([5, 6])) + '\n',
+    table(['side', 'line item', 'construct', 'measure', 'normalization', 'when missing', 'weight', 'of side', 'net points, 0-100'], m.items.map((i) => [
+      i.item.side, `**${md(i.item.label)}** (${md(i.item.group)}; ${md(i.item.unit)})`, md(i.construct), md(i.measure), md(i.normalization), md(i.missing), formatNumber(i.item.weight), pct(i.shareOfSide, 1), signed(i.pointsFullRange),
+    ]), new Set([6, 7, 8])) + '\n',
     '## Why each line item\n',
     m.items.map((i) => `- **${md(i.item.label)}.** ${md(i.item.rationale)} (${i.item.citations.map((c) => `${cite([c.source])}${c.locator ? `, ${md(c.locator)}` : ''}`).join('; ')})`).join('\n') + '\n',
     m.judgments.length ? '## Judgments\n\n' + table(['judgment', 'question', 'scale'], m.judgments.map((j) => [md(j.label), md(j.question), md(`${j.scale.min}–${j.scale.max}${Object.keys(j.scale.labels).length ? `: ${Object.entries(j.scale.labels).map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`)])) + '\n' : '',

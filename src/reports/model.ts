@@ -130,6 +130,10 @@ export interface MethodologyItem {
   item: LineItem;
   /** Weight as a share of its side's total weight. */
   shareOfSide: number;
+  /** What the line measures (the methodology's words, or "not stated"). */
+  construct: string;
+  /** Net points the line moves over its 0-100 range when the ally has every line (liabilities negative): src/method/explain.ts pointWorth. */
+  pointsFullRange: number;
   measure: string;
   normalization: string;
   missing: string;

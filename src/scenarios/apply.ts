@@ -10,6 +10,7 @@ import type { Observation } from '../evidence/schema.ts';
 import { JudgmentBook } from '../method/judgments.ts';
 import type { Judgment } from '../method/judgments.ts';
 import type { LineItem, Measure, Methodology } from '../method/methodology.ts';
+import { latestReads } from '../method/methodology.ts';
 import { PROJECTION_SOURCE } from './baseline.ts';
 import { compareObservations, overlayEvidence, seriesIn, seriesKey } from './overlay.ts';
 import type { SeriesOverlay } from './overlay.ts';
@@ -91,7 +92,9 @@ export const LINKS: Readonly<Record<string, readonly { indicator: string; invers
     { indicator: 'nato_defexp_share_gdp', inverse: true },
   ]])),
   population: [{ indicator: 'gdp_per_capita_usd', inverse: true }, { indicator: 'milex_per_capita_usd', inverse: true }],
-  ...Object.fromEntries(HNS.map((id) => [id, [...HNS.filter((o) => o !== id).map((indicator) => ({ indicator })), { indicator: 'hns_offset_share_pct' }]])),
+  // The offset share is not linked: it is support / (support + U.S. non-personnel costs), not
+  // proportional to the agreement payment, and DoD's figures are of other years.
+  ...Object.fromEntries(HNS.map((id) => [id, HNS.filter((o) => o !== id).map((indicator) => ({ indicator }))])),
   us_troops_active_duty: [...TROOPS_BY_SERVICE.map((indicator) => ({ indicator })), { indicator: 'us_stationing_cost_usd' }],
 };
 
@@ -111,7 +114,7 @@ export function linkedIndicators(ids: Iterable<string>): string[] {
 export const CONVERTED = ['milex_usd_current', 'milex_per_capita_usd', 'gdp_usd_current', 'gdp_usd_current_curated', 'gdp_per_capita_usd', 'hns_usd'];
 
 /** Indicators that measure what U.S. forces can use in an ally: the forward-access assets. */
-export const FORWARD_ACCESS = ['us_troops_active_duty', ...TROOPS_BY_SERVICE, 'us_base_sites', 'us_lilypad_sites', 'exclusive_use_facilities'];
+export const FORWARD_ACCESS = ['us_troops_active_duty', 'us_troops_rotational', ...TROOPS_BY_SERVICE, 'us_base_sites', 'us_lilypad_sites', 'exclusive_use_facilities'];
 
 /** What each event changes when a scenario does not name the items. */
 export const EVENTS: Readonly<Record<EventKind, { label: string; defaultItems: (m: Methodology) => string[] }>> = {
@@ -124,15 +127,7 @@ export const EVENTS: Readonly<Record<EventKind, { label: string; defaultItems: (
 
 /** Every indicator a measure reads. */
 export function measureIndicators(x: Measure): string[] {
-  switch (x.op) {
-    case 'latest': return [x.indicator];
-    case 'mean': case 'cumulative': case 'trend': case 'log': case 'scale': case 'gap_to_target': return measureIndicators(x.of);
-    case 'ratio': return [...measureIndicators(x.numerator), ...measureIndicators(x.denominator)];
-    case 'per_capita': return [...measureIndicators(x.of), ...measureIndicators(x.population)];
-    case 'product': case 'sum': case 'coalesce': return x.of.flatMap(measureIndicators);
-    case 'difference': return [...measureIndicators(x.minuend), ...measureIndicators(x.subtrahend)];
-    default: return [];
-  }
+  return latestReads(x).map((read) => read.indicator);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Evidence } from '../evidence/load.ts';
 // The engine's pure modules, not its index (which also exports its Node edges): this file runs in browsers.
 import type { Judgment } from '../method/judgments.ts';
 import { computeLedger, latestYear } from '../method/ledger.ts';
+import { alliesOfYear } from '../method/membership.ts';
 import type { AllyLedger, LedgerLine, YearLedger } from '../method/ledger.ts';
 import type { Methodology } from '../method/methodology.ts';
 import { quantileSorted } from '../method/normalize.ts';
@@ -126,7 +127,8 @@ export function prepareBaseline(options: RunOptions, year: number, changes: read
   });
   const world = makeWorld({
     base: options.evidence, overlay: baseline.overlay, methodology: options.methodology, judgments: options.judgments, year,
-    allies: options.evidence.allies().map((a) => a.iso3).sort(),
+    // The allies of the scenario's year (treaty allies, MNNA, Taiwan): partners are rated by no event.
+    allies: alliesOfYear(options.evidence, year),
   });
   const ledger = ledgerOf(world);
   return { baseline, world, ledger, robustness: robustnessOf(ledger, options.methodology, options.robustness) };

@@ -72,11 +72,16 @@ describe('asymmetry of U.S. allies (real evidence)', () => {
     expect(japan.capability.toRivals.find((r) => r.counterpart === 'PRK')!.ratios.milex).toBeNull(); // SIPRI has no figure
   });
 
-  it('basing and cost: troops from DMDC; offset = host-nation support / U.S. cost of the same year', () => {
+  it('basing and cost: troops from DMDC; the offset share is DoD\'s, read from the one indicator', () => {
     const japan = profile('JPN');
     expect(japan.basing.troops!.cites[0].source).toBe('dmdc-personnel');
     expect(japan.cost.usStationingCost).toMatchObject({ year: 2019 });
-    expect(japan.cost.offsetShare!.value).toBeCloseTo(3150 / 5225, 3);
+    // DoD's 74.5% for 2002 (support / (support + U.S. non-personnel cost)), not GAO's US$ 3,150 m / 5,225 m.
+    const published = evidence.latest('JPN', 'hns_offset_share_pct', { upTo: 2024 })!;
+    expect(published).toMatchObject({ year: 2002, value: 74.5, source: 'dod-allied-contributions-2004' });
+    expect(japan.cost.offsetShare).toMatchObject({ value: 0.745, year: 2002, unit: 'share' });
+    expect(japan.cost.offsetShare!.value).not.toBeCloseTo(3150 / 5225, 2);
+    expect(japan.definitions.join(' ')).toMatch(/non-personnel|other than military pay/);
   });
 });
 

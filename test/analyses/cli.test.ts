@@ -47,18 +47,33 @@ describe('allies history | claims | asymmetry | network | compare | tiers', () =
     const { out, error } = await run(['history']);
     expect(error).toBeNull();
     expect(out).toMatch(/Definitions/);
-    expect(out).toMatch(/Kaplan-Meier median: the age by which half/);
+    expect(out).toMatch(/Kaplan-Meier median: the first age at which the curve falls below one half/);
+    expect(out).toMatch(/Censored: in force on 2018-12-31 \(ATOP ineffect = 1\) or recorded in force in 2024 .*whatever ATOP's term code/);
     expect(out).toMatch(/Defense pacts\s+280\s+213\s+67\s+11\.8\s+9\.4 to 17\.0/);
+    // The U.S. defense pacts' curve sits at exactly one half from 25.1 years on: not reached.
+    expect(out).toMatch(/Defense pacts with the U\.S\.\s+20\s+10\s+10\s+at least 25\.1 \(not reached\)\s+10\.1 to open/);
+    expect(out).toMatch(/KM median, Defense pacts with the U\.S\.: at least 25\.1 years \(median not reached: the curve sits at exactly one half from 25\.1 years to the last observation at 71\.3 years/);
+    expect(out).toMatch(/Censored although ATOP codes a termination: alliance 3433 \(ATOP term 3, but in force on 2018-12-31/);
+    // Both reliability base rates from the literature, each with what it measures.
+    expect(out).toMatch(/about 75% of the wars in which they applied, 1816-1944\. \(leeds-long-mitchell-2000/);
+    expect(out).toMatch(/about 22% after 1945\. \(berkemeier-fuhrmann-2018/);
     expect(out).toMatch(/Treaty of Mutual Cooperation and Security between Japan/);
     const json = JSON.parse((await run(['history', '--by', 'era', '--json'])).out) as { groups: { group: { id: string } }[] };
     expect(json.groups.map((g) => g.group.id)).toEqual(['era-1815-1913', 'era-1914-1944', 'era-1945-1989', 'era-1990-2018']);
+    const us = JSON.parse((await run(['history', '--by', 'us', '--json'])).out) as { groups: { group: { id: string }; kaplanMeier: { median: number | null; medianEstimate: { value: number | null; lowerBound: number; reached: boolean } } }[] };
+    const withUs = us.groups.find((g) => g.group.id === 'defense-with-us')!;
+    expect(withUs.kaplanMeier.median).toBeNull();
+    expect(withUs.kaplanMeier.medianEstimate).toMatchObject({ value: null, reached: false });
+    expect(withUs.kaplanMeier.medianEstimate.lowerBound).toBeCloseTo(25.08, 2);
   });
 
   it('claims gives its verdict on the 15-year claim with the numbers behind it', async () => {
     const list = await run(['claims']);
-    expect(list.out).toMatch(/defense-alliance-durations\s+depends on the definition\s+glosserman-2020/);
+    expect(list.out).toMatch(/defense-alliance-durations\s+not supported\s+glosserman-2020/);
     const { out } = await run(['claims', 'defense-alliance-durations']);
+    expect(out).toMatch(/Verdict: not supported: no definition supports the part "median duration"/);
     expect(out).toMatch(/median duration: stated about 15 years .* -> not supported/);
+    expect(out).toMatch(/mean duration: stated about 15 years .* -> depends on the definition/);
     expect(out).toMatch(/11\.8\s+median: Kaplan-Meier, defense pacts/);
     expect(out).toMatch(/47%\s+share lasting 6 years or less: ended defense pacts/);
     expect(out).toMatch(/No single definition makes every part agree/);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Evidence } from '../../src/evidence/load.ts';
 import { EvidenceTableError, readAllianceEvidence, TableReader } from '../../src/analyses/alliances.ts';
 import type { AllianceEvidence, AllianceRecord } from '../../src/analyses/alliances.ts';
-import { allianceDuration, GROUPINGS, memberExitModes, summarizeDurations, summarizeGrouping, usAllianceAges, yearsBetween } from '../../src/analyses/history.ts';
+import { allianceDuration, GROUPINGS, memberExitModes, recordedInForce, summarizeDurations, summarizeGrouping, usAllianceAges, yearsBetween } from '../../src/analyses/history.ts';
 import { ALLIANCE_NEEDS, testEvidence } from './support.ts';
 
 function alliance(atopid: number, begin: number, end: number | null, termination: number, extra: Partial<AllianceRecord> = {}): AllianceRecord {
@@ -47,6 +47,34 @@ describe('durations on hand-made alliances', () => {
     expect(s.terminations.map((t) => t.count)).toEqual([2, 1, 1, 1]);
   });
 
+  it('censors an alliance in force whatever its termination code (ATOP ineffect = 1 with TERM 3)', () => {
+    // Signed 1961, in force on 31 December 2018, TERM 3 from a phase that was renegotiated.
+    const inForceWithTerm = alliance(6, 1961, null, 3);
+    expect(inForceWithTerm.inForce).toBe(true);
+    const d = allianceDuration(inForceWithTerm);
+    expect(d).toMatchObject({ ended: false, termination: 0, atopTerm: 3 });
+    expect(d.years).toBeCloseTo(58, 0);
+    expect(d.censoredDespiteTerm).toMatch(/ATOP term 3, but in force on 2018-12-31 \(ineffect = 1\)/);
+    const s = summarizeDurations(all, [...fixtures, inForceWithTerm]);
+    expect(s).toMatchObject({ n: 6, ended: 3, censored: 3 });
+    expect(s.terminations.map((t) => t.count)).toEqual([3, 1, 1, 1]);
+    expect(s.censoredDespiteTerm).toEqual([{ atopid: 6, reason: expect.stringMatching(/ineffect = 1/) }]);
+    expect(s.endedOnly.mean).toBeCloseTo((2 + 4 + 10) / 3, 2);
+  });
+
+  it('censors an alliance ATOP ends but the post-2018 record shows in force in 2024, at ATOP\'s horizon', () => {
+    const endedInAtop = alliance(7, 1950, 1990, 2, { inForce: false });
+    expect(allianceDuration(endedInAtop)).toMatchObject({ ended: true, termination: 2 });
+    const later = recordedInForce([
+      { atopid: 7, inForce2024: true }, { atopid: 8, inForce2024: false }, { atopid: null, inForce2024: true },
+    ] as unknown as Parameters<typeof recordedInForce>[0]);
+    expect([...later]).toEqual([7]);
+    const d = allianceDuration(endedInAtop, later);
+    expect(d).toMatchObject({ ended: false, termination: 0, atopTerm: 2 });
+    expect(d.years).toBeCloseTo(69, 0); // 1950-01-01 to 2018-12-31
+    expect(d.censoredDespiteTerm).toMatch(/post-2018 record/);
+  });
+
   it('counts each member\'s exit once, by its last phase (ATOP TERMMODE)', () => {
     const member = (phase: number, inForce: boolean, termmode: number, iso = 'FRA') => ({
       atopid: 1, phase, member: iso, cow: 220, entry: { year: 1900, month: 1, day: 1 }, exit: null, inForce, conditions: [], variesByPartner: false,
@@ -75,15 +103,40 @@ describe('ATOP 5.1', () => {
   });
   afterAll(() => cleanup());
 
-  it('holds 789 alliances, 280 of them defense pacts; 420 are censored', () => {
-    const s = summarizeGrouping('overview', atop.alliances);
-    expect(s.find((g) => g.group.id === 'all')).toMatchObject({ n: 789, ended: 369, censored: 420 });
+  it('holds 789 alliances, 280 of them defense pacts; 421 are censored, 3433 among them although ATOP codes TERM 3', () => {
+    const s = summarizeGrouping('overview', atop.alliances, { inForceLater: recordedInForce(atop.commitments) });
+    // ATOP 5.1 alliance 3433 (Czechoslovakia-Indonesia 1961, carried on by the Czech Republic) is in
+    // force on 31 December 2018 (ineffect = 1) with TERM 3 from its Slovak phase: censored, not ended.
+    const a3433 = atop.alliances.find((a) => a.atopid === 3433)!;
+    expect(a3433).toMatchObject({ inForce: true, termination: 3, end: null });
+    expect(allianceDuration(a3433)).toMatchObject({ ended: false, termination: 0 });
+    const all = s.find((g) => g.group.id === 'all')!;
+    expect(all).toMatchObject({ n: 789, ended: 368, censored: 421 });
+    expect(all.censoredDespiteTerm.map((c) => c.atopid)).toEqual([3433]);
     expect(s.find((g) => g.group.id === 'defense')).toMatchObject({ n: 280, ended: 213, censored: 67 });
+    // No alliance ATOP ends is in force in 2024 by the post-2018 record; every one it shows in force is in force in ATOP.
+    const later = recordedInForce(atop.commitments);
+    expect(atop.alliances.filter((a) => later.has(a.atopid) && !a.inForce)).toEqual([]);
+  });
+
+  it('U.S. defense pacts: the curve sits at exactly one half from 25.1 to 71.3 years, so the median reads "at least 25.1 years"', () => {
+    const d = summarizeGrouping('overview', atop.alliances).find((g) => g.group.id === 'defense-with-us')!;
+    expect(d).toMatchObject({ n: 20, ended: 10, censored: 10 });
+    const m = d.kaplanMeier.medianEstimate;
+    expect(d.kaplanMeier.median).toBeNull();
+    expect(m.reached).toBe(false);
+    expect(m.value).toBeNull();
+    expect(m.lowerBound).toBeCloseTo(25.08, 2); // the Republic of China treaty, 1954-1980
+    expect(m.flat!.from).toBeCloseTo(25.08, 2);
+    expect(m.flat!.to).toBeCloseTo(71.3, 1); // the Rio Treaty (1947), the oldest in force
+    expect(m.short).toBe('at least 25.1 years (not reached)');
+    expect(m.text).toMatch(/from 25\.1 years to the last observation at 71\.3 years/);
   });
 
   it('defense pacts: Kaplan-Meier median 11.8 years (9.4-17.0); ended ones 6.9 at the median, 47% within six years', () => {
     const d = summarizeGrouping('overview', atop.alliances).find((g) => g.group.id === 'defense')!;
     expect(d.kaplanMeier.median).toBeCloseTo(11.84, 1);
+    expect(d.kaplanMeier.medianEstimate).toMatchObject({ reached: true, flat: null, short: '11.8 years' });
     expect(d.kaplanMeier.medianLower).toBeCloseTo(9.4, 1);
     expect(d.kaplanMeier.medianUpper).toBeCloseTo(17.0, 1);
     expect(d.endedOnly.median).toBeCloseTo(6.9, 1);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  kaplanMeier, restrictedMeanSurvival, survivalAt, SurvivalInputError, survivalPercentile, survivalQuantile,
+  kaplanMeier, medianOf, restrictedMeanSurvival, survivalAt, SurvivalInputError, survivalPercentile, survivalQuantile,
 } from '../../src/analyses/survival.ts';
 import type { SurvivalSubject } from '../../src/analyses/survival.ts';
 
@@ -44,6 +44,8 @@ describe('kaplanMeier', () => {
     expect(curve.median).toBe(23);
     expect(curve.medianLower).toBe(16);
     expect(curve.medianUpper).toBeNull();
+    // The curve falls from 0.538 to 0.448 at 23 weeks: a median reached, stated as a value.
+    expect(curve.medianEstimate).toMatchObject({ value: 23, lowerBound: 23, upperBound: 23, reached: true, flat: null, short: '23.0 years' });
   });
 
   it('restricted mean: 23.287 weeks up to the last time, 35 (R print.survfit rmean)', () => {
@@ -65,15 +67,41 @@ describe('kaplanMeier', () => {
     const curve = kaplanMeier([1, 2, 3, 4].map((time) => ({ time, event: true })));
     expect(curve.steps.map((s) => s.survival)).toEqual([0.75, 0.5, 0.25, 0]);
     expect(curve.median).toBe(2.5);
+    // S = 1/2 exactly from 2 to 3: "between 2 and 3", the midpoint as the value (R's quantile.survfit).
+    expect(curve.medianEstimate).toMatchObject({ value: 2.5, lowerBound: 2, upperBound: 3, reached: true, flat: { from: 2, to: 3 } });
+    expect(curve.medianEstimate.short).toBe('between 2.0 and 3.0 years');
     expect(curve.restrictedMean).toBeCloseTo(2.5); // the plain mean when nothing is censored
     expect(curve.steps[3].stdErr).toBeNull();
   });
 
-  it('has no median when fewer than half end', () => {
+  it('has no median when fewer than half end: "at least" the last observed time', () => {
     const curve = kaplanMeier([{ time: 1, event: true }, { time: 5, event: false }, { time: 9, event: false }]);
     expect(curve.median).toBeNull();
+    expect(curve.medianEstimate).toMatchObject({ value: null, lowerBound: 9, upperBound: null, reached: false, flat: null });
+    expect(curve.medianEstimate.short).toBe('at least 9.0 years (not reached)');
     expect(survivalQuantile(curve, 0.25)).toBe(1);
     expect(survivalQuantile(curve, 0.5)).toBeNull();
+  });
+
+  it('does not call a curve that sits at one half until the last observation a median: "at least" where it got there', () => {
+    // Ended at 1 and 2 years, two still in force at 5 and 9: S = 1/2 from 2 years on, never below.
+    const curve = kaplanMeier([{ time: 1, event: true }, { time: 2, event: true }, { time: 5, event: false }, { time: 9, event: false }]);
+    expect(survivalAt(curve, 8)).toBe(0.5);
+    expect(curve.median).toBeNull();
+    expect(curve.medianEstimate).toMatchObject({ value: null, lowerBound: 2, upperBound: null, reached: false, flat: { from: 2, to: 9 } });
+    expect(curve.medianEstimate.text).toMatch(/^at least 2\.0 years \(median not reached: the curve sits at exactly one half from 2\.0 years to the last observation at 9\.0 years/);
+  });
+
+  it('reads one half within R\'s tolerance: 20 subjects, 10 endings, the rest censored later (the quantile.survfit example)', () => {
+    const sample = [...Array.from({ length: 10 }, (_, i) => ({ time: i + 1, event: true })), ...Array.from({ length: 10 }, (_, i) => ({ time: 20 + i, event: false }))];
+    const curve = kaplanMeier(sample);
+    // (19/20)(18/19)...(10/11) is 1/2 only up to rounding.
+    expect(survivalAt(curve, 10)).toBeCloseTo(0.5, 12);
+    expect(curve.medianEstimate).toMatchObject({ reached: false, lowerBound: 10, flat: { from: 10, to: 29 } });
+    // One more ending after the flat stretch closes it: the median is reached, between 10 and 25.
+    const closed = kaplanMeier([...sample.slice(0, 15), { time: 25, event: true }, ...sample.slice(16)]);
+    expect(closed.medianEstimate).toMatchObject({ reached: true, value: 17.5, lowerBound: 10, upperBound: 25 });
+    expect(medianOf([], 0)).toMatchObject({ value: null, lowerBound: null, reached: false, short: 'no data' });
   });
 
   it('handles ties of events and censoring at one time (events first) and an empty sample', () => {

@@ -81,16 +81,22 @@ describe('history', () => {
   it('downloads the base rates as CSV and refuses an unknown grouping', async () => {
     const csv = await (await app.request('/api/history?format=csv')).text();
     expect(csv.split('\n')[0]).toContain('km_median');
+    expect(csv.split('\n')[0]).toContain('km_median_reached');
+    // U.S. defense pacts: the median is not reached; the CSV gives its lower bound and the wording.
+    const withUs = csv.split('\n').find((l) => l.startsWith('defense-with-us,'))!;
+    expect(withUs).toMatch(/,false,25\.08\d*,at least 25\.1 years \(not reached\),/);
     expect((await get('/api/history?by=decade')).body).toMatchObject({ field: 'by' });
     expect((await get('/api/history?as_of=1990')).body).toMatchObject({ field: 'as_of' });
   });
 });
 
 describe('claims', () => {
-  it('checks the 15-year claim: it depends on the definition', async () => {
-    const { body } = await get<{ rows: { claim: { id: string }; verdict: string; parts: { readings: { definition: string; value: number | null }[] }[] }[] }>('/api/claims');
+  it('checks the 15-year claim: not supported, since no definition supports its median part', async () => {
+    const { body } = await get<{ rows: { claim: { id: string }; verdict: string; reason: string; parts: { verdict: string; readings: { definition: string; value: number | null }[] }[] }[] }>('/api/claims');
     const claim = body.rows.find((r) => r.claim.id === 'defense-alliance-durations')!;
-    expect(claim.verdict).toBe('depends on the definition');
+    expect(claim.verdict).toBe('not supported');
+    expect(claim.reason).toBe('no definition supports the part "median duration"');
+    expect(claim.parts.map((p) => p.verdict)).toEqual(['not supported', 'depends on the definition', 'depends on the definition']);
     expect(claim.parts[0].readings.length).toBeGreaterThan(3);
   });
 

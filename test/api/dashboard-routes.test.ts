@@ -12,6 +12,7 @@ describe('dashboard addresses', () => {
     { page: 'compare', allies: ['JPN', 'KOR', 'DEU'], year: null, weights: {} },
     { page: 'weights', year: 2024, region: 'europe', weights: { a_b: 1.25 } },
     { page: 'sources' },
+    { page: 'methodology' },
   ];
 
   it.each(routes.map((r) => [hrefOf(r), r] as const))('%s round-trips', (href, route) => {

@@ -66,7 +66,9 @@ test('history shows the survival curves, the base rates and the verdict on the 1
   await expect(page.locator('table.base-rates tbody tr')).not.toHaveCount(0);
   await expect(page.locator('table.us-alliances')).toContainText('North Atlantic');
   const claim = page.locator('li[data-claim="defense-alliance-durations"]');
-  await expect(claim.locator('.verdict').first()).toHaveText('depends on the definition');
+  await expect(claim.locator('.verdict').first()).toHaveText('not supported');
+  // The U.S. defense pacts' median is not reached: the base rates say "at least".
+  await expect(page.locator('table.base-rates tr[data-group="defense-with-us"]')).toContainText('at least 25.1 (not reached)');
   await claim.locator('summary').click();
   await expect(claim.locator('table.claim-part').first()).toContainText('Kaplan-Meier');
   await page.screenshot({ path: 'test-results/screenshots/history.png', fullPage: true });

@@ -78,6 +78,8 @@ function computeLedgerStub() {
   return {
     ally: 'JPN', name: 'Japan', region: 'asia', year: 2024, lines: [], assets: 1, liabilities: 1, net: 0,
     coverage: { assets: 1, liabilities: 1, overall: 1, itemsObserved: 0, itemsImputed: 0, itemsMissing: 0, itemsTotal: 0 }, ranked: true, rank: 1,
+    partner: false,
+    membership: { ally: 'JPN', year: 2024, standing: 'treaty' as const, allied: true, basis: [], since: '1960-01-19', label: 'U.S.-Japan treaty since 1960', reason: '', next: null, announced: null, sources: [] },
   };
 }
 

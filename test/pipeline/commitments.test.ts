@@ -95,6 +95,17 @@ describe('us_commitments: what the U.S. owes each covered ally, and what it owes
     expect(commitment('PHL', 'manila-pact')).toMatchObject({ status: 'ended', end: '1977-06-30' });
   });
 
+  it('NATO members ATOP codes bind from the deposit of their accession instrument (in_force_from); ATOP\'s signature stays in begin', () => {
+    for (const [ally, begin, from, source] of [['POL', '1997-12-16', '1999-03-12', 'wh-nato-newest-members-1999'], ['EST', '2003-03-26', '2004-03-29', 'nato-pr-2004-028'], ['ALB', '2008-07-09', '2009-04-01', 'state-alb-hrv-nato-2009'], ['MNE', '2016-05-19', '2017-06-05', 'nato-news-mne-2017']]) {
+      expect(commitment(ally, 'nato'), ally).toMatchObject({ begin, in_force_from: from, basis: 'atop+curated' });
+      expect(String(commitment(ally, 'nato')!.source).split(';'), ally).toContain(source);
+    }
+    expect(commitment('FRA', 'nato')).toMatchObject({ begin: '1949-04-04', in_force_from: '1949-04-04', basis: 'atop' });
+    expect(commitment('FIN', 'nato')).toMatchObject({ begin: '2023-04-04', in_force_from: '2023-04-04' });
+    expect(commitment('SAU', 'mnna')).toMatchObject({ begin: '2025-11-18', in_force_from: '' });
+    expect(commitment('TWN', 'mnna')).toMatchObject({ status: 'treated-as', in_force_from: '2002-09-30' });
+  });
+
   it('records MNNA designations with the year designated and no obligation', () => {
     expect(commitment('ARG', 'mnna')).toMatchObject({ begin: '1998-01-06', status: 'designated', us_defense: 0 });
     expect(commitment('KEN', 'mnna')).toMatchObject({ begin: '2024-06-24', in_force_2024: true });
@@ -203,6 +214,11 @@ describe('bad input', () => {
   it('an accession that contradicts ATOP\'s coding of the alliance is refused', async () => {
     const bad = await curatedWith('commitments.yaml', '    date: 2024-03-07\n    signed: 2022-07-05\n    us_owes: [defense, nonagg, consul]', '    date: 2024-03-07\n    signed: 2022-07-05\n    us_owes: [consul]');
     await expect(runWith(bad.curatedDir)).rejects.toThrow(/commitments\.yaml:\d+: field "accessions\.2\.us_owes": ATOP codes the U\.S\. obligations in 3180/);
+  });
+
+  it('an entry date for a member ATOP does not code is refused, naming the file, line and field', async () => {
+    const bad = await curatedWith('commitments.yaml', '  - { ally: MNE, commitment: nato,', '  - { ally: SWE, commitment: nato,');
+    await expect(runWith(bad.curatedDir)).rejects.toThrow(`${bad.file}:${bad.line}: field "entries.16.ally": ATOP 3180 does not code SWE as a member`);
   });
 
   it('an ATOP alliance with a covered ally that the file does not name stops the build', async () => {

@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, PdfUnavailableError, REPORT_FILES } from '../../src/reports/build.ts';
-import { describeMeasure, describeMissing, describeNormalization } from '../../src/reports/describe.ts';
 import { escapeHtml, escapeMarkdown, html, trusted } from '../../src/reports/escape.ts';
 import { ChromiumNotFoundError, findChromium } from '../../src/reports/pdf.ts';
 import { joinPdfs, PdfStructureError } from '../../src/reports/pdf-merge.ts';
@@ -92,15 +91,6 @@ describe('finding pages and joining PDFs', () => {
 
   it('refuses what it does not understand rather than writing a broken file', () => {
     expect(() => joinPdfs([Buffer.from('not a pdf')], 0)).toThrow(PdfStructureError);
-  });
-});
-
-describe('the methodology in words', () => {
-  it('describes measures, normalizations and missing-data policies as the appendix prints them', () => {
-    expect(describeMeasure({ op: 'mean', years: 10, min_years: 5, of: { op: 'latest', indicator: 'milex_share_gdp' } })).toBe('mean over 10 y (≥ 5 y of data) of milex_share_gdp');
-    expect(describeMeasure({ op: 'ratio', numerator: { op: 'latest', indicator: 'hns_usd', staleness_years: 3 }, denominator: { op: 'latest', indicator: 'us_stationing_cost_usd' } })).toBe('hns_usd (≤ 3 y old) / us_stationing_cost_usd');
-    expect(describeNormalization({ method: 'minmax', scale: 'log1p', invert: true })).toBe('min-max to 0-100 among the allies on a log1p scale, inverted');
-    expect(describeMissing({ policy: 'impute', with: 'median' })).toBe('score imputed with the median of the allies\' scores (flagged)');
   });
 });
 

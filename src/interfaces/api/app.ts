@@ -19,8 +19,10 @@ import { LedgerService } from './ledger-service.ts';
 import type { EngineFiles } from './ledger-service.ts';
 import { registerAnalysisRoutes } from './routes/analyses.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
+import { registerExplainRoutes } from './routes/explain.ts';
 import { registerLedgerRoutes } from './routes/ledgers.ts';
 import { registerScenarioRoutes } from './routes/scenarios.ts';
+import { registerValidationRoutes } from './routes/validation.ts';
 
 export interface AppOptions {
   /** Evidence folder (default: $ALLIES_EVIDENCE or the project's evidence/). */
@@ -77,8 +79,10 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
 
   registerEvidenceRoutes(app, ctx);
   registerLedgerRoutes(app, ctx, engine);
+  registerExplainRoutes(app, ctx, engine);
   registerAnalysisRoutes(app, ctx, engine);
   registerScenarioRoutes(app, ctx, engine);
+  registerValidationRoutes(app, ctx, engine);
 
   const openApiConfig = { openapi: '3.1.0', info: { ...API_INFO, version: `evidence ${version}` } };
   app.doc31('/openapi.json', openApiConfig);

@@ -106,9 +106,10 @@ export class LedgerService {
     return year;
   }
 
-  ledger(year: number, weights: WeightOverrides = {}): YearLedger {
-    return this.ledgers.get(`${year}|${weightsKey(weights)}`, () =>
-      computeLedger({ evidence: this.evidence, methodology: withWeights(this.methodology, weights), judgments: this.judgments }, year));
+  /** The year's ledger: its allies, and with `partners` its partners too (unranked, on the allies' scale). */
+  ledger(year: number, weights: WeightOverrides = {}, partners = false): YearLedger {
+    return this.ledgers.get(`${year}|${weightsKey(weights)}|${partners ? 'partners' : ''}`, () =>
+      computeLedger({ evidence: this.evidence, methodology: withWeights(this.methodology, weights), judgments: this.judgments, partners }, year));
   }
 
   burden(year: number): BurdenReport {

@@ -19,6 +19,8 @@ export interface MapAlly {
   net: number | null;
   ranked: boolean;
   rank: number | null;
+  /** Standing in the year, e.g. "NATO since 2004" (optional). */
+  standing?: string;
 }
 
 export interface CountryShape {
@@ -67,7 +69,7 @@ function escapeXml(text: string): string {
 
 /** What the map says of an ally: its name, net and rank. */
 export function mapTitle(a: MapAlly): string {
-  return `${a.name}: ${a.ranked && a.net !== null ? `net ${a.net >= 0 ? '+' : '−'}${Math.abs(a.net).toFixed(1)}, rank ${a.rank}` : 'not ranked (too little data)'}`;
+  return `${a.name}${a.standing ? ` (${a.standing})` : ''}: ${a.ranked && a.net !== null ? `net ${a.net >= 0 ? '+' : '−'}${Math.abs(a.net).toFixed(1)}, rank ${a.rank}` : 'not ranked (too little data)'}`;
 }
 
 /** The map as standalone SVG text; each ally carries a <title> with its net and rank. */

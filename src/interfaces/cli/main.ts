@@ -5,9 +5,11 @@ import { registerAnalysisCommands } from './commands/analyses.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerEvidenceCommands } from './commands/evidence.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
+import { registerExplainCommands } from './commands/explain.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerScenarioCommands } from './commands/scenario.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerValidateCommand } from './commands/validate.ts';
 
 export function makeProgram(): Command {
   const program = new Command('allies')
@@ -18,10 +20,12 @@ export function makeProgram(): Command {
   registerDataCommands(program);
   registerEvidenceCommands(program);
   registerLedgerCommands(program);
+  registerExplainCommands(program);
   registerAnalysisCommands(program);
   registerScenarioCommands(program);
   registerReportCommands(program);
   registerServeCommand(program);
+  registerValidateCommand(program);
   return program;
 }
 

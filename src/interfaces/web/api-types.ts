@@ -3,6 +3,7 @@
 import type { Ally } from '../../evidence/load.ts';
 import type { Indicator, Observation, Source } from '../../evidence/schema.ts';
 import type { BurdenReport } from '../../method/burden.ts';
+import type { HeadingWorth, MethodologyLine, PointWorth, WhyThisRank } from '../../method/explain.ts';
 import type { AllyLedger, LedgerLine } from '../../method/ledger.ts';
 import type { Methodology } from '../../method/methodology.ts';
 import type { RobustnessResult } from '../../method/robustness.ts';
@@ -52,7 +53,15 @@ export interface MethodologyResponse {
   hash: string;
   years: { first: number; latest: number };
   methodology: Methodology;
+  /** Every line in words with what a point of it is worth, and the worth of every heading. */
+  balance: PointWorth['balance'];
+  sides: PointWorth['sides'];
+  headings: HeadingWorth[];
+  lines: MethodologyLine[];
 }
+
+export type WhyResponse = WhyThisRank & { hash: string; years: { first: number; latest: number } };
+export type { HeadingWorth, MethodologyLine, WhyThisRank };
 
 export interface ObservationsResponse extends Rows<Observation> {
   total: number;

@@ -34,6 +34,7 @@ function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): Comp
 const ComparePage = lazyPage(() => import('./pages/compare.tsx').then((m) => m.ComparePage));
 const WeightsPage = lazyPage(() => import('./pages/weights.tsx').then((m) => m.WeightsPage));
 const SourcesPage = lazyPage(() => import('./pages/sources.tsx').then((m) => m.SourcesPage));
+const MethodologyPage = lazyPage(() => import('./pages/methodology.tsx').then((m) => m.MethodologyPage));
 const ScenariosPage = lazyPage(() => import('./pages/scenarios.tsx').then((m) => m.ScenariosPage));
 const HistoryPage = lazyPage(() => import('./pages/history.tsx').then((m) => m.HistoryPage));
 const NetworkPage = lazyPage(() => import('./pages/network.tsx').then((m) => m.NetworkPage));
@@ -58,6 +59,7 @@ function Page({ route }: { route: Route }) {
     case 'compare': return <ComparePage route={route} />;
     case 'weights': return <WeightsPage route={route} />;
     case 'sources': return <SourcesPage />;
+    case 'methodology': return <MethodologyPage />;
     case 'scenarios': return <ScenariosPage route={route} />;
     case 'history': return <HistoryPage route={route} />;
     case 'network': return <NetworkPage route={route} />;
@@ -79,6 +81,7 @@ function Nav({ route }: { route: Route | null }) {
         {item('scenarios', '/scenarios', 'Scenarios')}
         {item('history', '/history', 'History')}
         {item('network', hrefOf({ page: 'network', year: route?.page === 'network' ? route.year : null }), 'Network')}
+        {item('methodology', '/methodology', 'Methodology')}
         {item('sources', '/sources', 'Sources')}
         <li><a href="/docs">API</a></li>
       </ul>

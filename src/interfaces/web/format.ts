@@ -29,3 +29,10 @@ export function formatPercent(share: number | null | undefined): string {
 export function formatRatio(x: number | null | undefined): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2);
 }
+
+/** Points of the net, signed: +9.1, −12.5, ±0.0 when it rounds to zero. */
+export function formatPoints(x: number | null | undefined, decimals = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  const r = Number(x.toFixed(decimals));
+  return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r).toFixed(decimals)}`;
+}

@@ -58,3 +58,16 @@ export function Link({ href, children, onClick, ...rest }: LinkProps) {
     </a>
   );
 }
+
+/** Once `ready` (the page's data has rendered), scroll to the element the address's #fragment names. */
+export function useScrollToHash(ready: boolean): void {
+  const hash = typeof location === 'undefined' ? '' : location.hash;
+  useEffect(() => {
+    if (!ready || hash.length < 2) return;
+    const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (target) {
+      target.scrollIntoView({ block: 'start' });
+      target.classList.add('targeted');
+    }
+  }, [ready, hash]);
+}

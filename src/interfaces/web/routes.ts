@@ -14,6 +14,7 @@ export type Route =
   | { page: 'compare'; allies: string[]; year: number | null; weights: Weights }
   | { page: 'weights'; year: number | null; region: Region; weights: Weights }
   | { page: 'sources' }
+  | { page: 'methodology' }
   | { page: 'scenarios'; names: string[]; compare: ScenarioCompare }
   | { page: 'history'; by: string }
   | { page: 'network'; year: number | null };
@@ -106,6 +107,7 @@ export function parseLocation(pathname: string, search: string): Parsed {
     return { ok: true, route: { page: 'weights', year, region, weights } };
   }
   if (head === 'sources' && rest.length === 0) return { ok: true, route: { page: 'sources' } };
+  if (head === 'methodology' && rest.length === 0) return { ok: true, route: { page: 'methodology' } };
   if (head === 'scenarios' && rest.length === 0) {
     const raw = params.get('run') ?? '';
     const names = raw === '' ? [] : raw.split(',');
@@ -156,6 +158,9 @@ export function hrefOf(route: Route): string {
       break;
     case 'sources':
       path = '/sources';
+      break;
+    case 'methodology':
+      path = '/methodology';
       break;
     case 'scenarios':
       path = '/scenarios';

@@ -128,12 +128,17 @@ function commitmentsSchema(c: CuratedContext, atop: AtopFacts) {
       ally, commitment: CommitmentId, date: IsoDate, signed: IsoDate.optional(),
       us_owes: z.array(ObligationName), ally_owes: z.array(ObligationName), ...citation(c),
     })),
+    // When a member ATOP codes became bound (deposit of the instrument of accession), where
+    // ATOP's entry date (the later signature) is earlier: the row's in_force_from.
+    entries: z.array(z.strictObject({ ally, commitment: CommitmentId, date: IsoDate, ...citation(c) })).default([]),
     statutes: z.array(z.strictObject({
       ally, commitment: CommitmentId, name: z.string().min(1), date: IsoDate,
       us_owes: z.array(ObligationName), ally_owes: z.array(ObligationName), ...citation(c),
     })),
     designations: z.array(z.strictObject({
-      ally, date: IsoDate, status: z.enum(['designated', 'announced', 'treated-as']).default('designated'), ...citation(c),
+      ally, date: IsoDate, status: z.enum(['designated', 'announced', 'treated-as']).default('designated'),
+      /** A termination under 22 U.S.C. 2321k(a)(2). */
+      revoked: IsoDate.optional(), ...citation(c),
     })),
   }).superRefine((doc, ctx) => {
     const byCommitment = new Map<string, number>();
@@ -160,9 +165,17 @@ function commitmentsSchema(c: CuratedContext, atop: AtopFacts) {
       if (!sameObligations(a.us_owes, usCoded)) ctx.addIssue({ code: 'custom', path: ['accessions', i, 'us_owes'], message: `ATOP codes the U.S. obligations in ${atopid} as [${usCoded.join(', ')}]` });
       if (us.asymm === 0 && !sameObligations(a.ally_owes, usCoded)) ctx.addIssue({ code: 'custom', path: ['accessions', i, 'ally_owes'], message: `ATOP codes ${atopid} as symmetric (ASYMM 0): every member owes [${usCoded.join(', ')}]` });
     });
+    doc.entries.forEach((e, i) => {
+      const atopid = byCommitment.get(e.commitment);
+      if (atopid === undefined) ctx.addIssue({ code: 'custom', path: ['entries', i, 'commitment'], message: `"${e.commitment}" is not an ATOP commitment listed under atop` });
+      else if (!atop.alliesByAtopid.get(atopid)?.has(e.ally)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'ally'], message: `ATOP ${atopid} does not code ${e.ally} as a member; members after ATOP's cut-off go under accessions` });
+      if (doc.entries.findIndex((x) => x.ally === e.ally && x.commitment === e.commitment) !== i) ctx.addIssue({ code: 'custom', path: ['entries', i, 'ally'], message: `${e.ally} ${e.commitment} is listed twice` });
+    });
     const designated = new Set<string>();
     doc.designations.forEach((d, i) => {
       if (designated.has(d.ally)) ctx.addIssue({ code: 'custom', path: ['designations', i, 'ally'], message: `${d.ally} is designated twice` });
+      if (d.revoked !== undefined && startOf(parseIsoDate(d.revoked)!) < startOf(parseIsoDate(d.date)!)) ctx.addIssue({ code: 'custom', path: ['designations', i, 'revoked'], message: `revoked ${d.revoked} precedes the designation (${d.date})` });
+      if (d.revoked !== undefined && d.status !== 'designated') ctx.addIssue({ code: 'custom', path: ['designations', i, 'revoked'], message: `only a designation in force (status designated) can be revoked, not one ${d.status}` });
       designated.add(d.ally);
     });
   });
@@ -256,6 +269,8 @@ interface Commitment {
   base: number | null;
   begin: string;
   end: string;
+  /** Date the commitment bound the pair (deposit of accession, designation); '' when it never took effect. */
+  inForceFrom: string;
   inForce2024: boolean | null;
   basis: 'atop' | 'atop+curated' | 'curated';
   sources: string[];
@@ -336,6 +351,7 @@ function atopCommitments(dyads: Dyad[], curated: CommitmentsFile): Commitment[] 
     const named = curated.atop.find((a) => a.atopid === atopid)!;
     const latest = group[group.length - 1];
     const note = curated.notes.find((n) => n.ally === ally && n.commitment === named.commitment);
+    const entry = curated.entries.find((e) => e.ally === ally && e.commitment === named.commitment);
     const open = group.some((d) => d.end === Infinity);
     const status = note?.status ?? (open ? 'in-force' : 'ended');
     const uncertain = group.some((d) => d.us.obvary === 1 || d.partner.obvary === 1);
@@ -351,6 +367,7 @@ function atopCommitments(dyads: Dyad[], curated: CommitmentsFile): Commitment[] 
     }));
     const notes = [named.rationale];
     if (note) notes.push(note.rationale);
+    if (entry) notes.push(`In force for ${ally} from ${entry.date}: ${entry.rationale}`);
     if (uncertain) notes.push('ATOP codes different obligations to different members (OBVARY 1): the member rows may not describe the obligation toward this ally.');
     out.push({
       ally,
@@ -367,10 +384,14 @@ function atopCommitments(dyads: Dyad[], curated: CommitmentsFile): Commitment[] 
       base: latest.us.base,
       begin: formatAtopDate(entryOf(group[0])),
       end: open ? '' : formatAtopDate(exitOf(group.reduce((a, b) => (b.end > a.end ? b : a)))),
+      inForceFrom: entry ? entry.date : formatAtopDate(entryOf(group[0])),
       inForce2024: status === 'in-force',
-      basis: note ? 'atop+curated' : 'atop',
-      sources: unique([ATOP_SOURCE, named.source, ...(note ? [note.source] : [])]),
-      locator: [group.map(dyadLocator).join('; '), `${named.source}: ${named.locator}`, ...(note ? [`${note.source}: ${note.locator}`] : [])].join('; '),
+      basis: note || entry ? 'atop+curated' : 'atop',
+      sources: unique([ATOP_SOURCE, named.source, ...(note ? [note.source] : []), ...(entry ? [entry.source] : [])]),
+      locator: [
+        group.map(dyadLocator).join('; '), `${named.source}: ${named.locator}`, ...(note ? [`${note.source}: ${note.locator}`] : []),
+        ...(entry ? [`in force from: curated/commitments.yaml entries ${ally}: ${entry.source}: ${entry.locator}`] : []),
+      ].join('; '),
       note: notes.join(' '),
       spans,
     });
@@ -412,6 +433,7 @@ function accessionCommitments(curated: CommitmentsFile, atop: AtopFacts): Commit
       base: us.base,
       begin: a.date,
       end: '',
+      inForceFrom: a.date,
       inForce2024: true,
       basis: 'curated',
       sources: unique([a.source, named.source]),
@@ -441,6 +463,7 @@ function statuteCommitments(curated: CommitmentsFile): Commitment[] {
     base: null,
     begin: s.date,
     end: '',
+    inForceFrom: s.date,
     inForce2024: true,
     basis: 'curated',
     sources: [s.source],
@@ -467,12 +490,13 @@ function designationCommitments(curated: CommitmentsFile): Commitment[] {
     asymm: null,
     base: null,
     begin: d.date,
-    end: '',
-    inForce2024: d.status !== 'announced' && parseIsoDate(d.date)!.year <= LAST_YEAR,
+    end: d.revoked ?? '',
+    inForceFrom: d.status === 'announced' ? '' : d.date,
+    inForce2024: d.status !== 'announced' && parseIsoDate(d.date)!.year <= LAST_YEAR && (d.revoked === undefined || startOf(parseIsoDate(d.revoked)!) > Date.UTC(LAST_YEAR, 0, 1)),
     basis: 'curated',
     sources: [d.source],
     locator: `curated/commitments.yaml designations ${d.ally}: ${d.source}: ${d.locator}`,
-    note: `${d.rationale} A designation confers defense-trade and cooperation benefits, not a security guarantee.`,
+    note: `${d.rationale}${d.revoked ? ` Designation terminated ${d.revoked}.` : ''} A designation confers defense-trade and cooperation benefits, not a security guarantee.`,
     spans: [],
   }));
 }
@@ -496,6 +520,7 @@ function noneCommitment(ally: string, name: string, own: Commitment[]): Commitme
     base: null,
     begin: '',
     end: '',
+    inForceFrom: '',
     inForce2024: null,
     basis: 'atop+curated',
     sources: unique([ATOP_SOURCE, ...own.flatMap((c) => c.sources)]),
@@ -532,7 +557,8 @@ export const COMMITMENT_FIELDS: FieldDef[] = [
   { name: 'asymm', type: 'integer', description: 'obligations vary among members (ATOP ASYMM)' },
   { name: 'base', type: 'integer', description: 'troop stationing (ATOP BASE: 0 none, 1 neutral territory, 2 reciprocal, 3 non-reciprocal)' },
   { name: 'begin', type: 'string', description: 'date the commitment began for the pair (ATOP: signature of the later signer; accessions: deposit of the instrument; designations: date designated)' },
-  { name: 'end', type: 'string', description: 'date it ended for the pair; empty while in force' },
+  { name: 'end', type: 'string', description: 'date it ended for the pair (designations: terminated); empty while in force' },
+  { name: 'in_force_from', type: 'string', description: 'date from which it bound the pair: for NATO members the deposit of the instrument of accession (curated entries and accessions; ATOP\'s begin is the protocol signature), for designations the date designated, otherwise begin; empty when it never took effect (an announced designation, "none" rows)' },
   { name: 'in_force_2024', type: 'boolean', description: 'in force in 2024 (ATOP\'s 2018 status extended by the curated changes); empty for "none" rows' },
   { name: 'basis', type: 'string', description: 'atop: derived from ATOP 5.1; curated: curated/commitments.yaml; atop+curated: both' },
   { name: 'source', type: 'string', description: 'source ids, ";"-separated' },
@@ -557,6 +583,7 @@ function commitmentRow(c: Commitment): Record<string, string | number | boolean 
     base: c.base,
     begin: c.begin,
     end: c.end,
+    in_force_from: c.inForceFrom,
     in_force_2024: c.inForce2024,
     basis: c.basis,
     source: c.sources.join(';'),

@@ -11,6 +11,7 @@ import { CountryCode, ObservationFlag } from '../../evidence/schema.ts';
 import type { Indicator, Observation } from '../../evidence/schema.ts';
 import { CuratedFileError, loadSourceRegistry, parseYamlFile } from '../../evidence/sources.ts';
 import { observation } from '../transform.ts';
+import { deriveOffsetShares, derivedProvenance } from '../cost-sharing.ts';
 import type { EvidenceTable, FieldDef, Transform, TransformContext } from '../transform.ts';
 
 export const EVIDENCE_FOLDER = 'evidence';
@@ -24,7 +25,14 @@ export const CURATED_INDICATORS: Indicator[] = [
   // Host-nation support
   { id: 'hns_usd', label: 'Host-nation support (US$)', definition: 'Host-nation support (cost sharing) for U.S. forces stationed in the country, in current US$ m per year. Scope as the source defines it: agreement contributions (SMA) for Japan and Korea, direct plus indirect support for DoD totals, cash and in-kind direct support for GAO; conversions from national currency use SIPRI\'s market exchange rate for the year.', unit: 'US$ m (current)', dyadic: false, min: 0, max: 10000 },
   { id: 'hns_local_currency', label: 'Host-nation support (national currency)', definition: 'Host-nation support (cost sharing) as the agreement or budget states it, in millions of the host\'s currency (named in the note); Japanese amounts are for the fiscal year beginning in April.', unit: 'million units of national currency', dyadic: false, min: 0, max: 10_000_000 },
-  { id: 'hns_offset_share_pct', label: 'Share of U.S. stationing costs offset', definition: 'Host-nation support as a percentage of U.S. stationing costs in the country, as the DoD Report on Allied Contributions to the Common Defense computed it (goal: 75%).', unit: 'percent of U.S. stationing costs', dyadic: false, min: 0, max: 100 },
+  // Cost sharing in DoD's definition and the forward-presence premium (issue 12); the offset share is derived in cost-sharing.ts
+  { id: 'hns_offset_share_pct', label: 'Share of U.S. stationing costs offset (DoD definition)', definition: 'The host\'s direct and indirect support as a percentage of the cost of stationing U.S. forces in the country other than U.S. military pay: 100 x support / (support + U.S. non-personnel stationing costs), the measure of the statutory goal of 75% (P.L. 104-201 sec. 1084) and of the DoD Report on Allied Contributions to the Common Defense. DoD\'s and other published percentages as published; other values derived in the build from hns_total_support_usd and us_nonpersonnel_stationing_cost_usd of the same year (flagged derived).', unit: 'percent of U.S. non-personnel stationing costs', dyadic: false, min: 0, max: 100 },
+  { id: 'hns_total_support_usd', label: 'Host-nation support, direct and indirect (US$)', definition: 'The host\'s support for U.S. forces in the scope of the DoD Report on Allied Contributions to the Common Defense: direct support (cash payments and in-kind support such as labour, construction and utilities) plus indirect support (forgone rents on land and facilities, waived taxes and fees), current US$ m per year.', unit: 'US$ m (current)', dyadic: false, min: 0, max: 20000 },
+  { id: 'hns_direct_support_usd', label: 'Host-nation support, direct (US$)', definition: 'The host\'s direct support for U.S. forces: cash payments and in-kind support (labour, construction, utilities), the scope of GAO-21-270; excludes indirect support (forgone rents, waived taxes). Current US$ m per year; averages over the period the note states.', unit: 'US$ m (current)', dyadic: false, min: 0, max: 20000 },
+  { id: 'us_nonpersonnel_stationing_cost_usd', label: 'U.S. non-personnel cost of forces in the country', definition: 'What the U.S. spends a year to station its forces in the country other than from the military personnel accounts (operation and maintenance, family housing, construction), current US$ m: the U.S. part of the denominator of DoD\'s offset share.', unit: 'US$ m per year', dyadic: false, min: 0, max: 50000 },
+  { id: 'us_overseas_cost_premium_per_troop_usd', label: 'Overseas basing premium per service member', definition: 'How much more a U.S. service member based overseas costs the United States a year than one based in the United States (recurring per-person costs), US$ of the year stated (RAND RR-201; subject USA, across services and regions, with a low-high range).', unit: 'US$ per troop per year', dyadic: false, min: 0, max: 200_000 },
+  // Labour force (burden sharing: DoD's ability measure for military manpower)
+  { id: 'labour_force', label: 'Labour force, total', definition: 'People aged 15 and older who supply labour for the production of goods and services, employed or unemployed (World Bank WDI SL.TLF.TOTL.IN, from ILO modelled estimates), as read from the public pages named in each locator.', unit: 'persons', dyadic: false, min: 1000, max: 2e9 },
   // Basing and stationing costs
   { id: 'exclusive_use_facilities', label: 'Facilities for exclusive U.S. use', definition: 'Number of facilities and areas the host grants to U.S. forces for their exclusive use.', unit: 'facilities', dyadic: false, min: 0, max: 1000 },
   { id: 'us_stationing_cost_usd', label: 'U.S. cost of forces in the country', definition: 'What the U.S. spends a year to keep its forces in the country (obligations for military personnel, operation and maintenance, housing and construction), current US$ m; averages over the period the note states.', unit: 'US$ m per year', dyadic: false, min: 0, max: 50000 },
@@ -48,6 +56,10 @@ export const CURATED_INDICATORS: Indicator[] = [
   { id: 'senkaku_ccg_territorial_sea_intrusions', label: 'Chinese intrusions into Senkaku territorial waters', definition: 'Intrusions by Chinese government ships into Japan\'s territorial sea around the Senkaku Islands in the year (Japan Coast Guard).', unit: 'intrusions per year', dyadic: true, min: 0, max: 1000 },
   // Flashpoints
   { id: 'flashpoint_disputes', label: 'Active disputes with a rival', definition: 'Number of active territorial or maritime-boundary disputes with China, Russia, North Korea or Iran (project coding; the disputes are named in the note).', unit: 'disputes', dyadic: false, min: 0, max: 20 },
+  // Entrapment, principal rivals and rotational forces (issue 12)
+  { id: 'flashpoint_severity', label: 'Flashpoint severity (entrapment exposure)', definition: 'Entrapment risk the ally carries: for each U.S. rival (China, Russia, North Korea, Iran), the largest severity among the flashpoints with that rival the ally is party to (weight 1) or on the front line of (weight 0.5), summed over rivals. A flashpoint\'s severity is likelihood (1-3) x stakes (1-3, 4 for the Taiwan Strait) of U.S. involvement as the Council on Foreign Relations\' Preventive Priorities Survey rates it for the year; 0 where the ally is exposed to no rated flashpoint (project coding, the arithmetic in the note; scale in curated/evidence/flashpoints.yaml).', unit: 'severity points (likelihood x stakes)', dyadic: false, min: 0, max: 40 },
+  { id: 'principal_rival', label: 'Principal rival', definition: 'For the pair ally -> rival: 1 if the rival (China, Russia, North Korea or Iran) is the ally\'s principal rival, the state its defence is built against as its own (or NATO\'s) strategy documents name it or, where they are silent, the only one of the four able to bring force to bear in its region; 0.5 for the backing rival, coded only where the principal rival has no SIPRI spending (South Korea: China); null where the ally has none of the four (project coding). An entry holds until the next entry for the same ally.', unit: 'rank weight (1 principal rival, 0.5 backing rival)', dyadic: true, min: 0, max: 1 },
+  { id: 'us_troops_rotational', label: 'U.S. troops on rotation in the country', definition: 'U.S. military personnel present in the country on rotational deployment, not permanently assigned, as DoD, a U.S. embassy, the host government or NATO stated it for the year (the date in the note); the DMDC counts of assigned personnel (us_troops_active_duty) leave them out, so the two can be added. Strength at the time stated; seasonal rotations (Darwin) are present about six months a year.', unit: 'persons', dyadic: false, min: 0, max: 50000 },
 ];
 
 /** Publications the curated files cite (the test keeps this list and the files in step). */
@@ -59,6 +71,20 @@ export const CURATED_SOURCES = [
   'motie-kr-trade-2023', 'pca-2013-19-award', 'piie-2024-korea-exports', 'rand-rr150-2013', 'rok-mnd-white-paper-2018',
   'sipri-milex-2025', 'stripes-2025-10-22-senkaku', 'ukice-trade-tracker-2024', 'us-japan-alliance-overview-2019',
   'xinhua-2021-03-10-sma11', 'yomiuri-2024-05-28-senkaku',
+  // Cost sharing in DoD's definition, labour force (issue 12)
+  'crs-94-515', 'japan-press-2001-08-hns', 'japan-press-2003-11-hns', 'japan-press-2006-02-hns', 'japantimes-2017-01-31-hns',
+  'johnson-2000-blowback', 'rand-rr201-2013', 'wdi-labour-force',
+  // Entrapment, principal rivals and rotational forces (issue 12)
+  'afa-2014-jsotfp', 'alliance-ledger-flashpoint-severity', 'alliance-ledger-principal-rivals', 'ap-2019-09-26-lithuania',
+  'aus-defence-2019-07-25-mrfd', 'aus-dsr-2023', 'baltic-course-2017-09-11', 'cfr-pps-2014', 'cfr-pps-2017', 'cfr-pps-2024', 'cfr-pps-2025',
+  'cna-2025-01-07-pps', 'contact-2022-03-14-mrfd', 'crs-if11280-2020', 'defenseone-2024-04-14-iran-israel', 'dod-2024-03-mrfd-24',
+  'dvids-2023-05-mrfd-23', 'dvids-2024-09-17-camp-herkus', 'epa-2022-07-30-romania', 'informat-2025-10-poland', 'kbs-2024-01-05-pps',
+  'lrt-2019-10-14-us-battalion', 'nato-strategic-concept-2022', 'nyt-2023-01-21-romania', 'philstar-2018-12-18-pps', 'pl-us-joint-declaration-2019-09-23',
+  'psnews-2024-10-mrfd', 'rok-mnd-white-paper-2022', 'state-security-cooperation-poland', 'stripes-2015-03-07-jsotfp',
+  'stripes-2019-07-24-darwin', 'stripes-2024-10-01-iran-israel', 'taiwannews-2024-01-04-pps', 'treaty-prc-dprk-1961',
+  'treaty-us-japan-1960', 'tvnet-2023-11-kent-estonia', 'upi-2018-10-02-norway', 'us-dod-nds-2022', 'us-embassy-riga-2014-04-22',
+  'us-embassy-tallinn-2022-12-08', 'usatoday-2024-04-14-iran-israel', 'usmc-2017-06-21-norway', 'voa-2017-02-14-romania',
+  'wh-us-japan-joint-statement-2024-04-10', 'wsj-2018-02-marines-asia',
 ];
 
 /** What an entry is checked against: the registries the build also uses. */
@@ -285,7 +311,11 @@ export async function runCurated(ctx: Pick<TransformContext, 'countries' | 'cura
   };
   const files = await loadCuratedFiles(ctx.curatedDir, registries);
   const observations = files.flatMap((f) => f.content.series.flatMap((s) => s.entries.map((e) => entryObservation(s.indicator, e))));
-  return { observations, tables: [provenanceTable(files)] };
+  // Cost sharing in DoD's definition (issue 12): offset shares derived from curated inputs, provenance pointing to their support entry.
+  const derived = deriveOffsetShares(observations);
+  const provenance = provenanceTable(files);
+  provenance.rows.push(...derivedProvenance(derived, provenance.rows));
+  return { observations: [...observations, ...derived], tables: [provenance] };
 }
 
 export const transform: Transform = {

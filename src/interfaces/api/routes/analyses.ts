@@ -14,7 +14,7 @@ import { checkClaims } from '../../../analyses/claims.ts';
 import type { ClaimCheck, ClaimRegistry } from '../../../analyses/claims.ts';
 import { compareAllies, comparedAllies } from '../../../analyses/comparison.ts';
 import { loadClaimRegistry, loadInterestMap } from '../../../analyses/files.ts';
-import { DURATION_DEFINITIONS, GROUPINGS, memberExitModes, summarizeGrouping, TERMINATION_MODES, usAllianceAges } from '../../../analyses/history.ts';
+import { DURATION_DEFINITIONS, GROUPINGS, memberExitModes, recordedInForce, summarizeGrouping, TERMINATION_MODES, usAllianceAges } from '../../../analyses/history.ts';
 import { checkInterestMap } from '../../../analyses/interests.ts';
 import type { InterestMap } from '../../../analyses/interests.ts';
 import { allianceMemberships, groupingMemberships, latticeSeries, NETWORK_DEFINITIONS, networkNodes, networkYear } from '../../../analyses/network.ts';
@@ -123,8 +123,8 @@ class AnalysisInputs {
 
   checkedClaims(): Promise<{ registry: ClaimRegistry; checks: ClaimCheck[] }> {
     this.claims ??= loadClaimRegistry(this.ctx.evidence).then((registry) => {
-      const { alliances, members } = this.alliances();
-      return { registry, checks: checkClaims(registry, { evidence: this.ctx.evidence, alliances, members }) };
+      const { alliances, members, commitments } = this.alliances();
+      return { registry, checks: checkClaims(registry, { evidence: this.ctx.evidence, alliances, members, commitments }) };
     });
     this.claims.catch(() => { this.claims = null; });
     return this.claims;
@@ -233,7 +233,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
 
   serveRoute(app, createRoute({
     method: 'get', path: '/api/history', tags: [TAG], summary: 'How long alliances last',
-    description: 'Kaplan-Meier survival of ATOP 5.1 alliances by group (curves with 95% bands), the usual summaries under each stated definition (ended-only, naive, in force), how they ended, and the age and survival percentile of every U.S. alliance in force. CSV: one row per group.',
+    description: 'Kaplan-Meier survival of ATOP 5.1 alliances by group (curves with 95% bands), the usual summaries under each stated definition (ended-only, naive, in force), how they ended, and the age and survival percentile of every U.S. alliance in force. Alliances in force are censored whatever their ATOP termination code. The median (kaplanMeier.medianEstimate) gives value (null when not reached), lowerBound, upperBound, reached and the wording ("at least N years" when not reached; "between a and b years" where the curve sits at exactly one half). CSV: one row per group.',
     request: { query: HistoryQuery },
     responses: tableResponses(Loose, 'Survival by group', { definitions: Loose, usAlliances: z.array(Loose) }),
   }), (c) => {
@@ -244,11 +244,14 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
     return cachedResponse(c, evidenceScope(), () => {
       const { alliances, members, commitments } = inputs.alliances();
       const groupings = by === 'type' ? Object.keys(GROUPINGS).filter((g) => g !== 'overview') : [by];
-      const groups = groupings.flatMap((g) => summarizeGrouping(g, alliances));
+      const groups = groupings.flatMap((g) => summarizeGrouping(g, alliances, { inForceLater: recordedInForce(commitments) }));
       if (requestedFormat(c) === 'csv') {
         const rows = groups.map((s) => ({
           group: s.group.id, label: s.group.label, definition: s.group.definition, n: s.n, ended: s.ended, censored: s.censored,
-          km_median: s.kaplanMeier.median, km_median_lower: s.kaplanMeier.medianLower, km_median_upper: s.kaplanMeier.medianUpper, km_restricted_mean: s.kaplanMeier.restrictedMean,
+          // km_median is empty when the median is not reached; km_median_at_least then bounds it.
+          km_median: s.kaplanMeier.median, km_median_reached: s.kaplanMeier.medianEstimate.reached, km_median_at_least: s.kaplanMeier.medianEstimate.lowerBound,
+          km_median_text: s.kaplanMeier.medianEstimate.short,
+          km_median_lower: s.kaplanMeier.medianLower, km_median_upper: s.kaplanMeier.medianUpper, km_restricted_mean: s.kaplanMeier.restrictedMean,
           ...Object.fromEntries(s.survivalAt.map((p) => [`in_force_at_${p.years}y`, p.share])),
           ended_only_mean: s.endedOnly.mean, ended_only_median: s.endedOnly.median, ended_only_share_6y_or_less: s.endedOnly.shareSixYearsOrLess,
           naive_mean: s.naive.mean, naive_median: s.naive.median,
@@ -271,7 +274,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
 
   serveRoute(app, createRoute({
     method: 'get', path: '/api/claims', tags: [TAG], summary: 'Claims checked against the evidence',
-    description: 'Quantitative claims from the reference texts and the literature (curated/claims.yaml), each split into parts with the stated figure, every reading computed under its definition with the evidence behind it, and a verdict: supported, depends on the definition, not supported, not checkable. ally= keeps the claims about one country. CSV: one row per claim.',
+    description: 'Quantitative claims from the reference texts and the literature (curated/claims.yaml), each split into parts with the stated figure, every reading computed under its definition with the evidence behind it, a verdict per part and per claim (supported; depends on the definition, only where one definition supports every part; not supported, where some part is supported by no definition; not checkable) and the reason for it. ally= keeps the claims about one country. CSV: one row per claim.',
     request: { query: ClaimsQuery },
     responses: tableResponses(Loose, 'Checked claims'),
   }), (c) => {
@@ -310,7 +313,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
       const options = { maxMembers: q.max_members };
       const net = networkYear(year, nodes, memberships, options);
       if (requestedFormat(c) === 'csv') {
-        const rows = net.nodes.map((n) => ({ iso3: n.iso3, name: n.name, region: n.region, role: n.role, degree: n.degree, betweenness: n.betweenness, community: n.community }));
+        const rows = net.nodes.map((n) => ({ iso3: n.iso3, name: n.name, region: n.region, role: n.role, degree: n.degree, ally_ties: n.allyTies, tie_strength: n.tieStrength, betweenness: n.betweenness, community: n.community }));
         return representTable({ name: `network-${year}`, columns: Object.keys(rows[0] ?? { iso3: '' }), rows }, 'csv');
       }
       const series = inputs.latticeSeries(last, q.max_members);

@@ -12,11 +12,13 @@ import type { RobustnessResult } from '../../../method/robustness.ts';
 import type { ApiContext } from '../context.ts';
 import { parseWeightOverrides } from '../ledger-service.ts';
 import type { LedgerService } from '../ledger-service.ts';
+import { absenceOf, MEMBERSHIP_RULE } from '../../../method/membership.ts';
 import { ApiProblem, notFound } from '../problem.ts';
 import { Year } from '../params.ts';
 import { FormatParam, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
 import type { CacheScope } from '../representation.ts';
 import { jsonResponses, problemResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
+import { MethodologyExplainedShape, methodologyExplained } from './explain.ts';
 
 const TAG = 'Balance sheets';
 
@@ -36,16 +38,37 @@ const LineSchema = z.object({
   sources: z.array(z.string()).describe('every source id behind the line'),
 }).openapi('LedgerLine');
 
+const Standing = z.enum(['treaty', 'mnna', 'treated-as-mnna', 'partner', 'none']);
+const MembershipBasisSchema = z.object({
+  commitment: z.string(), name: z.string(), kind: z.string(), status: z.string(), gives: Standing,
+  from: z.string().describe('date from which it binds (ISO, at the source\'s precision); for an announced designation, the date announced'),
+  to: z.string().describe('date it ended; empty while in force'), sources: z.array(z.string()), locator: z.string(),
+}).openapi('MembershipBasis');
+const StandingSchema = z.object({
+  ally: z.string(), year: z.number().int(), standing: Standing, allied: z.boolean().describe('one of the year\'s allies (treaty, mnna, treated-as-mnna)'),
+  basis: z.array(MembershipBasisSchema).describe('the ties in force on 31 December of the year, the one that sets the standing first'),
+  since: z.string().nullable(), label: z.string().describe('e.g. "NATO since 2004", "MNNA since 2022", "partner"'), reason: z.string(),
+  next: MembershipBasisSchema.nullable(), announced: MembershipBasisSchema.nullable(), sources: z.array(z.string()),
+}).openapi('AllyStanding');
+
 const AllyLedgerSchema = z.object({
   ally: z.string(), name: z.string(), region: z.string().nullable(), year: z.number().int(),
   assets: z.number().nullable(), liabilities: z.number().nullable(), net: z.number().nullable(),
   ranked: z.boolean(), rank: z.number().int().nullable(),
   coverage: z.object({ assets: z.number(), liabilities: z.number(), overall: z.number(), itemsObserved: z.number(), itemsImputed: z.number(), itemsMissing: z.number(), itemsTotal: z.number() }),
+  membership: StandingSchema.describe('the country\'s standing in the year and its basis'),
+  partner: z.boolean().describe('a partner shown on request (partners=true): scored on the allies\' scale, never ranked'),
   lines: z.array(LineSchema),
 }).openapi('AllyLedger');
 
+const MembershipMeta = z.object({
+  date: z.string(), counts: z.record(Standing, z.number().int()), partners: z.array(z.string()), partnersShown: z.boolean(),
+}).describe(MEMBERSHIP_RULE);
+
 const RankingRow = z.object({
   rank: z.number().int().nullable(), region_rank: z.number().int().nullable(), ally: z.string(), name: z.string(), region: z.string().nullable(),
+  standing: Standing.describe('standing on 31 December of the year'), standing_label: z.string().describe('e.g. "NATO since 2004"'),
+  partner: z.boolean().describe('a partner shown on request: not ranked'),
   assets: z.number().nullable(), liabilities: z.number().nullable(), net: z.number().nullable(), coverage: z.number(),
   net_low: z.number().nullable().describe('robustness interval of the net'), net_high: z.number().nullable(),
   rank_low: z.number().int().nullable().describe('robustness interval of the rank'), rank_high: z.number().int().nullable(),
@@ -53,7 +76,11 @@ const RankingRow = z.object({
 }).openapi('RankingRow');
 
 const YearQuery = z.object({ year: Year.optional().openapi({ description: 'default: the latest year the methodology covers' }), weights: WeightsParam, format: FormatParam }).strict();
-const RegionYearQuery = YearQuery.extend({ region: RegionFilter }).strict();
+const PartnersParam = z.enum(['true', 'false']).optional().openapi({
+  description: 'true: also show the year\'s partners (covered countries that are neither treaty allies nor major non-NATO allies, e.g. Saudi Arabia), scored on the allies\' scale, flagged partner and never ranked (default false)',
+});
+const RegionYearQuery = YearQuery.extend({ region: RegionFilter, partners: PartnersParam }).strict();
+const AllyQuery = YearQuery.extend({ partners: PartnersParam }).strict();
 const RankingsQuery = RegionYearQuery.extend({
   bands: z.enum(['true', 'false']).optional().openapi({ description: 'include robustness bands (default true)' }),
 }).strict();
@@ -77,14 +104,16 @@ function slimLedger(l: AllyLedger) {
 
 export function rankingTable(ledger: YearLedger, robustness: RobustnessResult | null, region: string | undefined) {
   const bands = new Map((robustness?.allies ?? []).map((a) => [a.ally, a]));
+  // Allies by rank, the unranked ones, then the partners shown (never ranked).
   const rows = ledger.allies
     .filter((a) => !region || region === 'all' || a.region === region)
-    .sort((x, y) => (x.rank ?? Infinity) - (y.rank ?? Infinity) || (x.ally < y.ally ? -1 : 1));
+    .sort((x, y) => Number(x.partner) - Number(y.partner) || (x.rank ?? Infinity) - (y.rank ?? Infinity) || (x.ally < y.ally ? -1 : 1));
   let regionRank = 0;
   return rows.map((a) => {
     const b = bands.get(a.ally);
     return {
       rank: a.rank, region_rank: a.rank === null ? null : ++regionRank, ally: a.ally, name: a.name, region: a.region,
+      standing: a.membership.standing, standing_label: a.membership.label, partner: a.partner,
       assets: a.assets, liabilities: a.liabilities, net: a.net, coverage: a.coverage.overall,
       net_low: b?.net.low ?? null, net_high: b?.net.high ?? null,
       rank_low: b?.rankInterval[0] ?? null, rank_high: b?.rankInterval[1] ?? null,
@@ -108,10 +137,16 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
 
   serveRoute(app, createRoute({
     method: 'get', path: '/api/methodology', tags: [TAG], summary: 'The balance-sheet methodology',
-    description: 'The shipped methodology: line items (side, group, measure, normalization, weight, missing-data policy, rationale, citations), robustness settings and the years covered. format=yaml gives the file itself, to edit and load back as your own.',
+    description: 'The shipped methodology: line items (side, group, measure, normalization, weight, missing-data policy, rationale, citations), robustness settings and the years covered; and every line in words (construct, formula, normalization, weight, what one point of it is worth in the net, rationale, citations with the source\'s citation text) with the worth of every heading. format=yaml gives the file itself, to edit and load back as your own.',
     request: { query: MethodologyQuery },
     responses: {
-      200: { description: 'The methodology', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'application/yaml': { schema: z.string() } } },
+      200: {
+        description: 'The methodology, and every line in words with what a point of it is worth',
+        content: {
+          'application/json': { schema: z.object({ hash: z.string(), years: z.object({ first: z.number().int(), latest: z.number().int() }), methodology: z.record(z.string(), z.unknown()), ...MethodologyExplainedShape }) },
+          'application/yaml': { schema: z.string() },
+        },
+      },
       ...problemResponses,
       ...unavailableResponse,
     },
@@ -120,43 +155,50 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     const q = validQuery(c, MethodologyQuery);
     return cachedResponse(c, scope(), () => (q.format === 'yaml'
       ? { body: s.methodologyText, contentType: 'application/yaml; charset=utf-8', filename: `${s.methodology.methodology}.yaml` }
-      : representJson({ hash: s.version, years: s.years, methodology: s.methodology })));
+      : representJson({ hash: s.version, years: s.years, methodology: s.methodology, ...methodologyExplained(s, ctx) })));
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/ledgers', tags: [TAG], summary: 'Ledgers of every covered ally in a year',
-    description: 'For every ally: assets, liabilities, net, rank and coverage, and per line item the raw value, score, weight, contribution and rank (without the observations; ask /api/ledgers/{ally} for those). CSV: one row per ally and line item.',
+    method: 'get', path: '/api/ledgers', tags: [TAG], summary: 'Ledgers of the allies of a year',
+    description: `For every ally of the year: assets, liabilities, net, rank, coverage and standing, and per line item the raw value, score, weight, contribution and rank (without the observations; ask /api/ledgers/{ally} for those). partners=true adds the year's partners, unranked. CSV: one row per ally and line item. ${MEMBERSHIP_RULE}`,
     request: { query: RegionYearQuery },
-    responses: { ...tableResponses(AllyLedgerSchema, 'Ledgers, by ally', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), rankedCount: z.number().int() }), ...unavailableResponse },
+    responses: { ...tableResponses(AllyLedgerSchema, 'Ledgers, by ally', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), rankedCount: z.number().int(), membership: MembershipMeta }), ...unavailableResponse },
   }), (c) => {
     const s = service();
     const q = validQuery(c, RegionYearQuery);
     const year = s.checkYear(q.year);
     const weights = weightsOf(c, s);
     return cachedResponse(c, scope(), () => {
-      const ledger = s.ledger(year, weights);
+      const ledger = s.ledger(year, weights, q.partners === 'true');
       const allies = ledger.allies.filter((a) => !q.region || q.region === 'all' || a.region === q.region);
       if (requestedFormat(c) === 'csv') return { body: ledgerCsv(allies), contentType: 'text/csv; charset=utf-8', filename: `ledgers-${year}.csv` };
-      return representJson({ ...meta(s, year), rankedCount: ledger.rankedCount, count: allies.length, rows: allies.map(slimLedger) });
+      return representJson({ ...meta(s, year), rankedCount: ledger.rankedCount, membership: ledger.membership, count: allies.length, rows: allies.map(slimLedger) });
     });
   });
 
   serveRoute(app, createRoute({
     method: 'get', path: '/api/ledgers/{ally}', tags: [TAG], summary: 'One ally\'s balance sheet',
-    description: 'The T-account of one ally: every line with its value, score, rank among the allies, weight and contribution, and the observations (value, year, source, locator) and judgments behind it; the sources cited, with citation and terms.',
-    request: { params: AllyParams, query: YearQuery },
+    description: 'The T-account of one ally: every line with its value, score, rank among the allies, weight and contribution, and the observations (value, year, source, locator) and judgments behind it; its standing in the year; the sources cited, with citation and terms. A covered country that is not one of the year\'s allies gets 404 saying why (Finland in 2000: joined NATO in 2023); a partner (Saudi Arabia) is shown, unranked, with partners=true.',
+    request: { params: AllyParams, query: AllyQuery },
     responses: { ...jsonResponses(AllyLedgerSchema.extend({ rankedCount: z.number().int(), sources: z.array(Source) }), 'The ledger'), ...unavailableResponse },
   }), (c) => {
     const s = service();
     const { ally } = validParams(c, AllyParams);
     const iso3 = ally.toUpperCase();
-    const q = validQuery(c, YearQuery);
+    const q = validQuery(c, AllyQuery);
     const year = s.checkYear(q.year);
     const weights = weightsOf(c, s);
     if (!ctx.evidence.allies().some((a) => a.iso3 === iso3)) throw notFound(`"${ally}" is not a covered ally; see /api/allies`, 'ally');
+    const partners = q.partners === 'true';
+    const ledger = s.ledger(year, weights, partners);
+    const mine = ledger.allies.find((a) => a.ally === iso3);
+    if (!mine) {
+      const a = absenceOf(ctx.evidence, iso3, year, s.years);
+      const hint = a.partner ? ' Add partners=true to see its sheet, scored on the allies\' scale and not ranked.'
+        : a.alliedIn !== null ? ` Its ledgers as an ally start in ${a.alliedIn} (year=${a.alliedIn}).` : ' It is not an ally in any year the methodology covers.';
+      throw notFound(`${a.message}${hint}`, 'ally');
+    }
     return cachedResponse(c, scope(), () => {
-      const ledger = s.ledger(year, weights);
-      const mine = ledger.allies.find((a) => a.ally === iso3)!;
       if (requestedFormat(c) === 'csv') return { body: ledgerCsv([mine]), contentType: 'text/csv; charset=utf-8', filename: `ledger-${iso3}-${year}.csv` };
       const cited = new Set(mine.lines.flatMap((l) => l.sources));
       return representJson({
@@ -168,7 +210,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
 
   serveRoute(app, createRoute({
     method: 'get', path: '/api/rankings', tags: [TAG], summary: 'Ranking of the allies by net balance',
-    description: 'Allies by net balance (assets minus liabilities), with the robustness bands of the net and the rank under the methodology\'s weight and data draws. region filters the rows (region_rank is the rank within the region; rank among all allies).',
+    description: 'The allies of the year by net balance (assets minus liabilities), each with its standing (e.g. NATO since 2004), with the robustness bands of the net and the rank under the methodology\'s weight and data draws. region filters the rows (region_rank is the rank within the region; rank among all allies). partners=true lists the year\'s partners after the allies, flagged and unranked.',
     request: { query: RankingsQuery },
     responses: { ...tableResponses(RankingRow, 'Ranking', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), draws: z.number().int().nullable() }), ...unavailableResponse },
   }), (c) => {
@@ -177,13 +219,13 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     const year = s.checkYear(q.year);
     const weights = weightsOf(c, s);
     return cachedResponse(c, scope(), async () => {
-      const ledger = s.ledger(year, weights);
+      const ledger = s.ledger(year, weights, q.partners === 'true');
       const robustness = q.bands === 'false' ? null : await s.robustness(year, { weights });
       return representTable({
         name: `rankings-${year}${q.region && q.region !== 'all' ? `-${q.region}` : ''}`,
         columns: Object.keys(RankingRow.shape),
         rows: rankingTable(ledger, robustness, q.region),
-        meta: { ...meta(s, year), draws: robustness?.draws ?? null, interval: robustness?.interval ?? null, pSameOrder: robustness?.pSameOrder ?? null },
+        meta: { ...meta(s, year), membership: ledger.membership, draws: robustness?.draws ?? null, interval: robustness?.interval ?? null, pSameOrder: robustness?.pSameOrder ?? null },
       }, requestedFormat(c));
     });
   });
@@ -212,7 +254,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
 
   serveRoute(app, createRoute({
     method: 'get', path: '/api/burden', tags: [TAG], summary: 'Burden-sharing ratios',
-    description: 'The DoD ratio for each contribution (defense spending, personnel, host-nation support): a country\'s share of the allied total divided by its share of the ability to contribute (GDP); about 1 is a fair share. CSV: one row per country and contribution.',
+    description: 'The DoD ratio for each contribution: a country\'s share of the allied total divided by its share of the allied total of the contribution\'s ability measure (GDP for spending, labour force or its stated proxy for personnel); about 1 is a fair share. Level contributions (DoD\'s offset share) are shown as values, not ratios; no ratio over fewer than min_countries countries. Every value carries its year. CSV: one row per country and contribution.',
     request: { query: BurdenQuery },
     responses: { ...jsonResponses(z.record(z.string(), z.unknown()), 'Burden-sharing report'), ...unavailableResponse },
   }), (c) => {
@@ -226,7 +268,9 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
         const cell = r.cells[k.id];
         return {
           country: r.country, name: r.name, ally: r.ally, contribution: k.id, value: cell?.contribution?.value ?? null, value_year: cell?.contribution?.year ?? null,
-          unit: k.unit, share: cell?.share ?? null, ability_share: cell?.abilityShare ?? null, ratio: cell?.ratio ?? null, rank: cell?.rank ?? null,
+          unit: k.unit, measure: k.measure, ability_indicator: k.ability?.indicator ?? null, ability_proxy: k.ability?.proxy ?? null,
+          ability: cell?.ability?.value ?? null, ability_year: cell?.ability?.year ?? null,
+          share: cell?.share ?? null, ability_share: cell?.abilityShare ?? null, ratio: cell?.ratio ?? null, rank: cell?.rank ?? null,
           source: cell?.contribution?.observation.source ?? null, locator: cell?.contribution?.observation.locator ?? null, reason: cell?.reason ?? null,
         };
       }));

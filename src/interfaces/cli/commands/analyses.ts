@@ -10,10 +10,11 @@ import { findAlly } from '../../../method/allies.ts';
 import { readAllianceEvidence, commitmentNames } from '../../../analyses/alliances.ts';
 import { ASYMMETRY_INDICATORS, asymmetryProfile } from '../../../analyses/asymmetry.ts';
 import type { AsymmetryProfile } from '../../../analyses/asymmetry.ts';
-import { checkClaims, claimIndicators } from '../../../analyses/claims.ts';
-import type { ClaimCheck } from '../../../analyses/claims.ts';
-import { DURATION_DEFINITIONS, GROUPINGS, memberExitModes, summarizeGrouping, TERMINATION_MODES, usAllianceAges } from '../../../analyses/history.ts';
+import { checkClaims, claimIndicators, shownReading } from '../../../analyses/claims.ts';
+import type { ClaimCheck, ClaimRegistry } from '../../../analyses/claims.ts';
+import { DURATION_DEFINITIONS, GROUPINGS, memberExitModes, recordedInForce, summarizeGrouping, TERMINATION_MODES, usAllianceAges } from '../../../analyses/history.ts';
 import type { DurationSummary } from '../../../analyses/history.ts';
+import type { MedianEstimate } from '../../../analyses/survival.ts';
 import { allianceMemberships, groupingMemberships, latticeSeries, NETWORK_DEFINITIONS, networkNodes, networkYear } from '../../../analyses/network.ts';
 import type { NetworkYear } from '../../../analyses/network.ts';
 import type { SourcedValue } from '../../../analyses/sourced.ts';
@@ -72,7 +73,13 @@ function definitionsBlock(lines: readonly string[]): string {
 
 // --- history ---
 
-function printHistory(summaries: DurationSummary[], label: string, ages: ReturnType<typeof usAllianceAges>, asOf: number, total: number, exits: { label: string; modes: ReturnType<typeof memberExitModes> }[]): void {
+/** A Kaplan-Meier median in a table of years: the value, "between a and b", or "at least N (not reached)". */
+function medianCell(m: MedianEstimate): string {
+  if (m.reached && !m.flat) return fmt.years(m.value);
+  return m.short.replace(' years', '');
+}
+
+function printHistory(summaries: DurationSummary[], label: string, ages: ReturnType<typeof usAllianceAges>, asOf: number, total: number, exits: { label: string; modes: ReturnType<typeof memberExitModes> }[], reliability: ClaimRegistry['claims']): void {
   const out: string[] = [];
   out.push(`Alliance durations: ATOP 5.1, ${total} alliances signed 1815-2018, ${label}\n`);
   out.push(section('Definitions'));
@@ -83,7 +90,7 @@ function printHistory(summaries: DurationSummary[], label: string, ages: ReturnT
     { header: 'n', value: (s) => String(s.n), align: 'right' },
     { header: 'ended', value: (s) => String(s.ended), align: 'right' },
     { header: 'censored', value: (s) => String(s.censored), align: 'right' },
-    { header: 'KM median', value: (s) => (s.kaplanMeier.median === null ? 'not reached' : fmt.years(s.kaplanMeier.median)), align: 'right' },
+    { header: 'KM median', value: (s) => medianCell(s.kaplanMeier.medianEstimate), align: 'right' },
     { header: '95% interval', value: (s) => `${s.kaplanMeier.medianLower === null ? '-' : fmt.years(s.kaplanMeier.medianLower)} to ${s.kaplanMeier.medianUpper === null ? 'open' : fmt.years(s.kaplanMeier.medianUpper)}` },
     { header: 'restr. mean', value: (s) => fmt.years(s.kaplanMeier.restrictedMean), align: 'right' },
     { header: 'in force at 6/15/25 y', value: (s) => s.survivalAt.slice(0, 3).map((p) => fmt.share(p.share)).join(' / '), align: 'right' },
@@ -92,9 +99,14 @@ function printHistory(summaries: DurationSummary[], label: string, ages: ReturnT
     { header: 'ended <=6 y', value: (s) => fmt.share(s.endedOnly.shareSixYearsOrLess), align: 'right' },
   ]));
   out.push('  Durations in years. "in force at 6/15/25 y": Kaplan-Meier estimate of the share of alliances still in force at that age.\n');
+  for (const s of summaries.filter((x) => !x.kaplanMeier.medianEstimate.reached || x.kaplanMeier.medianEstimate.flat)) {
+    out.push(`  KM median, ${s.group.label}: ${s.kaplanMeier.medianEstimate.text}.\n`);
+  }
+  const despite = [...new Map(summaries.flatMap((s) => s.censoredDespiteTerm).map((c) => [c.atopid, c])).values()];
+  if (despite.length) out.push(`  Censored although ATOP codes a termination: ${despite.map((c) => `alliance ${c.atopid} (${c.reason})`).join('; ')}.\n`);
   out.push('  Group definitions:\n');
   out.push(definitionsBlock(summaries.map((s) => `${s.group.label}: ${s.group.definition}`)));
-  out.push(section('How alliances ended (ATOP TERM)'));
+  out.push(section('How alliances ended (ATOP TERM; an alliance in force counts as censored whatever its code)'));
   out.push(textTable(summaries, [
     { header: 'group', value: (s) => s.group.label },
     ...[1, 2, 3, 0].map((code) => ({
@@ -126,6 +138,11 @@ function printHistory(summaries: DurationSummary[], label: string, ages: ReturnT
   ]));
   out.push('  "outlived": Kaplan-Meier estimate of the share of alliances that had ended by this age (1 - S(age)); the curve stays flat beyond the oldest alliance that ended.\n');
   out.push('  "recorded in force to": ATOP observes alliances to 2018; 2024 where us_commitments (curated post-2018 record of the covered allies) confirms the alliance; ages beyond that year assume it still holds.\n');
+  if (reliability.length) {
+    // The literature's base rates for honoring commitments disagree by period and coding: both shown, with what they measure.
+    out.push(section('Reliability of commitments: the literature\'s base rates (not computed from this evidence; see `allies claims`)'));
+    out.push(definitionsBlock(reliability.map((c) => `${c.statement} (${c.source}, ${c.locator}). What it measures, and why it is not computed here: ${c.not_checkable ?? c.note}`)));
+  }
   out.push('\nSources: atop-5.1 (evidence/tables/atop_alliances.csv, atop_members.csv); method: kaplan-meier-1958; termination codes: leeds-savun-2007.\n');
   process.stdout.write(out.join(''));
 }
@@ -142,14 +159,14 @@ function printClaims(checks: readonly ClaimCheck[], detail: boolean): void {
   if (!detail) out.push('\nRun `allies claims <id>` for the numbers behind a verdict.\n');
   for (const c of detail ? checks : []) {
     out.push(section(`${c.claim.id}: ${c.verdict}`));
-    out.push(`Claim: ${c.claim.statement}\nSource: ${c.claim.source}, ${c.claim.locator} (${c.claim.year})\n`);
+    out.push(`Claim: ${c.claim.statement}\nSource: ${c.claim.source}, ${c.claim.locator} (${c.claim.year})\nVerdict: ${c.verdict}: ${c.reason}.\n`);
     if (c.claim.note) out.push(`Note: ${c.claim.note}\n`);
     if (c.claim.not_checkable) out.push(`Not checkable: ${c.claim.not_checkable}\n`);
     for (const p of c.parts) {
       out.push(`\n${p.label}: stated ${p.stated} -> ${p.verdict}\n`);
       out.push(textTable(p.readings, [
         { header: 'agrees', value: (r) => (r.agrees === null ? 'no data' : r.agrees ? 'yes' : 'no') },
-        { header: 'value', value: (r) => (r.value === null ? 'missing' : r.unit === 'share' ? fmt.share(r.value) : fmt.ratio(r.value)), align: 'right' },
+        { header: 'value', value: (r) => (r.median ? shownReading(r) : r.value === null ? 'missing' : r.unit === 'share' ? fmt.share(r.value) : fmt.ratio(r.value)), align: 'right' },
         { header: 'definition', value: (r) => r.definition },
         { header: 'detail', value: (r) => r.detail },
         { header: 'sources', value: (r) => [...new Set(r.evidence.map((e) => e.source))].join(';') },
@@ -173,7 +190,7 @@ function printClaims(checks: readonly ClaimCheck[], detail: boolean): void {
     const locators = [...new Set(c.parts.flatMap((p) => p.readings.flatMap((r) => r.evidence.map((e) => `${e.source}: ${e.locator}`))))];
     if (locators.length) out.push(`\nEvidence:\n${definitionsBlock(locators.slice(0, 12))}${locators.length > 12 ? `  ... and ${locators.length - 12} more (see --json)\n` : ''}`);
   }
-  out.push('\nVerdicts: supported (every reading agrees), depends on the definition (some do), not supported (none does), not checkable (the evidence cannot test it).\n');
+  out.push('\nVerdicts, per part: supported (every reading agrees), depends on the definition (some do), not supported (none does). Per claim: supported (every part is), depends on the definition (some one definition supports every part), not supported (some part is supported by no definition, or no one definition supports every part), not checkable (the evidence cannot test it).\n');
   process.stdout.write(out.join(''));
 }
 
@@ -227,14 +244,13 @@ function printAsymmetry(p: AsymmetryProfile): void {
   out.push(textTable([
     { what: 'host-nation support, US$ m', v: c.hostNationSupport },
     { what: `U.S. stationing cost, US$ m (${c.costMethod})`, v: c.usStationingCost },
-    { what: 'share of the cost offset', v: c.offsetShare },
-    { what: 'share offset as DoD reported it, %', v: c.reportedOffsetShare },
+    { what: 'share of U.S. stationing cost offset (DoD definition)', v: c.offsetShare },
   ], [
     { header: 'measure', value: (r) => r.what },
     { header: 'value', value: (r) => (r.v && r.v.unit === 'share' ? `${fmt.share(r.v.value)} [${r.v.year}]` : fmt.value(r.v)), align: 'right' },
     { header: 'sources', value: (r) => (r.v ? [...new Set(r.v.cites.map((x) => x.source))].join(';') : '') },
   ]));
-  for (const v of [c.hostNationSupport, c.usStationingCost]) if (v?.note) out.push(`  ${v.note}\n`);
+  for (const v of [c.hostNationSupport, c.usStationingCost, c.offsetShare]) if (v?.note) out.push(`  ${v.note}\n`);
   out.push(section('Definitions'));
   out.push(definitionsBlock(p.definitions));
   process.stdout.write(out.join(''));
@@ -277,6 +293,8 @@ function printNetwork(y: NetworkYear, series: ReturnType<typeof latticeSeries> |
     { header: 'node', value: (n) => `${n.name} (${n.iso3})` },
     { header: 'role', value: (n) => n.role },
     { header: 'degree', value: (n) => String(n.degree), align: 'right' },
+    { header: 'allies tied', value: (n) => (n.allyTies === null ? '-' : String(n.allyTies)), align: 'right' },
+    { header: 'tie strength', value: (n) => (n.tieStrength === null ? '-' : n.tieStrength.toFixed(2)), align: 'right' },
     { header: 'betweenness', value: (n) => n.betweenness.toFixed(3), align: 'right' },
     { header: 'community', value: (n) => String(n.community), align: 'right' },
   ]));
@@ -418,7 +436,7 @@ export function registerAnalysisCommands(program: Command): void {
       for (const g of groupings) if (!GROUPINGS[g]) throw new Error(`--by "${opts.by}" is not one of ${Object.keys(GROUPINGS).join(', ')}, type`);
       const evidence = await evidenceFrom(opts, []);
       const { alliances, members, commitments } = readAllianceEvidence(evidence);
-      const summaries = groupings.flatMap((g) => summarizeGrouping(g, alliances));
+      const summaries = groupings.flatMap((g) => summarizeGrouping(g, alliances, { inForceLater: recordedInForce(commitments) }));
       const names = commitmentNames(commitments);
       const ages = usAllianceAges(alliances, members, opts.asOf, commitments).map((a) => ({ ...a, name: names.get(a.atopid) ?? a.name }));
       if (opts.json) return printJson({ definitions: DURATION_DEFINITIONS, terminationModes: TERMINATION_MODES, groups: summaries, memberExits: memberExitModes(members), usAlliances: ages, sources: ['atop-5.1', 'kaplan-meier-1958'] });
@@ -429,7 +447,8 @@ export function registerAnalysisCommands(program: Command): void {
         { label: 'defense pacts', modes: memberExitModes(members, defense) },
         { label: 'defense pacts with the U.S.', modes: memberExitModes(members, withUs) },
       ];
-      printHistory(summaries, groupings.map((g) => GROUPINGS[g].label).join('; '), ages, opts.asOf, alliances.length, exits);
+      const reliability = (await loadClaimRegistry(null)).claims.filter((c) => c.topic === 'alliance reliability');
+      printHistory(summaries, groupings.map((g) => GROUPINGS[g].label).join('; '), ages, opts.asOf, alliances.length, exits, reliability);
       if (opts.curve) {
         const s = summaries.find((x) => x.group.id === opts.curve);
         if (!s) throw new Error(`--curve "${opts.curve}" is not a group of this grouping; groups: ${summaries.map((x) => x.group.id).join(', ')}`);
@@ -458,8 +477,8 @@ export function registerAnalysisCommands(program: Command): void {
       for (const id of ids) if (id !== 'all' && !known.has(id)) throw new Error(`unknown claim "${id}"; claims: ${[...known].join(', ')}`);
       const evidence = await evidenceFrom(opts, claimIndicators(unchecked));
       const registry = await loadClaimRegistry(evidence, file);
-      const { alliances, members } = readAllianceEvidence(evidence);
-      const all = checkClaims(registry, { evidence, alliances, members });
+      const { alliances, members, commitments } = readAllianceEvidence(evidence);
+      const all = checkClaims(registry, { evidence, alliances, members, commitments });
       const chosen = ids.length === 0 || ids.includes('all') ? all : all.filter((c) => ids.includes(c.claim.id));
       if (opts.json) return printJson(chosen);
       printClaims(chosen, ids.length > 0);

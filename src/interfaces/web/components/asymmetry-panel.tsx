@@ -34,7 +34,7 @@ function figures(p: AsymmetryResponse): [string, Sourced][] {
     ['U.S. base sites', p.basing.baseSites],
     ['Host-nation support', p.cost.hostNationSupport],
     ['What the U.S. forces there cost the U.S. a year', p.cost.usStationingCost],
-    ['Share of that cost the ally offsets', p.cost.offsetShare],
+    ['Share of U.S. stationing costs offset (DoD definition: support ÷ (support + U.S. non-personnel cost))', p.cost.offsetShare],
   );
   return rows;
 }

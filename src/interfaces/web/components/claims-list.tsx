@@ -15,7 +15,9 @@ export function VerdictBadge({ verdict }: { verdict: string }) {
   return <span class={verdictClass(verdict)}>{verdict}</span>;
 }
 
-function readingValue(value: number | null, unit: string): string {
+function readingValue(value: number | null, unit: string, median?: ClaimRow['parts'][number]['readings'][number]['median']): string {
+  // A Kaplan-Meier median not reached, or on a flat stretch at one half: "at least N years", "between a and b years".
+  if (median && median.lowerBound !== null && (!median.reached || median.flat)) return median.short;
   if (value === null) return 'no value';
   if (unit === 'share') return `${Math.round(value * 100)}%`;
   return `${formatValue(value, 3)} ${unit}`;
@@ -46,7 +48,7 @@ export function ClaimsList({ claims, sources, title, csvName }: { claims: readon
                 <span class="claim-source"> — <Cites cites={[{ source: c.claim.source, locator: c.claim.locator }]} sources={sources} /> ({c.claim.year})</span>
               </summary>
               {c.claim.note ? <p class="note">{c.claim.note}</p> : null}
-              {c.parts.length === 0 ? <p class="note">Not checkable: {c.summary}</p> : null}
+              {c.parts.length === 0 ? <p class="note">Not checkable: {c.summary}</p> : <p class="note verdict-reason">Verdict: {c.verdict}: {c.reason}.</p>}
               {c.parts.map((p) => (
                 <table key={p.label} class="claim-part">
                   <caption>{p.label}: stated {p.stated} — <VerdictBadge verdict={p.verdict} /></caption>
@@ -55,7 +57,7 @@ export function ClaimsList({ claims, sources, title, csvName }: { claims: readon
                     {p.readings.map((r, i) => (
                       <tr key={i}>
                         <th scope="row">{r.definition}</th>
-                        <td class="num">{readingValue(r.value, r.unit)}</td>
+                        <td class="num">{readingValue(r.value, r.unit, r.median)}</td>
                         <td>{r.agrees === null ? '–' : r.agrees ? 'yes' : 'no'}</td>
                         <td><Cites cites={r.evidence.slice(0, 3)} sources={sources} />{r.evidence.length > 3 ? ` and ${r.evidence.length - 3} more` : ''}</td>
                       </tr>

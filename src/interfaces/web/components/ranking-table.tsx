@@ -21,6 +21,10 @@ export interface RankingEntry {
   rank_high: number | null;
   /** Rank under the methodology's own weights (the Weights page shows the move). */
   defaultRank?: number | null;
+  /** Standing in the year, e.g. "NATO since 2004", "MNNA since 2022" (the API's standing_label). */
+  standing_label?: string;
+  /** A partner shown on request: never ranked. */
+  partner?: boolean;
 }
 
 function RankChange({ row }: { row: RankingEntry }) {
@@ -80,18 +84,18 @@ export function RankingTable({ rows, extent, caption, linkQuery, highlighted = n
           <tr
             key={r.ally}
             data-ally={r.ally}
-            class={`${highlighted === r.ally ? 'highlighted' : ''} ${r.rank === null ? 'unranked' : ''}`}
+            class={`${highlighted === r.ally ? 'highlighted' : ''} ${r.rank === null ? 'unranked' : ''} ${r.partner ? 'partner' : ''}`}
             onMouseEnter={onHover ? () => onHover(r.ally) : undefined}
             onMouseLeave={onHover ? () => onHover(null) : undefined}
           >
             <td class="num rank">{r.rank ?? '–'}</td>
             {showChange && <td class="num"><RankChange row={r} /></td>}
             <td class="num">{r.rank_low !== null && r.rank_high !== null ? (r.rank_low === r.rank_high ? `${r.rank_low}` : `${r.rank_low}–${r.rank_high}`) : ''}</td>
-            <th scope="row"><Link href={`/ally/${r.ally}${linkQuery}`}>{r.name}</Link></th>
+            <th scope="row"><Link href={`/ally/${r.ally}${linkQuery}`}>{r.name}</Link>{r.standing_label ? <span class={`standing${r.partner ? ' partner' : ''}`}>{r.partner ? 'partner' : r.standing_label}</span> : null}</th>
             <td>{r.region ?? ''}</td>
             <td class="num">{r.assets === null ? '–' : r.assets.toFixed(1)}</td>
             <td class="num">{r.liabilities === null ? '–' : r.liabilities.toFixed(1)}</td>
-            <td class="num net">{r.rank === null ? 'not ranked' : formatSigned(r.net)}</td>
+            <td class="num net">{r.partner ? <span title="a partner: scored on the allies' scale, not ranked">{formatSigned(r.net)}</span> : r.rank === null ? 'not ranked' : formatSigned(r.net)}</td>
             <td><NetBand row={r} extent={extent} /></td>
             <td class="num">{formatPercent(r.coverage)}</td>
           </tr>

@@ -9,6 +9,7 @@ import { Loading, Problem } from '../components/message.tsx';
 import { SeriesChart } from '../components/series-chart.tsx';
 import { SourcePopover } from '../components/source-popover.tsx';
 import { TAccount } from '../components/t-account.tsx';
+import { WhyThisRank } from '../components/why-rank.tsx';
 import { formatPercent, formatRatio, formatValue } from '../format.ts';
 import { Link, navigate } from '../navigation.tsx';
 import { formatWeights, hrefOf } from '../routes.ts';
@@ -31,20 +32,22 @@ function BurdenTable({ report, ally }: { report: BurdenResponse; ally: string })
   return (
     <table class="burden">
       <caption>
-        Burden sharing, {report.year}: share of the allied total ÷ share of allied {report.ability.label} (about 1 = a fair share)
+        Burden sharing, {report.year}: share of the allied total of a contribution ÷ share of the allied total of its ability measure (about 1 = a fair share); each value with its year. No ratio over fewer than {report.minCountries} countries.
         {' '}<CsvLink href={`/api/burden${apiQuery({ year: report.year, format: 'csv' })}`} />
       </caption>
-      <thead><tr><th scope="col">contribution</th><th scope="col" class="num">value</th><th scope="col" class="num">share of total</th><th scope="col" class="num">share of {report.ability.label}</th><th scope="col" class="num">ratio</th><th scope="col" class="num">rank</th></tr></thead>
+      <thead><tr><th scope="col">contribution</th><th scope="col" class="num">value [year]</th><th scope="col" class="num">share of total</th><th scope="col">set against [year]</th><th scope="col" class="num">share of it</th><th scope="col" class="num">ratio</th><th scope="col" class="num">rank</th></tr></thead>
       <tbody>
         {report.contributions.map((c) => {
           const cell = row.cells[c.id];
+          const level = c.measure === 'level';
           return (
             <tr key={c.id}>
               <th scope="row">{c.label}</th>
-              <td class="num">{cell?.contribution ? `${formatValue(cell.contribution.value)} ${c.unit}${cell.contribution.stale ? ` (${cell.contribution.year})` : ''}` : 'missing'}</td>
-              <td class="num">{formatPercent(cell?.share)}</td>
-              <td class="num">{formatPercent(cell?.abilityShare)}</td>
-              <td class={`num ratio ${cell?.ratio != null && cell.ratio >= 1 ? 'fair' : 'short'}`}>{formatRatio(cell?.ratio)}</td>
+              <td class="num">{cell?.contribution ? `${formatValue(cell.contribution.value)} ${c.unit} [${cell.contribution.year}]` : 'missing'}</td>
+              <td class="num">{level ? '–' : formatPercent(cell?.share)}</td>
+              <td title={c.ability?.note ?? ''}>{level ? 'a level, not a ratio (DoD)' : `${c.ability?.label ?? ''}${cell?.ability ? ` [${cell.ability.year}]` : ''}${c.ability?.proxy ? ' (stated proxy)' : ''}`}</td>
+              <td class="num">{level ? '–' : formatPercent(cell?.abilityShare)}</td>
+              <td class={`num ratio ${cell?.ratio != null && cell.ratio >= 1 ? 'fair' : 'short'}`} title={cell?.reason ?? ''}>{level ? '–' : formatRatio(cell?.ratio)}</td>
               <td class="num">{cell?.rank ?? '–'}</td>
             </tr>
           );
@@ -118,7 +121,9 @@ export function AllyPage({ route }: { route: AllyRoute }) {
   const allies = useApi<Rows<Ally>>('/api/allies');
   const ally = allies.data?.rows.find((a) => a.iso3 === route.ally) ?? null;
   const known = allies.data !== null && ally !== null;
-  const ledger = useApi<AllyLedgerResponse>(known ? `/api/ledgers/${route.ally}${apiQuery({ year: route.year, weights: route.weights })}` : null);
+  // A country covered as a partner (Saudi Arabia) gets its sheet flagged partner, unranked.
+  const partners = ally?.tier === 'partner' ? 'true' : undefined;
+  const ledger = useApi<AllyLedgerResponse>(known ? `/api/ledgers/${route.ally}${apiQuery({ year: route.year, weights: route.weights, partners })}` : null);
   const burden = useApi<BurdenResponse>(ledger.data ? `/api/burden${apiQuery({ year: ledger.data.year })}` : null);
   const indicators = useIndicators();
   const sources = useMemo(() => new Map((ledger.data?.sources ?? []).map((s) => [s.id, s])), [ledger.data]);
@@ -139,6 +144,7 @@ export function AllyPage({ route }: { route: AllyRoute }) {
     </div>
   );
   if (ledger.error?.status === 503) return <section class="ally-page">{head}<EvidenceView ally={ally} reason={ledger.error.message} /></section>;
+  if (ledger.error?.status === 404) return <Problem title={`${ally.name} has no balance sheet for this year`}><p>{ledger.error.message}</p></Problem>;
   if (ledger.error) return <Problem title={`The balance sheet of ${ally.name} could not be loaded`}><p>{ledger.error.message}</p></Problem>;
   if (!ledger.data) return <section class="ally-page">{head}<Loading what={`the balance sheet of ${ally.name}`} /></section>;
   const data = ledger.data;
@@ -153,12 +159,13 @@ export function AllyPage({ route }: { route: AllyRoute }) {
         </div>
       </div>
       <p class="ally-meta">
-        {ally.region ?? 'no region'} · {ally.tier} ({ally.basis.join(', ')}) · methodology <code>{data.methodology.id} {data.methodology.version}</code>
+        {ally.region ?? 'no region'} · <span class={`standing${data.partner ? ' partner' : ''}`} title={data.membership.reason} data-testid="standing">{data.partner ? 'partner, not ranked' : data.membership.label}</span> ({ally.basis.join(', ')}) · methodology <code>{data.methodology.id} {data.methodology.version}</code>
         {custom ? <> · <Link href={hrefOf({ page: 'weights', year: route.year, region: 'all', weights: route.weights })}>your weights</Link></> : null}
         {' '}· <CsvLink href={`/api/ledgers/${ally.iso3}${apiQuery({ year: data.year, weights: route.weights, format: 'csv' })}`} label="ledger CSV" />
         {' '}· <Link href={`/${linkQuery(route)}`}>back to the ranking</Link>
       </p>
       <TAccount ledger={data} sources={sources} unitOf={(id) => indicators.get(id)?.unit ?? ''} />
+      <WhyThisRank ally={ally.iso3} year={data.year} weights={route.weights} partner={data.partner} />
       {burden.data && <BurdenTable report={burden.data} ally={ally.iso3} />}
       <Series ally={ally.iso3} ledger={data} indicators={indicators} sources={sources} />
       <AllyAnalyses ally={ally.iso3} name={ally.name} year={data.year} />

@@ -13,12 +13,16 @@ import { formatPercent } from '../format.ts';
 import { navigate } from '../navigation.tsx';
 import { hrefOf } from '../routes.ts';
 import type { Route } from '../routes.ts';
+import type { MedianEstimate } from '../../../analyses/survival.ts';
 import type { ClaimsResponse, HistoryResponse } from './analysis-types.ts';
 import { apiQuery } from './query.ts';
 
 type HistoryRoute = Extract<Route, { page: 'history' }>;
 
 const years = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(1));
+
+/** The Kaplan-Meier median: the value, "between a and b", or "at least N (not reached)" (durations in years). */
+const medianText = (m: MedianEstimate) => (m.reached && !m.flat ? years(m.value) : m.short.replace(' years', ''));
 
 function SurvivalChart({ history }: { history: HistoryResponse }) {
   const { host, failed } = usePlot((Plot, el) => {
@@ -71,7 +75,7 @@ function BaseRates({ history }: { history: HistoryResponse }) {
           <tr key={g.group.id} data-group={g.group.id}>
             <th scope="row" title={g.group.definition}>{g.group.label}<div class="note">{g.group.definition}</div></th>
             <td class="num">{g.n}</td><td class="num">{g.ended}</td><td class="num">{g.censored}</td>
-            <td class="num">{g.kaplanMeier.median === null ? 'not reached' : years(g.kaplanMeier.median)} ({years(g.kaplanMeier.medianLower)}–{g.kaplanMeier.medianUpper === null ? 'open' : years(g.kaplanMeier.medianUpper)})</td>
+            <td class="num" data-median-reached={String(g.kaplanMeier.medianEstimate.reached)} title={g.kaplanMeier.medianEstimate.text}>{medianText(g.kaplanMeier.medianEstimate)} ({years(g.kaplanMeier.medianLower)}–{g.kaplanMeier.medianUpper === null ? 'open' : years(g.kaplanMeier.medianUpper)})</td>
             <td class="num">{years(g.kaplanMeier.restrictedMean)}</td>
             <td class="num">{g.survivalAt.map((p) => formatPercent(p.share)).join(' / ')}</td>
             <td class="num">{years(g.endedOnly.mean)} / {years(g.endedOnly.median)}</td>
@@ -130,6 +134,9 @@ export function HistoryPage({ route }: { route: HistoryRoute }) {
       </div>
       <SurvivalChart history={h} />
       <BaseRates history={h} />
+      {h.rows.filter((g) => !g.kaplanMeier.medianEstimate.reached || g.kaplanMeier.medianEstimate.flat).map((g) => (
+        <p key={g.group.id} class="note median-note" data-group={g.group.id}>Median, {g.group.label}: {g.kaplanMeier.medianEstimate.text}.</p>
+      ))}
       <details class="definitions" open>
         <summary>Definitions</summary>
         <ul>{Object.entries(h.definitions).map(([k, d]) => <li key={k}><strong>{k}</strong>: {d}</li>)}</ul>

@@ -169,12 +169,12 @@ export function NetworkPage({ route }: { route: NetworkRoute }) {
           <LatticeChart net={data} />
           <table class="centrality">
             <caption>Centrality, {data.year} <CsvLink href={`/api/network${apiQuery({ year: data.year, format: 'csv' })}`} /></caption>
-            <thead><tr><th scope="col">country</th><th scope="col">role</th><th scope="col" class="num">ties</th><th scope="col" class="num">betweenness</th><th scope="col" class="num">community</th></tr></thead>
+            <thead><tr><th scope="col">country</th><th scope="col">role</th><th scope="col" class="num">ties</th><th scope="col" class="num" title="other covered allies tied (the ledger's network line)">allies tied</th><th scope="col" class="num" title="each alliance or grouping of n members weighs 1/(n-1) per other ally: the ledger's network line">tie strength</th><th scope="col" class="num">betweenness</th><th scope="col" class="num">community</th></tr></thead>
             <tbody>
               {ranked.slice(0, 20).map((n) => (
                 <tr key={n.iso3} class={selected === n.iso3 ? 'highlighted' : ''}>
                   <th scope="row">{n.role === 'ally' ? <Link href={`/ally/${n.iso3}`}>{n.name}</Link> : n.name}</th>
-                  <td>{n.role}</td><td class="num">{n.degree}</td><td class="num">{n.betweenness.toFixed(3)}</td><td class="num">{n.community}</td>
+                  <td>{n.role}</td><td class="num">{n.degree}</td><td class="num">{n.allyTies ?? '–'}</td><td class="num">{n.tieStrength === null || n.tieStrength === undefined ? '–' : n.tieStrength.toFixed(2)}</td><td class="num">{n.betweenness.toFixed(3)}</td><td class="num">{n.community}</td>
                 </tr>
               ))}
             </tbody>

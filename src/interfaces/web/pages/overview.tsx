@@ -75,7 +75,7 @@ export function OverviewPage({ route }: { route: OverviewRoute }) {
   const rows = inRegion.map((r) => ({ ...r, rank: r.rank === null ? null : route.region === 'all' ? r.rank : ++regionRank }));
   const extent = netExtent(all);
   const custom = formatWeights(route.weights) !== '';
-  const mapAllies = all.map((r) => ({ iso3: r.ally, name: r.name, net: r.net, ranked: r.rank !== null && (route.region === 'all' || r.region === route.region), rank: r.rank }));
+  const mapAllies = all.map((r) => ({ iso3: r.ally, name: r.name, net: r.net, ranked: r.rank !== null && (route.region === 'all' || r.region === route.region), rank: r.rank, standing: r.standing_label }));
   const csvQuery = apiQuery({ year: data.year, weights: route.weights, region: route.region === 'all' ? undefined : route.region, format: 'csv' });
   return (
     <section class="overview">
@@ -95,7 +95,7 @@ export function OverviewPage({ route }: { route: OverviewRoute }) {
         <WorldMap allies={mapAllies} capitals={capitals} extent={extent} highlighted={hovered} onSelect={(iso3) => navigate(`/ally/${iso3}${linkQuery(route)}`)} />
         <figcaption class="legend">
           <span>−{extent}</span><span class="legend-ramp" style={{ background: legendGradient(extent) }} /><span>+{extent}</span>
-          <span class="legend-key unranked">not ranked</span><span class="legend-key not-ally">not a covered ally</span>
+          <span class="legend-key unranked">not ranked</span><span class="legend-key not-ally">not a U.S. ally in {data.year}</span>
         </figcaption>
       </figure>
       <RankingTable
@@ -106,7 +106,8 @@ export function OverviewPage({ route }: { route: OverviewRoute }) {
         onHover={setHovered}
         caption={
           <>
-            {route.region === 'all' ? 'All covered allies' : `Allies in ${route.region === 'asia' ? 'Asia' : 'Europe'}`} by net balance, {data.year}
+            {route.region === 'all' ? `The U.S. allies of ${data.year}` : `Allies in ${route.region === 'asia' ? 'Asia' : 'Europe'}, ${data.year}`} by net balance
+            <span class="note"> · allies are the countries with a U.S. defense treaty, a major non-NATO ally designation or Taiwan's treatment as one on 31 December {data.year}; partners (e.g. Saudi Arabia) are left out</span>
             {data.draws ? <span class="note"> · bands: {Math.round((data.interval ?? 0.9) * 100)}% intervals over {data.draws.toLocaleString('en-US')} draws of weights and data; the whole ranking held in {((data.pSameOrder ?? 0) * 100).toFixed(1)}% of draws</span> : null}
             {' '}<CsvLink href={`/api/rankings${csvQuery}`} />
           </>

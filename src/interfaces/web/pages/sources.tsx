@@ -4,9 +4,12 @@ import { useApi } from '../api-client.ts';
 import type { Rows, SourceWithFiles } from '../api-types.ts';
 import { CsvLink } from '../components/controls.tsx';
 import { Loading, Problem } from '../components/message.tsx';
+import { useScrollToHash } from '../navigation.tsx';
 
 export function SourcesPage() {
   const sources = useApi<Rows<SourceWithFiles>>('/api/sources');
+  // /sources#source-<id> (the Methodology page's citations) scrolls to that source.
+  useScrollToHash(sources.data !== null);
   if (sources.error) return <Problem title="The sources could not be loaded"><p>{sources.error.message}</p></Problem>;
   if (!sources.data) return <Loading what="the sources" />;
   return (
