@@ -21,7 +21,7 @@ const outDir = path.resolve(outIndex > 0 ? process.argv[outIndex + 1] : path.joi
 const SHOTS: { file: string; url: string; ready: string; element?: string }[] = [
   { file: 'overview.png', url: '/', ready: 'table.ranking svg.net-band rect.band' },
   { file: 'ally-JPN.png', url: '/ally/JPN', ready: 'figure.series-chart svg' },
-  { file: 'scenario.png', url: '/scenarios?run=hns-japan-x4', ready: 'table.scenario-paired tr[data-ally="JPN"]', element: 'section.scenario-result' },
+  { file: 'scenario.png', url: '/scenarios?run=japan-2pct-2027', ready: 'table.scenario-paired tr[data-ally="JPN"]', element: 'section.scenario-result' },
   { file: 'why-JPN.png', url: '/ally/JPN', ready: 'section.why-rank figure.why-chart svg', element: 'section.why-rank' },
   { file: 'methodology.png', url: '/methodology', ready: 'article.method-line dd.point-worth' },
 ];

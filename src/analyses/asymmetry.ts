@@ -117,7 +117,8 @@ export function directedCommitments(ally: string, allyName: string, commitments:
         basis: pair ? 'ATOP member level' : 'curated',
         cites: pair
           ? [{ source: pair.us.source, locator: pair.us.locator }, { source: pair.ally.source, locator: pair.ally.locator }]
-          : [{ source: c.source, locator: c.locator }],
+          // A curated commitment may rest on several sources ("a;b"): cite each.
+          : c.source.split(';').filter(Boolean).map((source) => ({ source, locator: c.locator })),
       };
     })
     .sort((a, b) => Number(b.current) - Number(a.current) || a.commitment.localeCompare(b.commitment));

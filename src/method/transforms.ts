@@ -261,7 +261,14 @@ function overYears(measure: Extract<Measure, { op: 'mean' | 'cumulative' | 'tren
   if (measure.ending === 'latest') {
     // A series that stopped (MME ends in 2010) is read over its last window, flagged stale.
     while (end >= ctx.year - ctx.staleness && evaluateMeasure(measure.of, ally, { ...ctx, year: end }, true).value === null) end--;
-    if (end < ctx.year - ctx.staleness) return missing(`no year with data in ${ctx.year - ctx.staleness}-${ctx.year} to end a ${measure.years}-year ${measure.op} on`);
+    if (end < ctx.year - ctx.staleness) {
+      // Say where the series stopped, and keep that observation as the line's provenance.
+      for (let t = end; t >= ctx.year - 50; t--) {
+        const last = evaluateMeasure(measure.of, ally, { ...ctx, year: t }, true);
+        if (last.value !== null) return missing(`no year with data in ${ctx.year - ctx.staleness}-${ctx.year} to end a ${measure.years}-year ${measure.op} on (the series' last year with data is ${t}, beyond the ${ctx.staleness}-year staleness window)`, last);
+      }
+      return missing(`no year with data in ${ctx.year - ctx.staleness}-${ctx.year} to end a ${measure.years}-year ${measure.op} on`);
+    }
   }
   const years: number[] = [];
   const parts: MeasureValue[] = [];

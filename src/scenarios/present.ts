@@ -134,10 +134,13 @@ export function diffText(result: ScenarioResult, options: DiffTextOptions = {}):
     out.push(`      cites: ${c.citations.map((x) => `${x.source} (${x.locator})`).join('; ')}`);
   });
   out.push('');
+  const unmoved = (result.unmoved ?? []).flatMap((u) => wrap(u.text, 88).map((l, i) => `${i ? '    ' : '  '}${l}`));
   if (result.diff.length === 0) {
     out.push('Diff: empty. No line item of any ally moved.');
+    if (unmoved.length) out.push('Why:', ...unmoved);
     return out.join('\n') + '\n';
   }
+  if (unmoved.length) out.push('Allies whose values changed but whose ledgers did not move:', ...unmoved, '');
   const direct = result.diff.filter((d) => d.direct);
   const wanted = new Set(options.allies ?? []);
   const top = options.top ?? 5;

@@ -13,7 +13,7 @@ import type { Methodology } from '../method/methodology.ts';
 import { quantileSorted } from '../method/normalize.ts';
 import { drawSettingsOf, drawTrace, runRobustness, scoreMatrix } from '../method/robustness.ts';
 import type { AllyRobustness, DrawSettings, DrawTrace, RobustnessResult, ScoreMatrix } from '../method/robustness.ts';
-import { CONVERTED, LINKS, applyChanges, makeWorld, orderChanges } from './apply.ts';
+import { CONVERTED, LINKS, applyChanges, linkedIndicators, makeWorld, measureIndicators, orderChanges } from './apply.ts';
 import type { ChangeEffect, ScenarioChange, World } from './apply.ts';
 import { DEFAULT_ASSUMPTIONS, describeBaseline, projectBaseline } from './baseline.ts';
 import type { Baseline, BaselineAssumptions } from './baseline.ts';
@@ -261,10 +261,56 @@ export interface ScenarioResult {
   diff: AllyDiff[];
   /** Allies whose rank changed. */
   ranks: { ally: string; name: string; before: number | null; after: number | null }[];
+  /** Allies whose values a change set but whose ledger did not move, and why (the lines that read those values held still). */
+  unmoved: UnmovedAlly[];
   robustness: RobustnessDiff | null;
   ledgers: { before: YearLedger; after: YearLedger };
   /** The methodologies of the two ledgers (weight and event changes alter the scenario's). */
   methodologies: { before: Methodology; after: Methodology };
+}
+
+export interface UnmovedAlly {
+  ally: string;
+  name: string;
+  /** The indicators the scenario changed for the ally (linked ones included). */
+  indicators: string[];
+  /** The ally's lines that read them, with their value (the same before and after). */
+  lines: { item: string; label: string; raw: number | null }[];
+  text: string;
+}
+
+/**
+ * Allies a data change touched whose ledger did not move: say which lines read the changed
+ * values and that they held (a line floored at zero, a value a fallback never reaches), so
+ * that an empty diff is an answer rather than a puzzle.
+ */
+export function unmovedAllies(order: readonly ScenarioChange[], diff: readonly AllyDiff[], after: YearLedger, methodology: Methodology): UnmovedAlly[] {
+  const moved = new Set(diff.map((d) => d.ally));
+  const touched = new Map<string, Set<string>>();
+  for (const c of order) {
+    const indicator = 'indicator' in c.spec ? c.spec.indicator : undefined;
+    if (!indicator) continue;
+    for (const country of c.countries) {
+      if (moved.has(country)) continue;
+      const set = touched.get(country) ?? new Set<string>();
+      set.add(indicator);
+      for (const id of linkedIndicators([indicator])) set.add(id);
+      touched.set(country, set);
+    }
+  }
+  const out: UnmovedAlly[] = [];
+  for (const [ally, set] of [...touched].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const ledger = after.allies.find((a) => a.ally === ally);
+    if (!ledger) continue;
+    const indicators = [...set].sort();
+    const reading = methodology.items.filter((item) => measureIndicators(item.measure).some((id) => set.has(id))).map((item) => item.id);
+    const lines = ledger.lines.filter((l) => reading.includes(l.item)).map((l) => ({ item: l.item, label: l.label, raw: l.raw }));
+    const text = lines.length
+      ? `${ledger.name} (${ally}): the changed values (${indicators.join(', ')}) enter ${lines.map((l) => `"${l.label}"`).join(', ')}, which held at ${lines.map((l) => (l.raw === null ? 'missing' : String(Math.round(l.raw * 100) / 100))).join(', ')}: no line of its ledger moved${lines.some((l) => l.raw === 0) ? ' (a line at 0 is floored: what the ally already contributes covers what the line measures)' : ''}.`
+      : `${ledger.name} (${ally}): no line of the methodology reads the changed values (${indicators.join(', ')}), so its ledger did not move.`;
+    out.push({ ally, name: ledger.name, indicators, lines, text });
+  }
+  return out;
 }
 
 function stateOf(line: LedgerLine): LineState {
@@ -448,7 +494,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): ScenarioRe
     reference: { kind: 'baseline' },
     baseline: { assumptions: prepared.baseline.assumptions, description: describeBaseline(prepared.baseline) },
     changes: appliedOf(order, effects),
-    diff, ranks,
+    diff, ranks, unmoved: unmovedAllies(order, diff, after, last.methodology),
     robustness: robustnessDiff(prepared.robustness, robustAfter, after, diff),
     ledgers: { before: prepared.ledger, after },
     methodologies: { before: options.methodology, after: last.methodology },
@@ -488,7 +534,7 @@ export function runAgainst(scenario: Scenario, reference: Scenario, options: Run
     reference: { kind: 'scenario', id: reference.id, title: reference.title },
     baseline: { assumptions: prepared.baseline.assumptions, description: describeBaseline(prepared.baseline) },
     changes: appliedOf(order, effects),
-    diff, ranks,
+    diff, ranks, unmoved: unmovedAllies(order, diff, after, worlds[worlds.length - 1].methodology),
     robustness: robustnessDiff(
       robustnessOf(steps[0], from.methodology, options.robustness),
       robustnessOf(after, worlds[worlds.length - 1].methodology, options.robustness),

@@ -109,7 +109,7 @@ describe('the interest map (methods/interests.yaml)', () => {
     });
     const ledger = {
       ally: 'POL', name: 'Poland', region: 'europe', year: 2024,
-      lines: [line('military_expenditure', 'asset', 10), line('us_troops_hosted', 'asset', 4), line('network_degree', 'asset', null), line('obligation_asymmetry', 'liability', 2)],
+      lines: [line('military_expenditure', 'asset', 10), line('us_forces_hosted', 'asset', 4), line('allied_ties', 'asset', null), line('obligation_asymmetry', 'liability', 2)],
     } as unknown as AllyLedger;
     const p = interestProfile(map, ledger);
     expect(p.deterrence.interests).toEqual(['deter-russia']);
@@ -117,7 +117,7 @@ describe('the interest map (methods/interests.yaml)', () => {
     expect(p.interests.find((i) => i.interest === 'forward-presence')!.points).toBe(4);
     expect(p.interests.find((i) => i.interest === 'network')!.points).toBeNull();
     expect(p.compromises).toEqual([expect.objectContaining({ compromise: 'unreciprocated-guarantee', points: 2 })]);
-    expect(p.missing).toEqual(['network_degree']);
+    expect(p.missing).toEqual(['allied_ties']);
   });
 });
 

@@ -54,16 +54,16 @@ describe('scenario list and show', () => {
 
 describe('scenario runs', () => {
   it('diffs Japan\'s ledger exactly as the library does, each movement credited to the change that caused it', async () => {
-    const { status, body } = await get<Run>('/api/scenarios/run?names=hns-japan-x4');
+    const { status, body } = await get<Run>('/api/scenarios/run?names=japan-2pct-2027');
     expect(status).toBe(200);
-    const expected = runScenario(await loadScenario('hns-japan-x4', context), { ...context, robustness: false });
+    const expected = runScenario(await loadScenario('japan-2pct-2027', context), { ...context, robustness: false });
     expect(body.diff.map((d) => [d.ally, d.after.net, d.after.rank])).toEqual(expected.diff.map((d) => [d.ally, d.after.net, d.after.rank]));
     const japan = body.diff[0];
     expect(japan).toMatchObject({ ally: 'JPN', direct: true });
     expect(japan.after.net).toBeGreaterThan(japan.before.net);
-    expect(japan.causes.map((c) => c.ref)).toEqual(['hns-japan-x4#1']);
+    expect(japan.causes.map((c) => c.ref)).toEqual(['japan-2pct-2027#1']);
     const moved = japan.lines.filter((l) => l.how === 'value');
-    expect(moved.map((l) => l.item)).toContain('host_nation_support');
+    expect(moved.map((l) => l.item)).toContain('defense_effort');
     for (const l of moved) {
       const sum = l.causes.reduce((s, c) => s + c.contribution, 0);
       expect(sum).toBeCloseTo((l.after.contribution ?? 0) - (l.before.contribution ?? 0), 9);
@@ -71,22 +71,28 @@ describe('scenario runs', () => {
     expect(body.sources.map((s) => s.id)).toContain('blankenship-2025');
   });
 
+  it('says why a scenario moved no line: Japan\'s four-fold host-nation support meets a premium already covered', async () => {
+    const { body } = await get<Run & { unmoved: { ally: string; lines: { item: string; raw: number }[]; text: string }[] }>('/api/scenarios/run?names=hns-japan-x4');
+    expect(body.diff).toEqual([]);
+    expect(body.unmoved).toEqual([expect.objectContaining({ ally: 'JPN', lines: [expect.objectContaining({ item: 'forward_presence_premium', raw: 0 })] })]);
+  });
+
   it('composes scenarios in the order given, and runs them side by side', async () => {
-    const composed = await get<Run>('/api/scenarios/run?names=hns-japan-x4,hns-korea-x5');
-    expect(composed.body.scenario.parts).toEqual(['hns-japan-x4', 'hns-korea-x5']);
-    expect(composed.body.diff.filter((d) => d.direct).map((d) => d.ally).sort()).toEqual(['JPN', 'KOR']);
-    const each = await get<{ results: Run[]; comparison: { scenarios: { id: string }[]; rows: { ally: string; cells: unknown[] }[] } }>('/api/scenarios/run?names=hns-japan-x4,hns-korea-x5&compare=each');
-    expect(each.body.results.map((r) => r.scenario.id)).toEqual(['hns-japan-x4', 'hns-korea-x5']);
+    const composed = await get<Run>('/api/scenarios/run?names=japan-2pct-2027,nato-5pct-2035');
+    expect(composed.body.scenario.parts).toEqual(['japan-2pct-2027', 'nato-5pct-2035']);
+    expect(composed.body.diff.filter((d) => d.direct).map((d) => d.ally)).toEqual(expect.arrayContaining(['JPN', 'ITA']));
+    const each = await get<{ results: Run[]; comparison: { scenarios: { id: string }[]; rows: { ally: string; cells: unknown[] }[] } }>('/api/scenarios/run?names=japan-2pct-2027,japan-1-6pct-2027&compare=each');
+    expect(each.body.results.map((r) => r.scenario.id)).toEqual(['japan-2pct-2027', 'japan-1-6pct-2027']);
     expect(each.body.comparison.rows[0].cells).toHaveLength(2);
   });
 
   it('adds robustness draws on request, and downloads the diff as CSV', async () => {
-    const { body } = await get<Run>('/api/scenarios/run?names=hns-japan-x4&draws=200&seed=3');
+    const { body } = await get<Run>('/api/scenarios/run?names=japan-2pct-2027&draws=200&seed=3');
     expect(body.robustness?.draws).toBe(200);
-    const res = await app.request('/api/scenarios/run?names=hns-japan-x4&format=csv');
+    const res = await app.request('/api/scenarios/run?names=japan-2pct-2027&format=csv');
     const lines = (await res.text()).trimEnd().split('\n');
     expect(lines[0]).toMatch(/^scenario,year,ally,/);
-    expect(lines.some((l) => l.includes('JPN') && l.includes('host_nation_support'))).toBe(true);
+    expect(lines.some((l) => l.includes('JPN') && l.includes('defense_effort'))).toBe(true);
   });
 
   it('answers a repeated run from the cache with an ETag', async () => {
@@ -118,18 +124,19 @@ describe('your own scenario', () => {
   };
 
   it('runs a scenario file sent as text, as the built-in of the same text runs', async () => {
-    const yaml = (await readFile(path.join(SCENARIOS_DIR, 'hns-japan-x4.yaml'), 'utf8')).replace('scenario: hns-japan-x4', 'scenario: my-hns-x4').replace('factor: 4', 'factor: 3');
+    const yaml = (await readFile(path.join(SCENARIOS_DIR, 'japan-2pct-2027.yaml'), 'utf8')).replace('scenario: japan-2pct-2027', 'scenario: my-japan-3pct').replace('target: 2', 'target: 3');
+    expect(yaml).toContain('target: 3');
     const { status, body } = await post<Run>({ yaml }, '?draws=300');
     expect(status).toBe(200);
-    expect(body.scenario.id).toBe('my-hns-x4');
+    expect(body.scenario.id).toBe('my-japan-3pct');
     const japan = body.diff.find((d) => d.ally === 'JPN')!;
     expect(japan.direct).toBe(true);
     expect(japan.after.net).toBeGreaterThan(japan.before.net);
     expect(body.robustness?.draws).toBe(300);
     expect(body.sources.map((x) => x.id)).toContain('blankenship-2025');
     // The same text as the built-in gives the built-in's diff.
-    const same = await post<Run>({ yaml: await readFile(path.join(SCENARIOS_DIR, 'hns-japan-x4.yaml'), 'utf8') });
-    const builtIn = await get<Run>('/api/scenarios/run?names=hns-japan-x4');
+    const same = await post<Run>({ yaml: await readFile(path.join(SCENARIOS_DIR, 'japan-2pct-2027.yaml'), 'utf8') });
+    const builtIn = await get<Run>('/api/scenarios/run?names=japan-2pct-2027');
     expect(same.body.diff).toEqual(builtIn.body.diff);
   });
 

@@ -8,28 +8,31 @@ import { expect, test } from './fixtures.ts';
 test('running a scenario shows what moved for Japan and the change that moved it', async ({ page }) => {
   await page.goto('/scenarios');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Scenarios');
-  const row = page.locator('table.scenarios tr[data-scenario="hns-japan-x4"]');
+  const row = page.locator('table.scenarios tr[data-scenario="japan-2pct-2027"]');
   await expect(row.locator('.cites')).toContainText('blankenship-2025');
   await row.getByRole('button', { name: /^Run/ }).click();
-  await expect(page).toHaveURL(/\/scenarios\?run=hns-japan-x4/);
+  await expect(page).toHaveURL(/\/scenarios\?run=japan-2pct-2027/);
   const japan = page.locator('table.scenario-ally[data-ally="JPN"]');
   await expect(japan.locator('caption')).toContainText('Japan');
-  const hns = japan.locator('tr[data-item="host_nation_support"]');
-  await expect(hns.locator('.cause')).toContainText('[1]');
-  await expect(page.locator('.scenario-changes li[data-ref="hns-japan-x4#1"]')).toContainText('Why:');
+  const effort = japan.locator('tr[data-item="defense_effort"]');
+  await expect(effort.locator('.cause')).toContainText('[1]');
+  await expect(page.locator('.scenario-changes li[data-ref="japan-2pct-2027#1"]')).toContainText('Why:');
   // How robust: robustness draws on both ledgers, Japan's rank and P(net > 0) before and after.
   const robust = page.locator('table.scenario-robustness');
   await expect(robust.locator('caption')).toContainText('10,000 draws');
   await expect(robust.locator('tr[data-ally="JPN"] td')).toHaveCount(8);
   await expect(robust.locator('tr[data-ally="JPN"] td').nth(2)).toHaveText(/^\d+(\.\d)?%$/);
-  // Draw by draw, four times the support raises Japan's net in every draw.
+  // Draw by draw, reaching 2% of GDP raises Japan's net in every draw.
   await expect(page.locator('table.scenario-paired tr[data-ally="JPN"] td').first()).toHaveText('100%');
   await page.screenshot({ path: 'test-results/screenshots/scenario.png', fullPage: true });
 
   // The deep link holds a composition; the keyboard can tick and run.
-  await page.goto('/scenarios?run=hns-japan-x4,hns-korea-x5');
-  await expect(page.locator('table.scenario-ally[data-ally="KOR"]')).toBeVisible();
+  await page.goto('/scenarios?run=japan-2pct-2027,nato-5pct-2035');
+  await expect(page.locator('table.scenario-ally[data-ally="ITA"]')).toBeVisible();
   await expect(page.locator('table.scenario-ally[data-ally="JPN"]')).toBeVisible();
+  // A scenario that moves no line says why: Japan's contributions already cover the premium.
+  await page.goto('/scenarios?run=hns-japan-x4');
+  await expect(page.locator('.scenario-unmoved li[data-ally="JPN"]')).toContainText('which held at 0');
 });
 
 test('a scenario of your own: start from a built-in, change it, run it; a mistake is named by line and field', async ({ page, consoleErrors }) => {
@@ -37,21 +40,21 @@ test('a scenario of your own: start from a built-in, change it, run it; a mistak
   const own = page.locator('section.own-scenario');
   await own.locator('summary').click();
   const text = own.getByLabel('Scenario file text');
-  await own.getByLabel('Start from a built-in scenario').selectOption('hns-japan-x4');
-  await expect(text).toHaveValue(/scenario: hns-japan-x4/);
+  await own.getByLabel('Start from a built-in scenario').selectOption('japan-2pct-2027');
+  await expect(text).toHaveValue(/scenario: japan-2pct-2027/);
   const yaml = await text.inputValue();
-  await text.fill(yaml.replace('scenario: hns-japan-x4', 'scenario: my-hns-x2').replace('factor: 4', 'factor: 2').replace(/^title: .*$/m, 'title: Japan pays twice its host-nation support'));
+  await text.fill(yaml.replace('scenario: japan-2pct-2027', 'scenario: my-japan-3pct').replace('target: 2.0', 'target: 3.0').replace(/^title: .*$/m, 'title: Japan reaches 3% of GDP by 2027'));
   await own.getByRole('button', { name: 'Run this scenario' }).click();
-  const result = own.locator('section.scenario-result[data-scenario="my-hns-x2"]');
-  await expect(result.locator('h2')).toHaveText('Japan pays twice its host-nation support');
-  await expect(result.locator('table.scenario-ally[data-ally="JPN"] tr[data-item="host_nation_support"]')).toContainText('→');
+  const result = own.locator('section.scenario-result[data-scenario="my-japan-3pct"]');
+  await expect(result.locator('h2')).toHaveText('Japan reaches 3% of GDP by 2027');
+  await expect(result.locator('table.scenario-ally[data-ally="JPN"] tr[data-item="defense_effort"]')).toContainText('→');
   await expect(result.locator('table.scenario-paired tr[data-ally="JPN"] td').first()).toHaveText('100%');
   await own.screenshot({ path: 'test-results/screenshots/own-scenario.png' });
 
   // An unknown indicator: the message names the line and the field, nothing runs.
-  await text.fill(yaml.replace('indicator: hns_local_currency', 'indicator: hns_in_shells'));
+  await text.fill(yaml.replace('indicator: milex_share_gdp', 'indicator: milex_in_shells'));
   await own.getByRole('button', { name: 'Run this scenario' }).click();
-  const line = yaml.split('\n').findIndex((l) => l.includes('indicator: hns_local_currency')) + 1;
+  const line = yaml.split('\n').findIndex((l) => l.includes('indicator: milex_share_gdp')) + 1;
   await expect(own.locator('.scenario-error')).toContainText(`your scenario:${line}: field "changes.0.indicator"`);
   await expect(result).toHaveCount(0);
   // Chromium logs the expected 400 itself; that one, and only that one, is not a failure.

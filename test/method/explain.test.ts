@@ -3,7 +3,7 @@
 // and "why this rank", whose differences from the median ally add up to the gap in net.
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
-import { formulaText, median, methodologyLines, normalizationText, NOT_STATED, pointWorth, whyThisRank } from '../../src/method/explain.ts';
+import { formulaText, methodologyLines, normalizationText, NOT_STATED, pointWorth, whyThisRank } from '../../src/method/explain.ts';
 import { computeLedger } from '../../src/method/ledger.ts';
 import type { LineItem, Methodology } from '../../src/method/methodology.ts';
 import { drawSettingsOf, runRobustness, scoreMatrix } from '../../src/method/robustness.ts';

@@ -73,10 +73,13 @@ describe.runIf(built)('the default methodology on the shipped evidence', () => {
     expect(jpn.coverage.overall).toBeGreaterThan(0.9);
     expect(line('JPN', 'military_expenditure').raw).toBeCloseTo(58399.28, 1);
     expect(line('JPN', 'defense_effort').raw).toBeCloseTo(1.3714, 3);
-    expect(line('JPN', 'us_troops_hosted').raw).toBe(50786);
+    // DMDC's permanent count; no rotation is reported for Japan.
+    expect(line('JPN', 'us_forces_hosted').raw).toBe(50786);
     expect(line('JPN', 'obligation_asymmetry').raw).toBe(1);
-    expect(line('JPN', 'flashpoint_disputes').raw).toBe(3);
-    expect(line('JPN', 'proximity_to_rival').observations.some((o) => o.counterpart === 'CHN')).toBe(true);
+    // Taiwan Strait (frontline, 4) + Senkaku (party, 3) for China, Korean Peninsula (frontline, 3) for North Korea.
+    expect(line('JPN', 'entrapment_exposure').raw).toBe(7);
+    // The principal rival is China (Japan's 2022 strategy), not the nearest capital (Pyongyang).
+    expect(line('JPN', 'theater_capability_gap').observations.some((o) => o.indicator === 'principal_rival' && o.counterpart === 'CHN')).toBe(true);
     expect(line('JPN', 'domestic_constraints').raw).toBe(3);
     for (const l of jpn.lines) {
       if (l.missing) expect(l.reason).toBeTruthy();
@@ -94,10 +97,12 @@ describe.runIf(built)('the default methodology on the shipped evidence', () => {
     expect(line('POL', 'military_expenditure').raw).toBeCloseTo(34488.35, 1);
     expect(line('POL', 'defense_effort').raw).toBeCloseTo(4.1544, 3);
     expect(line('POL', 'obligation_asymmetry').raw).toBe(0);
+    // Two years below 2% in the decade (2015, 2016): a fraction of a point-year.
     expect(line('POL', 'spending_shortfall').raw).toBeGreaterThan(0);
-    const hns = line('POL', 'host_nation_support');
-    expect(hns).toMatchObject({ missing: true, score: null, contribution: null });
-    expect(hns.reason).toMatch(/no hns_usd for POL/);
+    expect(line('POL', 'spending_shortfall').raw).toBeLessThan(0.5);
+    const trade = line('POL', 'china_trade_dependence');
+    expect(trade).toMatchObject({ missing: true, score: null, contribution: null });
+    expect(trade.reason).toMatch(/no trade_share_china_pct for POL/);
     const assets = pol.lines.filter((l) => l.side === 'asset' && l.score !== null);
     expect(assets.reduce((s, l) => s + l.share, 0)).toBeCloseTo(1, 12);
     // Poland spends far more of its GDP than Japan, and owes the U.S. defense in return.
@@ -119,7 +124,7 @@ describe.runIf(built)('the default methodology on the shipped evidence', () => {
     expect(text).toContain('sipri-milex-2025');
     expect(text).toMatch(/Coverage: \d+% of the line-item weight/);
     expect(text).toMatch(/Net [+−]\d/);
-    expect(text).toMatch(/Host-nation support paid \[\d\] +missing/);
+    expect(text).toMatch(/Trade dependence on China \[\d\] +missing/);
   });
 });
 
@@ -130,12 +135,13 @@ describe.runIf(built)('the ledger commands', () => {
     expect(jpn).toContain('Coverage:');
     const pol = await cli('sheet', 'Poland', '--md');
     expect(pol).toContain('| Assets | Liabilities |');
-    expect(pol).toContain('missing (no hns_usd for POL');
+    expect(pol).toContain('missing (no trade_share_china_pct for POL');
   });
 
   it('sheet --json and --csv carry every line with its sources', async () => {
     const json = JSON.parse(await cli('sheet', 'JPN', '--json')) as AllyLedger;
-    expect(json.lines).toHaveLength(32);
+    expect(json.lines).toHaveLength(inputs.methodology.items.length);
+    expect(json.lines).toHaveLength(26);
     expect(json.lines.every((l) => l.sources.length > 0)).toBe(true);
     const csv = await cli('sheet', 'POL', '--csv');
     expect(csv.split('\n')[0]).toBe('year,ally,side,group,item,label,raw,low,high,unit,score,weight,share,contribution,rank,ranked_among,missing,imputed,flags,sources,reason');

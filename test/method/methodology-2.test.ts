@@ -70,9 +70,19 @@ describe.runIf(built)('methodology 2.0 on the shipped evidence', () => {
     }
   });
 
-  it('Taiwan\'s entrapment exposure is at the top of the allies', () => {
-    const exposure = ledger.allies.map((a) => a.lines.find((l) => l.item === 'entrapment_exposure')!.raw ?? -1);
-    expect(line('TWN', 'entrapment_exposure').raw).toBe(Math.max(...exposure));
+  it('Taiwan\'s entrapment exposure is at the top of the allies, or the ledger says why another ally\'s is higher', () => {
+    const taiwan = line('TWN', 'entrapment_exposure').raw!;
+    const above = ledger.allies.filter((a) => (a.lines.find((l) => l.item === 'entrapment_exposure')!.raw ?? -1) > taiwan);
+    // Israel (2024): CFR rated a regional war with Iran highly likely, and it happened.
+    expect(above.map((a) => a.ally)).toEqual(['ISR']);
+    for (const a of above) {
+      const note = a.lines.find((l) => l.item === 'entrapment_exposure')!.observations.map((o) => o.note).join(' ');
+      expect(note).toMatch(/Taiwan/);
+    }
+    expect(inputs.methodology.items.find((i) => i.id === 'entrapment_exposure')!.rationale).toMatch(/Israel scores above Taiwan/);
+    // Taiwan is above every ally whose flashpoint had not turned into fighting, Japan and Korea included.
+    expect(taiwan).toBeGreaterThan(line('JPN', 'entrapment_exposure').raw!);
+    expect(taiwan).toBeGreaterThan(line('KOR', 'entrapment_exposure').raw!);
   });
 
   it('the theater gap does not count the ally\'s own spending again: allies facing one rival share one value', () => {

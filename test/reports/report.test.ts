@@ -22,7 +22,7 @@ const pdftotext = (file: string, args: string[] = []) => execFileSync('pdftotext
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'allies-report-'));
   // Fewer robustness draws than the methodology's: the layout, not the precision, is under test.
-  result = await buildReport({ formats: ['html', 'md', 'pdf'], outDir: dir, scenarios: ['hns-japan-x4'], draws: 2000, sweepDraws: 300, tierDraws: 50 });
+  result = await buildReport({ formats: ['html', 'md', 'pdf'], outDir: dir, scenarios: ['japan-2pct-2027'], draws: 2000, sweepDraws: 300, tierDraws: 50 });
   pdf = await readFile(path.join(dir, REPORT_FILES.pdf));
   text = pdftotext(path.join(dir, REPORT_FILES.pdf));
   pages = text.split('\f');
@@ -77,7 +77,8 @@ describe('the PDF report of every covered ally', () => {
     // Axis labels of the SVG charts come through as text: they are drawn, not pictures of text.
     const flat = text.replace(/\s+/g, ' ');
     expect(flat).toContain('% of GDP');
-    expect(flat).toContain('net (assets − liabilities, points)');
+    // pdftotext may interleave the top axis's tick labels with its title: look for its parts.
+    for (const part of ['net (assets', '− liabilities,', 'points)']) expect(flat).toContain(part);
   });
 
   it('shows how robust a scenario\'s movements are: both ledgers drawn, Japan\'s ranks and P(net > 0) before and after', async () => {
@@ -85,12 +86,13 @@ describe('the PDF report of every covered ally', () => {
     expect(section.result.robustness?.draws).toBe(2000);
     const japan = section.robust.find((a) => a.ally === 'JPN')!;
     expect(japan.before).not.toBeNull();
-    expect(japan.after!.modalRank).toBeLessThan(japan.before!.modalRank);
+    expect(japan.after!.modalRank).toBeLessThanOrEqual(japan.before!.modalRank);
+    expect(japan.after!.net.median).toBeGreaterThan(japan.before!.net.median);
     const md = await readFile(path.join(dir, REPORT_FILES.md), 'utf8');
     expect(md).toContain('### How robust');
     expect(md).toMatch(/\| Japan \| \d+ \(\d+–\d+\) \| \d+% \| \d+% \| \d+ \(\d+–\d+\) \| \d+% \| \d+% \|/);
     expect(text).toContain('How robust');
-    // Draw by draw: four times the support raises Japan's net in every draw.
+    // Draw by draw: reaching 2% of GDP raises Japan's net in every draw.
     expect(section.result.robustness!.paired!.find((p) => p.ally === 'JPN')!.pNetUp).toBe(1);
     expect(md).toMatch(/\| Japan \| 100% \| \+\d+\.\d\d \(/);
   });

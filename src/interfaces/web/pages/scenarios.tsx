@@ -222,6 +222,7 @@ function ResultView({ r, sources, csvHref }: { r: PublicResult; sources: Readonl
         What moved: {r.diff.length} allies ({direct.length} with values of their own changed){' '}
         {csvHref ? <CsvLink href={csvHref} label="diff CSV" /> : <button type="button" class="csv-link" onClick={() => downloadText(`scenario-${r.scenario.id}.csv`, diffCsv(r), 'text/csv')}>diff CSV ↓</button>}
       </h3>
+      {(r.unmoved ?? []).length > 0 && <ul class="scenario-unmoved">{r.unmoved!.map((u) => <li key={u.ally} data-ally={u.ally}>{u.text}</li>)}</ul>}
       {r.diff.length === 0 ? <p class="notice">No line item of any ally moved.</p> : shown.map((d) => <AllyBlock key={d.ally} d={d} refs={refs} />)}
       {r.robustness && shown.length ? <RobustnessView rb={r.robustness} allies={shown} names={new Map(r.diff.map((d) => [d.ally, d]))} /> : null}
       {r.robustness ? <PairedView rb={r.robustness} names={new Map(r.diff.map((d) => [d.ally, d]))} /> : null}
