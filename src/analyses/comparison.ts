@@ -2,6 +2,7 @@
 // U.S. forces and costs), the ledger's totals, the interests served and compromises accepted,
 // the tier and the nearest ally on the balance sheet. One row per measure, one cell per ally,
 // and the sources of every row, so the table can be checked line by line.
+import type { MembershipEvidence } from '../method/membership.ts';
 import type { AllyLedger, YearLedger } from '../method/ledger.ts';
 import type { Methodology } from '../method/methodology.ts';
 import { asymmetryProfile } from './asymmetry.ts';
@@ -69,12 +70,12 @@ export interface ComparedAlly {
  * alliance evidence (the CLI and the API call this alike); also the ledger's profile matrix.
  */
 export function comparedAllies(
-  inputs: Omit<AsymmetryInputs, 'allies'> & { ledger: YearLedger; robustness: Methodology['robustness']; interests: InterestMap; covered: readonly string[]; tierDraws: number },
+  inputs: Omit<AsymmetryInputs, 'allies' | 'evidence'> & { evidence: AsymmetryInputs['evidence'] & MembershipEvidence; ledger: YearLedger; robustness: Methodology['robustness']; interests: InterestMap; covered: readonly string[]; tierDraws: number },
   chosen: readonly { iso3: string; name: string; region: string | null }[],
 ): { compared: ComparedAlly[]; matrix: ProfileMatrix } {
   const { ledger } = inputs;
   const matrix = profileMatrix(ledger);
-  const levels = commitmentLevels(inputs.commitments, inputs.covered);
+  const levels = commitmentLevels(inputs.evidence, inputs.covered, ledger.year);
   const tiers = allyTiers(matrix, levels, inputs.robustness, { draws: inputs.tierDraws });
   const asymmetry: AsymmetryInputs = { evidence: inputs.evidence, commitments: inputs.commitments, members: inputs.members, allies: inputs.covered };
   const compared = chosen.map((a): ComparedAlly => {

@@ -6,7 +6,8 @@
 // weights (the methodology's own scheme and seed) in which it stays in the same tier.
 import type { Methodology } from '../method/methodology.ts';
 import { Xoshiro128 } from '../method/random.ts';
-import type { UsCommitment } from './alliances.ts';
+import { standingOf } from '../method/membership.ts';
+import type { MembershipEvidence } from '../method/membership.ts';
 import type { AllyProfile, ProfileMatrix } from './profiles.ts';
 
 export type CommitmentKind = 'treaty ally' | 'major non-NATO ally' | 'partner';
@@ -21,19 +22,18 @@ export interface CommitmentLevel {
 const LEVEL: Record<CommitmentKind, number> = { 'treaty ally': 100, 'major non-NATO ally': 50, partner: 0 };
 
 /**
- * The kind of commitment each ally holds in 2024 (us_commitments): a treaty ally when the
- * United States owes it defense under a commitment in force; else a major non-NATO ally when
- * designated (or treated as one, Taiwan); else a partner.
+ * The kind of commitment each ally holds in the year, as the year's membership states it
+ * (src/method/membership.ts, standing on 31 December): a treaty ally when the United States
+ * owes it defense under a treaty in force; a major non-NATO ally when designated (or treated as
+ * one, Taiwan); else a partner.
  */
-export function commitmentLevels(commitments: readonly UsCommitment[], allies: readonly string[]): Map<string, CommitmentLevel> {
+export function commitmentLevels(evidence: MembershipEvidence, allies: readonly string[], year: number): Map<string, CommitmentLevel> {
   const out = new Map<string, CommitmentLevel>();
   for (const ally of allies) {
-    const own = commitments.filter((c) => c.ally === ally && c.inForce2024 === true);
-    const defense = own.find((c) => c.usOwes.defense);
-    const mnna = own.find((c) => c.commitment === 'mnna');
-    const kind: CommitmentKind = defense ? 'treaty ally' : mnna ? 'major non-NATO ally' : 'partner';
-    const basis = defense ? `${defense.name}: the U.S. owes defense` : mnna ? `${mnna.name} (${mnna.status})` : 'no U.S. defense commitment or MNNA designation in force';
-    out.set(ally, { kind, level: LEVEL[kind], basis });
+    const standing = standingOf(evidence, ally, year);
+    const kind: CommitmentKind = standing?.standing === 'treaty' ? 'treaty ally'
+      : standing?.standing === 'mnna' || standing?.standing === 'treated-as-mnna' ? 'major non-NATO ally' : 'partner';
+    out.set(ally, { kind, level: LEVEL[kind], basis: standing ? `${standing.label}: ${standing.reason}` : `not a covered country in ${year}` });
   }
   return out;
 }

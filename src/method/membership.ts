@@ -179,7 +179,7 @@ interface Record_ {
 const records = new WeakMap<object, Record_>();
 const years = new WeakMap<object, Map<number, YearMembership>>();
 
-type MembershipEvidence = Pick<Evidence, 'allies' | 'table' | 'tableNames'>;
+export type MembershipEvidence = Pick<Evidence, 'allies' | 'table' | 'tableNames'>;
 
 /** The evidence table the standings come from (its object identity keys the caches). */
 function keyOf(evidence: MembershipEvidence): object {

@@ -395,7 +395,7 @@ export function assembleReport(inputs: ReportInputs, options: ReportOptions = {}
 
   const { alliances, members, commitments } = readAllianceEvidence(evidence);
   const allyCodes = ledger.allies.map((l) => l.ally);
-  const levels = commitmentLevels(commitments, allyCodes);
+  const levels = commitmentLevels(evidence, allyCodes, ledger.year);
   const profiles = profileMatrix(ledger);
   const tiers = allyTiers(profiles, levels, m.robustness, { draws: options.tierDraws ?? 200 });
   step('tiers');

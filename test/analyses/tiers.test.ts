@@ -10,7 +10,6 @@ import type { AllyLedger, LedgerLine, YearLedger } from '../../src/method/ledger
 import { checkMethodology, indicatorsOf, parseMethodology } from '../../src/method/methodology.ts';
 import type { Methodology } from '../../src/method/methodology.ts';
 import { DEFAULT_CURATED_DIR } from '../../src/pipeline/build.ts';
-import { readAllianceEvidence } from '../../src/analyses/alliances.ts';
 import { DEFAULT_INTERESTS_FILE } from '../../src/analyses/files.ts';
 import { checkInterestMap, interestProfile, parseInterestMap } from '../../src/analyses/interests.ts';
 import { profileDistance, profileMatrix } from '../../src/analyses/profiles.ts';
@@ -136,8 +135,7 @@ describe('the default ledger (real evidence)', () => {
   afterAll(() => cleanup());
 
   it('places every ranked ally in exactly one tier, tiers ordered by mean net, stability between 0 and 1', () => {
-    const { commitments } = readAllianceEvidence(evidence);
-    const levels = commitmentLevels(commitments, evidence.allies().map((a) => a.iso3));
+    const levels = commitmentLevels(evidence, evidence.allies().map((a) => a.iso3), ledger.year);
     expect(levels.get('JPN')!.kind).toBe('treaty ally');
     expect(levels.get('ISR')!.kind).toBe('major non-NATO ally');
     const report = allyTiers(profileMatrix(ledger), levels, methodology.robustness, { draws: 20 });

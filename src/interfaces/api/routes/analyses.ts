@@ -219,8 +219,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
     const q = validQuery(c, TiersQuery);
     const year = s.checkYear(q.year);
     return cachedResponse(c, evidenceScope(), () => {
-      const { commitments } = inputs.alliances();
-      const levels = commitmentLevels(commitments, ctx.evidence.allies().map((a) => a.iso3));
+      const levels = commitmentLevels(ctx.evidence, ctx.evidence.allies().map((a) => a.iso3), year);
       const report = allyTiers(profileMatrix(s.ledger(year)), levels, s.methodology.robustness, { tiers: q.tiers ?? 4, draws: q.draws ?? 500 });
       const rows = report.tiers.flatMap((t) => t.members.map((m) => ({
         tier: t.tier, ally: m.ally, name: m.name, region: m.region, commitment: m.commitment.kind, net: m.net, stability: m.stability, imputed: m.imputed,

@@ -574,8 +574,7 @@ export function registerAnalysisCommands(program: Command): void {
     }, 2))
     .action(async (opts: LedgerOptions & { tiers: number; draws: number; commitmentWeight: number }) => {
       const { evidence, methodology, ledger } = await ledgerContext(opts);
-      const { commitments } = readAllianceEvidence(evidence);
-      const levels = commitmentLevels(commitments, evidence.allies().map((a) => a.iso3));
+      const levels = commitmentLevels(evidence, evidence.allies().map((a) => a.iso3), ledger.year);
       const report = allyTiers(profileMatrix(ledger), levels, methodology.robustness, { tiers: opts.tiers, draws: opts.draws, commitmentWeight: opts.commitmentWeight });
       if (opts.json) return printJson(report);
       printTiers(report);
