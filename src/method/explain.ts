@@ -329,8 +329,8 @@ export interface WhyThisRank {
   assets: number | null;
   liabilities: number | null;
   net: number | null;
-  /** The median ally, built line by line: each line's median points among the ranked allies; its net is the sum of those medians. */
-  reference: { allies: number; /** The median ally (or the two middle ones, averaged). */ versus: string[]; assets: number; liabilities: number; net: number; medianNet: number | null };
+  /** The median ally: the middle of the other ranked allies by net (two middle ones averaged); its lines add up to its net. */
+  reference: { allies: number; /** The median ally (or the two middle ones, averaged), by ISO code and as words. */ versus: string[]; label: string; assets: number; liabilities: number; net: number; medianNet: number | null };
   /** The ally's net (the sum of its lines' points) minus the reference net. */
   gap: number;
   /** Every line, the largest difference (in absolute value) first. */
@@ -423,6 +423,7 @@ export function whyThisRank(ledger: YearLedger, ally: string, options: WhyOption
   const reference = {
     allies: ranked.length,
     versus: versus.map((a) => a.ally),
+    label: `${versus.map((a) => `${a.name} (${a.ally})`).join(' and ') || 'none'}${versus.length === 2 ? ', averaged' : ''}`,
     assets: total('asset', 'medianPoints'),
     liabilities: total('liability', 'medianPoints'),
     net: lines.reduce((t, l) => t + l.medianPoints, 0),

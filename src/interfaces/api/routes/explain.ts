@@ -84,8 +84,8 @@ export const WhyThisRankSchema = z.object({
   band: z.object({ low: z.number().int(), high: z.number().int(), modal: z.number().int(), interval: z.number(), draws: z.number().int(), netLow: z.number(), netHigh: z.number() }).nullable()
     .describe('the rank\'s robustness interval (null with bands=false)'),
   assets: z.number().nullable(), liabilities: z.number().nullable(), net: z.number().nullable(),
-  reference: z.object({ allies: z.number().int(), assets: z.number(), liabilities: z.number(), net: z.number(), medianNet: z.number().nullable() })
-    .describe('the median ally, built line by line; its net is the sum of the lines\' medians'),
+  reference: z.object({ allies: z.number().int(), versus: z.array(z.string()), label: z.string(), assets: z.number(), liabilities: z.number(), net: z.number(), medianNet: z.number().nullable() })
+    .describe('the median ally: the middle of the other ranked allies by net (two middle ones averaged); its lines add up to its net'),
   gap: z.number().describe('the ally\'s net minus the reference net'),
   lines: z.array(WhyLineSchema).describe('every line, the largest difference first'),
   headings: z.array(z.object({ side: SideSchema, group: z.string(), items: z.array(z.string()), allyPoints: z.number(), medianPoints: z.number(), difference: z.number() })),

@@ -62,7 +62,7 @@ export function explainText(why: WhyThisRank, full: PointWorth, top: number | nu
   out.push(`Why ${who} (${why.ally}) ${rankText} in ${why.year} · methodology ${why.methodology.id} ${why.methodology.version}`);
   const band = why.band ? `; rank ${why.band.low}-${why.band.high} in ${Math.round(why.band.interval * 100)}% of ${why.band.draws.toLocaleString('en-US')} robustness draws (net ${plain(why.band.netLow)} to ${plain(why.band.netHigh)})` : '';
   out.push(`Net ${plain(why.net)} = assets ${plain(why.assets)} − liabilities ${plain(why.liabilities)}${band}.`);
-  out.push(`The median ally (each line's median among the ${why.reference.allies} ranked allies): net ${plain(why.reference.net)} = assets ${plain(why.reference.assets)} − liabilities ${plain(why.reference.liabilities)}; the median of the nets is ${plain(why.reference.medianNet)}.`);
+  out.push(`The median ally, ${why.reference.label} (the middle of the other ranked allies by net): net ${plain(why.reference.net)} = assets ${plain(why.reference.assets)} − liabilities ${plain(why.reference.liabilities)}.`);
   out.push(`${who} is ${signed(why.gap)} points from the median ally. ${why.reconciliation.statement}`, '');
 
   if (why.neighbours.length) {

@@ -71,7 +71,7 @@ export function WhyThisRank({ ally, year, weights, partner = false }: { ally: st
       <p class="why-summary">
         {why.rank !== null ? `${why.name} ranks ${ordinal(why.rank)} of ${why.rankedCount} in ${why.year}${band}`
           : `${why.name} is not ranked in ${why.year}${why.placedAt !== null ? ` (its net would place it ${ordinal(why.placedAt)} of the ${why.rankedCount} ranked allies)` : ''}`}, with a net of {formatPoints(why.net)}.
-        {' '}The median ally, built line by line from the {why.reference.allies} ranked allies, has a net of {formatPoints(why.reference.net)};
+        {' '}The median ally, {why.reference.label} (the middle of the other ranked allies by net), has a net of {formatPoints(why.reference.net)};
         {' '}{why.name} is {formatPoints(why.gap)} points from it. {why.reconciliation.statement}
       </p>
       <div class="why-grid">
