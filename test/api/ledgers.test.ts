@@ -3,23 +3,18 @@
 // ranking exactly as the dashboard's in-browser recompute does, and bad input names its field.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { loadEvidence } from '../../src/evidence/load.ts';
 import type { Evidence } from '../../src/evidence/load.ts';
-import { createApp } from '../../src/interfaces/api/app.ts';
 import { LedgerService } from '../../src/interfaces/api/ledger-service.ts';
 import type { LedgersResponse, MethodologyResponse, RankingsResponse } from '../../src/interfaces/web/api-types.ts';
 import { defaultRanks, liveModel, liveRanking } from '../../src/interfaces/web/weights/live-ranking.ts';
-import { testEvidenceDir } from './support.ts';
+import { ledgerTestApp } from './support.ts';
 
 let app: OpenAPIHono;
 let evidence: Evidence;
 let service: LedgerService;
 
 beforeAll(async () => {
-  const dir = await testEvidenceDir();
-  evidence = await loadEvidence(dir);
-  service = await LedgerService.load(evidence, { methodologyFile: process.env.ALLIES_METHODOLOGY || undefined, judgmentsFile: process.env.ALLIES_JUDGMENTS || undefined });
-  app = await createApp({ evidenceDir: dir, evidence, dashboardDir: null });
+  ({ app, evidence, service } = await ledgerTestApp());
 });
 
 async function get<T = Record<string, unknown>>(url: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {

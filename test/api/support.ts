@@ -4,7 +4,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { EVIDENCE_DIR } from '../../src/evidence/load.ts';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { EVIDENCE_DIR, loadEvidence } from '../../src/evidence/load.ts';
+import type { Evidence } from '../../src/evidence/load.ts';
+import { createApp } from '../../src/interfaces/api/app.ts';
+import { LedgerService } from '../../src/interfaces/api/ledger-service.ts';
 import { buildEvidence, defaultSnapshotDir } from '../../src/pipeline/build.ts';
 
 let dir: Promise<string> | undefined;
@@ -19,4 +23,13 @@ async function locate(): Promise<string> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'allies-api-evidence-'));
   await buildEvidence({ snapshotDir: defaultSnapshotDir(), outDir: out });
   return out;
+}
+
+/** The API over the test evidence, with the engine's own ledger service beside it to hold the answers against. */
+export async function ledgerTestApp(): Promise<{ app: OpenAPIHono; evidence: Evidence; service: LedgerService }> {
+  const evidenceDir = await testEvidenceDir();
+  const evidence = await loadEvidence(evidenceDir);
+  const service = await LedgerService.load(evidence, { methodologyFile: process.env.ALLIES_METHODOLOGY || undefined, judgmentsFile: process.env.ALLIES_JUDGMENTS || undefined });
+  const app = await createApp({ evidenceDir, evidence, dashboardDir: null });
+  return { app, evidence, service };
 }
