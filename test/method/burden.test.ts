@@ -3,7 +3,7 @@
 // proxy where the labour-force series is too sparse), cost sharing as DoD's offset share (the
 // one indicator the asymmetry table reads too), no ratio over fewer countries than the
 // methodology's minimum, and the year of every input. Run on the shipped evidence with the
-// burden_sharing section proposed for methodology 2.0 (test/method/fixtures/burden-sharing-2.0.yaml),
+// burden_sharing section of methodology 2.0 (methods/default.yaml),
 // and on small fixtures for the rules themselves.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { BurdenSharing } from '../../src/method/methodology.ts';
 import type { Methodology } from '../../src/method/methodology.ts';
 import { ALLIES, baseObservations, fixtureEvidence, fixtureMethodology, obs } from './fixtures.ts';
 
-const PROPOSAL = path.join(import.meta.dirname, 'fixtures', 'burden-sharing-2.0.yaml');
+const PROPOSAL = path.join(import.meta.dirname, '..', '..', 'methods', 'default.yaml');
 
 /** The methodology 1.x burden_sharing section, as shipped before 2.0 (no new fields). */
 const SECTION_1X = {

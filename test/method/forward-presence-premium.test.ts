@@ -1,7 +1,7 @@
 // The forward-presence premium (issue 12): hosting U.S. forces costs the United States the
 // premium of basing them abroad over basing them at home, net of the host's support, floored at
-// 0. Evaluated on the shipped evidence with the line item proposed for methodology 2.0
-// (test/method/fixtures/forward-presence-premium.yaml): doubling the U.S. troops in Japan must
+// 0. Evaluated on the shipped evidence with the line item of methodology 2.0
+// (methods/default.yaml): doubling the U.S. troops in Japan must
 // not raise Japan's liability while its support covers the premium.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,8 +21,8 @@ let item: LineItem;
 
 beforeAll(async () => {
   evidence = await loadEvidence();
-  const items = parse(await readFile(path.join(import.meta.dirname, 'fixtures', 'forward-presence-premium.yaml'), 'utf8')) as unknown[];
-  item = LineItem.parse(items[0]);
+  const m = parse(await readFile(path.join(import.meta.dirname, '..', '..', 'methods', 'default.yaml'), 'utf8')) as { items: { id: string }[] };
+  item = LineItem.parse(m.items.find((i) => i.id === 'forward_presence_premium'));
 });
 
 function context(ev: Evidence): MeasureContext {
@@ -79,13 +79,21 @@ describe('forward-presence premium on the shipped evidence', () => {
   });
 
   it('is positive for a host with no documented support, and grows with the troops hosted', () => {
-    const once = premium(evidence, 'DEU');
-    const twice = premium(withTroops(evidence, 'DEU', 2), 'DEU');
-    const troops = evidence.latest('DEU', 'us_troops_active_duty', { upTo: YEAR })!.value!;
-    expect(once.value).toBeCloseTo((troops * 25000) / 1e6, 6); // DoD's 2002 total is older than 10 years
+    // Spain: U.S. forces at Rota and Morón, no cost-sharing figure in DoD's, GAO's or the agreements' records.
+    const once = premium(evidence, 'ESP');
+    const twice = premium(withTroops(evidence, 'ESP', 2), 'ESP');
+    const troops = evidence.latest('ESP', 'us_troops_active_duty', { upTo: YEAR })!.value!;
+    expect(once.value).toBeCloseTo((troops * 25000) / 1e6, 6);
     expect(once.flags).toContain('imputed');
     expect(twice.value!).toBeCloseTo(2 * once.value!, 6);
     expect(once.low!).toBeLessThan(once.value!);
     expect(once.high!).toBeGreaterThan(once.value!);
+  });
+
+  it('reads DoD\'s last direct and indirect support (2002) where no later figure exists, flagged stale: Germany\'s covers its premium', () => {
+    const v = premium(evidence, 'DEU');
+    expect(v.value).toBe(0);
+    expect(v.observations.some((o) => o.indicator === 'hns_total_support_usd' && o.year === 2002)).toBe(true);
+    expect(v.flags).toContain('stale');
   });
 });
