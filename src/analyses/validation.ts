@@ -24,6 +24,7 @@ export const VALIDATION_CAVEAT =
 // --- the file schema ---
 
 const Iso3 = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 3166 code such as JPN');
+// Stated bounds of the numbers (a rank of 1e12 or a score of 1e308 is a typo, not a reading).
 const Year = z.number().int().min(1900).max(2100);
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
 
@@ -63,8 +64,8 @@ export const AssessmentClaim = z.object({
   locator: z.string().min(1).describe('where in the publication'),
   finding: z.string().min(1).describe('what it says about the ally, paraphrased'),
   confidence: z.enum(['high', 'medium', 'low']).describe('how directly the text implies the ledger reading'),
-  rank: z.number().int().min(1).optional().describe('1 = the most favourable to the U.S. in the assessment\'s sense'),
-  score: z.number().optional().describe('higher = more favourable in the assessment\'s sense'),
+  rank: z.number().int().min(1).max(1000, 'at most 1000').optional().describe('1 = the most favourable to the U.S. in the assessment\'s sense'),
+  score: z.number().min(-1e15, 'at least -10^15').max(1e15, 'at most 10^15').optional().describe('higher = more favourable in the assessment\'s sense'),
   category: Id.optional().describe('an id from the file\'s categories'),
   expect: z.array(Expectation).min(1).optional(),
   unchecked: z.string().min(1).optional().describe('why the claim has no reading on the ledger'),
@@ -84,8 +85,8 @@ export type AssessmentClaim = z.infer<typeof AssessmentClaim>;
 export const AssessmentCategory = z.object({
   id: Id,
   label: z.string().min(1),
-  order: z.number().int().min(1).describe('1 = the most favourable category'),
-  size: z.number().int().min(1).optional().describe('how many allies the assessment puts in it'),
+  order: z.number().int().min(1).max(1000, 'at most 1000').describe('1 = the most favourable category'),
+  size: z.number().int().min(1).max(1000, 'at most 1000').optional().describe('how many allies the assessment puts in it'),
   expect: z.array(Expectation).min(1).optional().describe('the tests every ally of the category is read against'),
   note: z.string().default(''),
 }).strict();

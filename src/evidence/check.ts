@@ -1,14 +1,25 @@
 // `allies data check`: validate the evidence tables and report coverage of the covered allies.
 import type { Evidence } from './load.ts';
 import { Observation as ObservationSchema } from './schema.ts';
+import type { Indicator } from './schema.ts';
 
 export interface CheckProblem {
+  /** The evidence file, relative to the evidence folder (e.g. observations/wdi.csv). */
   file: string;
+  /** The row in that file as a spreadsheet numbers it (the header is row 1); null for the whole file. */
   row: number | null;
+  /** The column at fault. */
   field: string;
   problem: string;
+  /**
+   * "warning" for a problem the build already knows and flags on the row (it keeps the value as
+   * published, flagged uncertain, with the reason in the note); "error" for anything else, which
+   * is new to the build and fails the check.
+   */
+  severity: 'error' | 'warning';
+  /** For a warning: how the build marks it known (its flag and note). */
+  known?: string;
 }
-
 /**
  * The evidence every covered ally must have for its latest year: each entry is one need,
  * met by the first indicator in its list that has a value (Taiwan's GDP is curated because
@@ -51,32 +62,69 @@ export interface CoverageReport {
   complete: number;
 }
 
+/**
+ * The file an indicator's rows are in: indicators.csv names the transform that makes it, and the
+ * build writes that transform's rows to observations/<transform>.csv (the typed Indicator leaves
+ * the column out; the loaded row keeps it).
+ */
+function observationFile(indicator: Indicator): string | null {
+  const transform = (indicator as Indicator & { transform?: unknown }).transform;
+  return typeof transform === 'string' && transform !== '' ? `observations/${transform}.csv` : null;
+}
+
+/**
+ * Check every observation against the schema and the registries (countries, sources,
+ * indicators and their plausible ranges), naming the file, row and column of each problem.
+ *
+ * The build and the check agree: a value outside its indicator's plausible range that the build
+ * kept as published but flagged "uncertain" (Georgia's GDP for 1987-1989, a unit error in the
+ * World Bank's series) is a known problem, listed as a warning; the same value without the flag,
+ * or any other problem (unknown source, country or indicator, a missing value not flagged
+ * missing, a duplicate, a schema violation), is new and an error.
+ */
 export function checkEvidence(evidence: Evidence): CheckProblem[] {
   const problems: CheckProblem[] = [];
   const sourceIds = new Set(evidence.sources.map((s) => s.id));
   const indicatorIds = new Map(evidence.indicators.map((i) => [i.id, i]));
   const seen = new Set<string>();
-  evidence.observations.forEach((o, i) => {
-    const file = `observations (${o.indicator})`;
+  // loadEvidence reads observations/<transform>.csv file by file, in order, and every row of a
+  // file holds an indicator of that transform (the loader relies on it to read only some files):
+  // so each row's file follows from its indicator, and its row from the rows of that file before it.
+  // A row with an unknown indicator belongs to the file of the row before it.
+  const rowsSoFar = new Map<string, number>();
+  let file = 'observations';
+  for (const o of evidence.observations) {
+    const ind = indicatorIds.get(o.indicator);
+    file = (ind && observationFile(ind)) ?? file;
+    const row = (rowsSoFar.get(file) ?? 1) + 1;
+    rowsSoFar.set(file, row);
+    const error = (field: string, problem: string) => problems.push({ file, row, field, problem, severity: 'error' });
     const parsed = ObservationSchema.safeParse(o);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      problems.push({ file, row: i, field: issue.path.join('.'), problem: issue.message });
+      error(issue.path.join('.') || 'row', issue.message);
     }
-    if (!evidence.country(o.country)) problems.push({ file, row: i, field: 'country', problem: `unknown country "${o.country}"` });
-    if (o.counterpart && !evidence.country(o.counterpart)) problems.push({ file, row: i, field: 'counterpart', problem: `unknown country "${o.counterpart}"` });
-    if (!sourceIds.has(o.source)) problems.push({ file, row: i, field: 'source', problem: `unknown source "${o.source}"` });
-    const ind = indicatorIds.get(o.indicator);
-    if (!ind) problems.push({ file, row: i, field: 'indicator', problem: `unknown indicator "${o.indicator}"` });
-    if (o.value === null && !o.flags.includes('missing')) problems.push({ file, row: i, field: 'flags', problem: 'missing value not flagged "missing"' });
+    if (!evidence.country(o.country)) error('country', `unknown country "${o.country}"`);
+    if (o.counterpart && !evidence.country(o.counterpart)) error('counterpart', `unknown country "${o.counterpart}"`);
+    if (!sourceIds.has(o.source)) error('source', `unknown source "${o.source}": not in sources.csv`);
+    if (!ind) error('indicator', `unknown indicator "${o.indicator}": not in indicators.csv`);
+    if (o.value === null && !o.flags.includes('missing')) error('flags', 'missing value not flagged "missing"');
     if (ind && o.value !== null) {
-      if (ind.min !== null && o.value < ind.min) problems.push({ file, row: i, field: 'value', problem: `${o.country} ${o.year}: ${o.value} is below the plausible minimum ${ind.min} ${ind.unit}` });
-      if (ind.max !== null && o.value > ind.max) problems.push({ file, row: i, field: 'value', problem: `${o.country} ${o.year}: ${o.value} is above the plausible maximum ${ind.max} ${ind.unit}` });
+      const outside = ind.min !== null && o.value < ind.min
+        ? `${o.country} ${o.indicator} ${o.year}: ${o.value} is below the plausible minimum ${ind.min} ${ind.unit}`
+        : ind.max !== null && o.value > ind.max
+          ? `${o.country} ${o.indicator} ${o.year}: ${o.value} is above the plausible maximum ${ind.max} ${ind.unit}`
+          : null;
+      if (outside && o.flags.includes('uncertain')) {
+        problems.push({ file, row, field: 'value', problem: outside, severity: 'warning', known: `flagged uncertain by the build${o.note ? `: ${o.note}` : ''}` });
+      } else if (outside) {
+        error('value', `${outside}, and the row is not flagged uncertain (a value kept as published despite that must be flagged, with the reason in the note)`);
+      }
     }
     const key = `${o.country}|${o.counterpart}|${o.indicator}|${o.year}|${o.source}`;
-    if (seen.has(key)) problems.push({ file, row: i, field: 'key', problem: `duplicate observation ${key}` });
+    if (seen.has(key)) error('key', `duplicate observation ${key}`);
     seen.add(key);
-  });
+  }
   return problems;
 }
 

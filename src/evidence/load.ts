@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recoverFolder } from '../store/swap.ts';
 import type { Country, Indicator, Observation, ObservationFlag, Source, SourceFile } from './schema.ts';
 
 export const EVIDENCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../evidence');
@@ -183,6 +184,8 @@ export interface LoadOptions {
 
 /** Load the evidence tables (default: the project's committed evidence/ folder). */
 export async function loadEvidence(dir: string = EVIDENCE_DIR, options: LoadOptions = {}): Promise<Evidence> {
+  // A build killed between its two renames leaves the folder missing: put the previous one back.
+  await recoverFolder(dir, 'evidence');
   const pkg = JSON.parse(await readFile(path.join(dir, 'datapackage.json'), 'utf8')) as { resources: Resource[] };
   const read = async (r: Resource) => parseTypedCsv(await readFile(path.join(dir, r.path), 'utf8'), r.schema.fields, path.join(dir, r.path));
   const byPath = new Map(pkg.resources.map((r) => [r.path, r]));

@@ -1,7 +1,10 @@
-// The source registry (curated/sources.yaml) and its citation exports.
+// The source registry (curated/sources.yaml) and its citation exports; and the checked YAML
+// parser (parseYamlData, parseYamlFile) that every curated, methodology, judgments and scenario
+// file goes through, so that any failure names the file and the line.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { Source } from './schema.ts';
 import type { SourceFile } from './schema.ts';
@@ -14,31 +17,157 @@ export class CuratedFileError extends Error {
 }
 
 /**
+ * Limits on what a YAML file may make the parser build. Aliases (`*name`) copy an anchored
+ * node: a few lines of them can expand to billions of nodes (a "billion laughs"), so the
+ * nodes they add are counted and capped; the yaml package's own alias counter (maxAliasCount)
+ * stays on as a second guard. Nesting is capped because the schemas recurse (measures), and a
+ * deep enough document overflows the stack instead of failing with a line.
+ */
+export const YAML_LIMITS = {
+  /** Nodes that aliases may add beyond the file's own (the project's files use no aliases). */
+  aliasExpansion: 10_000,
+  /** yaml's maxAliasCount: resolved aliases weighted by the aliases inside them. */
+  maxAliasCount: 100,
+  /** Mappings and lists inside one another. */
+  depth: 64,
+} as const;
+
+/** The 1-based line of a character offset. */
+function lineAtOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function describeRoot(doc: Document, text: string): string | null {
+  const root = doc.contents;
+  if (root === null || root === undefined || (isScalar(root) && root.value === null && text.trim() === '')) return 'the file is empty';
+  if (isMap(root)) return null;
+  if (isSeq(root)) return 'found a list';
+  if (isScalar(root)) {
+    const v = root.value;
+    // eslint-disable-next-line no-control-regex
+    if (typeof v === 'string' && /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(v)) return 'found binary data';
+    return `found ${v === null ? 'nothing' : typeof v === 'string' ? 'a text' : `a ${typeof v}`}`;
+  }
+  return 'found an alias';
+}
+
+/**
+ * Parse YAML text into plain data with every parser failure (syntax, duplicate keys, unknown
+ * tags, undefined aliases, alias bombs, excessive nesting, a root that is not a mapping)
+ * turned into a CuratedFileError naming the file and the line.
+ */
+export function parseYamlData(file: string, text: string, hint: string): { doc: Document; value: unknown } {
+  const fail = (line: number | null, problem: string, field = ''): never => {
+    throw new CuratedFileError(file, line ?? 1, field, problem, hint);
+  };
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: true });
+  } catch (e) {
+    return fail(1, `not valid YAML (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})`);
+  }
+  // Unknown tags (!!js/function, !custom) are warnings to the yaml package; here they are
+  // errors: a user's file would otherwise be read as something else than it says.
+  const first = doc.errors[0] ?? doc.warnings[0];
+  if (first) fail(first.linePos?.[0]?.line ?? null, `not valid YAML (${first.message.split('\n')[0]})`);
+  const notMapping = describeRoot(doc, text);
+  if (notMapping) fail(1, `expected a mapping of fields (field: value lines), but ${notMapping}`);
+
+  // One pass over the nodes: nesting depth, aliases that name no earlier anchor, and the
+  // nodes aliases add (an anchored node's expanded size, counted once per alias).
+  const sizes = new Map<YamlNode, number>();
+  const anchors = new Map<string, YamlNode>();
+  const sizeOf = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      return target ? (sizes.get(target) ?? sizeOf(target)) : 1;
+    }
+    if (isCollection(node)) {
+      const cached = sizes.get(node);
+      if (cached !== undefined) return cached;
+      // A node whose size is being computed and is met again lies on a loop of aliases
+      // (anchors redefined after use): infinite, so over any limit.
+      sizes.set(node, Infinity);
+      let n = 1;
+      for (const item of node.items) {
+        n += isScalar(item) || isAlias(item) || isCollection(item) ? sizeOf(item) : sizeOf((item as { key: unknown }).key) + sizeOf((item as { value: unknown }).value);
+        if (n > YAML_LIMITS.aliasExpansion * 10) break;
+      }
+      sizes.set(node, n);
+      return n;
+    }
+    return 1;
+  };
+  let added = 0;
+  visit(doc, (_key, node, path) => {
+    // The field of a node: the keys of the pairs above it and the positions in lists.
+    const field = (): string => {
+      const parts: string[] = [];
+      const chain = [...path, node];
+      chain.forEach((anc, i) => {
+        if (isPair(anc) && isScalar(anc.key)) parts.push(String(anc.key.value));
+        else if (isSeq(anc) && i + 1 < chain.length) parts.push(String(anc.items.indexOf(chain[i + 1] as never)));
+      });
+      return parts.join('.');
+    };
+    const line = (): number | null => {
+      const range = (node as { range?: [number, number, number] }).range;
+      return range ? lineAtOffset(text, range[0]) : null;
+    };
+    if (isCollection(node)) {
+      const depth = path.filter((p) => isCollection(p)).length + 1;
+      if (depth > YAML_LIMITS.depth) fail(line(), `nested more than ${YAML_LIMITS.depth} levels deep`, field());
+    }
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target) return fail(line(), `the alias *${node.source} names no anchor (&${node.source}) set before it`, field());
+      if (path.includes(target)) fail(line(), `the alias *${node.source} is inside the node it copies (a loop)`, field());
+      added += sizeOf(target) - 1;
+      if (added > YAML_LIMITS.aliasExpansion) fail(line(), `aliases expand the file by more than ${YAML_LIMITS.aliasExpansion.toLocaleString('en-US')} nodes (an alias bomb?)`, field());
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor && (isCollection(node) || isScalar(node))) anchors.set(anchor, node as YamlNode);
+  });
+  try {
+    return { doc, value: doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount }) };
+  } catch (e) {
+    // Not reached by the checks above as far as is known; still located, never a stack trace.
+    const firstAlias = (() => {
+      let found: number | null = null;
+      visit(doc, { Alias: (_k, n) => { found = n.range ? lineAtOffset(text, n.range[0]) : null; return visit.BREAK; } });
+      return found;
+    })();
+    return fail(firstAlias, `not valid YAML (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})`);
+  }
+}
+
+/**
  * Parse a YAML file and validate it with a zod schema; errors name the file, the line of the
  * offending node and the field path.
  */
 export function parseYamlFile<T>(file: string, text: string, schema: z.ZodType<T>, hint: string): T {
-  const doc = parseDocument(text, { keepSourceTokens: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw new CuratedFileError(file, e.linePos?.[0]?.line ?? null, '', `not valid YAML (${e.message.split('\n')[0]})`, hint);
-  }
-  const parsed = schema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const fieldPath = issue.path.map(String);
-  return (() => {
-    throw new CuratedFileError(file, lineOf(doc, text, issue.path as (string | number)[]), fieldPath.join('.'), issue.message, hint);
-  })();
+  return parseYamlFileWithDocument(file, text, schema, hint).data;
 }
 
-function lineOf(doc: ReturnType<typeof parseDocument>, text: string, p: (string | number)[]): number | null {
-  for (let n = p.length; n > 0; n--) {
-    const node = doc.getIn(p.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+/** parseYamlFile, with the parsed document kept to find the lines of fields later. */
+export function parseYamlFileWithDocument<T>(file: string, text: string, schema: z.ZodType<T>, hint: string): { data: T; doc: Document } {
+  const { doc, value } = parseYamlData(file, text, hint);
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { data: parsed.data, doc };
+  const issue = parsed.error.issues[0];
+  const fieldPath = issue.path.map(String);
+  throw new CuratedFileError(file, lineOf(doc, text, issue.path as (string | number)[]), fieldPath.join('.'), issue.message, hint);
+}
+
+function lineOf(doc: Document, text: string, p: (string | number)[]): number | null {
+  for (let n = p.length; n >= 0; n--) {
+    const node = (n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true)) as { range?: [number, number, number] } | null | undefined;
     const offset = node?.range?.[0];
-    if (offset !== undefined) return text.slice(0, offset).split('\n').length;
+    if (offset !== undefined) return lineAtOffset(text, offset);
   }
-  return null;
+  return 1;
 }
 
 const SourcesFile = z.object({ sources: z.array(Source) });

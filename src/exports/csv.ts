@@ -1,14 +1,16 @@
 // CSV exports: the project's deterministic CSV (RFC 4180 quoting, numbers in JavaScript's
-// shortest round-trip form, null as an empty field), read back by the column types.
-import { parseCsv, toCsv } from '../evidence/csv.ts';
+// shortest round-trip form, null as an empty field), with text a spreadsheet would evaluate
+// neutralized (csv-cell.ts), read back by the column types.
+import { parseCsv } from '../evidence/csv.ts';
+import { restoreSpreadsheetText, toSafeCsv } from './csv-cell.ts';
 import type { ExportColumn, ExportRow, ExportTable, ExportValue } from './table.ts';
 
 export function tableToCsv(table: ExportTable): string {
-  return toCsv(table.columns.map((c) => c.name), table.rows);
+  return toSafeCsv(table.columns.map((c) => c.name), table.rows);
 }
 
 function typed(cell: string, column: ExportColumn, row: number): ExportValue {
-  if (column.type === 'string') return cell;
+  if (column.type === 'string') return restoreSpreadsheetText(cell);
   if (cell === '') return null;
   if (column.type === 'boolean') {
     if (cell !== 'true' && cell !== 'false') throw new Error(`CSV row ${row + 2}, column "${column.name}": "${cell}" is not true or false`);

@@ -18,11 +18,18 @@ export const DEFAULT_JUDGMENTS_FILE = path.join(PROJECT_ROOT, 'judgments/default
 /** What the semantic checks need to know about an evidence base. */
 export function evidenceCatalog(evidence: Evidence): EvidenceCatalog {
   return {
-    indicators: new Map(evidence.indicators.map((i) => [i.id, { dyadic: i.dyadic }])),
+    indicators: new Map(evidence.indicators.map((i) => [i.id, { dyadic: i.dyadic, min: i.min, max: i.max }])),
     countries: new Set(evidence.countries.map((c) => c.iso3)),
     sources: new Set(evidence.sources.map((s) => s.id)),
     tables: new Map(evidence.tableNames().map((t) => [t, Object.keys(evidence.table(t)[0] ?? {})])),
+    lastYear: lastObservedYear(evidence),
   };
+}
+
+function lastObservedYear(evidence: Evidence): number | undefined {
+  let last = -Infinity;
+  for (const o of evidence.observations) if (o.year > last) last = o.year;
+  return Number.isFinite(last) ? last : undefined;
 }
 
 async function readText(file: string, what: string): Promise<string> {

@@ -7,16 +7,20 @@ import type { Methodology } from './methodology.ts';
 import { parseLocatedYaml } from './yaml.ts';
 import type { FieldPath, LocatedYaml } from './yaml.ts';
 
+// Stated bounds: years within the evidence's era, ratings within the largest scale a
+// methodology may define (checkJudgments then holds them to the judgment's own scale).
+const Year = z.number().int().min(1946, 'from 1946 (the evidence starts in 1946)').max(2100, 'at most 2100');
+const Rating = z.number().min(-1000, 'at least -1000').max(1000, 'at most 1000');
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
 
 export const JudgmentEntry = z.object({
   judgment: z.string().min(1).describe('a judgment id defined in the methodology'),
   ally: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 3166 code such as JPN'),
-  from: z.number().int().optional().describe('first year the rating applies (default: always)'),
-  to: z.number().int().optional().describe('last year the rating applies (default: still)'),
-  value: z.number(),
-  low: z.number(),
-  high: z.number(),
+  from: Year.optional().describe('first year the rating applies (default: always)'),
+  to: Year.optional().describe('last year the rating applies (default: still)'),
+  value: Rating,
+  low: Rating,
+  high: Rating,
   rationale: z.string().min(20),
   citations: z.array(Citation).min(1),
   author: z.string().min(1).optional(),

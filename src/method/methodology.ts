@@ -7,7 +7,16 @@ import type { FieldPath, LocatedYaml } from './yaml.ts';
 
 const Iso3 = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 3166 code such as JPN');
 const Id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case: lower-case letters, digits and underscores');
-const Year = z.number().int().min(1800).max(2100);
+// Stated bounds of the numeric fields: beyond them a value is a typo or an attack, never a
+// choice (1e12 draws run for days; a factor of 1e308 prints Infinity). The evidence starts in
+// 1946 (COW, ATOP); checkMethodology also holds years.first to the evidence's last year.
+const Year = z.number().int().min(1946, 'from 1946 (the evidence starts in 1946)').max(2100, 'at most 2100');
+/** Years an observation may be old: the evidence spans fewer than 100 years. */
+const Staleness = z.number().int().min(0, 'at least 0').max(100, 'at most 100 years');
+/** An amount in an indicator's unit (the largest, GDP in US$, is below 10^14). */
+const Amount = z.number().min(-1e15, 'at least -10^15').max(1e15, 'at most 10^15');
+/** The largest robustness run: a million draws already take minutes. */
+export const MAX_DRAWS = 1_000_000;
 
 export const Citation = z.object({
   source: z.string().min(1).describe('a source id from the registry (evidence/sources.csv)'),
@@ -48,12 +57,12 @@ export const Measure: z.ZodType<Measure> = z.lazy(() => z.discriminatedUnion('op
     indicator: z.string().min(1),
     country: z.string().optional().describe('whose value: the ally (default), an ISO code, or a named counterpart'),
     counterpart: z.string().optional().describe('for dyadic indicators: an ISO code or a named counterpart'),
-    staleness_years: z.number().int().min(0).optional(),
+    staleness_years: Staleness.optional(),
   }).strict(),
   z.object({
     op: z.enum(['mean', 'cumulative', 'trend']),
     years: z.number().int().min(1).max(50),
-    min_years: z.number().int().min(1).optional(),
+    min_years: z.number().int().min(1).max(50, 'at most 50').optional(),
     ending: z.enum(['year', 'latest']).optional()
       .describe('year (default): the window ends at the ledger year; latest: at the last year with data within the staleness window'),
     of: Measure,
@@ -62,17 +71,17 @@ export const Measure: z.ZodType<Measure> = z.lazy(() => z.discriminatedUnion('op
   z.object({ op: z.literal('per_capita'), of: Measure, population: Measure }).strict(),
   z.object({ op: z.enum(['product', 'sum', 'coalesce']), of: z.array(Measure).min(1) }).strict(),
   z.object({ op: z.literal('difference'), minuend: Measure, subtrahend: Measure }).strict(),
-  z.object({ op: z.literal('log'), of: Measure, base: z.number().positive().optional() }).strict(),
-  z.object({ op: z.literal('scale'), of: Measure, factor: z.number() }).strict(),
-  z.object({ op: z.literal('gap_to_target'), of: Measure, target: z.number(), direction: z.enum(['below', 'above']) }).strict(),
-  z.object({ op: z.literal('constant'), value: z.number(), imputed: z.boolean().optional() }).strict(),
+  z.object({ op: z.literal('log'), of: Measure, base: z.number().positive().max(1e6, 'at most 10^6').refine((x) => x !== 1, 'not 1 (a logarithm of base 1 divides by zero)').optional() }).strict(),
+  z.object({ op: z.literal('scale'), of: Measure, factor: z.number().min(-1e9, 'at least -10^9').max(1e9, 'at most 10^9 (a unit conversion)').refine((x) => x !== 0, 'not 0 (it would erase the measure)') }).strict(),
+  z.object({ op: z.literal('gap_to_target'), of: Measure, target: Amount, direction: z.enum(['below', 'above']) }).strict(),
+  z.object({ op: z.literal('constant'), value: Amount, imputed: z.boolean().optional() }).strict(),
   z.object({ op: z.literal('judgment'), judgment: z.string().min(1) }).strict(),
   z.object({ op: z.literal('network'), network: z.string().min(1), metric: z.enum(['degree', 'betweenness', 'ally_ties', 'tie_strength']) }).strict(),
   z.object({
     op: z.literal('allied_total'),
     indicator: z.string().min(1),
     sharing: z.string().min(1).describe('a named counterpart: the total runs over the allies of the year whose counterpart is the same as the ally\'s'),
-    staleness_years: z.number().int().min(0).optional(),
+    staleness_years: Staleness.optional(),
   }).strict().describe('the sum of an indicator over the allies that share the ally\'s counterpart (e.g. every U.S. ally facing the same principal rival)'),
 ]));
 
@@ -87,8 +96,8 @@ export const Normalization = z.discriminatedUnion('method', [
   z.object({ method: z.literal('percentile'), invert: z.boolean().default(false) }).strict(),
   z.object({
     method: z.literal('fixed'),
-    min: z.number(),
-    max: z.number(),
+    min: Amount,
+    max: Amount,
     scale: z.enum(['linear', 'log', 'log1p']).default('linear'),
     invert: z.boolean().default(false),
   }).strict(),
@@ -116,7 +125,7 @@ export const LineItem = z.object({
   normalize: Normalization,
   weight: z.number().min(0).max(1000),
   missing: MissingPolicy,
-  staleness_years: z.number().int().min(0).optional().describe('how old an observation may be; default: the methodology\'s'),
+  staleness_years: Staleness.optional().describe('how old an observation may be; default: the methodology\'s'),
   rationale: z.string().min(20),
   citations: z.array(Citation).min(1),
   overlaps: z.array(z.object({
@@ -127,8 +136,8 @@ export const LineItem = z.object({
 export type LineItem = z.infer<typeof LineItem>;
 
 export const JudgmentScale = z.object({
-  min: z.number(),
-  max: z.number(),
+  min: z.number().min(-1000, 'at least -1000').max(1000, 'at most 1000'),
+  max: z.number().min(-1000, 'at least -1000').max(1000, 'at most 1000'),
   labels: z.record(z.string(), z.string()).default({}),
 }).strict();
 export type JudgmentScale = z.infer<typeof JudgmentScale>;
@@ -144,7 +153,7 @@ export const CounterpartRule = z.object({
   indicator: z.string().min(1).describe('a dyadic indicator'),
   among: z.array(Iso3).min(1),
   pick: z.enum(['min', 'max']),
-  staleness_years: z.number().int().min(0).optional(),
+  staleness_years: Staleness.optional(),
   rationale: z.string().min(10),
 }).strict();
 export type CounterpartRule = z.infer<typeof CounterpartRule>;
@@ -155,9 +164,9 @@ export const MembershipTable = z.object({
   member: z.string().min(1).describe('column with the member ISO code'),
   from: z.string().optional().describe('column with the first year of membership'),
   to: z.string().optional().describe('column with the last year (empty: still a member)'),
-  where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional()
+  where: z.record(z.string(), z.union([z.string(), z.number().min(-1e15).max(1e15), z.boolean()])).optional()
     .describe('keep rows whose columns equal these values'),
-  exclude_groups_larger_than: z.number().int().min(2).optional()
+  exclude_groups_larger_than: z.number().int().min(2).max(1000, 'at most 1000 members').optional()
     .describe('leave out large multilateral groups, which would connect every member'),
 }).strict();
 export type MembershipTable = z.infer<typeof MembershipTable>;
@@ -200,14 +209,14 @@ export const BurdenContribution = z.object({
   measure: z.enum(['share_ratio', 'level']).default('share_ratio')
     .describe('share_ratio: share of the total contribution / share of the total ability (DoD); level: the indicator itself, e.g. DoD\'s offset share, with no ratio'),
   ability: BurdenAbility.optional().describe('what this contribution is set against (default: burden_sharing.ability); DoD: GDP for spending, labour force for manpower'),
-  staleness_years: z.number().int().min(0).optional().describe('how old a contribution may be (default: burden_sharing.staleness_years)'),
+  staleness_years: Staleness.optional().describe('how old a contribution may be (default: burden_sharing.staleness_years)'),
 }).strict();
 
 export const BurdenSharing = z.object({
   ability: BurdenAbility,
   contributions: z.array(BurdenContribution).min(1),
-  staleness_years: z.number().int().min(0),
-  min_countries: z.number().int().min(2).default(5)
+  staleness_years: Staleness,
+  min_countries: z.number().int().min(2).max(250, 'at most 250 (there are fewer countries)').default(5)
     .describe('no ratio is computed over fewer countries with both values than this; below it the ratio is missing with the reason'),
   rationale: z.string().min(20),
   citations: z.array(Citation).min(1),
@@ -215,17 +224,17 @@ export const BurdenSharing = z.object({
 export type BurdenSharing = z.infer<typeof BurdenSharing>;
 
 export const WeightDraws = z.discriminatedUnion('scheme', [
-  z.object({ scheme: z.literal('multiplier'), low: z.number().positive(), high: z.number().positive() }).strict(),
-  z.object({ scheme: z.literal('dirichlet'), concentration: z.number().positive() }).strict(),
+  z.object({ scheme: z.literal('multiplier'), low: z.number().positive().max(100, 'at most 100'), high: z.number().positive().max(100, 'at most 100') }).strict(),
+  z.object({ scheme: z.literal('dirichlet'), concentration: z.number().positive().max(10_000, 'at most 10,000') }).strict(),
 ]);
 export type WeightDraws = z.infer<typeof WeightDraws>;
 
 export const RobustnessSettings = z.object({
-  draws: z.number().int().min(1),
-  seed: z.number().int().min(0),
+  draws: z.number().int().min(1).max(MAX_DRAWS, `at most ${MAX_DRAWS.toLocaleString('en-US')} draws`),
+  seed: z.number().int().min(0).max(2 ** 31 - 1, 'below 2^31'),
   interval: z.number().gt(0).lt(1).describe('central probability of the reported intervals'),
   weights: WeightDraws,
-  sweep: z.array(z.number().gt(0).lt(1)).describe('ASPI-style check: each weight moves by up to this fraction'),
+  sweep: z.array(z.number().gt(0).lt(1)).max(20, 'at most 20 sweep fractions').describe('ASPI-style check: each weight moves by up to this fraction'),
   data: z.boolean().describe('draw data within their ranges'),
   judgments: z.boolean().describe('draw judgments within their ranges'),
 }).strict();
@@ -245,8 +254,8 @@ export const Methodology = z.object({
       min_coverage: z.number().gt(0).max(1),
     }).strict().describe('the latest year is the last one in which each of these indicators covers this share of the allies'),
   }).strict(),
-  staleness_years: z.number().int().min(0),
-  balance: z.object({ assets: z.number().positive(), liabilities: z.number().positive() }).strict(),
+  staleness_years: Staleness,
+  balance: z.object({ assets: z.number().positive().max(1000, 'at most 1000'), liabilities: z.number().positive().max(1000, 'at most 1000') }).strict(),
   ranking: z.object({ min_coverage: z.number().min(0).max(1) }).strict(),
   uncertainty: z.object({ estimate_relative: z.number().min(0).max(1) }).strict(),
   robustness: RobustnessSettings,
@@ -260,10 +269,12 @@ export type Methodology = z.infer<typeof Methodology>;
 
 /** What the semantic checks need to know about the evidence (plain sets: no I/O here). */
 export interface EvidenceCatalog {
-  indicators: ReadonlyMap<string, { dyadic: boolean }>;
+  indicators: ReadonlyMap<string, { dyadic: boolean; min?: number | null; max?: number | null }>;
   countries: ReadonlySet<string>;
   sources: ReadonlySet<string>;
   tables: ReadonlyMap<string, readonly string[]>;
+  /** The last year with an observation (years.first may not be later). */
+  lastYear?: number;
 }
 
 const HINT = 'Fix the methodology file (format: methods/default.yaml, schema: src/method/methodology.ts).';
@@ -294,6 +305,9 @@ export function checkMethodology(located: LocatedYaml<Methodology>, catalog: Evi
     });
   };
 
+  if (catalog.lastYear !== undefined && m.years.first > catalog.lastYear) {
+    fail(['years', 'first'], `the first year ${m.years.first} is after the evidence, whose last observation is of ${catalog.lastYear}`, 'Give a first year the evidence covers.');
+  }
   m.years.latest.indicators.forEach((id, i) => indicator(['years', 'latest', 'indicators', i], id));
   for (const [name, rule] of Object.entries(m.counterparts)) {
     if (!indicator(['counterparts', name, 'indicator'], rule.indicator).dyadic) fail(['counterparts', name, 'indicator'], `indicator "${rule.indicator}" is not dyadic, so it cannot choose a counterpart`);
@@ -407,9 +421,16 @@ function checkMeasure(
     case 'difference':
       sub(measure.minuend, 'minuend');
       return sub(measure.subtrahend, 'subtrahend');
+    case 'gap_to_target': {
+      // A target outside the indicator's plausible range (a negative share of GDP) is a typo.
+      const read = measure.of.op === 'latest' ? catalog.indicators.get(measure.of.indicator) : undefined;
+      if (read && ((read.min != null && measure.target < read.min) || (read.max != null && measure.target > read.max))) {
+        fail([...path, 'target'], `target ${measure.target} is outside the plausible range of ${(measure.of as { indicator: string }).indicator} (${read.min ?? '-∞'} to ${read.max ?? '∞'}, evidence/indicators.csv)`);
+      }
+      return sub(measure.of, 'of');
+    }
     case 'log':
     case 'scale':
-    case 'gap_to_target':
       return sub(measure.of, 'of');
     case 'constant':
       return;

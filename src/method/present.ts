@@ -1,7 +1,7 @@
 // Ledgers as text for people: a T-account (assets left, liabilities right, net below) with
 // the value, score, weight, contribution and source ids on every line; the same as Markdown
 // and CSV. Pure string building, shared by the CLI and reports.
-import { toCsv } from '../evidence/csv.ts';
+import { toSafeCsv } from '../exports/csv-cell.ts';
 import type { AllyLedger, LedgerLine, YearLedger } from './ledger.ts';
 
 /** Numbers as people read them: 4.21 tn, 811 bn, 124 m, 58,399, 1.37. */
@@ -202,7 +202,7 @@ export function ledgerCsv(ledgers: readonly AllyLedger[]): string {
       missing: l[t] === null, imputed: false, flags: '', sources: '', reason: '',
     })),
   ]);
-  return toCsv(CSV_COLUMNS, rows);
+  return toSafeCsv(CSV_COLUMNS, rows);
 }
 
 export interface RankingRow {

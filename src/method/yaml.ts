@@ -2,9 +2,8 @@
 // (shape, types) through parseYamlFile, then semantic checks against the evidence (unknown
 // indicator, unknown ally, judgment outside its scale). Both kinds of error name the file,
 // the line and the field, so this module keeps the parsed document to find lines by path.
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { CuratedFileError, parseYamlFile } from '../evidence/sources.ts';
+import { CuratedFileError, parseYamlFileWithDocument } from '../evidence/sources.ts';
 
 export { CuratedFileError };
 
@@ -20,8 +19,8 @@ export interface LocatedYaml<T> {
 }
 
 export function parseLocatedYaml<T>(file: string, text: string, schema: z.ZodType<T>, hint: string): LocatedYaml<T> {
-  const data = parseYamlFile(file, text, schema, hint);
-  const doc = parseDocument(text);
+  // One parse: the checked one (aliases, nesting, root) whose document also gives the lines.
+  const { data, doc } = parseYamlFileWithDocument(file, text, schema, hint);
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   const lineAt = (offset: number): number => {

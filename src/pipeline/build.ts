@@ -1,13 +1,15 @@
 // `allies data build`: snapshots -> transforms -> validated, deterministic evidence tables.
 // The new tables are written beside the old ones and swapped in only when every transform
-// and every check has passed, so a failed build leaves the committed evidence untouched.
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+// and every check has passed, so a failed build leaves the committed evidence untouched; a
+// killed build is repaired by the next build or load (src/store/swap.ts).
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compareKeys, toCsv } from '../evidence/csv.ts';
 import { loadSourceRegistry } from '../evidence/sources.ts';
 import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../evidence/schema.ts';
 import type { Indicator, Observation, Source } from '../evidence/schema.ts';
+import { recoverFolder, stagingFolder, swapFolderIn } from '../store/swap.ts';
 import { buildCountryRegistry } from './countries.ts';
 import { Snapshot, SnapshotError } from './snapshot.ts';
 import type { EvidenceTable, FieldDef, Transform } from './transform.ts';
@@ -62,6 +64,8 @@ export async function buildEvidence(options: BuildOptions): Promise<BuildReport>
   const started = performance.now();
   const outDir = options.outDir ?? DEFAULT_EVIDENCE_DIR;
   const curatedDir = options.curatedDir ?? DEFAULT_CURATED_DIR;
+  // An earlier build killed mid-swap may have left no evidence folder, or staging folders behind.
+  await recoverFolder(outDir, 'evidence');
   try {
     if (!(await stat(options.snapshotDir)).isDirectory()) throw new Error();
   } catch {
@@ -204,13 +208,11 @@ function sortObservations(obs: Observation[]): Observation[] {
 }
 
 /**
- * Write every file into a fresh sibling folder, then swap it in. With `partial`, files of the
- * existing folder that this build did not produce are carried over.
+ * Write every file into a fresh sibling folder, then swap it in (src/store/swap.ts). With
+ * `partial`, files of the existing folder that this build did not produce are carried over.
  */
 async function writeEvidenceAtomically(outDir: string, files: Map<string, string>, partial: boolean): Promise<void> {
-  const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
-  const old = `${outDir}.old-${process.pid}-${Date.now()}`;
-  await rm(tmp, { recursive: true, force: true });
+  const tmp = stagingFolder(outDir);
   try {
     if (partial && (await exists(outDir))) {
       const { cp } = await import('node:fs/promises');
@@ -220,14 +222,11 @@ async function writeEvidenceAtomically(outDir: string, files: Map<string, string
       await mkdir(path.dirname(path.join(tmp, rel)), { recursive: true });
       await writeFile(path.join(tmp, rel), text);
     }
-    const had = await exists(outDir);
-    if (had) await rename(outDir, old);
-    await rename(tmp, outDir);
-    if (had) await rm(old, { recursive: true, force: true });
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
+  await swapFolderIn(tmp, outDir);
 }
 
 async function exists(p: string): Promise<boolean> {

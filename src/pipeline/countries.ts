@@ -2,12 +2,12 @@
 // and resolves publishers' country names against it.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CountryRegistry, normalizeName } from '../evidence/countries.ts';
 import type { NamePattern } from '../evidence/countries.ts';
 import { Region } from '../evidence/schema.ts';
 import type { Country, CountryName, CowCrosswalk } from '../evidence/schema.ts';
+import { parseYamlFile } from '../evidence/sources.ts';
 import { SnapshotError, integerAt } from './snapshot.ts';
 import type { Snapshot, Where } from './snapshot.ts';
 
@@ -65,7 +65,7 @@ export interface CountryResolver {
 
 export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: string): Promise<CountryResolver> {
   const curatedPath = path.join(curatedDir, 'countries.yaml');
-  const curated = CountriesFile.parse(parseYaml(await readFile(curatedPath, 'utf8')));
+  const curated = parseYamlFile(curatedPath, await readFile(curatedPath, 'utf8'), CountriesFile, 'Fix curated/countries.yaml (see curated/README.md).');
   const rows = await snapshot.readCsv(CROSSWALK_FILE, CROSSWALK_SOURCE, {
     requireColumns: ['iso3c', 'cown', 'cowc', 'country.name.en', 'country.name.en.regex', 'region'],
   });
@@ -164,12 +164,8 @@ async function loadPublisherNames(curatedDir: string): Promise<Map<string, Publi
   }
   for (const f of files) {
     const file = path.join(dir, f);
-    const parsed = PublisherNamesFile.safeParse(parseYaml(await readFile(file, 'utf8')) ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new SnapshotError(file, null, issue.path.join('.'), issue.message, 'Fix the names file (see curated/README.md).');
-    }
-    out.set(parsed.data.publisher, parsed.data);
+    const names = parseYamlFile(file, await readFile(file, 'utf8'), PublisherNamesFile, 'Fix the names file (see curated/README.md).');
+    out.set(names.publisher, names);
   }
   return out;
 }

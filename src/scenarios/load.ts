@@ -6,10 +6,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
 import { EVIDENCE_DIR } from '../evidence/load.ts';
 import type { Evidence } from '../evidence/load.ts';
-import { CuratedFileError, parseYamlFile } from '../evidence/sources.ts';
+import { CuratedFileError, parseYamlFileWithDocument } from '../evidence/sources.ts';
 import { cachedEvidence } from '../method/files.ts';
 import type { Judgment, Methodology } from '../method/index.ts';
 import { DEFAULT_METHODOLOGY_FILE, JudgmentBook, indicatorsOf, latestYear, loadJudgments, loadMethodology, parseMethodology } from '../method/index.ts';
@@ -21,6 +20,8 @@ import type { AllySelector, Change, Citation, ItemSelector } from './schema.ts';
 export const SCENARIOS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scenarios');
 
 const HINT = 'Fix the scenario file (format: scenarios/*.yaml, schema: src/scenarios/schema.ts).';
+/** How far past today's ledger year a scenario may look: the projections hold values flat, so farther out they say nothing. */
+export const MAX_HORIZON_AHEAD = 30;
 
 /** A checked scenario, ready to apply. */
 export interface Scenario {
@@ -57,8 +58,7 @@ export interface LocatedScenario {
 
 /** Parse a scenario file's text; schema errors name file, line and field. */
 export function parseScenario(file: string, text: string): LocatedScenario {
-  const data = parseYamlFile(file, text, ScenarioFile, HINT);
-  const doc = parseDocument(text);
+  const { data, doc } = parseYamlFileWithDocument(file, text, ScenarioFile, HINT);
   const lineOf = (p: FieldPath): number | null => {
     for (let n = p.length; n >= 0; n--) {
       const node = (n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true)) as { range?: [number, number, number] } | null | undefined;
@@ -105,6 +105,7 @@ export function checkScenario(located: LocatedScenario, ctx: ScenarioContext): S
   });
   citations(['sources'], s.sources);
   if (s.horizon < ctx.present) fail(['horizon'], `the horizon ${s.horizon} is before the data: today's ledger year is ${ctx.present}`, 'A scenario looks forward from the latest ledger; use a horizon of at least that year.');
+  if (s.horizon > ctx.present + MAX_HORIZON_AHEAD) fail(['horizon'], `the horizon ${s.horizon} is more than ${MAX_HORIZON_AHEAD} years after today's ledger year ${ctx.present}`, `Use a horizon up to ${ctx.present + MAX_HORIZON_AHEAD}.`);
   const changes = s.changes.map((change, i) => checkChange(located, ctx, change, i, fail, citations));
   return { id: s.scenario, title: s.title, description: s.description.trim(), horizon: s.horizon, sources: s.sources, changes, origin: located.file, parts: [s.scenario] };
 }
@@ -136,6 +137,7 @@ function checkChange(
     if (ind.dyadic && change.counterpart === undefined) fail(at('counterpart'), `indicator "${change.indicator}" is dyadic: name its counterpart (an ISO code)`);
     if (!ind.dyadic && change.counterpart !== undefined) fail(at('counterpart'), `indicator "${change.indicator}" is not dyadic: it takes no counterpart`);
     if (change.counterpart !== undefined && !ctx.evidence.country(change.counterpart)) fail(at('counterpart'), `unknown country code "${change.counterpart}"`, 'Use a code of evidence/countries.csv.');
+    checkPlausible(ind, change, at, fail);
   }
   if (change.kind === 'set' || change.kind === 'scale' || change.kind === 'add' || change.kind === 'exchange_rate') {
     checkYears(change.years, s.horizon, at('years'), fail);
@@ -159,6 +161,27 @@ function checkChange(
   }
   const origin = `${located.file}:${located.lineOf(at()) ?? '?'}`;
   return { ref: `${s.scenario}#${i + 1}`, scenario: s.scenario, index: i, origin, spec: change, countries, items, label: describeChange(change, countries, items) };
+}
+
+/**
+ * Values a change sets are held to the indicator's plausible range (evidence/indicators.csv
+ * min and max, which allies data check also applies): a negative share of GDP or a share over
+ * the range is a typo. An amount added may not exceed the range's width.
+ */
+function checkPlausible(ind: { id: string; unit: string; min: number | null; max: number | null }, change: Change, at: (...rest: (string | number)[]) => FieldPath, fail: Fail): void {
+  const range = `${ind.min ?? '-∞'} to ${ind.max ?? '∞'} ${ind.unit}`;
+  const hint = 'The range is the indicator\'s plausible one (evidence/indicators.csv, min and max).';
+  const within = (p: FieldPath, what: string, x: number) => {
+    if ((ind.min !== null && x < ind.min) || (ind.max !== null && x > ind.max)) fail(p, `${what} ${x} is outside the plausible range of ${ind.id} (${range})`, hint);
+  };
+  if (change.kind === 'set') within(at('value'), 'value', change.value);
+  if (change.kind === 'path') {
+    if (change.target !== undefined) within(at('target'), 'target', change.target);
+    change.points?.forEach((pt, k) => within(at('points', k, 'value'), 'value', pt.value));
+  }
+  if (change.kind === 'add' && ind.min !== null && ind.max !== null && Math.abs(change.amount) > ind.max - ind.min) {
+    fail(at('amount'), `amount ${change.amount} is larger than the whole plausible range of ${ind.id} (${range})`, hint);
+  }
 }
 
 function resolveAllies(evidence: Evidence, selector: AllySelector, p: FieldPath, fail: Fail): string[] {
@@ -231,6 +254,7 @@ function checkJudgment(ctx: ScenarioContext, change: Extract<Change, { kind: 'ju
     const x = change[key];
     if (x !== undefined && (x < min || x > max)) fail(at(key), `${key} ${x} is outside the scale of "${change.judgment}" (${min} to ${max})`);
   }
+  if (change.shift !== undefined && Math.abs(change.shift) > max - min) fail(at('shift'), `shift ${change.shift} is larger than the scale of "${change.judgment}" (${min} to ${max})`);
   if (change.from !== undefined && change.from > horizon) fail(at('from'), `from ${change.from} is after the horizon ${horizon}`);
   if (change.shift !== undefined) {
     const book = new JudgmentBook(ctx.judgments);

@@ -6,7 +6,17 @@
 import { z } from 'zod';
 
 const Iso3 = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 3166 code such as JPN');
-const Year = z.number().int().min(1946).max(2100);
+const Year = z.number().int().min(1946, 'from 1946 (the evidence starts in 1946)').max(2100, 'at most 2100');
+// Stated bounds of the other numbers: beyond them a value is a typo, never a scenario (a factor
+// of 1e308 prints "Infinity"). load.ts further holds set values and path targets to the
+// indicator's plausible range (evidence/indicators.csv min and max) and rating changes to the
+// judgment's scale.
+/** An amount in an indicator's unit (the largest, GDP in US$, is below 10^14). */
+const Amount = z.number().min(-1e15, 'at least -10^15').max(1e15, 'at most 10^15');
+/** A multiplier of values or weights: at most a thousandfold. */
+const Factor = z.number().min(0, 'at least 0').max(1000, 'at most 1000');
+/** A rating on a judgment scale (scales lie within -1000 to 1000). */
+const Rating = z.number().min(-1000, 'at least -1000').max(1000, 'at most 1000');
 const Id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case: lower-case letters, digits and underscores');
 
 export const Citation = z.object({
@@ -31,7 +41,7 @@ export type AllySelector = z.infer<typeof AllySelector>;
 /** Years a change applies to: one year, a list, or a span (default: the horizon year). */
 export const YearSelector = z.union([
   Year,
-  z.array(Year).min(1),
+  z.array(Year).min(1).max(155, 'at most 155 years'),
   z.object({ from: Year, to: Year.optional().describe('default: the horizon') }).strict(),
 ]);
 export type YearSelector = z.infer<typeof YearSelector>;
@@ -54,26 +64,26 @@ const Indicator = {
 
 const SetChange = z.object({
   kind: z.literal('set'), ...Whose, ...Indicator,
-  value: z.number(),
+  value: Amount,
   years: YearSelector.optional(),
   ...Because,
 }).strict();
 
 const ScaleChange = z.object({
   kind: z.literal('scale'), ...Whose, ...Indicator,
-  factor: z.number().min(0),
+  factor: Factor,
   years: YearSelector.optional(),
   ...Because,
 }).strict();
 
 const AddChange = z.object({
   kind: z.literal('add'), ...Whose, ...Indicator,
-  amount: z.number(),
+  amount: Amount,
   years: YearSelector.optional(),
   ...Because,
 }).strict();
 
-export const PathPoint = z.object({ year: Year, value: z.number() }).strict();
+export const PathPoint = z.object({ year: Year, value: Amount }).strict();
 export type PathPoint = z.infer<typeof PathPoint>;
 
 /**
@@ -83,9 +93,9 @@ export type PathPoint = z.infer<typeof PathPoint>;
  */
 const PathChange = z.object({
   kind: z.literal('path'), ...Whose, ...Indicator,
-  target: z.number().optional().describe('shorthand for points: [{ year, value: target }]'),
+  target: Amount.optional().describe('shorthand for points: [{ year, value: target }]'),
   year: Year.optional().describe('the target year (with target)'),
-  points: z.array(PathPoint).min(1).optional(),
+  points: z.array(PathPoint).min(1).max(155, 'at most 155 points').optional(),
   bound: z.enum(['exact', 'at_least', 'at_most']).default('exact'),
   ...Because,
 }).strict().superRefine((c, ctx) => {
@@ -106,7 +116,7 @@ const PathChange = z.object({
  */
 const ExchangeRateChange = z.object({
   kind: z.literal('exchange_rate'), ...Whose,
-  change_pct: z.number().gt(-100).describe('change in the value of the currency in U.S. dollars, in percent'),
+  change_pct: z.number().gt(-100, 'above -100 (a currency cannot lose all its value)').max(1000, 'at most 1000 (an elevenfold rise)').describe('change in the value of the currency in U.S. dollars, in percent'),
   indicators: z.array(z.string().min(1)).min(1).optional().describe('the U.S.-dollar indicators converted from local currency (default: CONVERTED in apply.ts)'),
   years: YearSelector.optional(),
   ...Because,
@@ -115,10 +125,10 @@ const ExchangeRateChange = z.object({
 const JudgmentChange = z.object({
   kind: z.literal('judgment'), ...Whose,
   judgment: z.string().min(1).describe('a judgment id defined in the methodology'),
-  value: z.number().optional().describe('the new rating'),
-  shift: z.number().optional().describe('or: added to the rating in force (clamped to the scale)'),
-  low: z.number().optional(),
-  high: z.number().optional(),
+  value: Rating.optional().describe('the new rating'),
+  shift: Rating.optional().describe('or: added to the rating in force (clamped to the scale)'),
+  low: Rating.optional(),
+  high: Rating.optional(),
   from: Year.optional().describe('first year the new rating applies (default: the horizon)'),
   ...Because,
 }).strict().superRefine((c, ctx) => {
@@ -134,8 +144,8 @@ export type ItemSelector = z.infer<typeof ItemSelector>;
 const WeightChange = z.object({
   kind: z.literal('weight'),
   items: ItemSelector,
-  factor: z.number().min(0).optional().describe('multiply the weights'),
-  weight: z.number().min(0).optional().describe('or: set them'),
+  factor: Factor.optional().describe('multiply the weights'),
+  weight: z.number().min(0, 'at least 0').max(1000, 'at most 1000 (the largest weight of a line item)').optional().describe('or: set them'),
   ...Because,
 }).strict().superRefine((c, ctx) => {
   if ((c.factor === undefined) === (c.weight === undefined)) ctx.addIssue({ code: 'custom', path: ['factor'], message: 'give either factor or weight' });

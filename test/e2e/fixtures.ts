@@ -8,6 +8,12 @@ export const test = base.extend<{ consoleErrors: string[] }>({
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(e.message));
+    // A Content-Security-Policy violation fails the test by name, whatever the browser logs.
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+      });
+    });
     await use(errors);
     expect(errors, 'console errors').toEqual([]);
   }, { auto: true }],

@@ -5,16 +5,19 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { EVIDENCE_DIR, loadEvidence } from '../../evidence/load.ts';
 import type { Evidence } from '../../evidence/load.ts';
+import { requestBodyLimit } from './body-limit.ts';
 import type { ApiContext } from './context.ts';
-import { loadDashboardFiles, NOT_BUILT_PAGE, sendDashboardFile } from './dashboard-files.ts';
+import { loadDashboardFiles, NOT_BUILT_PAGE, NOT_BUILT_STYLE, PROJECT_DIR, sendDashboardFile } from './dashboard-files.ts';
 import type { DashboardFile } from './dashboard-files.ts';
-import { renderDocsPage } from './docs-page.ts';
+import { DOCS_STYLE, renderDocsPage } from './docs-page.ts';
 import type { OpenApiDocument } from './docs-page.ts';
 import { evidenceVersion } from './evidence-version.ts';
+import { allowedHosts, chartStyleTexts, contentPolicies, hostAllowList, securityHeaders, withoutAbsolutePaths } from './http-hygiene.ts';
 import { ApiProblem, problemFromZod } from './problem.ts';
 import type { Problem } from './problem.ts';
 import { rawRequestKey, sendCached } from './representation.ts';
 import { ResponseCache } from './response-cache.ts';
+import { HeavyWork } from './heavy-work.ts';
 import { LedgerService } from './ledger-service.ts';
 import type { EngineFiles } from './ledger-service.ts';
 import { registerAnalysisRoutes } from './routes/analyses.ts';
@@ -33,6 +36,10 @@ export interface AppOptions {
   dashboardDir?: string | null;
   /** Methodology and judgments files (default: $ALLIES_METHODOLOGY and $ALLIES_JUDGMENTS, else methods/default.yaml and judgments/default.yaml). */
   engine?: EngineFiles;
+  /** The heavy-work queue (default: one over evidenceDir and the engine files, cores - 1 threads, 16 waiting). */
+  heavy?: HeavyWork;
+  /** Host names the server answers to besides the loopback names (default: $ALLIES_ALLOWED_HOSTS; see http-hygiene.ts). */
+  allowedHosts?: readonly string[];
 }
 
 const API_INFO = {
@@ -58,13 +65,29 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
     methodologyFile: process.env.ALLIES_METHODOLOGY || undefined,
     judgmentsFile: process.env.ALLIES_JUDGMENTS || undefined,
   };
-  const engine = await LedgerService.load(evidence, engineFiles).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+  // The reason goes into 503 bodies: without this machine's absolute paths.
+  const engine = await LedgerService.load(evidence, engineFiles).catch((err: unknown) => withoutAbsolutePaths(err instanceof Error ? err.message : String(err), PROJECT_DIR));
+  // Robustness, tiers and scenario runs leave the event loop for worker threads (heavy-work.ts).
+  if (typeof engine !== 'string') engine.attachHeavyWork(options.heavy ?? new HeavyWork({ evidenceDir, engine: engineFiles }));
 
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(problemFromZod(result.error, result.target), 400);
     },
   });
+
+  // First, so every response (cached bodies, dashboard files, errors, refusals) carries the
+  // policies, and a request under another Host name (DNS rebinding) reaches nothing.
+  app.use('*', securityHeaders(contentPolicies([...await chartStyleTexts(), NOT_BUILT_STYLE], [DOCS_STYLE])));
+  app.use('*', hostAllowList(allowedHosts(options.allowedHosts)));
+  // The routes outside the description take no parameters: an unknown one is a 400 there too.
+  for (const bare of ['/api', '/openapi.json', '/docs']) {
+    app.use(bare, async (c, next) => {
+      const name = new URL(c.req.url).searchParams.keys().next().value;
+      if (name === undefined) return next();
+      return c.json({ error: 'invalid_request', field: name, message: `query parameter "${name}": unknown parameter (${name}); ${bare} takes none` } satisfies Problem, 400);
+    });
+  }
 
   app.use('*', async (c, next) => {
     // A request answered before is answered again without routing or validation: the
@@ -76,6 +99,8 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
   });
+  // Before any route reads a body (413 naming the limit): see body-limit.ts.
+  app.use('*', requestBodyLimit());
 
   registerEvidenceRoutes(app, ctx);
   registerLedgerRoutes(app, ctx, engine);
@@ -110,7 +135,7 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
   });
 
   app.onError((err, c) => {
-    if (err instanceof ApiProblem) return c.json(err.problem, err.status);
+    if (err instanceof ApiProblem) return c.json(err.problem, err.status, err.headers);
     if (err instanceof HTTPException) {
       const status = err.status;
       return c.json({ error: status === 404 ? 'not_found' : 'invalid_request', message: err.message || 'invalid request' } satisfies Problem, status);

@@ -72,9 +72,12 @@ export function sendDashboardFile(file: DashboardFile, request: { header: (name:
   return new Response(file.body, { status: 200, headers });
 }
 
+/** The not-built page's inline style: the dashboard's Content-Security-Policy allows it by hash. */
+export const NOT_BUILT_STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;color:#1d2430}';
+
 /** What / shows when dist/web is missing: how to build it, not a blank page. */
 export const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Alliance Ledger</title><link rel="icon" href="data:,">
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;color:#1d2430}</style></head>
+<style>${NOT_BUILT_STYLE}</style></head>
 <body><h1>Alliance Ledger</h1><p>The dashboard has not been built yet. Run <code>npm start</code> (it builds the dashboard when needed),
 or <code>npx vite build --config src/interfaces/web/vite.config.ts</code>, then reload.</p>
 <p>The API works already: <a href="/docs">API reference</a>, <a href="/api/allies">/api/allies</a>.</p></body></html>

@@ -79,6 +79,16 @@ ${example ? `<p>Try: <a href="${escapeHtml(example)}">${escapeHtml(example)}</a>
 </section>`;
 }
 
+/** The page's one inline style: the Content-Security-Policy of /docs allows exactly this text (by hash). */
+export const DOCS_STYLE = `body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2430;display:grid;grid-template-columns:18rem 1fr}
+nav{position:sticky;top:0;height:100vh;overflow:auto;padding:1rem;background:#f4f5f7;border-right:1px solid #dde}
+nav ul{list-style:none;padding-left:.6rem;margin:.2rem 0}nav a{color:#1d4f91;text-decoration:none;font-size:13px}
+main{padding:1rem 2rem;max-width:60rem}section{border-top:1px solid #e3e5ea;padding:.5rem 0}
+.method{display:inline-block;background:#1d4f91;color:#fff;border-radius:3px;padding:0 .4rem;font-size:13px}
+table{border-collapse:collapse;font-size:14px;margin:.5rem 0}td,th{border:1px solid #dde;padding:.2rem .5rem;text-align:left;vertical-align:top}
+.summary{font-weight:600}.media{color:#667;font-size:13px}code{font-size:13px}
+`;
+
 export function renderDocsPage(doc: OpenApiDocument): string {
   const operations = Object.entries(doc.paths ?? {}).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method, op })));
@@ -89,15 +99,7 @@ export function renderDocsPage(doc: OpenApiDocument): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(doc.info.title)}: API reference</title><link rel="icon" href="data:,">
-<style>
-body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2430;display:grid;grid-template-columns:18rem 1fr}
-nav{position:sticky;top:0;height:100vh;overflow:auto;padding:1rem;background:#f4f5f7;border-right:1px solid #dde}
-nav ul{list-style:none;padding-left:.6rem;margin:.2rem 0}nav a{color:#1d4f91;text-decoration:none;font-size:13px}
-main{padding:1rem 2rem;max-width:60rem}section{border-top:1px solid #e3e5ea;padding:.5rem 0}
-.method{display:inline-block;background:#1d4f91;color:#fff;border-radius:3px;padding:0 .4rem;font-size:13px}
-table{border-collapse:collapse;font-size:14px;margin:.5rem 0}td,th{border:1px solid #dde;padding:.2rem .5rem;text-align:left;vertical-align:top}
-.summary{font-weight:600}.media{color:#667;font-size:13px}code{font-size:13px}
-</style></head>
+<style>${DOCS_STYLE}</style></head>
 <body><nav><strong>${escapeHtml(doc.info.title)}</strong><br><small>version ${escapeHtml(doc.info.version)}</small>
 <p><a href="/openapi.json">openapi.json</a> · <a href="/">dashboard</a></p><ul>${toc}</ul></nav>
 <main><h1>${escapeHtml(doc.info.title)}</h1><p>${escapeHtml(doc.info.description ?? '')}</p>

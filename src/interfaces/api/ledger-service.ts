@@ -14,6 +14,7 @@ import type { Methodology } from '../../method/methodology.ts';
 import { RobustnessPool } from '../../method/robustness-parallel.ts';
 import { drawSettingsOf, scoreMatrix } from '../../method/robustness.ts';
 import type { RobustnessResult } from '../../method/robustness.ts';
+import type { HeavyWork } from './heavy-work.ts';
 import { invalidField } from './problem.ts';
 
 /** Weights that differ from the methodology's, by line-item id. */
@@ -75,6 +76,8 @@ export class LedgerService {
   private readonly burdens = new Memo<BurdenReport>(48);
   private readonly robustnessRuns = new Memo<Promise<RobustnessResult>>(48);
   private pool: RobustnessPool | null = null;
+  /** The API's worker threads for heavy jobs (createApp attaches them); without, runs stay in-process. */
+  private heavyWork: HeavyWork | null = null;
 
   private constructor(
     readonly evidence: Evidence,
@@ -116,13 +119,24 @@ export class LedgerService {
     return this.burdens.get(String(year), () => computeBurdenSharing(this.evidence, this.methodology, year));
   }
 
-  /** Robustness of a year's ranking; draws and seed default to the methodology's. */
-  robustness(year: number, options: { draws?: number; seed?: number; weights?: WeightOverrides } = {}): Promise<RobustnessResult> {
+  attachHeavyWork(work: HeavyWork): void {
+    this.heavyWork = work;
+  }
+
+  /** The heavy-work queue the API runs robustness, tiers and scenario runs on. */
+  get heavy(): HeavyWork | null {
+    return this.heavyWork;
+  }
+
+  /** Robustness of a year's ranking; draws and seed default to the methodology's. `signal`: the requester went away. */
+  robustness(year: number, options: { draws?: number; seed?: number; weights?: WeightOverrides; signal?: AbortSignal } = {}): Promise<RobustnessResult> {
     const m = withWeights(this.methodology, options.weights ?? {});
     const settings = drawSettingsOf(m.robustness, {
       ...(options.draws !== undefined ? { draws: options.draws } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
+    // In the API the run goes to a worker thread; the queue remembers results of equal runs.
+    if (this.heavyWork) return this.heavyWork.run({ kind: 'robustness', year, draws: settings.draws, seed: settings.seed, weights: Object.fromEntries(Object.entries(options.weights ?? {}).sort()) }, options.signal);
     const key = `${year}|${settings.draws}|${settings.seed}|${weightsKey(options.weights ?? {})}`;
     return this.robustnessRuns.get(key, () => {
       const matrix = scoreMatrix(this.ledger(year, options.weights), m);
@@ -135,6 +149,7 @@ export class LedgerService {
   }
 
   async close(): Promise<void> {
+    await this.heavyWork?.close();
     await this.pool?.close();
   }
 }

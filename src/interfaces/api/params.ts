@@ -3,12 +3,65 @@
 // for well-formed input the evidence does not know (an unregistered country, an unknown indicator).
 import { z } from '@hono/zod-openapi';
 import type { Evidence } from '../../evidence/load.ts';
+import type { LedgerService } from './ledger-service.ts';
 import { invalidField } from './problem.ts';
 
-export const Year = z.coerce.number({ error: 'a year such as 2023' })
-  .int('a whole year such as 2023')
-  .min(1800, 'a year from 1800')
-  .max(2100, 'a year up to 2100');
+/** Years a route serves, first and latest inclusive: the schema's minimum and maximum. */
+export interface YearRange {
+  first: number;
+  latest: number;
+}
+
+const DIGITS = /^-?[0-9]+$/;
+
+/**
+ * A whole number as a query string gives it: decimal digits only. Number() would read "0x7E8"
+ * as 2024 and "" as 0; here those are 400s (an empty value is never taken for 0: leave the
+ * parameter out instead). Documented as an integer with its minimum and maximum.
+ */
+export function wholeNumber(what: string, min: number, max: number) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' && DIGITS.test(v) ? Number(v) : v),
+    z.number({ error: (issue) => (issue.input === '' ? `empty: give ${what} or leave the parameter out` : `${what} (decimal digits only)`) })
+      .int(what)
+      .min(min, `at least ${min}`)
+      .max(max, `at most ${max}`),
+  );
+}
+
+/** A year within the years the route serves (computed from the evidence or methodology when the app is created). */
+export function yearParam(range: YearRange) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' && DIGITS.test(v) ? Number(v) : v),
+    z.number({ error: (issue) => (issue.input === '' ? 'empty: give a year such as 2023 or leave the parameter out' : 'a year such as 2023 (decimal digits only)') })
+      .int('a whole year such as 2023')
+      .min(range.first, `a year from ${range.first} (the years served are ${range.first}-${range.latest})`)
+      .max(range.latest, `a year up to ${range.latest} (the years served are ${range.first}-${range.latest})`),
+  );
+}
+
+const spans = new WeakMap<Evidence, YearRange>();
+
+/** The years with observations in the evidence: what /api/observations can return. */
+export function observationYears(evidence: Evidence): YearRange {
+  let span = spans.get(evidence);
+  if (!span) {
+    let first = Infinity;
+    let latest = -Infinity;
+    for (const o of evidence.query({})) {
+      if (o.year < first) first = o.year;
+      if (o.year > latest) latest = o.year;
+    }
+    span = Number.isFinite(first) ? { first, latest } : { first: 1800, latest: 2100 };
+    spans.set(evidence, span);
+  }
+  return span;
+}
+
+/** The years the ledger routes serve: the methodology's; without an engine (every such route answers 503) the evidence's. */
+export function ledgerYears(engine: LedgerService | string, evidence: Evidence): YearRange {
+  return typeof engine === 'string' ? observationYears(evidence) : engine.years;
+}
 
 export const CountryList = z.string()
   .regex(/^[A-Za-z]{3}(,[A-Za-z]{3})*$/, 'ISO 3166 alpha-3 codes such as JPN, comma-separated (JPN,KOR)');
@@ -37,3 +90,4 @@ export function resolveIndicators(evidence: Evidence, field: string, list: strin
 export function checkYearRange(from: number | undefined, to: number | undefined): void {
   if (from !== undefined && to !== undefined && from > to) throw invalidField('from', `${from} is after to=${to}`);
 }
+

@@ -12,7 +12,8 @@ export type Problem = z.infer<typeof Problem>;
 
 /** An error a handler throws to answer with a Problem; the app's error handler turns it into JSON. */
 export class ApiProblem extends Error {
-  constructor(readonly status: 400 | 404 | 406 | 500 | 503, readonly problem: Problem) {
+  /** `headers`: e.g. Retry-After on a 503 from a full heavy-work queue. */
+  constructor(readonly status: 400 | 404 | 406 | 500 | 503, readonly problem: Problem, readonly headers: Readonly<Record<string, string>> = {}) {
     super(problem.message);
     this.name = 'ApiProblem';
   }

@@ -2,7 +2,7 @@
 // Accept: text/csv), with an ETag and a cached body for results fixed by the evidence version.
 import type { Context } from 'hono';
 import { z } from '@hono/zod-openapi';
-import { toCsv } from '../../evidence/csv.ts';
+import { toSafeCsv } from '../../exports/csv-cell.ts';
 import type { Cell } from '../../evidence/csv.ts';
 import { ApiProblem } from './problem.ts';
 import { etagOf, gzipOf } from './response-cache.ts';
@@ -48,7 +48,8 @@ function csvCell(value: unknown): Cell {
 export function representTable(table: Table, format: Format): Representation {
   if (format === 'csv') {
     const rows = table.rows.map((r) => Object.fromEntries(table.columns.map((col) => [col, csvCell((r as Record<string, unknown>)[col])])));
-    return { body: toCsv(table.columns, rows), contentType: 'text/csv; charset=utf-8', filename: `${table.name}.csv` };
+    // Spreadsheet-safe cells (exports/csv-cell.ts): a label from a shared methodology must not run as a formula.
+    return { body: toSafeCsv(table.columns, rows), contentType: 'text/csv; charset=utf-8', filename: `${table.name}.csv` };
   }
   return representJson({ ...table.meta, count: table.rows.length, rows: table.rows });
 }

@@ -1,5 +1,5 @@
 // Plain-text tables and CSV for the terminal.
-import { toCsv } from '../../evidence/csv.ts';
+import { toSafeCsv } from '../../exports/csv-cell.ts';
 import type { Cell } from '../../evidence/csv.ts';
 
 export interface Column<T> {
@@ -25,8 +25,9 @@ export function textTable<T>(rows: readonly T[], columns: readonly Column<T>[]):
   return [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
 }
 
+/** CSV for --csv: spreadsheet-safe like every CSV the project hands out (exports/csv-cell.ts). */
 export function csvTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
-  return toCsv(columns.map((c) => c.header), rows.map((r) => Object.fromEntries(columns.map((c) => [c.header, c.value(r)]))));
+  return toSafeCsv(columns.map((c) => c.header), rows.map((r) => Object.fromEntries(columns.map((c) => [c.header, c.value(r)]))));
 }
 
 export function printJson(value: unknown): void {

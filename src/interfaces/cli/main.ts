@@ -10,6 +10,7 @@ import { registerReportCommands } from './commands/report.ts';
 import { registerScenarioCommands } from './commands/scenario.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerValidateCommand } from './commands/validate.ts';
+import { filterTerminalOutput, terminalSafe } from './terminal.ts';
 
 export function makeProgram(): Command {
   const program = new Command('allies')
@@ -32,6 +33,8 @@ export function makeProgram(): Command {
 /** Exit codes: 0 success, 1 failure (bad input named in the message), 2 usage error. */
 export async function run(argv: string[]): Promise<number> {
   const program = makeProgram();
+  // Everything a command prints may quote a file: no control characters reach the terminal.
+  const restoreStdout = filterTerminalOutput(process.stdout);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
@@ -41,9 +44,11 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`error: ${message}\n`);
-    if (process.env.ALLIES_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`error: ${terminalSafe(message)}\n`);
+    if (process.env.ALLIES_DEBUG && err instanceof Error) process.stderr.write(`${terminalSafe(err.stack ?? '')}\n`);
     return 1;
+  } finally {
+    restoreStdout();
   }
 }
 

@@ -1,13 +1,14 @@
 // CSV downloads of tables the browser computed itself (rankings under the user's weights);
-// tables that come from the API link to the API's own ?format=csv instead.
+// tables that come from the API link to the API's own ?format=csv instead. Cells go through the
+// same spreadsheet-safe rule as the CLI's and the API's CSV (exports/csv-cell.ts), so a label
+// like =HYPERLINK(...) downloads as text, not as a formula.
+import { safeCsvField } from '../../exports/csv-cell.ts';
 
 export type CsvCell = string | number | boolean | null | undefined;
 
+/** A field; a number the browser could not compute (NaN, infinity) downloads empty, not as an error. */
 function cell(value: CsvCell): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  return safeCsvField(typeof value === 'number' && !Number.isFinite(value) ? null : value);
 }
 
 export function csvText(columns: readonly string[], rows: readonly Record<string, CsvCell>[]): string {

@@ -19,12 +19,14 @@ import { checkInterestMap } from '../../../analyses/interests.ts';
 import type { InterestMap } from '../../../analyses/interests.ts';
 import { allianceMemberships, groupingMemberships, latticeSeries, NETWORK_DEFINITIONS, networkNodes, networkYear } from '../../../analyses/network.ts';
 import type { NetworkMembership, NetworkNode } from '../../../analyses/network.ts';
-import { profileMatrix } from '../../../analyses/profiles.ts';
-import { allyTiers, commitmentLevels, MAX_TIERS } from '../../../analyses/tiers.ts';
+import { MAX_TIERS } from '../../../analyses/tiers.ts';
 import type { ApiContext } from '../context.ts';
+import { MAX_TIER_DRAWS } from '../heavy-jobs.ts';
+import { heavyWork } from '../heavy-work.ts';
 import type { LedgerService } from '../ledger-service.ts';
 import { ApiProblem, invalidField, notFound } from '../problem.ts';
-import { CountryList, Year } from '../params.ts';
+import { CountryList, ledgerYears, wholeNumber, yearParam } from '../params.ts';
+import type { YearRange } from '../params.ts';
 import { FormatParam, assertFormat, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
 import type { CacheScope } from '../representation.ts';
 import { jsonResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
@@ -37,36 +39,44 @@ const FALLBACK_LATEST_YEAR = 2024;
 const MAX_COMPARED = 6;
 
 const AllyParams = z.object({ ally: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as JPN').openapi({ param: { name: 'ally', in: 'path' }, example: 'JPN' }) });
-const CompareQuery = z.object({
-  allies: CountryList.openapi({ description: `covered allies, ISO codes comma-separated (at most ${MAX_COMPARED})`, example: 'JPN,KOR,DEU' }),
-  year: Year.optional().openapi({ description: 'ledger year; default the latest the methodology covers' }),
-  format: FormatParam,
-}).strict();
-const AsymmetryQuery = z.object({
-  year: Year.optional().openapi({ description: 'year of the capability, basing and cost figures (latest value at or before it)' }),
-  format: z.enum(['json']).optional(),
-}).strict();
-const TiersQuery = z.object({
-  year: Year.optional(),
-  tiers: z.coerce.number({ error: 'a whole number of tiers' }).int('a whole number of tiers').min(2, 'at least 2').max(MAX_TIERS, `at most ${MAX_TIERS}`).optional().openapi({ description: 'number of tiers (default 4)' }),
-  draws: z.coerce.number({ error: 'a whole number of draws' }).int('a whole number of draws').min(0, 'at least 0').max(5000, 'at most 5000').optional().openapi({ description: 'robustness draws for the stability of each placement (default 500)' }),
-  format: FormatParam,
-}).strict();
-const HistoryQuery = z.object({
-  by: z.enum(['type', ...Object.keys(GROUPINGS)] as [string, ...string[]]).optional().openapi({ description: 'grouping of the alliances (default overview); type gives every grouping' }),
-  as_of: Year.optional().openapi({ description: 'year at whose end the U.S. alliances are aged (default 2024)' }),
-  format: FormatParam,
-}).strict();
-const ClaimsQuery = z.object({
-  ally: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as JPN').optional().openapi({ description: 'only the claims whose readings are about this country' }),
-  format: FormatParam,
-}).strict();
-const NetworkQuery = z.object({
-  year: Year.optional().openapi({ description: 'year of the network (default the latest)' }),
-  max_members: z.coerce.number({ error: 'a whole number of members' }).int('a whole number of members').min(2, 'at least 2').max(200, 'at most 200').optional()
-    .openapi({ description: 'leave out instruments with more members than this (e.g. 10 drops NATO and the Rio Treaty)' }),
-  format: FormatParam,
-}).strict();
+
+/** The alliance ages of /api/history can be taken at the end of any year from ATOP's last (2018). */
+const AS_OF_YEARS: YearRange = { first: 2018, latest: 2100 };
+
+/** The query schemas of the analyses: years range over the ledger years (ledger) or the network's (1946 to the latest). */
+function analysisQueries(ledger: YearRange, network: YearRange) {
+  const CompareQuery = z.object({
+    allies: CountryList.openapi({ description: `covered allies, ISO codes comma-separated (at most ${MAX_COMPARED})`, example: 'JPN,KOR,DEU' }),
+    year: yearParam(ledger).optional().openapi({ description: 'ledger year; default the latest the methodology covers' }),
+    format: FormatParam,
+  }).strict();
+  const AsymmetryQuery = z.object({
+    year: yearParam(network).optional().openapi({ description: 'year of the capability, basing and cost figures (latest value at or before it)' }),
+    format: z.enum(['json']).optional(),
+  }).strict();
+  const TiersQuery = z.object({
+    year: yearParam(ledger).optional(),
+    tiers: wholeNumber('a whole number of tiers', 2, MAX_TIERS).optional().openapi({ description: 'number of tiers (default 4)' }),
+    draws: wholeNumber('a whole number of draws', 0, MAX_TIER_DRAWS).optional().openapi({ description: `robustness draws for the stability of each placement (default 500, at most ${MAX_TIER_DRAWS.toLocaleString('en-US')}); run in the server's bounded heavy-work queue (503 with Retry-After when full)` }),
+    format: FormatParam,
+  }).strict();
+  const HistoryQuery = z.object({
+    by: z.enum(['type', ...Object.keys(GROUPINGS)] as [string, ...string[]]).optional().openapi({ description: 'grouping of the alliances (default overview); type gives every grouping' }),
+    as_of: yearParam(AS_OF_YEARS).optional().openapi({ description: 'year at whose end the U.S. alliances are aged (default 2024)' }),
+    format: FormatParam,
+  }).strict();
+  const ClaimsQuery = z.object({
+    ally: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as JPN').optional().openapi({ description: 'only the claims whose readings are about this country' }),
+    format: FormatParam,
+  }).strict();
+  const NetworkQuery = z.object({
+    year: yearParam(network).optional().openapi({ description: 'year of the network (default the latest)' }),
+    max_members: wholeNumber('a whole number of members', 2, 200).optional()
+      .openapi({ description: 'leave out instruments with more members than this (e.g. 10 drops NATO and the Rio Treaty)' }),
+    format: FormatParam,
+  }).strict();
+  return { CompareQuery, AsymmetryQuery, TiersQuery, HistoryQuery, ClaimsQuery, NetworkQuery };
+}
 
 const Loose = z.record(z.string(), z.unknown());
 
@@ -152,6 +162,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   };
   const evidenceScope = (): CacheScope => ({ cache: ctx.cache, version: `${ctx.evidenceVersion}.${typeof engine === 'string' ? 'no-engine' : engine.version}.analyses` });
   const latest = () => (typeof engine === 'string' ? FALLBACK_LATEST_YEAR : Math.max(engine.years.latest, FALLBACK_LATEST_YEAR));
+  const { CompareQuery, AsymmetryQuery, TiersQuery, HistoryQuery, ClaimsQuery, NetworkQuery } = analysisQueries(ledgerYears(engine, ctx.evidence), { first: FIRST_NETWORK_YEAR, latest: latest() });
   const coveredAlly = (code: string, field: string): Ally => {
     const ally = ctx.evidence.allies().find((a) => a.iso3 === code.toUpperCase());
     if (!ally) throw field === 'ally' ? notFound(`"${code}" is not a covered ally; see /api/allies`, field) : invalidField(field, `"${code}" is not a covered ally; see /api/allies`);
@@ -218,9 +229,8 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
     const s = service();
     const q = validQuery(c, TiersQuery);
     const year = s.checkYear(q.year);
-    return cachedResponse(c, evidenceScope(), () => {
-      const levels = commitmentLevels(ctx.evidence, ctx.evidence.allies().map((a) => a.iso3), year);
-      const report = allyTiers(profileMatrix(s.ledger(year)), levels, s.methodology.robustness, { tiers: q.tiers ?? 4, draws: q.draws ?? 500 });
+    return cachedResponse(c, evidenceScope(), async () => {
+      const report = await heavyWork(s).run({ kind: 'tiers', year, tiers: q.tiers ?? 4, draws: q.draws ?? 500 }, c.req.raw.signal);
       const rows = report.tiers.flatMap((t) => t.members.map((m) => ({
         tier: t.tier, ally: m.ally, name: m.name, region: m.region, commitment: m.commitment.kind, net: m.net, stability: m.stability, imputed: m.imputed,
       })));

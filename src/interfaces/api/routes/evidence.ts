@@ -8,7 +8,8 @@ import type { Observation as ObservationRow } from '../../../evidence/schema.ts'
 import { toBibtex, toCslJson } from '../../../evidence/sources.ts';
 import type { ApiContext } from '../context.ts';
 import { invalidField, notFound } from '../problem.ts';
-import { CountryList, IndicatorList, RegionParam, Year, checkYearRange, resolveCountries, resolveIndicators } from '../params.ts';
+import { CountryList, IndicatorList, RegionParam, checkYearRange, observationYears, resolveCountries, resolveIndicators, wholeNumber, yearParam } from '../params.ts';
+import type { YearRange } from '../params.ts';
 import { FormatParam, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
 import type { Representation, Table } from '../representation.ts';
 import { jsonResponses, problemResponses, serveRoute, tableResponses, validParams, validQuery } from '../route-kit.ts';
@@ -30,18 +31,19 @@ const SourcesQuery = z.object({
   format: z.enum(['json', 'csv', 'bibtex', 'csl']).optional().openapi({ description: 'json (default), csv, bibtex or csl (CSL-JSON for Zotero and Pandoc)' }),
 }).strict();
 const SourceParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'a source id such as sipri-milex-2025').openapi({ param: { name: 'id', in: 'path' }, example: 'sipri-milex-2025' }) });
-const ObservationsQuery = z.object({
+/** The observation filters; years range over the years the evidence holds. */
+const observationsQuery = (years: YearRange) => z.object({
   country: CountryList.optional().openapi({ example: 'JPN', description: 'ISO codes, comma-separated' }),
   indicator: IndicatorList.optional().openapi({ example: 'milex_share_gdp', description: 'indicator ids, comma-separated' }),
   counterpart: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 3166 alpha-3 code such as CHN').optional().openapi({ description: 'second country of dyadic indicators' }),
   source: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'a source id such as sipri-milex-2025').optional(),
-  year: Year.optional(),
-  from: Year.optional().openapi({ description: 'first year (inclusive)' }),
-  to: Year.optional().openapi({ description: 'last year (inclusive)' }),
+  year: yearParam(years).optional(),
+  from: yearParam(years).optional().openapi({ description: 'first year (inclusive)' }),
+  to: yearParam(years).optional().openapi({ description: 'last year (inclusive)' }),
   present: z.enum(['true', 'false']).optional().openapi({ description: 'true: leave out rows flagged missing' }),
-  limit: z.coerce.number({ error: 'a whole number of rows' }).int('a whole number of rows').min(1, 'at least 1').max(100_000, 'at most 100000').optional()
+  limit: wholeNumber('a whole number of rows', 1, 100_000).optional()
     .openapi({ description: 'rows per page (default 10000)' }),
-  offset: z.coerce.number({ error: 'a whole number of rows' }).int('a whole number of rows').min(0, 'at least 0').optional(),
+  offset: wholeNumber('a whole number of rows', 0, 100_000_000).optional(),
   format: FormatParam,
 }).strict();
 const TableParams = z.object({ name: z.string().regex(/^[a-z0-9_]+$/, 'a table name such as us_commitments').openapi({ param: { name: 'name', in: 'path' }, example: 'allies' }) });
@@ -62,6 +64,7 @@ const CoverageRow = z.object({
 export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   const { evidence } = ctx;
   const scope = { cache: ctx.cache, version: ctx.evidenceVersion };
+  const ObservationsQuery = observationsQuery(observationYears(evidence));
 
   serveRoute(app, createRoute({
     method: 'get', path: '/api/countries', tags: [TAG], summary: 'The country registry',
@@ -73,7 +76,9 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
     return cachedResponse(c, scope, () => representTable({
       name: 'countries',
       columns: Object.keys(Country.shape),
-      rows: evidence.countries.filter((x) => !q.region || q.region === 'all' || x.region === q.region),
+      // The registry's CSV leaves the region (and COW letters) empty where there is none: null, as the schema says.
+      rows: evidence.countries.filter((x) => !q.region || q.region === 'all' || x.region === q.region)
+        .map((x) => ({ ...x, region: x.region || null, cowc: x.cowc || null })),
     }, requestedFormat(c)));
   });
 

@@ -9,7 +9,8 @@ import { absenceOf } from '../../../method/membership.ts';
 import type { ApiContext } from '../context.ts';
 import { parseWeightOverrides, withWeights } from '../ledger-service.ts';
 import type { LedgerService } from '../ledger-service.ts';
-import { Year } from '../params.ts';
+import { ledgerYears, yearParam } from '../params.ts';
+import type { YearRange } from '../params.ts';
 import { ApiProblem, notFound } from '../problem.ts';
 import { FormatParam, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
 import { problemResponses, serveRoute, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
@@ -96,9 +97,9 @@ export const WhyThisRankSchema = z.object({
 }).openapi('WhyThisRank');
 
 const AllyParams = z.object({ ally: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as JPN').openapi({ param: { name: 'ally', in: 'path' }, example: 'JPN' }) });
-const WhyQuery = z.object({
-  year: Year.optional().openapi({ description: 'default: the latest year the methodology covers' }),
-  weights: z.string().optional().openapi({ description: 'weights that replace the methodology\'s, item_id:weight comma-separated; see /api/methodology' }),
+const whyQuery = (years: YearRange) => z.object({
+  year: yearParam(years).optional().openapi({ description: 'default: the latest year the methodology covers' }),
+  weights: z.string().min(1, 'empty: give item_id:weight pairs or leave the parameter out').optional().openapi({ description: 'weights that replace the methodology\'s, item_id:weight comma-separated; see /api/methodology' }),
   bands: z.enum(['true', 'false']).optional().openapi({ description: 'include the rank band from the robustness run (default true)' }),
   partners: z.enum(['true', 'false']).optional().openapi({ description: 'true: explain a partner of the year (e.g. Saudi Arabia), scored on the allies\' scale and never ranked, against the median ally (default false)' }),
   format: FormatParam.openapi({ description: 'json (default) or csv: one row per line item' }),
@@ -107,6 +108,7 @@ const WhyQuery = z.object({
 const CSV_COLUMNS = ['item', 'side', 'group', 'label', 'allyScore', 'medianScore', 'allyPoints', 'medianPoints', 'difference', 'allyMissing', 'imputed', 'scoredAmong'];
 
 export function registerExplainRoutes(app: OpenAPIHono, ctx: ApiContext, engine: LedgerService | string): void {
+  const WhyQuery = whyQuery(ledgerYears(engine, ctx.evidence));
   const service = (): LedgerService => {
     if (typeof engine === 'string') throw new ApiProblem(503, { error: 'unavailable', message: `balance sheets are not available: ${engine}` });
     return engine;

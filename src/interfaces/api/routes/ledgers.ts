@@ -10,19 +10,21 @@ import type { AllyLedger, LedgerLine, YearLedger } from '../../../method/ledger.
 import { ledgerCsv } from '../../../method/present.ts';
 import type { RobustnessResult } from '../../../method/robustness.ts';
 import type { ApiContext } from '../context.ts';
+import { MAX_ROBUSTNESS_DRAWS } from '../heavy-jobs.ts';
 import { parseWeightOverrides } from '../ledger-service.ts';
 import type { LedgerService } from '../ledger-service.ts';
 import { absenceOf, MEMBERSHIP_RULE } from '../../../method/membership.ts';
 import { ApiProblem, notFound } from '../problem.ts';
-import { Year } from '../params.ts';
+import { ledgerYears, wholeNumber, yearParam } from '../params.ts';
+import type { YearRange } from '../params.ts';
 import { FormatParam, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
 import type { CacheScope } from '../representation.ts';
-import { jsonResponses, problemResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
+import { jsonOrCsvResponses, jsonResponses, problemResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
 import { MethodologyExplainedShape, methodologyExplained } from './explain.ts';
 
 const TAG = 'Balance sheets';
 
-const WeightsParam = z.string().optional().openapi({
+const WeightsParam = z.string().min(1, 'empty: give item_id:weight pairs or leave the parameter out').optional().openapi({
   description: 'weights that replace the methodology\'s, item_id:weight comma-separated (e.g. defense_effort:2,free_riding_gap:0.5); see /api/methodology for the items',
 });
 const RegionFilter = z.enum(['asia', 'europe', 'americas', 'middle-east', 'africa', 'all']).optional();
@@ -48,7 +50,8 @@ const StandingSchema = z.object({
   ally: z.string(), year: z.number().int(), standing: Standing, allied: z.boolean().describe('one of the year\'s allies (treaty, mnna, treated-as-mnna)'),
   basis: z.array(MembershipBasisSchema).describe('the ties in force on 31 December of the year, the one that sets the standing first'),
   since: z.string().nullable(), label: z.string().describe('e.g. "NATO since 2004", "MNNA since 2022", "partner"'), reason: z.string(),
-  next: MembershipBasisSchema.nullable(), announced: MembershipBasisSchema.nullable(), sources: z.array(z.string()),
+  // A union, not .nullable(): the generator writes a nullable reference as allOf [ref, null], which no null satisfies.
+  next: z.union([MembershipBasisSchema, z.null()]), announced: z.union([MembershipBasisSchema, z.null()]), sources: z.array(z.string()),
 }).openapi('AllyStanding');
 
 const AllyLedgerSchema = z.object({
@@ -75,21 +78,26 @@ const RankingRow = z.object({
   p_net_positive: z.number().nullable(),
 }).openapi('RankingRow');
 
-const YearQuery = z.object({ year: Year.optional().openapi({ description: 'default: the latest year the methodology covers' }), weights: WeightsParam, format: FormatParam }).strict();
-const PartnersParam = z.enum(['true', 'false']).optional().openapi({
-  description: 'true: also show the year\'s partners (covered countries that are neither treaty allies nor major non-NATO allies, e.g. Saudi Arabia), scored on the allies\' scale, flagged partner and never ranked (default false)',
-});
-const RegionYearQuery = YearQuery.extend({ region: RegionFilter, partners: PartnersParam }).strict();
-const AllyQuery = YearQuery.extend({ partners: PartnersParam }).strict();
-const RankingsQuery = RegionYearQuery.extend({
-  bands: z.enum(['true', 'false']).optional().openapi({ description: 'include robustness bands (default true)' }),
-}).strict();
 const AllyParams = z.object({ ally: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as JPN').openapi({ param: { name: 'ally', in: 'path' }, example: 'JPN' }) });
-const RobustnessQuery = YearQuery.extend({
-  draws: z.coerce.number({ error: 'a whole number of draws' }).int('a whole number of draws').min(100, 'at least 100').max(2_000_000, 'at most 2000000').optional(),
-  seed: z.coerce.number({ error: 'a whole-number seed' }).int('a whole-number seed').min(0, 'at least 0').max(2 ** 31 - 1, 'below 2^31').optional(),
-}).strict();
-const BurdenQuery = z.object({ year: Year.optional(), format: FormatParam }).strict();
+
+/** The query schemas of the ledger routes: years range over the years the methodology covers. */
+function ledgerQueries(years: YearRange) {
+  const YearQuery = z.object({ year: yearParam(years).optional().openapi({ description: 'default: the latest year the methodology covers' }), weights: WeightsParam, format: FormatParam }).strict();
+  const PartnersParam = z.enum(['true', 'false']).optional().openapi({
+    description: 'true: also show the year\'s partners (covered countries that are neither treaty allies nor major non-NATO allies, e.g. Saudi Arabia), scored on the allies\' scale, flagged partner and never ranked (default false)',
+  });
+  const RegionYearQuery = YearQuery.extend({ region: RegionFilter, partners: PartnersParam }).strict();
+  const AllyQuery = YearQuery.extend({ partners: PartnersParam }).strict();
+  const RankingsQuery = RegionYearQuery.extend({
+    bands: z.enum(['true', 'false']).optional().openapi({ description: 'include robustness bands (default true)' }),
+  }).strict();
+  const RobustnessQuery = YearQuery.extend({
+    draws: wholeNumber('a whole number of draws', 100, MAX_ROBUSTNESS_DRAWS).optional().openapi({ description: `robustness draws (default: the methodology's; at most ${MAX_ROBUSTNESS_DRAWS.toLocaleString('en-US')}: more is a 400). Runs in the server's bounded heavy-work queue; a full queue answers 503 with Retry-After` }),
+    seed: wholeNumber('a whole-number seed', 0, 2 ** 31 - 1).optional(),
+  }).strict();
+  const BurdenQuery = z.object({ year: yearParam(years).optional(), format: FormatParam }).strict();
+  return { YearQuery, RegionYearQuery, AllyQuery, RankingsQuery, RobustnessQuery, BurdenQuery };
+}
 const MethodologyQuery = z.object({ format: z.enum(['json', 'yaml']).optional().openapi({ description: 'json (default) or yaml: the methodology file as shipped' }) }).strict();
 
 /** A line without the observations behind it: what ranking views and the browser's recompute need. */
@@ -123,6 +131,7 @@ export function rankingTable(ledger: YearLedger, robustness: RobustnessResult | 
 }
 
 export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: LedgerService | string): void {
+  const { RegionYearQuery, AllyQuery, RankingsQuery, RobustnessQuery, BurdenQuery } = ledgerQueries(ledgerYears(engine, ctx.evidence));
   const service = (): LedgerService => {
     if (typeof engine === 'string') throw new ApiProblem(503, { error: 'unavailable', message: `balance sheets are not available: ${engine}` });
     return engine;
@@ -220,7 +229,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     const weights = weightsOf(c, s);
     return cachedResponse(c, scope(), async () => {
       const ledger = s.ledger(year, weights, q.partners === 'true');
-      const robustness = q.bands === 'false' ? null : await s.robustness(year, { weights });
+      const robustness = q.bands === 'false' ? null : await s.robustness(year, { weights, signal: c.req.raw.signal });
       return representTable({
         name: `rankings-${year}${q.region && q.region !== 'all' ? `-${q.region}` : ''}`,
         columns: Object.keys(RankingRow.shape),
@@ -234,14 +243,14 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     method: 'get', path: '/api/robustness', tags: [TAG], summary: 'Robustness of the ranking',
     description: 'The ledger recomputed under many draws of the weights (and of data and judgments within their ranges): intervals of every ally\'s assets, liabilities and net, rank probabilities, and the share of draws that keep the whole ranking. Deterministic for a seed. CSV: one row per ally.',
     request: { query: RobustnessQuery },
-    responses: { ...jsonResponses(z.record(z.string(), z.unknown()), 'Robustness result'), ...unavailableResponse },
+    responses: { ...jsonOrCsvResponses(z.record(z.string(), z.unknown()), 'Robustness result', 'one row per ally: ranks, net, assets and liabilities intervals'), ...unavailableResponse },
   }), (c) => {
     const s = service();
     const q = validQuery(c, RobustnessQuery);
     const year = s.checkYear(q.year);
     const weights = weightsOf(c, s);
     return cachedResponse(c, scope(), async () => {
-      const r = await s.robustness(year, { draws: q.draws, seed: q.seed, weights });
+      const r = await s.robustness(year, { draws: q.draws, seed: q.seed, weights, signal: c.req.raw.signal });
       const rows = r.allies.map((a) => ({
         ally: a.ally, baseline_rank: a.baseline.rank, modal_rank: a.modalRank, rank_low: a.rankInterval[0], rank_high: a.rankInterval[1],
         net: a.baseline.net, net_low: a.net.low, net_high: a.net.high, assets_low: a.assets.low, assets_high: a.assets.high,
@@ -256,7 +265,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     method: 'get', path: '/api/burden', tags: [TAG], summary: 'Burden-sharing ratios',
     description: 'The DoD ratio for each contribution: a country\'s share of the allied total divided by its share of the allied total of the contribution\'s ability measure (GDP for spending, labour force or its stated proxy for personnel); about 1 is a fair share. Level contributions (DoD\'s offset share) are shown as values, not ratios; no ratio over fewer than min_countries countries. Every value carries its year. CSV: one row per country and contribution.',
     request: { query: BurdenQuery },
-    responses: { ...jsonResponses(z.record(z.string(), z.unknown()), 'Burden-sharing report'), ...unavailableResponse },
+    responses: { ...jsonOrCsvResponses(z.record(z.string(), z.unknown()), 'Burden-sharing report', 'one row per country and contribution'), ...unavailableResponse },
   }), (c) => {
     const s = service();
     const q = validQuery(c, BurdenQuery);

@@ -6,24 +6,24 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { orderChanges } from '../../../scenarios/apply.ts';
-import { compareScenarios, composeScenarios, conflicts } from '../../../scenarios/compose.ts';
 import { readFile } from 'node:fs/promises';
-import { builtInScenarioFiles, checkScenario, parseScenario, readScenario, scenarioFileOf } from '../../../scenarios/load.ts';
-import { CuratedFileError } from '../../../evidence/sources.ts';
+import { builtInScenarioFiles, checkScenario, readScenario, scenarioFileOf } from '../../../scenarios/load.ts';
 import type { Scenario, ScenarioContext } from '../../../scenarios/load.ts';
-import { prepareBaseline, runScenario } from '../../../scenarios/run.ts';
-import type { PreparedBaseline, RunOptions, ScenarioResult } from '../../../scenarios/run.ts';
 import type { ApiContext } from '../context.ts';
+import { wholeNumber } from '../params.ts';
+import { MAX_SCENARIO_DRAWS } from '../heavy-jobs.ts';
+import type { PublicScenarioResult } from '../heavy-jobs.ts';
+import { heavyWork } from '../heavy-work.ts';
 import type { LedgerService } from '../ledger-service.ts';
 import { ApiProblem, invalidField, notFound } from '../problem.ts';
 import { FormatParam, assertFormat, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
 import type { CacheScope } from '../representation.ts';
-import { jsonResponses, problemResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
+import { bodyResponses, jsonOrCsvResponses, jsonResponses, problemResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
 
 const TAG = 'Scenarios';
 const MAX_COMPOSED = 6;
-/** Robustness draws run in the request (one thread): enough for stable intervals, bounded in time. */
-const MAX_DRAWS = 20_000;
+/** Robustness draws of one run (in the heavy-work queue, one thread): every draw still paired. */
+const MAX_DRAWS = MAX_SCENARIO_DRAWS;
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const NameParams = z.object({ name: z.string().regex(NAME, 'a built-in scenario name such as hns-japan-x4 (see /api/scenarios)').openapi({ param: { name: 'name', in: 'path' }, example: 'hns-japan-x4' }) });
@@ -32,9 +32,9 @@ const RunQuery = z.object({
   names: z.string().regex(/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/, 'built-in scenario names, comma-separated (e.g. hns-japan-x4,yen-shock)')
     .openapi({ description: `built-in scenarios (at most ${MAX_COMPOSED}); several are composed in the order given (src/scenarios/compose.ts), or run side by side with compare=each`, example: 'hns-japan-x4' }),
   compare: z.enum(['baseline', 'each']).optional().openapi({ description: 'baseline (default): the composition against the baseline projection; each: every scenario on its own against the baseline, side by side' }),
-  draws: z.coerce.number({ error: 'a whole number of draws' }).int('a whole number of draws').min(0, 'at least 0').max(MAX_DRAWS, `at most ${MAX_DRAWS}`).optional()
-    .openapi({ description: 'robustness draws on both ledgers, paired draw by draw (default 0: none; the dashboard asks for 10,000)' }),
-  seed: z.coerce.number({ error: 'a whole-number seed' }).int('a whole-number seed').min(0, 'at least 0').max(2 ** 31 - 1, 'below 2^31').optional(),
+  draws: wholeNumber('a whole number of draws', 0, MAX_DRAWS).optional()
+    .openapi({ description: `robustness draws on both ledgers, paired draw by draw (default 0: none; the dashboard asks for 10,000; at most ${MAX_DRAWS.toLocaleString('en-US')}: more is a 400). Runs in the server's bounded heavy-work queue; a full queue answers 503 with Retry-After` }),
+  seed: wholeNumber('a whole-number seed', 0, 2 ** 31 - 1).optional(),
   format: FormatParam,
 }).strict();
 
@@ -42,22 +42,14 @@ const Loose = z.record(z.string(), z.unknown());
 
 /** The largest scenario text accepted (the built-in files are under 5 KB). */
 const MAX_SCENARIO_BYTES = 100_000;
-/** The name a posted scenario's errors give its file. */
-const POSTED = 'your scenario';
 const RunTextQuery = RunQuery.pick({ draws: true, seed: true });
 const RunTextBody = z.object({
   yaml: z.string().min(1, 'the scenario file\'s text (YAML)').max(MAX_SCENARIO_BYTES, `at most ${MAX_SCENARIO_BYTES.toLocaleString('en-US')} characters`)
     .openapi({ description: 'a scenario file\'s text, in the format of scenarios/README.md' }),
 }).strict();
 
-/** The result without the ledgers and methodologies it was computed from (the API's body). */
-function publicResult(r: ScenarioResult): Omit<ScenarioResult, 'ledgers' | 'methodologies'> {
-  const { ledgers: _ledgers, methodologies: _methodologies, ...rest } = r;
-  return rest;
-}
-
 /** The diff as a table: one row per ally and moved line item, with the change that moved it. */
-export function diffRows(r: ScenarioResult) {
+export function diffRows(r: PublicScenarioResult) {
   return r.diff.flatMap((d) => d.lines.map((l) => ({
     scenario: r.scenario.id, year: r.year, ally: d.ally, name: d.name, rank_before: d.before.rank, rank_after: d.after.rank,
     net_before: d.before.net, net_after: d.after.net, side: l.side, item: l.item, label: l.label, unit: l.unit, how: l.how,
@@ -124,39 +116,27 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
     method: 'get', path: '/api/scenarios/run', tags: [TAG], summary: 'Run scenarios and diff the ledgers against the baseline',
     description: 'Runs one scenario, or several composed into one (compare=baseline), or each on its own side by side (compare=each), at the horizon, and diffs every ally\'s ledger against the baseline projection: which line items moved for which ally, by how much, and which change moved them (sequential attribution: the causes of a line add up to its movement); rank changes; with draws, the robustness of both rankings, and the two runs paired draw by draw (robustness.paired: how often each directly hit ally\'s net rose and its rank improved; robustness.unpaired says why not, when they cannot be paired). Deterministic. CSV: one row per ally and moved line.',
     request: { query: RunQuery },
-    responses: { ...jsonResponses(Loose, 'The run: the scenario, its changes with their effects, the diff and the rank changes'), ...unavailableResponse },
+    responses: { ...jsonOrCsvResponses(Loose, 'The run: the scenario, its changes with their effects, the diff and the rank changes', 'one row per ally and moved line'), ...unavailableResponse },
   }), async (c) => {
     const s = service();
     const q = validQuery(c, RunQuery);
     const list = q.names.split(',');
     if (new Set(list).size !== list.length) throw invalidField('names', 'a scenario is named twice; compose each scenario once');
     if (list.length > MAX_COMPOSED) throw invalidField('names', `at most ${MAX_COMPOSED} scenarios at once (given ${list.length})`);
-    const parts = await Promise.all(list.map((n) => scenario(n, 'names', s)));
-    return cachedResponse(c, scope(), () => {
-      const robustness = q.draws ? { draws: q.draws, ...(q.seed !== undefined ? { seed: q.seed } : {}) } : false as const;
-      const base: RunOptions = { ...context(s), robustness };
-      let results: ScenarioResult[];
-      let warnings: string[] = [];
-      if (q.compare === 'each') {
-        const prepared = new Map<number, PreparedBaseline>();
-        results = parts.map((p) => {
-          const baseline = prepared.get(p.horizon) ?? prepareBaseline(base, p.horizon, parts.flatMap((x) => x.changes));
-          prepared.set(p.horizon, baseline);
-          return runScenario(p, { ...base, baseline });
-        });
-      } else {
-        const composed = composeScenarios(parts);
-        warnings = conflicts(composed);
-        results = [runScenario(composed, base)];
-      }
+    // Checked here (an unknown name is a 400 before anything is queued); run in a worker thread.
+    await Promise.all(list.map((n) => scenario(n, 'names', s)));
+    return cachedResponse(c, scope(), async () => {
+      const compare = q.compare ?? 'baseline';
+      const run = await heavyWork(s).run({ kind: 'scenario-run', names: list, compare, draws: q.draws ?? 0, ...(q.draws && q.seed !== undefined ? { seed: q.seed } : {}) }, c.req.raw.signal);
+      const results = run.results;
       if (requestedFormat(c) === 'csv') {
         const rows = results.flatMap(diffRows);
         return representTable({ name: `scenario-${list.join('+')}`, columns: Object.keys(rows[0] ?? { scenario: '' }), rows }, 'csv');
       }
       const cited = new Set(results.flatMap((r) => [...r.scenario.sources.map((x) => x.source), ...r.changes.flatMap((ch) => ch.citations.map((x) => x.source))]));
       const sources = ctx.evidence.sources.filter((x) => cited.has(x.id));
-      if (q.compare === 'each') return representJson({ compare: 'each', results: results.map(publicResult), comparison: compareScenarios(results), sources });
-      return representJson({ compare: 'baseline', ...publicResult(results[0]), conflicts: warnings, sources });
+      if (compare === 'each') return representJson({ compare: 'each', results, comparison: run.comparison, sources });
+      return representJson({ compare: 'baseline', ...results[0], conflicts: run.conflicts, sources });
     });
   });
 
@@ -164,29 +144,23 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
     method: 'post', path: '/api/scenarios/run', tags: [TAG], summary: 'Run your own scenario',
     description: 'Runs the scenario file sent in the body (its YAML text) against the baseline, as GET /api/scenarios/run runs a built-in one: the same checks as the CLI (an unknown indicator, ally, source or field, a horizon before the data, a malformed path: 400 naming the line and field), the same diff with causes, and with draws the robustness of both rankings, paired draw by draw. Nothing is stored.',
     request: { query: RunTextQuery, body: { content: { 'application/json': { schema: RunTextBody } }, required: true } },
-    responses: { ...jsonResponses(Loose, 'The run: the diff against the baseline, rank changes, robustness'), ...unavailableResponse },
-  }), (c) => {
+    responses: { ...jsonResponses(Loose, 'The run: the diff against the baseline, rank changes, robustness'), ...bodyResponses, ...unavailableResponse },
+  }), async (c) => {
     const s = service();
     const q = validQuery(c, RunTextQuery);
     const { yaml } = (c.req as unknown as { valid: (t: string) => unknown }).valid('json') as z.output<typeof RunTextBody>;
-    let posted: Scenario;
-    try {
-      posted = checkScenario(parseScenario(POSTED, yaml), context(s));
-    } catch (e) {
-      if (!(e instanceof CuratedFileError)) throw e;
-      throw new ApiProblem(400, { error: 'invalid_request', field: e.field ? `yaml.${e.field}` : 'yaml', message: e.message });
-    }
-    const robustness = q.draws ? { draws: q.draws, ...(q.seed !== undefined ? { seed: q.seed } : {}) } : false as const;
-    const result = runScenario(posted, { ...context(s), robustness });
+    // Parsed and checked in the worker thread, off the event loop (a bad file: 400 naming the line and field).
+    const run = await heavyWork(s).run({ kind: 'scenario-text', yaml, draws: q.draws ?? 0, ...(q.draws && q.seed !== undefined ? { seed: q.seed } : {}) }, c.req.raw.signal);
+    const result = run.results[0];
     const cited = new Set([...result.scenario.sources.map((x) => x.source), ...result.changes.flatMap((ch) => ch.citations.map((x) => x.source))]);
-    return c.json({ compare: 'baseline', ...publicResult(result), conflicts: [], sources: ctx.evidence.sources.filter((x) => cited.has(x.id)) });
+    return c.json({ compare: 'baseline', ...result, conflicts: [], sources: ctx.evidence.sources.filter((x) => cited.has(x.id)) });
   });
 
   serveRoute(app, createRoute({
     method: 'get', path: '/api/scenarios/{name}/file', tags: [TAG], summary: 'A built-in scenario\'s file',
     description: 'The YAML file of a built-in scenario, verbatim: a start for a scenario of your own (POST /api/scenarios/run).',
     request: { params: NameParams },
-    responses: { 200: { description: 'The scenario file', content: { 'text/yaml': { schema: z.string() } } }, 404: problemResponses[404] },
+    responses: { 200: { description: 'The scenario file', content: { 'text/yaml': { schema: z.string() } } }, ...problemResponses },
   }), async (c) => {
     const { name } = validParams(c, NameParams);
     if (!(await builtIn()).includes(name)) throw notFound(`"${name}" is not a built-in scenario; scenarios: ${(await builtIn()).join(', ')}`, 'name');

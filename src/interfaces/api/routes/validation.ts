@@ -9,14 +9,15 @@ import type { Assessment } from '../../../analyses/validation.ts';
 import { validateAssessments } from '../../../analyses/validation.ts';
 import type { ApiContext } from '../context.ts';
 import type { LedgerService } from '../ledger-service.ts';
-import { Year } from '../params.ts';
+import { ledgerYears, yearParam } from '../params.ts';
+import type { YearRange } from '../params.ts';
 import { ApiProblem, invalidField } from '../problem.ts';
 import { cachedResponse, representJson } from '../representation.ts';
 import type { CacheScope } from '../representation.ts';
 import { jsonResponses, serveRoute, unavailableResponse, validQuery } from '../route-kit.ts';
 
-const ValidationQuery = z.object({
-  year: Year.optional().openapi({ description: 'compare every assessment with this year\'s ledger (default: each assessment\'s own year)' }),
+const validationQuery = (years: YearRange) => z.object({
+  year: yearParam(years).optional().openapi({ description: 'compare every assessment with this year\'s ledger (default: each assessment\'s own year)' }),
   only: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'assessment ids, comma-separated').optional().openapi({ description: 'only these assessments', example: 'spf-2019-balance-sheet' }),
 }).strict();
 
@@ -28,6 +29,7 @@ const ValidationSchema = z.object({
 }).openapi('Validation');
 
 export function registerValidationRoutes(app: OpenAPIHono, ctx: ApiContext, engine: LedgerService | string): void {
+  const ValidationQuery = validationQuery(ledgerYears(engine, ctx.evidence));
   let assessments: Promise<Assessment[]> | null = null;
   serveRoute(app, createRoute({
     method: 'get', path: '/api/validation', tags: ['Balance sheets'], summary: 'The ledgers beside published assessments',

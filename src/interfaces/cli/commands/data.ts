@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { checkEvidence, coverage } from '../../../evidence/check.ts';
-import type { CoverageReport } from '../../../evidence/check.ts';
+import type { CheckProblem, CoverageReport } from '../../../evidence/check.ts';
 import { EVIDENCE_DIR, loadEvidence } from '../../../evidence/load.ts';
 import { buildEvidence, defaultSnapshotDir } from '../../../pipeline/build.ts';
 import { formatNumber, printJson, textTable } from '../format.ts';
@@ -46,23 +46,34 @@ export function registerDataCommands(program: Command): void {
     });
 
   data.command('check')
-    .description('validate the evidence tables and report coverage of the covered allies')
+    .description('validate the evidence tables (exit 1 on a new problem; problems the build already flags are listed as warnings) and report coverage of the covered allies')
     .option('--coverage', 'report, for each covered ally and indicator, the latest year with data, and list the gaps')
     .option('--evidence <dir>', 'evidence directory', EVIDENCE_DIR)
     .option('--json', 'print JSON')
     .action(async (opts: { coverage?: boolean; evidence: string; json?: boolean }) => {
-      const evidence = await loadEvidence(path.resolve(opts.evidence));
-      const problems = checkEvidence(evidence);
+      const dir = path.resolve(opts.evidence);
+      const evidence = await loadEvidence(dir);
+      // Files named as the user can open them (evidence/observations/wdi.csv from the project root).
+      const located = checkEvidence(evidence).map((p) => ({ ...p, file: path.relative(process.cwd(), path.join(dir, p.file)) || p.file }));
+      const errors = located.filter((p) => p.severity === 'error');
+      const warnings = located.filter((p) => p.severity === 'warning');
       const report = opts.coverage ? coverage(evidence) : null;
       if (opts.json) {
-        printJson({ valid: problems.length === 0, problems, observations: evidence.observations.length, ...(report ? { coverage: report } : {}) });
+        printJson({ valid: errors.length === 0, errors, warnings, observations: evidence.observations.length, ...(report ? { coverage: report } : {}) });
       } else {
-        if (problems.length === 0) process.stdout.write(`evidence valid: ${evidence.observations.length} observations, ${evidence.indicators.length} indicators, ${evidence.sources.length} sources\n`);
-        for (const p of problems.slice(0, 50)) process.stdout.write(`problem: ${p.file}${p.row !== null ? ` row ${p.row}` : ''} field "${p.field}": ${p.problem}\n`);
-        if (problems.length > 50) process.stdout.write(`... and ${problems.length - 50} more problems\n`);
+        const counts = `${evidence.observations.length} observations, ${evidence.indicators.length} indicators, ${evidence.sources.length} sources`;
+        const known = `${warnings.length} known problem${warnings.length === 1 ? '' : 's'} (flagged by the build; warnings)`;
+        process.stdout.write(errors.length === 0
+          ? `evidence valid: ${counts}; ${known}\n`
+          : `evidence invalid: ${errors.length} new problem${errors.length === 1 ? '' : 's'} (errors); ${known}\n`);
+        const where = (p: CheckProblem) => `${p.file}${p.row !== null ? ` row ${p.row}` : ''} column "${p.field}"`;
+        for (const p of warnings.slice(0, 50)) process.stdout.write(`warning: ${where(p)}: ${p.problem} (known: ${p.known})\n`);
+        if (warnings.length > 50) process.stdout.write(`... and ${warnings.length - 50} more warnings\n`);
+        for (const p of errors.slice(0, 50)) process.stdout.write(`error: ${where(p)}: ${p.problem}\n`);
+        if (errors.length > 50) process.stdout.write(`... and ${errors.length - 50} more errors\n`);
         if (report) printCoverage(report);
       }
-      if (problems.length > 0) process.exitCode = 1;
+      if (errors.length > 0) process.exitCode = 1;
     });
 }
 

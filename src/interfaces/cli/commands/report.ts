@@ -177,7 +177,7 @@ async function runExport(what: ExportKind, opts: ExportCommandOptions): Promise<
 export function registerReportCommands(program: Command): void {
   program.command('report')
     .description('"The Balance Sheet of U.S. Allies <year>": executive summary with the ranking and a map, one chapter per ally, Asia and Europe compared, scenarios, methodology and data appendices, bibliography; as HTML, Markdown and PDF')
-    .requiredOption('--out <dir>', 'directory to write report.html, report.md (+ figures/), report.pdf, sources.bib and sources.csl.json into')
+    .requiredOption('--out <dir>', 'directory for report.html, report.md (+ figures/), report.pdf, sources.bib and sources.csl.json; each run replaces it whole (a folder holding other files is refused)')
     .option('--format <formats>', `one or more of ${REPORT_FORMATS.join(', ')}, comma-separated (the PDF needs Chromium or Chrome)`, reportFormats)
     .option('--year <year>', 'ledger year (default: the methodology\'s latest year)', year('--year'))
     .option('--allies <list>', 'chapters only for these allies (ISO codes or names, comma-separated); scores and ranks stay among all covered allies', list)

@@ -1,7 +1,8 @@
-// allies serve [--port N]: the HTTP API and the dashboard on localhost.
+// allies serve [--port N] [--allowed-hosts NAMES]: the HTTP API and the dashboard on localhost.
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { ALLOWED_HOSTS_ENV } from '../../api/http-hygiene.ts';
 import { DEFAULT_PORT, portFromEnv, startServer } from '../../api/serve.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -9,8 +10,10 @@ export function registerServeCommand(program: Command): void {
     .description('serve the HTTP API (/api, docs at /docs) and the dashboard on localhost; build the dashboard first with npm start or npm run build:web')
     .option('--port <port>', `port to listen on (default: $PORT or ${DEFAULT_PORT}; 0 picks a free one)`, (v) => parsePort(v))
     .option('--evidence <dir>', 'evidence directory (default: $ALLIES_EVIDENCE or the shipped evidence/)')
-    .action(async (opts: { port?: number; evidence?: string }) => {
+    .option('--allowed-hosts <names>', `Host names to answer to besides localhost, 127.0.0.1 and [::1], comma-separated, e.g. box.local:5173 (default: $${ALLOWED_HOSTS_ENV}); other names get 403, against DNS rebinding`)
+    .action(async (opts: { port?: number; evidence?: string; allowedHosts?: string }) => {
       const server = await startServer({
+        allowedHosts: opts.allowedHosts === undefined ? undefined : opts.allowedHosts.split(','),
         port: opts.port ?? portFromEnv(process.env.PORT) ?? DEFAULT_PORT,
         evidenceDir: opts.evidence ? path.resolve(opts.evidence) : undefined,
       });
