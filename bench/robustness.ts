@@ -8,9 +8,11 @@ import { EVIDENCE_DIR } from '../src/evidence/load.ts';
 import { loadLedgerInputs } from '../src/method/files.ts';
 import { computeLedger, latestYear } from '../src/method/ledger.ts';
 import { RobustnessPool } from '../src/method/robustness-parallel.ts';
-import { drawSettingsOf, runRobustness, scoreMatrix } from '../src/method/robustness.ts';
+import { drawSettingsOf, runRobustness, scoreMatrix, sweepFigures, sweepLevel, sweepSettings } from '../src/method/robustness.ts';
 import type { DrawSettings, RobustnessResult, ScoreMatrix } from '../src/method/robustness.ts';
 
+// --sweep-full: also run the sweep the old way (five levels of the full 1,000,000 draws) beside it.
+const sweepFull = process.argv.includes('--sweep-full');
 const evidenceDir = process.argv.includes('--evidence') ? process.argv[process.argv.indexOf('--evidence') + 1] : EVIDENCE_DIR;
 
 function digest(result: RobustnessResult): string {
@@ -53,6 +55,24 @@ async function benchMatrix(name: string, matrix: ScoreMatrix, base: DrawSettings
   line(`1,000,000 weight draws, ${threads} threads (workers warm)`, warm[1], 3000, `same result: ${digest(warm[0]) === digest(cold[0])}`);
   const [one, oneMs] = await timed(() => runRobustness(matrix, { ...weightsOnly, draws: 1_000_000 }));
   line('1,000,000 weight draws, one thread', oneMs, null, `same result as ${threads} threads: ${digest(one) === digest(cold[0])}`);
+
+  // The ASPI-style sweep of a 1,000,000-draw run: each level sized by its own convergence
+  // (at most 1,000,000 draws), against five passes of the full count (--sweep-full).
+  const levels = sweepLevels;
+  const sweepPool = new RobustnessPool(threads);
+  const [sweep, sweepMs] = await timed(() => sweepPool.sweep(matrix, levels, 1_000_000, base.seed));
+  line(`sweep, ${levels.length} levels, up to 1,000,000 draws each, ${threads} threads`, sweepMs, null, `draws ${sweep.map((l) => l.draws.toLocaleString('en-US')).join(', ')}`);
+  for (const l of sweep) console.log(`  ±${Math.round(l.change * 100)}%: ${sweepFigures(l)}  (P(order) %, mean and top-10 worst P(same rank) %, largest shift, mean |shift|)`);
+  if (sweepFull) {
+    const [full, fullMs] = await timed(async () => {
+      const out = [];
+      for (const [i, change] of levels.entries()) out.push(sweepLevel(change, await sweepPool.run(matrix, sweepSettings(change, i, 1_000_000, base.seed))));
+      return out;
+    });
+    line(`sweep, ${levels.length} levels of 1,000,000 draws (before), ${threads} threads`, fullMs, null, `ratio ${(fullMs[0] / sweepMs[0]).toFixed(1)}x`);
+    for (const l of full) console.log(`  ±${Math.round(l.change * 100)}%: ${sweepFigures(l)}`);
+  }
+  await sweepPool.close();
 }
 
 console.log(`Load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores: wall times on a busy machine exceed the targets' premise.`);
@@ -62,6 +82,7 @@ const year = latestYear(inputs);
 const ledger = computeLedger(inputs, year);
 console.log(`Evidence ${evidenceDir}: ledger ${year} computed in ${(performance.now() - t0).toFixed(0)} ms (loading included); ${ledger.rankedCount} of ${ledger.allies.length} allies ranked.`);
 const settings = drawSettingsOf(inputs.methodology.robustness);
+const sweepLevels = inputs.methodology.robustness.sweep;
 const matrix = scoreMatrix(ledger, inputs.methodology);
 await benchMatrix('Default methodology, ranked allies', matrix, settings);
 

@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { chunkCount, drawBuffers, emptyAccumulator, keepsScores, mergeAccumulators, runChunk } from './draws.ts';
-import type { Accumulator, DrawSettings, DrawTrace } from './draws.ts';
-import { summarize } from './robustness.ts';
-import type { RobustnessResult } from './robustness.ts';
+import type { Accumulator, DrawBuffers, DrawSettings, DrawTrace } from './draws.ts';
+import { summarize, SweepSizer } from './robustness.ts';
+import type { RobustnessResult, SweepLevel } from './robustness.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
 import type { WorkerJob } from './robustness-worker.ts';
 
@@ -48,12 +48,38 @@ export class RobustnessPool {
 
   /** A run; `trace` (drawTrace, in shared memory) gets every draw's nets and ranks of some allies. */
   async run(matrix: ScoreMatrix, settings: DrawSettings, interval = 0.9, trace: DrawTrace | null = null): Promise<RobustnessResult> {
-    const chunks = chunkCount(settings.draws);
+    const acc = await this.accumulate(matrix, settings, 0, chunkCount(settings.draws), drawBuffers(matrix, { trace }));
+    return summarize(matrix, acc, settings, interval);
+  }
+
+  /**
+   * The ASPI-style sweep (robustness.ts runSweep), each level sized by its own convergence
+   * and at most `draws` draws; its blocks run on every thread. The same result as runSweep.
+   */
+  async sweep(matrix: ScoreMatrix, levels: readonly number[], draws: number, seed: number, interval = 0.9): Promise<SweepLevel[]> {
+    const out: SweepLevel[] = [];
+    const buf = drawBuffers(matrix);
+    // The whole sweep decides whether workers are worth starting; then every block uses them.
+    if (this.threads > 1 && levels.length * chunkCount(draws) >= PARALLEL_MIN_CHUNKS) this.ensureWorkers();
+    for (const [i, change] of levels.entries()) {
+      const sizer = new SweepSizer(matrix, change, i, draws, seed, interval);
+      for (let b = sizer.nextBlock(); b !== null; b = sizer.nextBlock()) sizer.add(await this.accumulate(matrix, sizer.settings, b[0], b[1], buf));
+      out.push(sizer.result());
+    }
+    return out;
+  }
+
+  /** The accumulator of chunks from..to - 1 of a run; `buf` is the calling thread's (its trace is the run's). */
+  private async accumulate(matrix: ScoreMatrix, settings: DrawSettings, from: number, to: number, buf: DrawBuffers): Promise<Accumulator> {
+    const trace = buf.trace;
     const withScores = keepsScores(settings);
     const counter = new SharedArrayBuffer(4);
     const next = new Int32Array(counter);
+    next[0] = from;
     const pending: Promise<Accumulator>[] = [];
-    if (this.threads > 1 && chunks >= PARALLEL_MIN_CHUNKS) {
+    // Workers already started are worth a few chunks; starting them, only many.
+    const worthIt = to - from >= (this.workers.length > 0 ? 2 : PARALLEL_MIN_CHUNKS);
+    if (this.threads > 1 && worthIt) {
       this.ensureWorkers();
       const job = ++this.jobs;
       for (const w of this.workers) {
@@ -69,19 +95,18 @@ export class RobustnessPool {
           w.once('error', reject);
         }));
         w.ref();
-        w.postMessage({ job, matrix, settings, counter, chunks, trace } satisfies WorkerJob);
+        w.postMessage({ job, matrix, settings, counter, chunks: to, trace } satisfies WorkerJob);
       }
     }
     const acc = emptyAccumulator(matrix, withScores);
-    const buf = drawBuffers(matrix, { trace });
     for (;;) {
       const chunk = Atomics.add(next, 0, 1);
-      if (chunk >= chunks) break;
+      if (chunk >= to) break;
       runChunk(matrix, settings, chunk, acc, buf);
     }
     for (const other of await Promise.all(pending)) mergeAccumulators(acc, other);
     acc.chunkSums.sort((a, b) => a[0] - b[0]);
-    return summarize(matrix, acc, settings, interval);
+    return acc;
   }
 
   async close(): Promise<void> {

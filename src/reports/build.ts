@@ -20,9 +20,10 @@ import type { ReportModel } from './model.ts';
 import { ChromiumNotFoundError, findChromium, renderPdf } from './pdf.ts';
 import type { PdfOptions } from './pdf.ts';
 import { recoverFolder, stagingFolder, swapFolderIn } from '../store/swap.ts';
+import type { ReportFormat } from './formats.ts';
 
-export const REPORT_FORMATS = ['html', 'md', 'pdf'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS } from './formats.ts';
+export type { ReportFormat } from './formats.ts';
 
 export interface BuildOptions extends ReportFiles, Pick<ReportOptions, 'year' | 'draws' | 'sweepDraws' | 'tierDraws'> {
   formats: readonly ReportFormat[];

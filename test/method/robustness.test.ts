@@ -6,6 +6,7 @@ import { Xoshiro128 } from '../../src/method/random.ts';
 import { RobustnessPool } from '../../src/method/robustness-parallel.ts';
 import {
   allChunks, CHUNK_DRAWS, baselineNets, drawBuffers, drawSettingsOf, drawTrace, matrixWeights, mergeAccumulators, orderOf, runChunks, runRobustness, runSweep, scoreMatrix, summarize,
+  SWEEP_MIN_DRAWS, sweepFigures, sweepLevel, sweepSettings,
 } from '../../src/method/robustness.ts';
 import type { DrawSettings } from '../../src/method/robustness.ts';
 import { fixtureEvidence, fixtureJudgments, fixtureMethodology } from './fixtures.ts';
@@ -152,6 +153,53 @@ describe('robustness runs', () => {
     const capability = r.allies[0].scores.find((s) => s.item === 'capability')!;
     expect([capability.low, capability.high]).toEqual([capability.baseline, capability.baseline]);
     expect(r.allies[0].scores).toHaveLength(matrix.m);
+  });
+
+  it('each draw ranks from the previous draw\'s order, and gets the ranking a full sort gives (ties by index)', () => {
+    // Two allies made equal (same scores, same exclusions) tie in every draw: the lower index ranks first.
+    const tied = { ...matrix, scores: Float64Array.from(matrix.scores) };
+    tied.scores.set(tied.scores.subarray(0, matrix.m), matrix.m);
+    const sameExclusions = [...matrix.excludedItem.subarray(matrix.excludedStart[0], matrix.excludedStart[1])].join() === [...matrix.excludedItem.subarray(matrix.excludedStart[1], matrix.excludedStart[2])].join();
+    expect(sameExclusions).toBe(true);
+    const rows = Array.from({ length: matrix.n }, (_, a) => a);
+    for (const m of [matrix, tied]) {
+      for (const options of [{}, { wasm: false }]) {
+        for (const s of [settings({ draws: CHUNK_DRAWS + 500, seed: 3, data: false, judgments: false }), settings({ draws: 2000, seed: 3 })]) {
+          const trace = drawTrace(rows, s.draws);
+          runChunks(m, s, allChunks(s.draws), { ...options, trace });
+          for (let d = 0; d < s.draws; d++) {
+            const nets = trace.nets.slice(d * m.n, (d + 1) * m.n);
+            const expected = new Int16Array(m.n);
+            orderOf(nets).forEach((a, r) => (expected[a] = r + 1));
+            expect(trace.ranks.slice(d * m.n, (d + 1) * m.n)).toEqual(expected);
+          }
+          if (m === tied) for (let d = 0; d < s.draws; d++) expect(trace.ranks[d * m.n]).toBeLessThan(trace.ranks[d * m.n + 1]);
+        }
+      }
+    }
+  });
+
+  it('the sweep is sized by its own convergence: the result of a plain run of the draws it used, the same on threads', async () => {
+    const levels = [0.1, 0.5];
+    const max = 40 * CHUNK_DRAWS;
+    const sweep = runSweep(matrix, levels, max, 2);
+    for (const [i, level] of sweep.entries()) {
+      expect(level.draws).toBeGreaterThanOrEqual(SWEEP_MIN_DRAWS);
+      expect(level.draws).toBeLessThanOrEqual(max);
+      expect(level).toEqual(sweepLevel(levels[i], runRobustness(matrix, sweepSettings(levels[i], i, level.draws, 2))));
+    }
+    // ±50% on the fixture is stable from 98,304 draws on: three blocks alike, then it stops,
+    // and the full count prints the same figures.
+    expect(sweep[1].draws).toBe(5 * 4 * CHUNK_DRAWS);
+    expect(sweepFigures(sweepLevel(0.5, runRobustness(matrix, sweepSettings(0.5, 1, max, 2))))).toBe(sweepFigures(sweep[1]));
+    const pool = new RobustnessPool(2);
+    try {
+      expect(await pool.sweep(matrix, levels, max, 2)).toEqual(sweep);
+    } finally {
+      await pool.close();
+    }
+    // Below the minimum, a level runs every draw asked for, as before.
+    expect(runSweep(matrix, [0.3], 5000, 2)[0]).toEqual(sweepLevel(0.3, runRobustness(matrix, sweepSettings(0.3, 0, 5000, 2))));
   });
 
   it('the ASPI-style sweep: small moves keep the ranking more often than large ones', () => {

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { AppOptions } from './app.ts';
+import { DEFAULT_PORT, portFromEnv } from './port.ts';
 
-export const DEFAULT_PORT = 5173;
+export { DEFAULT_PORT, portFromEnv } from './port.ts';
 
 export interface RunningServer {
   url: string;
@@ -36,13 +37,6 @@ export async function startServer(options: AppOptions & { port?: number; hostnam
         : err);
     });
   });
-}
-
-export function portFromEnv(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT "${value}" is not a port number (0-65535)`);
-  return port;
 }
 
 const invokedDirectly = process.argv[1] && /serve\.ts$/.test(process.argv[1]) && /interfaces[/\\]api/.test(process.argv[1]);

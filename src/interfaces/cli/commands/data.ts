@@ -1,11 +1,9 @@
 // allies data build | check
 import path from 'node:path';
 import type { Command } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import { checkEvidence, coverage } from '../../../evidence/check.ts';
 import type { CheckProblem, CoverageReport } from '../../../evidence/check.ts';
 import { EVIDENCE_DIR, loadEvidence } from '../../../evidence/load.ts';
-import { buildEvidence, defaultSnapshotDir } from '../../../pipeline/build.ts';
 import { formatNumber, printJson, textTable } from '../format.ts';
 
 export function registerDataCommands(program: Command): void {
@@ -18,6 +16,8 @@ export function registerDataCommands(program: Command): void {
     .option('--json', 'print the build report as JSON')
     .option('--quiet', 'no progress bar')
     .action(async (opts: { snapshots?: string; out?: string; json?: boolean; quiet?: boolean }) => {
+      // The pipeline and the progress bar load only for a build.
+      const [{ buildEvidence, defaultSnapshotDir }, { SingleBar, Presets }] = await Promise.all([import('../../../pipeline/build.ts'), import('cli-progress')]);
       const snapshotDir = path.resolve(opts.snapshots ?? defaultSnapshotDir());
       const showBar = !opts.quiet && !opts.json && process.stderr.isTTY;
       const bar = new SingleBar({ format: 'building evidence [{bar}] {value}/{total} {transform}', stream: process.stderr }, Presets.shades_classic);

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { EVIDENCE_DIR, loadEvidence } from '../../../evidence/load.ts';
 import { toBibtex, toCslJson } from '../../../evidence/sources.ts';
-import { openEvidenceDb } from '../../../store/evidence-db.ts';
 import { csvTable, printJson, textTable } from '../format.ts';
 import type { Column } from '../format.ts';
 import type { Observation } from '../../../evidence/schema.ts';
@@ -67,6 +66,8 @@ export function registerEvidenceCommands(program: Command): void {
     .option('--csv', 'print CSV')
     .option('--evidence <dir>', 'evidence directory', EVIDENCE_DIR)
     .action(async (query: string, opts: { json?: boolean; csv?: boolean; evidence: string }) => {
+      // The embedded database (PGlite) loads only for a query.
+      const { openEvidenceDb } = await import('../../../store/evidence-db.ts');
       const db = await openEvidenceDb({ evidenceDir: opts.evidence });
       try {
         const result = await db.query<Record<string, unknown>>(query);

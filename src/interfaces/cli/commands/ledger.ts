@@ -14,7 +14,7 @@ import { absenceOf, standingOf } from '../../../method/membership.ts';
 import type { YearLedger } from '../../../method/ledger.ts';
 import { formatNumber, ledgerCsv, ledgerMarkdown, rankingRows, tAccountText } from '../../../method/present.ts';
 import { RobustnessPool } from '../../../method/robustness-parallel.ts';
-import { drawSettingsOf, scoreMatrix, sweepLevel } from '../../../method/robustness.ts';
+import { drawSettingsOf, scoreMatrix } from '../../../method/robustness.ts';
 import type { DrawSettings, RobustnessResult, SweepLevel } from '../../../method/robustness.ts';
 import { csvTable, printJson, textTable } from '../format.ts';
 import type { Column } from '../format.ts';
@@ -199,15 +199,9 @@ export function registerLedgerCommands(program: Command): void {
       const sweep: SweepLevel[] = [];
       try {
         result = await pool.run(matrix, settings, r.interval);
-        if (opts.sweep) {
-          for (const [i, change] of r.sweep.entries()) {
-            const level = await pool.run(matrix, {
-              draws: settings.draws, seed: settings.seed + i + 1,
-              weights: { kind: 'uniform-multiplier', low: 1 - change, high: 1 + change }, data: false, judgments: false,
-            }, r.interval);
-            sweep.push(sweepLevel(change, level));
-          }
-        }
+        // Each level runs until its printed figures are stable (at least 100,000 draws, at most
+        // --draws): see runSweep in src/method/robustness.ts.
+        if (opts.sweep) sweep.push(...await pool.sweep(matrix, r.sweep, settings.draws, settings.seed, r.interval));
       } finally {
         await pool.close();
       }

@@ -1,20 +1,15 @@
 // allies report | export: "The Balance Sheet of U.S. Allies <year>" as HTML, Markdown and PDF
 // (src/reports), and the ledgers, evidence and sources as CSV, XLSX, Parquet, JSON, BibTeX or
 // CSL-JSON (src/exports). A progress bar on standard error while a report is produced.
-import path from 'node:path';
+// The definitions only: the work is in report-run.ts, imported when a command runs.
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { EVIDENCE_DIR, loadEvidence } from '../../../evidence/load.ts';
-import {
-  CITATION_FORMATS, TABLE_FORMATS, citationText, evidenceTable, isTextFormat, ledgerTable, sourcesTable, tableText, writeFileAtomic, writeTable,
-} from '../../../exports/index.ts';
-import type { CitationFormat, ExportTable, TableFormat } from '../../../exports/index.ts';
-import { findAlly } from '../../../method/allies.ts';
-import { loadLedgerInputs } from '../../../method/files.ts';
-import { computeLedger, latestYear } from '../../../method/ledger.ts';
-import { REPORT_FORMATS, buildReport } from '../../../reports/build.ts';
-import type { ReportFormat } from '../../../reports/build.ts';
+import { EVIDENCE_DIR } from '../../../evidence/load.ts';
+import { CITATION_FORMATS, TABLE_FORMATS } from '../../../exports/formats.ts';
+import type { TableFormat } from '../../../exports/formats.ts';
+import { REPORT_FORMATS } from '../../../reports/formats.ts';
+import type { ReportFormat } from '../../../reports/formats.ts';
+import type { ExportCommandOptions, ExportKind, ReportCommandOptions } from './report-run.ts';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -36,144 +31,6 @@ function reportFormats(value: string, previous: ReportFormat[] = []): ReportForm
   return [...new Set([...previous, ...(asked as ReportFormat[])])];
 }
 
-interface ReportCommandOptions {
-  year?: number;
-  allies?: string[];
-  method?: string;
-  judgments?: string;
-  evidence: string;
-  scenario?: string[];
-  format: ReportFormat[];
-  out: string;
-  draws?: number;
-  progress: boolean;
-}
-
-function progressBar(enabled: boolean) {
-  if (!enabled || !process.stderr.isTTY) return null;
-  return new cliProgress.SingleBar({
-    stream: process.stderr,
-    format: 'report [{bar}] {percentage}% | {value}/{total} | {step}',
-    hideCursor: true,
-    clearOnComplete: true,
-  }, cliProgress.Presets.shades_classic);
-}
-
-async function runReport(opts: ReportCommandOptions): Promise<void> {
-  const bar = progressBar(opts.progress);
-  let started = false;
-  try {
-    const result = await buildReport({
-      formats: opts.format,
-      outDir: opts.out,
-      year: opts.year,
-      allies: opts.allies,
-      evidenceDir: path.resolve(opts.evidence),
-      methodologyFile: opts.method ? path.resolve(opts.method) : undefined,
-      judgmentsFile: opts.judgments ? path.resolve(opts.judgments) : undefined,
-      scenarios: opts.scenario,
-      draws: opts.draws,
-    }, (done, total, step) => {
-      if (!bar) return;
-      if (!started) {
-        bar.start(total, done, { step });
-        started = true;
-      }
-      bar.setTotal(total);
-      bar.update(done, { step });
-    });
-    bar?.stop();
-    const seconds = Object.values(result.timings).reduce((s, t) => s + t, 0);
-    process.stdout.write(`${result.model.title}: ${result.model.chapters.length} chapters, ${result.model.bibliography.length} sources, in ${seconds.toFixed(1)} s\n`);
-    for (const file of result.files.filter((f) => !f.includes(`${path.sep}figures${path.sep}`))) process.stdout.write(`  ${shown(file)}\n`);
-    const figures = result.files.filter((f) => f.includes(`${path.sep}figures${path.sep}`)).length;
-    if (figures) process.stdout.write(`  ${figures} figures in ${shown(path.join(path.resolve(opts.out), 'figures'))}/\n`);
-  } finally {
-    bar?.stop();
-  }
-}
-
-/** A path as the user should see it: relative inside the working directory, else absolute. */
-function shown(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
-
-type ExportKind = 'ledgers' | 'evidence' | 'sources';
-
-interface ExportCommandOptions {
-  format: TableFormat | CitationFormat;
-  out?: string;
-  evidence: string;
-  year?: number;
-  from?: number;
-  to?: number;
-  allies?: string[];
-  method?: string;
-  judgments?: string;
-  country?: string[];
-  indicator?: string[];
-  source?: string;
-}
-
-async function ledgersExport(opts: ExportCommandOptions): Promise<ExportTable> {
-  const inputs = await loadLedgerInputs({
-    evidenceDir: path.resolve(opts.evidence),
-    methodologyFile: opts.method ? path.resolve(opts.method) : undefined,
-    judgmentsFile: opts.judgments ? path.resolve(opts.judgments) : undefined,
-  });
-  const latest = latestYear(inputs);
-  const single = opts.year ?? (opts.from === undefined && opts.to === undefined ? latest : undefined);
-  const from = single ?? opts.from ?? inputs.methodology.years.first;
-  const to = single ?? opts.to ?? latest;
-  if (from > to) throw new InvalidArgumentError(`--from ${from} is after --to ${to}`);
-  const wanted = opts.allies ? new Set(opts.allies.map((q) => findAlly(inputs.evidence.allies(), q).iso3)) : null;
-  const ledgers = [];
-  // Normalization and ranks are always among all covered allies; --allies only filters rows.
-  for (let y = from; y <= to; y++) ledgers.push(...computeLedger(inputs, y).allies.filter((l) => !wanted || wanted.has(l.ally)));
-  return ledgerTable(ledgers);
-}
-
-async function evidenceExport(opts: ExportCommandOptions): Promise<ExportTable> {
-  const evidence = await loadEvidence(path.resolve(opts.evidence), opts.indicator ? { indicators: opts.indicator } : {});
-  const unknown = (opts.indicator ?? []).filter((id) => !evidence.indicator(id));
-  if (unknown.length) throw new InvalidArgumentError(`unknown indicator ${unknown.join(', ')}; see \`allies observations --help\` and evidence/indicators.csv`);
-  const countries = opts.country?.map((c) => c.toUpperCase());
-  return evidenceTable(evidence.query({ country: countries, indicator: opts.indicator, source: opts.source, from: opts.from ?? opts.year, to: opts.to ?? opts.year }));
-}
-
-async function sourcesData(opts: ExportCommandOptions) {
-  const evidence = await loadEvidence(path.resolve(opts.evidence), { indicators: [] });
-  return { sources: evidence.sources, files: evidence.sourceFiles };
-}
-
-async function runExport(what: ExportKind, opts: ExportCommandOptions): Promise<void> {
-  const citation = (CITATION_FORMATS as readonly string[]).includes(opts.format);
-  if (citation && what !== 'sources') throw new InvalidArgumentError(`--format ${opts.format} is for citations: use it with \`allies export sources\``);
-  if (!isTextFormat(opts.format) && !opts.out) throw new InvalidArgumentError(`${opts.format} is a binary format: give --out FILE`);
-  let text: string | null = null;
-  let table: ExportTable | null = null;
-  if (citation) {
-    const { sources, files } = await sourcesData(opts);
-    text = citationText(sources, files, opts.format as CitationFormat);
-  } else {
-    if (what === 'sources') {
-      const { sources, files } = await sourcesData(opts);
-      table = sourcesTable(sources, files);
-    } else table = what === 'ledgers' ? await ledgersExport(opts) : await evidenceExport(opts);
-    if (isTextFormat(opts.format)) text = tableText(table, opts.format as 'csv' | 'json');
-  }
-  if (!opts.out) {
-    process.stdout.write(text!);
-    return;
-  }
-  const out = path.resolve(opts.out);
-  if (text !== null) await writeFileAtomic(out, text);
-  else await writeTable(table!, opts.format as TableFormat, out);
-  const written = table ? `${table.rows.length.toLocaleString('en-US')} rows of ${table.name}` : `${what} as ${opts.format}`;
-  process.stderr.write(`wrote ${written} to ${shown(out)}\n`);
-}
-
 export function registerReportCommands(program: Command): void {
   program.command('report')
     .description('"The Balance Sheet of U.S. Allies <year>": executive summary with the ranking and a map, one chapter per ally, Asia and Europe compared, scenarios, methodology and data appendices, bibliography; as HTML, Markdown and PDF')
@@ -188,6 +45,7 @@ export function registerReportCommands(program: Command): void {
     .option('--draws <n>', 'robustness draws (default: the methodology\'s)', integer('--draws', 1, 10_000_000))
     .option('--no-progress', 'no progress bar')
     .action(async (opts: Omit<ReportCommandOptions, 'format'> & { format?: ReportFormat[] }) => {
+      const { runReport } = await import('./report-run.ts');
       await runReport({ ...opts, format: opts.format ?? ['html'] });
     });
 
@@ -213,6 +71,7 @@ export function registerReportCommands(program: Command): void {
     .option('--indicator <list>', 'evidence: only these indicators (comma-separated)', list)
     .option('--source <id>', 'evidence: only observations from this source')
     .action(async (what: ExportKind, opts: ExportCommandOptions) => {
+      const { runExport } = await import('./report-run.ts');
       await runExport(what, opts);
     });
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { ALLOWED_HOSTS_ENV } from '../../api/http-hygiene.ts';
-import { DEFAULT_PORT, portFromEnv, startServer } from '../../api/serve.ts';
+import { DEFAULT_PORT, portFromEnv } from '../../api/port.ts';
 
 export function registerServeCommand(program: Command): void {
   program.command('serve')
@@ -12,6 +12,8 @@ export function registerServeCommand(program: Command): void {
     .option('--evidence <dir>', 'evidence directory (default: $ALLIES_EVIDENCE or the shipped evidence/)')
     .option('--allowed-hosts <names>', `Host names to answer to besides localhost, 127.0.0.1 and [::1], comma-separated, e.g. box.local:5173 (default: $${ALLOWED_HOSTS_ENV}); other names get 403, against DNS rebinding`)
     .action(async (opts: { port?: number; evidence?: string; allowedHosts?: string }) => {
+      // Hono and the OpenAPI schemas load only when serving.
+      const { startServer } = await import('../../api/serve.ts');
       const server = await startServer({
         allowedHosts: opts.allowedHosts === undefined ? undefined : opts.allowedHosts.split(','),
         port: opts.port ?? portFromEnv(process.env.PORT) ?? DEFAULT_PORT,
