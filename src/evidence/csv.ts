@@ -1,17 +1,12 @@
 // Deterministic CSV: RFC 4180 quoting, "\n" line ends, numbers in JavaScript's shortest
 // round-trip form, null as an empty field. The same rows always give the same bytes.
 import { parse } from 'csv-parse/sync';
+import { csvField } from '../exports/csv-cell.ts';
 
 export type Cell = string | number | boolean | null | undefined;
 
 export function formatCell(cell: Cell): string {
-  if (cell === null || cell === undefined) return '';
-  if (typeof cell === 'number') {
-    if (!Number.isFinite(cell)) throw new Error(`cannot write ${cell} to CSV: only finite numbers`);
-    return Object.is(cell, -0) ? '0' : String(cell);
-  }
-  if (typeof cell === 'boolean') return cell ? 'true' : 'false';
-  return /[",\n\r]/.test(cell) || cell !== cell.trim() ? `"${cell.replace(/"/g, '""')}"` : cell;
+  return csvField(cell, false);
 }
 
 export function toCsv(columns: readonly string[], rows: readonly Record<string, Cell>[]): string {

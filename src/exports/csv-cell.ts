@@ -43,19 +43,27 @@ export function restoreSpreadsheetText(text: string): string {
 
 /**
  * One CSV field: RFC 4180 quoting, numbers in JavaScript's shortest round-trip form (-0 as 0),
- * null and undefined as an empty field, strings made spreadsheet-safe and quoted when guarded.
- * Throws on NaN and infinities, which no reader could take back.
+ * null and undefined as an empty field. With `spreadsheetSafe`, strings a spreadsheet would
+ * evaluate are guarded and quoted, and so is any `;`; without it (the evidence tables, data for
+ * the project rather than downloads) strings are written as they are. Throws on NaN and
+ * infinities, which no reader could take back.
  */
-export function safeCsvField(cell: CsvCellValue): string {
+export function csvField(cell: CsvCellValue, spreadsheetSafe: boolean): string {
   if (cell === null || cell === undefined) return '';
   if (typeof cell === 'number') {
     if (!Number.isFinite(cell)) throw new Error(`cannot write ${cell} to CSV: only finite numbers`);
     return Object.is(cell, -0) ? '0' : String(cell);
   }
   if (typeof cell === 'boolean') return cell ? 'true' : 'false';
-  const guarded = needsGuard(cell);
+  const guarded = spreadsheetSafe && needsGuard(cell);
   const text = guarded ? `'${cell}` : cell;
-  return guarded || /[",;\n\r]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  const special = spreadsheetSafe ? /[",;\n\r]/ : /[",\n\r]/;
+  return guarded || special.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A CSV field for a download: spreadsheet-safe (see above). */
+export function safeCsvField(cell: CsvCellValue): string {
+  return csvField(cell, true);
 }
 
 /** A whole CSV document (header line first, "\n" line ends), every field through safeCsvField. */

@@ -9,7 +9,7 @@ import { compareKeys, toCsv } from '../evidence/csv.ts';
 import { loadSourceRegistry } from '../evidence/sources.ts';
 import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../evidence/schema.ts';
 import type { Indicator, Observation, Source } from '../evidence/schema.ts';
-import { recoverFolder, stagingFolder, swapFolderIn } from '../store/swap.ts';
+import { exists, recoverFolder, stagingFolder, swapFolderIn } from '../store/swap.ts';
 import { buildCountryRegistry } from './countries.ts';
 import { Snapshot, SnapshotError } from './snapshot.ts';
 import type { EvidenceTable, FieldDef, Transform } from './transform.ts';
@@ -227,15 +227,6 @@ async function writeEvidenceAtomically(outDir: string, files: Map<string, string
     throw err;
   }
   await swapFolderIn(tmp, outDir);
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const COUNTRY_FIELDS: FieldDef[] = [

@@ -32,7 +32,8 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
+/** Whether a path exists (a file or a folder). */
+export async function exists(p: string): Promise<boolean> {
   try {
     await stat(p);
     return true;
