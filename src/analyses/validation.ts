@@ -14,7 +14,7 @@
 // assessment-files.ts).
 import { z } from 'zod';
 import type { AllyLedger, LedgerLine, YearLedger } from '../method/ledger.ts';
-import { medianAllies as medianAlliesBy } from '../method/explain.ts';
+import { median, medianAllies as medianAlliesBy } from '../method/explain.ts';
 import { parseLocatedYaml } from '../method/yaml.ts';
 
 export const VALIDATION_CAVEAT =
@@ -364,12 +364,6 @@ export function medianAllies(group: readonly AllyLedger[], measure: Measure): Al
   return medianAlliesBy(group, (a) => measureOf(a, measure)!);
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
 const fmt = (x: number) => x.toFixed(1);
 
 /** The reference for a gap: the median of the other allies of a group (the middle ally, or the two middle ones averaged). */
@@ -405,7 +399,7 @@ function checkExpectation(e: Expectation, sheet: AllyLedger, assessment: Assessm
       break;
     case 'above_median':
     case 'below_median': {
-      const m = median(others.map((a) => measureOf(a, e.measure)!));
+      const m = median(others.map((a) => measureOf(a, e.measure)!))!;
       holds = e.test === 'above_median' ? value > m : value < m;
       detail = `${where}; median of the others ${fmt(m)}`;
       break;

@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import type { Evidence } from '../../evidence/load.ts';
 import { computeBurdenSharing } from '../../method/burden.ts';
 import type { BurdenReport } from '../../method/burden.ts';
+import { absenceOf } from '../../method/membership.ts';
+import { notFound } from './problem.ts';
 import { DEFAULT_JUDGMENTS_FILE, DEFAULT_METHODOLOGY_FILE, loadJudgments, loadMethodology } from '../../method/files.ts';
 import type { Judgment } from '../../method/judgments.ts';
 import { computeLedger, latestYear } from '../../method/ledger.ts';
@@ -152,4 +154,16 @@ export class LedgerService {
     await this.heavyWork?.close();
     await this.pool?.close();
   }
+}
+
+/**
+ * The 404 for a covered country that is not one of the year's allies: why (its standing), and
+ * what to ask for instead (partners=true, or the first year it is an ally). `partnersWill`
+ * says what partners=true gives on the route asking.
+ */
+export function notAnAllyInYear(evidence: Parameters<typeof absenceOf>[0], iso3: string, year: number, years: { first: number; latest: number }, partnersWill: string): ReturnType<typeof notFound> {
+  const a = absenceOf(evidence, iso3, year, years);
+  const hint = a.partner ? ` Add partners=true ${partnersWill}, scored on the allies' scale and not ranked.`
+    : a.alliedIn !== null ? ` Its ledgers as an ally start in ${a.alliedIn} (year=${a.alliedIn}).` : ' It is not an ally in any year the methodology covers.';
+  return notFound(`${a.message}${hint}`, 'ally');
 }

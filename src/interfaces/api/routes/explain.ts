@@ -5,9 +5,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { methodologyLines, pointWorth, whyThisRank } from '../../../method/explain.ts';
-import { absenceOf } from '../../../method/membership.ts';
 import type { ApiContext } from '../context.ts';
-import { parseWeightOverrides, withWeights } from '../ledger-service.ts';
+import { notAnAllyInYear, parseWeightOverrides, withWeights } from '../ledger-service.ts';
 import type { LedgerService } from '../ledger-service.ts';
 import { ledgerYears, yearParam } from '../params.ts';
 import type { YearRange } from '../params.ts';
@@ -139,12 +138,7 @@ export function registerExplainRoutes(app: OpenAPIHono, ctx: ApiContext, engine:
     if (!ctx.evidence.allies().some((a) => a.iso3 === iso3)) throw notFound(`"${ally}" is not a covered ally; see /api/allies`, 'ally');
     return cachedResponse(c, { cache: ctx.cache, version: `${ctx.evidenceVersion}.${s.version}` }, async () => {
       const ledger = s.ledger(year, weights, q.partners === 'true');
-      if (!ledger.allies.some((a) => a.ally === iso3)) {
-        const a = absenceOf(ctx.evidence, iso3, year, s.years);
-        const hint = a.partner ? ' Add partners=true to see why it would rank where it does, scored on the allies\' scale and not ranked.'
-          : a.alliedIn !== null ? ` Its ledgers as an ally start in ${a.alliedIn} (year=${a.alliedIn}).` : ' It is not an ally in any year the methodology covers.';
-        throw notFound(`${a.message}${hint}`, 'ally');
-      }
+      if (!ledger.allies.some((a) => a.ally === iso3)) throw notAnAllyInYear(ctx.evidence, iso3, year, s.years, 'to see why it would rank where it does');
       const robustness = q.bands === 'false' ? null : await s.robustness(year, { weights });
       const why = whyThisRank(ledger, iso3, { robustness, methodology: withWeights(s.methodology, weights) });
       if (requestedFormat(c) === 'csv') return representTable({ name: `why-${iso3}-${year}`, columns: CSV_COLUMNS, rows: why.lines }, 'csv');

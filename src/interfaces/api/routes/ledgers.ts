@@ -11,9 +11,9 @@ import { ledgerCsv } from '../../../method/present.ts';
 import type { RobustnessResult } from '../../../method/robustness.ts';
 import type { ApiContext } from '../context.ts';
 import { MAX_ROBUSTNESS_DRAWS } from '../heavy-jobs.ts';
-import { parseWeightOverrides } from '../ledger-service.ts';
+import { notAnAllyInYear, parseWeightOverrides } from '../ledger-service.ts';
 import type { LedgerService } from '../ledger-service.ts';
-import { absenceOf, MEMBERSHIP_RULE } from '../../../method/membership.ts';
+import { MEMBERSHIP_RULE } from '../../../method/membership.ts';
 import { ApiProblem, notFound } from '../problem.ts';
 import { ledgerYears, wholeNumber, yearParam } from '../params.ts';
 import type { YearRange } from '../params.ts';
@@ -201,12 +201,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     const partners = q.partners === 'true';
     const ledger = s.ledger(year, weights, partners);
     const mine = ledger.allies.find((a) => a.ally === iso3);
-    if (!mine) {
-      const a = absenceOf(ctx.evidence, iso3, year, s.years);
-      const hint = a.partner ? ' Add partners=true to see its sheet, scored on the allies\' scale and not ranked.'
-        : a.alliedIn !== null ? ` Its ledgers as an ally start in ${a.alliedIn} (year=${a.alliedIn}).` : ' It is not an ally in any year the methodology covers.';
-      throw notFound(`${a.message}${hint}`, 'ally');
-    }
+    if (!mine) throw notAnAllyInYear(ctx.evidence, iso3, year, s.years, 'to see its sheet');
     return cachedResponse(c, scope(), () => {
       if (requestedFormat(c) === 'csv') return { body: ledgerCsv([mine]), contentType: 'text/csv; charset=utf-8', filename: `ledger-${iso3}-${year}.csv` };
       const cited = new Set(mine.lines.flatMap((l) => l.sources));
