@@ -1,28 +1,96 @@
-// Prints the time of the full evidence build and of each transform (not a test).
-//   npx tsx bench/build.ts [--snapshots DIR]
-import { mkdtemp, rm } from 'node:fs/promises';
+// Prints the time and peak memory of the full evidence build, per transform, and beside a peer
+// measured in the same run: a plain read + sha256 of every snapshot file (not a test). Each run is
+// a fresh process (node --import tsx), so peak RSS is the build's own.
+//   npx tsx bench/build.ts [--snapshots DIR] [--runs N] [--no-store]
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildEvidence, defaultSnapshotDir } from '../src/pipeline/build.ts';
 import { loadEvidence } from '../src/evidence/load.ts';
 
-const flag = process.argv.indexOf('--snapshots');
-const snapshotDir = flag > 0 ? process.argv[flag + 1] : defaultSnapshotDir();
-const runs = 3;
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const snapshotDir = arg('--snapshots') ?? defaultSnapshotDir();
+const child = arg('--child');
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out.sort();
+}
+
+if (child) {
+  const t0 = performance.now();
+  const result: Record<string, unknown> = {};
+  if (child === 'build') {
+    const out = arg('--out')!;
+    const report = await buildEvidence({ snapshotDir, outDir: out, store: !process.argv.includes('--no-store') });
+    result.timings = report.timings.map((t) => [t.id, t.ms]);
+    result.observations = report.observations;
+    result.countries = report.countries;
+    result.sources = report.sources;
+  } else {
+    let bytes = 0;
+    for (const f of await filesUnder(snapshotDir)) {
+      const data = await readFile(f);
+      bytes += data.length;
+      createHash('sha256').update(data).digest('hex');
+    }
+    result.bytes = bytes;
+  }
+  result.ms = performance.now() - t0;
+  const usage = process.resourceUsage();
+  result.rssMiB = usage.maxRSS / 1024;
+  result.cpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6; // seconds of CPU: steadier than wall on a busy machine
+  process.stdout.write(JSON.stringify(result));
+  process.exit(0);
+}
+
+const runs = Number(arg('--runs') ?? 3);
+const self = fileURLToPath(import.meta.url);
 const out = await mkdtemp(path.join(os.tmpdir(), 'allies-bench-'));
-const totals: number[] = [];
-const perTransform = new Map<string, number[]>();
-for (let i = 0; i < runs; i++) {
-  const report = await buildEvidence({ snapshotDir, outDir: out });
-  totals.push(report.ms);
-  for (const t of report.timings) perTransform.set(t.id, [...(perTransform.get(t.id) ?? []), t.ms]);
-  if (i === 0) console.log(`${report.observations} observations, ${report.countries} countries, ${report.sources} sources`);
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+interface Run { wall: number; ms: number; rssMiB: number; cpu: number; timings?: [string, number][]; observations?: number; countries?: number; sources?: number; bytes?: number }
+function spawn(kind: string): Run {
+  const started = performance.now();
+  const extra = process.argv.includes('--no-store') ? ['--no-store'] : [];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', kind, '--out', out, '--snapshots', snapshotDir, ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ALLIES_STORE_DIR: path.join(out, '.store') } });
+  if (r.status !== 0) throw new Error(`${kind}: ${r.stderr}`);
+  return { ...(JSON.parse(r.stdout) as Run), wall: (performance.now() - started) / 1000 };
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`\nfull build (median of ${runs}): ${(median(totals) / 1000).toFixed(2)} s   [target < 20 s]`);
+
+console.log(`load average at start: ${load()}`);
+const builds: Run[] = [];
+const peers: Run[] = [];
+for (let i = 0; i < runs; i++) {
+  builds.push(spawn('build'));
+  peers.push(spawn('peer'));
+}
+const b = builds[0];
+console.log(`${b.observations} observations, ${b.countries} countries, ${b.sources} sources; evidence store ${process.argv.includes('--no-store') ? 'not written' : 'written'}`);
+const wall = median(builds.map((x) => x.wall));
+const peerWall = median(peers.map((x) => x.wall));
+console.log(`\nfull build (median of ${runs} processes): ${wall.toFixed(2)} s wall (${(median(builds.map((x) => x.ms)) / 1000).toFixed(2)} s in buildEvidence), peak RSS ${median(builds.map((x) => x.rssMiB)).toFixed(0)} MiB   [goal <= 4 s, <= 400 MB]`);
+console.log(`peer: read + sha256 of the ${(peers[0].bytes! / 2 ** 20).toFixed(1)} MiB of snapshot files: ${peerWall.toFixed(2)} s wall (${median(peers.map((x) => x.ms)).toFixed(0)} ms in the work), peak RSS ${median(peers.map((x) => x.rssMiB)).toFixed(0)} MiB`);
+console.log(`ratio build / peer (wall): ${(wall / peerWall).toFixed(1)}x   [goal <= 2x]`);
+console.log(`CPU time (user + system): build ${median(builds.map((x) => x.cpu)).toFixed(2)} s, peer ${median(peers.map((x) => x.cpu)).toFixed(2)} s`);
 console.log('\nper transform (median ms):');
-for (const [id, ms] of [...perTransform.entries()].sort((a, b) => median(b[1]) - median(a[1]))) console.log(`  ${id.padEnd(14)} ${median(ms).toFixed(0).padStart(6)}`);
+const perTransform = new Map<string, number[]>();
+for (const r of builds) for (const [id, ms] of r.timings ?? []) perTransform.set(id, [...(perTransform.get(id) ?? []), ms]);
+for (const [id, ms] of [...perTransform.entries()].sort((x, y) => median(y[1]) - median(x[1]))) console.log(`  ${id.padEnd(14)} ${median(ms).toFixed(0).padStart(6)}`);
+process.env.ALLIES_STORE_DIR = path.join(out, '.store');
 const t0 = performance.now();
 await loadEvidence(out);
-console.log(`\nloadEvidence(): ${(performance.now() - t0).toFixed(0)} ms`);
+console.log(`\nloadEvidence() of the built folder, in this process: ${(performance.now() - t0).toFixed(0)} ms`);
+console.log(`load average at end: ${load()}`);
 await rm(out, { recursive: true, force: true });

@@ -2,7 +2,8 @@
 // bundle, the overview's first render in Chromium, and the re-render of the ranking after a
 // weight change on the Weights page.
 //   npx tsx bench/web.ts [--runs 5]
-// Targets (issue 6): initial JS <= 250 KB gzip; first render <= 1.5 s; weight change <= 50 ms.
+// Targets (issues 6 and 17): initial JS <= 250 KB gzip; the overview's first render (its
+// ranking table in the DOM, timed from navigation start) <= 1 s; weight change <= 50 ms.
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -45,12 +46,25 @@ try {
   await warmUp(server.url);
   // Overview: navigation start to the 'overview-rendered' mark (map and ranking in the DOM), cold browser cache each run.
   const firstRender: number[] = [];
+  const tableShown: number[] = [];
   const paints: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
     const page = await context.newPage();
+    // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+    await page.addInitScript(`{
+      const observer = new MutationObserver(() => {
+        if (!document.querySelector('table.ranking tbody tr')) return;
+        observer.disconnect();
+        requestAnimationFrame(() => { window.__rankingShown = performance.now(); });
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    }`);
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => performance.getEntriesByName('overview-rendered').length > 0, undefined, { timeout: 30_000 });
+    // The ranking table's first row on screen: noted by the page itself (ms since navigation start) at the first frame after it entered the DOM.
+    await page.locator('table.ranking tbody tr').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const shown = await page.waitForFunction('window.__rankingShown', undefined, { timeout: 30_000 }).then((h) => h.jsonValue() as Promise<number>);
     const [mark, fcp] = await page.evaluate(() => [
       performance.getEntriesByName('overview-rendered')[0].startTime,
       performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
@@ -58,11 +72,14 @@ try {
     // The first run also warms the server's caches for the rankings and tables: not counted.
     if (i > 0) {
       firstRender.push(mark);
+      tableShown.push(shown);
       paints.push(fcp);
     }
     await context.close();
   }
-  console.log(`\nOverview first render (Chromium, ${runs} cold loads): median ${median(firstRender).toFixed(0)} ms, max ${Math.max(...firstRender).toFixed(0)} ms   [target <= 1500] ${verdict(Math.max(...firstRender) <= 1500)}`);
+  console.log(`\nOverview first render (Chromium, ${runs} cold loads, from navigation start):`);
+  console.log(`  map and ranking rendered ('overview-rendered' mark): median ${median(firstRender).toFixed(0)} ms, max ${Math.max(...firstRender).toFixed(0)} ms`);
+  console.log(`  ranking table on screen (first frame with its rows): median ${median(tableShown).toFixed(0)} ms, max ${Math.max(...tableShown).toFixed(0)} ms   [target <= 1000] ${verdict(Math.max(...tableShown) <= 1000)}`);
   console.log(`  first contentful paint: median ${median(paints).toFixed(0)} ms`);
 
   // Weights: from the slider's input event to the ranking's DOM updated and laid out.

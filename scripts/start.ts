@@ -2,6 +2,7 @@
 // on localhost with the shipped evidence. PORT (or --port N) picks the port; default 5173.
 import { DEFAULT_PORT, portFromEnv, startServer } from '../src/interfaces/api/serve.ts';
 import { ensureDashboardBuilt } from '../src/interfaces/web/dashboard-build.ts';
+import { teamOptionsFromEnv } from '../src/team/env.ts';
 
 function portFromArgs(argv: readonly string[]): number | undefined {
   const i = argv.indexOf('--port');
@@ -11,7 +12,10 @@ function portFromArgs(argv: readonly string[]): number | undefined {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 try {
   await ensureDashboardBuilt({ log });
-  const server = await startServer({ port: portFromArgs(process.argv.slice(2)) ?? portFromEnv(process.env.PORT) ?? DEFAULT_PORT });
+  // Team mode only when asked for (ALLIES_TEAM=1, DATABASE_URL or --team); otherwise exactly the single-user server.
+  const team = teamOptionsFromEnv(process.env, process.argv.includes('--team')) ?? undefined;
+  const server = await startServer({ port: portFromArgs(process.argv.slice(2)) ?? portFromEnv(process.env.PORT) ?? DEFAULT_PORT, ...(team ? { team } : {}) });
+  if (team) log(`Team mode on ${team.url ? 'the PostgreSQL server of DATABASE_URL' : 'the PGlite directory'}: sign in at POST /api/team/session (first admin: npx allies team init --admin NAME)`);
   log(`Alliance Ledger is on ${server.url}  (API ${server.url}/api, reference ${server.url}/docs; Ctrl-C stops)`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

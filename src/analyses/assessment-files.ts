@@ -2,15 +2,14 @@
 // `allies validate` sets beside the ledgers. Parsing and comparing are in validation.ts (pure).
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Evidence } from '../evidence/load.ts';
 import { CuratedFileError } from '../evidence/sources.ts';
+import { packagePath } from '../paths.ts';
 import { readCuratedFile } from './files.ts';
 import { parseAssessment } from './validation.ts';
 import type { Assessment, AssessmentRegistries } from './validation.ts';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_ASSESSMENTS_DIR = path.join(PROJECT_ROOT, 'curated/assessments');
+export const DEFAULT_ASSESSMENTS_DIR = packagePath('curated/assessments');
 
 /**
  * Every assessment file of a folder, in file-name order, checked against the registries of an

@@ -13,7 +13,7 @@ import { profileMatrix } from './profiles.ts';
 import type { ProfileMatrix } from './profiles.ts';
 import { similarAllies } from './similarity.ts';
 import type { SimilarityReport } from './similarity.ts';
-import { allyTiers, commitmentLevels } from './tiers.ts';
+import { allyTiers, commitmentLevels, commitmentTier, commitmentTierText } from './tiers.ts';
 import type { EvidenceView, SourcedValue } from './sourced.ts';
 import { latestValue } from './sourced.ts';
 import type { CommitmentLevel, TierReport } from './tiers.ts';
@@ -150,9 +150,10 @@ export function compareAllies(evidence: EvidenceView, allies: readonly ComparedA
     row('ledger', 'Net', each((a) => ledgerCell(a, (l) => l.net))),
     row('ledger', 'Rank by net', each((a) => (a.ledger?.rank ? cell(`${a.ledger.rank} of ${a.rankedCount}`, a.ledger.rank) : cell(a.ledger ? 'not ranked (coverage)' : 'no ledger')))),
     row('ledger', 'Coverage (weight with observed data)', each((a) => (a.ledger ? cell(percent(a.ledger.coverage.overall), a.ledger.coverage.overall) : cell('no ledger')))),
-    row('interests', 'U.S. interests served most (points)', each((a) => topOf(a.interests?.interests ?? [], (x) => x.interest))),
-    row('interests', 'Main compromise accepted (points)', each((a) => topOf(a.interests?.compromises ?? [], (x) => x.compromise))),
-    row('placement', 'Tier (1 = highest mean net)', each((a) => (a.tier ? cell(`${a.tier.tier} of ${a.tier.of}`, a.tier.tier) : cell('not placed')))),
+    row('interests', 'U.S. interests served most (points)', each((a) => topOf(a.interests?.interests ?? [], (x) => x.label))),
+    row('interests', 'Main compromise accepted (points)', each((a) => topOf(a.interests?.compromises ?? [], (x) => x.label))),
+    row('placement', 'Cluster of similar profiles (numbered by mean net; not a tier)', each((a) => (a.tier ? cell(`cluster ${a.tier.tier} of ${a.tier.of}`, a.tier.tier) : cell('not placed')))),
+    row('placement', 'Tier of commitment (1 = U.S. treaty guarantee)', each((a) => cell(commitmentTierText(a.commitment), commitmentTier(a.commitment)))),
     row('placement', 'Most similar ally (ledger profile)', each((a) => {
       const n = a.similarity?.mostSimilar[0];
       return n ? cell(`${n.ally} (distance ${n.distance.toFixed(0)})`, n.distance) : cell('-');
@@ -180,6 +181,9 @@ function ledgerCell(a: ComparedAlly, f: (l: AllyLedger) => number | null): Compa
 function topOf<T extends { points: number | null; lines: { sources: string[] }[] }>(xs: readonly T[], label: (x: T) => string): ComparisonCell {
   const top = xs.find((x) => x.points !== null);
   if (!top) return cell('missing');
-  const tied = xs.filter((x) => x.points === top.points).map(label);
-  return { text: `${tied.join(' = ')} (${top.points!.toFixed(1)})`, value: top.points, year: null, sources: [...new Set(top.lines.flatMap((l) => l.sources))].sort(), cites: [] };
+  // Interests with equal points tie (the same lines often serve several): said in words, with human labels.
+  const best = xs.filter((x) => x.points !== null).reduce((m, x) => Math.max(m, x.points!), -Infinity);
+  const tied = xs.filter((x) => x.points !== null && Math.abs(x.points - best) < 1e-9).map(label);
+  const text = tied.length > 1 ? `${tied.join(', ')}: tied at ${best.toFixed(1)} each (the same lines serve them; see the ally's profile)` : `${tied[0]} (${best.toFixed(1)})`;
+  return { text, value: best, year: null, sources: [...new Set(top.lines.flatMap((l) => l.sources))].sort(), cites: [] };
 }

@@ -1,18 +1,16 @@
 // Loading at the edge: the curated files the analyses read (the claim registry, the interest
 // map). Everything else in src/analyses is pure.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Evidence } from '../evidence/load.ts';
 import { CuratedFileError } from '../evidence/sources.ts';
+import { packagePath } from '../paths.ts';
 import { parseClaimRegistry } from './claims.ts';
 import type { ClaimRegistry } from './claims.ts';
 import { parseInterestMap } from './interests.ts';
 import type { InterestMap } from './interests.ts';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_CLAIMS_FILE = path.join(PROJECT_ROOT, 'curated/claims.yaml');
-export const DEFAULT_INTERESTS_FILE = path.join(PROJECT_ROOT, 'methods/interests.yaml');
+export const DEFAULT_CLAIMS_FILE = packagePath('curated/claims.yaml');
+export const DEFAULT_INTERESTS_FILE = packagePath('methods/interests.yaml');
 
 /** Read a curated or methods file; a missing file is an error that names it. */
 export async function readCuratedFile(file: string, what: string): Promise<string> {

@@ -38,6 +38,29 @@ export function commitmentLevels(evidence: MembershipEvidence, allies: readonly 
   return out;
 }
 
+/**
+ * Tiers of commitment: what the United States owes the ally, from its standing in the year
+ * (src/method/membership.ts), highest first. Unlike the clusters below (groups of similar
+ * ledger profiles), these are tiers: an order of the U.S. obligation, not of the ally's net.
+ */
+export const COMMITMENT_TIERS: readonly { tier: number; kind: CommitmentKind; label: string; definition: string }[] = [
+  { tier: 1, kind: 'treaty ally', label: 'treaty ally', definition: 'The United States owes the ally defense under a treaty in force (NATO, the Rio Treaty, the Asian and Pacific treaties).' },
+  { tier: 2, kind: 'major non-NATO ally', label: 'major non-NATO ally', definition: 'Designated a major non-NATO ally under 22 U.S.C. 2321k (or treated as one by statute, Taiwan): privileges in defense trade and cooperation, no U.S. obligation to defend it.' },
+  { tier: 3, kind: 'partner', label: 'partner', definition: 'Neither: a U.S. tie short of a treaty or designation.' },
+];
+
+/** The tier of commitment of a level (1 = U.S. treaty guarantee). */
+export function commitmentTier(level: CommitmentLevel): number {
+  return COMMITMENT_TIERS.find((t) => t.kind === level.kind)!.tier;
+}
+
+export function commitmentTierText(level: CommitmentLevel): string {
+  return `tier ${commitmentTier(level)} of ${COMMITMENT_TIERS.length}: ${level.kind}`;
+}
+
+/** What the clusters are and how they are formed, in words (the dashboard's and the reports' explanation). */
+export const CLUSTERS_EXPLAINED = 'Clusters group allies whose balance sheets look alike, line by line, together with the kind of U.S. commitment they hold. They are not tiers of importance: they are numbered by their members\' mean net (cluster 1 has the highest mean), so a strong ally can sit in a cluster with a lower number than a weaker one whose profile resembles other strong allies. Tiers of commitment, a different thing, order what the United States owes the ally (treaty, major non-NATO ally, partner).';
+
 // --- Ward's hierarchical clustering ---
 
 export interface Merge {
@@ -297,9 +320,9 @@ export function allyTiers(matrix: ProfileMatrix, levels: ReadonlyMap<string, Com
     definitions: [
       `Profile: each ranked ally's line-item scores (0-100), each weighted by its methodology weight, plus the kind of U.S. commitment (treaty ally 100, major non-NATO ally 50, partner 0) weighted as ${commitmentWeight} line-item weight units; a missing score is set to the item's mean for clustering (listed per ally).`,
       'Commitment kind (us_commitments, 2024): treaty ally when the United States owes the ally defense under a commitment in force; major non-NATO ally when designated (or treated as one); else partner.',
-      `Tiers: Ward's hierarchical clustering of the profiles (squared Euclidean distance), cut into ${k} clusters, numbered by their members' mean net score (tier 1 highest).`,
-      `Stability: share of ${drawCount} draws of the weights (the methodology's robustness scheme, seed ${robustness.seed}) in which the ally lands in the same tier, after matching each draw's clusters to the baseline tiers by greatest overlap.`,
-      'Drivers: the items (and the commitment level) on which the tier\'s mean score stands furthest above or below the mean of the other ranked allies.',
+      `Clusters: Ward's hierarchical clustering of the profiles (squared Euclidean distance), cut into ${k} clusters of similar profiles, numbered by their members' mean net score (cluster 1 highest mean). A cluster is a group of alike balance sheets, not a tier: an ally's own net may be far from its cluster's mean.`,
+      `Stability: share of ${drawCount} draws of the weights (the methodology's robustness scheme, seed ${robustness.seed}) in which the ally lands in the same cluster, after matching each draw's clusters to the baseline clusters by greatest overlap.`,
+      'Drivers: the items (and the commitment level) on which the cluster\'s mean score stands furthest above or below the mean of the other ranked allies.',
     ],
   };
 }

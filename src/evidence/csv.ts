@@ -10,9 +10,22 @@ export function formatCell(cell: Cell): string {
 }
 
 export function toCsv(columns: readonly string[], rows: readonly Record<string, Cell>[]): string {
-  const lines = [columns.map(formatCell).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => formatCell(row[c])).join(','));
-  return lines.join('\n') + '\n';
+  // Lines gathered into chunks of ~64 KB, joined once: the same bytes as joining every line, without
+  // an array per row and a line per row alive at once (the build writes ~370,000 rows).
+  const chunks: string[] = [];
+  let chunk = columns.map(formatCell).join(',');
+  const n = columns.length;
+  for (const row of rows) {
+    let line = '\n';
+    for (let i = 0; i < n; i++) line += (i ? ',' : '') + csvField(row[columns[i]], false);
+    chunk += line;
+    if (chunk.length > 65_536) {
+      chunks.push(chunk);
+      chunk = '';
+    }
+  }
+  chunks.push(chunk, '\n');
+  return chunks.join('');
 }
 
 /** Parse a CSV written by toCsv (header row first) into string records. */

@@ -3,11 +3,14 @@
 //   evidence.latest('JPN', 'milex_share_gdp')  // -> observation with value, source, locator
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../paths.ts';
+import { NotStorable, openEvidenceStore } from '../store/evidence-store.ts';
+import type { ObservationStore } from '../store/evidence-store.ts';
 import { recoverFolder } from '../store/swap.ts';
+import { CsvShapeError, fieldCountMessage, scanCsv } from './csv-scan.ts';
 import type { Country, Indicator, Observation, ObservationFlag, Source, SourceFile } from './schema.ts';
 
-export const EVIDENCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../evidence');
+export const EVIDENCE_DIR = packagePath('evidence');
 
 export type TableRow = Record<string, string | number | boolean | null>;
 
@@ -46,15 +49,194 @@ export interface Ally {
 
 const NO_OBSERVATIONS: Observation[] = [];
 
+/** The years observations span (the first and the last), or null when there are none. */
+export interface YearSpan {
+  first: number;
+  last: number;
+}
+
+/** Where an Evidence finds its observations: parsed CSV rows in memory, or the columnar store. */
+interface ObservationIndex {
+  all(): Observation[];
+  series(key: string): Observation[];
+  query(q: ObservationQuery): Observation[];
+  yearSpan(): YearSpan | null;
+}
+
+/** Observations in an array (the CSV parsed, or built by hand), indexed by series. */
+class ArrayIndex implements ObservationIndex {
+  private readonly index = new Map<string, Observation[]>();
+  constructor(private readonly observations: Observation[]) {
+    for (const o of observations) {
+      const key = seriesKey(o.country, o.indicator, o.counterpart);
+      let list = this.index.get(key);
+      if (!list) this.index.set(key, (list = []));
+      list.push(o);
+    }
+    for (const list of this.index.values()) list.sort((a, b) => a.year - b.year || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  }
+  all(): Observation[] {
+    return this.observations;
+  }
+  series(key: string): Observation[] {
+    return this.index.get(key) ?? NO_OBSERVATIONS;
+  }
+  query(q: ObservationQuery): Observation[] {
+    return this.observations.filter(observationFilter(q));
+  }
+  yearSpan(): YearSpan | null {
+    return spanOf(this.observations);
+  }
+}
+
+function spanOf(observations: readonly Observation[]): YearSpan | null {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const o of observations) {
+    if (o.year < first) first = o.year;
+    if (o.year > last) last = o.year;
+  }
+  return Number.isFinite(first) ? { first, last } : null;
+}
+
+/**
+ * Observations read from the columnar store (src/store/evidence-store.ts), made into objects only
+ * when asked for: a series at a time, each object made once (the same object every time after).
+ * `files` limits it to some observation files (loadEvidence's `indicators` option).
+ */
+class StoreIndex implements ObservationIndex {
+  private readonly made: (Observation | undefined)[];
+  private readonly seriesMade = new Map<string, Observation[]>();
+  private everything: Observation[] | null = null;
+  private readonly fileOk: Uint8Array;
+  private readonly allFiles: boolean;
+
+  constructor(private readonly store: ObservationStore, files: ReadonlySet<number> | null) {
+    this.made = new Array<Observation | undefined>(store.rows).fill(undefined); // filled: a large holey array is slow
+    this.fileOk = new Uint8Array(store.observationFiles.length).fill(files ? 0 : 1);
+    for (const f of files ?? []) this.fileOk[f] = 1;
+    this.allFiles = this.fileOk.every((x) => x === 1);
+  }
+
+  private at(row: number): Observation {
+    return (this.made[row] ??= this.store.observation(row));
+  }
+
+  all(): Observation[] {
+    if (!this.everything) {
+      const out: Observation[] = [];
+      const { loadOrder, file } = this.store;
+      for (let i = 0; i < loadOrder.length; i++) {
+        const row = loadOrder[i];
+        if (this.fileOk[file[row]]) out.push(this.at(row));
+      }
+      this.everything = out;
+    }
+    return this.everything;
+  }
+
+  series(key: string): Observation[] {
+    let list = this.seriesMade.get(key);
+    if (!list) {
+      const [indicator, country, counterpart] = key.split('\u0000');
+      const s = this.store.seriesOf(indicator, country, counterpart ?? '');
+      list = s < 0 ? NO_OBSERVATIONS : [];
+      if (s >= 0) for (let r = this.store.seriesStart[s]; r < this.store.seriesStart[s + 1]; r++) if (this.fileOk[this.store.file[r]]) list.push(this.at(r));
+      this.seriesMade.set(key, list);
+    }
+    return list;
+  }
+
+  query(q: ObservationQuery): Observation[] {
+    const st = this.store;
+    if (this.everything) return this.everything.filter(observationFilter(q));
+    const ids = (v: string | readonly string[] | undefined): Set<number> | null => (v === undefined ? null : new Set((typeof v === 'string' ? [v] : v).map((x) => st.dictId(x))));
+    const countries = ids(q.country);
+    const indicators = ids(q.indicator);
+    const counterpart = q.counterpart === undefined ? null : st.dictId(q.counterpart);
+    const source = q.source === undefined ? null : st.dictId(q.source);
+    // The store rows to look at: the series blocks of the indicators asked for, else every row.
+    const ranges: [number, number][] = [];
+    if (indicators) {
+      for (const ind of indicators) {
+        if (ind < 0) continue;
+        const lo = lowerBound(st.seriesIndicator, ind);
+        const hi = lowerBound(st.seriesIndicator, ind + 1);
+        if (hi > lo) ranges.push([st.seriesStart[lo], st.seriesStart[hi]]);
+      }
+    } else {
+      ranges.push([0, st.rows]);
+    }
+    const rows: number[] = [];
+    const { country, file, year, mask } = st;
+    for (const [from, to] of ranges) {
+      for (let r = from; r < to; r++) {
+        if (!this.fileOk[file[r]]) continue;
+        if (countries && !countries.has(country[r])) continue;
+        if (counterpart !== null && st.counterpart[r] !== counterpart) continue;
+        if (source !== null && st.source[r] !== source) continue;
+        const m = mask[r];
+        // A missing year compares as the parsed row's null does: never equal, 0 in >= and <=.
+        const y = m & 8 ? 0 : year[r];
+        if (q.year !== undefined && (m & 8 || y !== q.year)) continue;
+        if (q.from !== undefined && !(y >= q.from)) continue;
+        if (q.to !== undefined && !(y <= q.to)) continue;
+        if (q.present && m & 1) continue;
+        rows.push(r);
+      }
+    }
+    // In load order, as filtering the whole list would give.
+    const position = this.loadPosition();
+    rows.sort((a, b) => position[a] - position[b]);
+    return rows.map((r) => this.at(r));
+  }
+
+  private position: Uint32Array | null = null;
+  private loadPosition(): Uint32Array {
+    if (!this.position) {
+      const p = new Uint32Array(this.store.rows);
+      const { loadOrder } = this.store;
+      for (let i = 0; i < loadOrder.length; i++) p[loadOrder[i]] = i;
+      this.position = p;
+    }
+    return this.position;
+  }
+
+  yearSpan(): YearSpan | null {
+    if (this.everything) return spanOf(this.everything);
+    let first = Infinity;
+    let last = -Infinity;
+    const { year, mask, file } = this.store;
+    for (let r = 0; r < year.length; r++) {
+      if (!this.allFiles && !this.fileOk[file[r]]) continue;
+      const y = mask[r] & 8 ? 0 : year[r]; // a null year compares as 0, as in the parsed rows
+      if (y < first) first = y;
+      if (y > last) last = y;
+    }
+    return Number.isFinite(first) ? { first, last } : null;
+  }
+}
+
+function lowerBound(sorted: Uint16Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The evidence base, indexed by indicator and country. */
 export class Evidence {
   readonly countries: Country[];
   readonly sources: Source[];
   readonly sourceFiles: SourceFile[];
   readonly indicators: Indicator[];
-  readonly observations: Observation[];
-  private readonly tables: Map<string, TableRow[]>;
-  private readonly index = new Map<string, Observation[]>();
+  private readonly tables: Map<string, TableRow[] | (() => TableRow[])>;
+  private readonly tableHeads: Map<string, () => string[] | null> | undefined;
+  private readonly obs: ObservationIndex;
   private readonly countryByIso: Map<string, Country>;
   private readonly sourceById: Map<string, Source>;
   private readonly indicatorById: Map<string, Indicator>;
@@ -64,25 +246,40 @@ export class Evidence {
     sources: Source[];
     sourceFiles: SourceFile[];
     indicators: Indicator[];
-    observations: Observation[];
-    tables: Map<string, TableRow[]>;
+    /** Every observation, in memory. */
+    observations?: Observation[];
+    /** Or: the columnar store, and which of its observation files to see (null: all). */
+    store?: { store: ObservationStore; files: ReadonlySet<number> | null };
+    /** Tables by name; a function is called once, on first use. */
+    tables: Map<string, TableRow[] | (() => TableRow[])>;
+    /** For tables given as functions: their column names without their rows (null: parse to know). */
+    tableHeads?: Map<string, () => string[] | null>;
   }) {
+    this.tableHeads = parts.tableHeads;
     this.countries = parts.countries;
     this.sources = parts.sources;
     this.sourceFiles = parts.sourceFiles;
     this.indicators = parts.indicators;
-    this.observations = parts.observations;
+    this.obs = parts.store ? new StoreIndex(parts.store.store, parts.store.files) : new ArrayIndex(parts.observations ?? []);
     this.tables = parts.tables;
     this.countryByIso = new Map(parts.countries.map((c) => [c.iso3, c]));
     this.sourceById = new Map(parts.sources.map((s) => [s.id, s]));
     this.indicatorById = new Map(parts.indicators.map((i) => [i.id, i]));
-    for (const o of parts.observations) {
-      const key = seriesKey(o.country, o.indicator, o.counterpart);
-      let list = this.index.get(key);
-      if (!list) this.index.set(key, (list = []));
-      list.push(o);
-    }
-    for (const list of this.index.values()) list.sort((a, b) => a.year - b.year || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  }
+
+  /**
+   * Every observation, in the order of the files (datapackage.json) and their rows. Over the store
+   * this makes an object of every row on first use: series, latest, value and query do not need it.
+   */
+  get observations(): Observation[] {
+    return this.obs.all();
+  }
+
+  /** The first and last year observed, without making every observation (null when there are none). */
+  yearSpan(): YearSpan | null {
+    // A view that lays its own observations over these (a scenario overlay) counts its own.
+    if (Object.getOwnPropertyDescriptor(this, 'observations')) return spanOf(this.observations);
+    return this.obs.yearSpan();
   }
 
   country(iso3: string): Country | undefined {
@@ -102,9 +299,23 @@ export class Evidence {
     return [...this.tables.keys()].sort();
   }
 
-  table(name: string): TableRow[] {
+  /**
+   * A table's column names, as Object.keys of its first row gives them ([] for a table without
+   * rows), without parsing the rows when the table has not been read yet.
+   */
+  tableColumns(name: string): string[] {
     const rows = this.tables.get(name);
+    if (typeof rows === 'function') {
+      const head = this.tableHeads?.get(name)?.();
+      if (head) return head;
+    }
+    return Object.keys(this.table(name)[0] ?? {});
+  }
+
+  table(name: string): TableRow[] {
+    let rows = this.tables.get(name);
     if (!rows) throw new Error(`no evidence table "${name}"; tables: ${this.tableNames().join(', ')}`);
+    if (typeof rows === 'function') this.tables.set(name, (rows = rows()));
     return rows;
   }
 
@@ -129,7 +340,7 @@ export class Evidence {
 
   /** A series by its seriesKey (views that index by the same key look up once). */
   seriesByKey(key: string): Observation[] {
-    return this.index.get(key) ?? NO_OBSERVATIONS;
+    return this.obs.series(key);
   }
 
   /** The observation for a year; when several sources give one, the first present one by source id. */
@@ -149,7 +360,8 @@ export class Evidence {
   }
 
   query(q: ObservationQuery): Observation[] {
-    return this.observations.filter(observationFilter(q));
+    if (Object.getOwnPropertyDescriptor(this, 'observations')) return this.observations.filter(observationFilter(q));
+    return this.obs.query(q);
   }
 }
 
@@ -182,9 +394,88 @@ export interface LoadOptions {
   indicators?: readonly string[];
 }
 
-/** Load the evidence tables (default: the project's committed evidence/ folder). */
+/**
+ * Load the evidence tables (default: the project's committed evidence/ folder). Reads the compact
+ * store derived from them (src/store/evidence-store.ts), rebuilt first when missing or stale;
+ * ALLIES_EVIDENCE_STORE=off reads the CSV instead, as does a folder the store cannot hold exactly.
+ */
 export async function loadEvidence(dir: string = EVIDENCE_DIR, options: LoadOptions = {}): Promise<Evidence> {
   // A build killed between its two renames leaves the folder missing: put the previous one back.
+  await recoverFolder(dir, 'evidence');
+  if (process.env.ALLIES_EVIDENCE_STORE !== 'off') {
+    try {
+      const { store } = await openEvidenceStore(dir);
+      return evidenceFromStore(store, dir, options);
+    } catch (e) {
+      if (!(e instanceof NotStorable)) throw e;
+      process.stderr.write(`allies: ${e.message}: the evidence store cannot hold it, reading the CSV\n`);
+    }
+  }
+  return loadEvidenceFromCsv(dir, options);
+}
+
+/** The Evidence over an opened store: registries parsed now, tables on first use, observations per series. */
+export function evidenceFromStore(store: ObservationStore, dir: string, options: LoadOptions = {}): Evidence {
+  const text = (p: string): string => {
+    const t = store.text(p);
+    if (t === undefined) throw new Error(`${path.join(dir, 'datapackage.json')} lists no resource ${p}; rebuild with: npx allies data build`);
+    return t;
+  };
+  const pkg = JSON.parse(text('datapackage.json')) as { resources: Resource[] };
+  const byPath = new Map(pkg.resources.map((r) => [r.path, r]));
+  const parse = (p: string) => {
+    const r = byPath.get(p);
+    if (!r) throw new Error(`${path.join(dir, 'datapackage.json')} lists no resource ${p}; rebuild with: npx allies data build`);
+    return parseTypedCsv(text(p), r.schema.fields, path.join(dir, p));
+  };
+  const [countries, sources, sourceFiles, indicators] = ['countries.csv', 'sources.csv', 'source_files.csv', 'indicators.csv'].map(parse);
+  const tables = new Map<string, TableRow[] | (() => TableRow[])>();
+  const tableHeads = new Map<string, () => string[] | null>();
+  for (const r of pkg.resources) {
+    if (!r.path.startsWith('tables/')) continue;
+    tables.set(path.basename(r.path, '.csv'), () => parse(r.path));
+    tableHeads.set(path.basename(r.path, '.csv'), () => columnsOf(text(r.path)));
+  }
+  let files: Set<number> | null = null;
+  if (options.indicators) {
+    const wanted = new Set(options.indicators);
+    const paths = new Set(indicators.filter((i) => wanted.has(String(i.id))).map((i) => `observations/${i.transform}.csv`));
+    files = new Set(store.observationFiles.flatMap((p, i) => (paths.has(p) ? [i] : [])));
+  }
+  return new Evidence({
+    countries: countries as unknown as Country[],
+    sources: sources as unknown as Source[],
+    sourceFiles: sourceFiles as unknown as SourceFile[],
+    indicators: indicators as unknown as Indicator[],
+    store: { store, files },
+    tables,
+    tableHeads,
+  });
+}
+
+const STOP = new Error('stop');
+
+/** Object.keys of the first row parseTypedCsv would give, from the first records only; null when only a full parse can tell. */
+function columnsOf(text: string): string[] | null {
+  const records: string[][] = [];
+  try {
+    scanCsv(text, (rec) => {
+      if (records.length && rec.length === 1 && rec[0] === '') return;
+      records.push(rec);
+      if (records.length === 2) throw STOP;
+    });
+  } catch (e) {
+    if (e !== STOP) return null;
+  }
+  if (records.length < 2) return [];
+  if (records[1].length !== records[0].length) return null; // a malformed row: the full parse names it
+  const row: Record<string, true> = {};
+  for (const h of records[0]) row[h] = true;
+  return Object.keys(row);
+}
+
+/** Load the evidence by parsing every CSV (what loadEvidence did before the store; the reference in tests). */
+export async function loadEvidenceFromCsv(dir: string = EVIDENCE_DIR, options: LoadOptions = {}): Promise<Evidence> {
   await recoverFolder(dir, 'evidence');
   const pkg = JSON.parse(await readFile(path.join(dir, 'datapackage.json'), 'utf8')) as { resources: Resource[] };
   const read = async (r: Resource) => parseTypedCsv(await readFile(path.join(dir, r.path), 'utf8'), r.schema.fields, path.join(dir, r.path));
@@ -238,13 +529,17 @@ function toObservation(row: TableRow): Observation {
 
 /** A small, fast reader for the CSV the build writes (RFC 4180, "\n" line ends). */
 export function parseTypedCsv(text: string, fields: FieldSpec[], file = 'CSV'): TableRow[] {
-  const records = splitCsv(text);
-  const header = records.shift() ?? [];
-  const types = header.map((h) => fields.find((f) => f.name === h)?.type ?? 'string');
+  let header: string[] | null = null;
+  let types: string[] = [];
   const rows: TableRow[] = [];
-  for (const rec of records) {
-    if (rec.length === 1 && rec[0] === '') continue;
-    if (rec.length !== header.length) throw new Error(`${file}: a row has ${rec.length} fields, the header ${header.length}; rebuild with: npx allies data build`);
+  scanCsv(text, (rec, line) => {
+    if (!header) {
+      header = rec;
+      types = header.map((h) => fields.find((f) => f.name === h)?.type ?? 'string');
+      return;
+    }
+    if (rec.length === 1 && rec[0] === '') return;
+    if (rec.length !== header.length) throw new Error(fieldCountMessage(file, line, rec.length, header.length));
     const row: TableRow = {};
     for (let i = 0; i < header.length; i++) {
       const cell = rec[i];
@@ -255,47 +550,8 @@ export function parseTypedCsv(text: string, fields: FieldSpec[], file = 'CSV'): 
             : Number(cell);
     }
     rows.push(row);
-  }
+  }, file);
   return rows;
 }
 
-function splitCsv(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    let cell = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        const q = text.indexOf('"', i);
-        if (q < 0) throw new Error('unterminated quoted field in CSV');
-        cell += text.slice(i, q);
-        if (text[q + 1] === '"') {
-          cell += '"';
-          i = q + 2;
-        } else {
-          i = q + 1;
-          break;
-        }
-      }
-    } else {
-      let j = i;
-      while (j < n && text[j] !== ',' && text[j] !== '\n') j++;
-      cell = text.slice(i, j);
-      i = j;
-    }
-    row.push(cell);
-    if (i >= n || text[i] === '\n') {
-      out.push(row);
-      row = [];
-      i++;
-    } else {
-      i++; // comma
-      if (i >= n) row.push('');
-    }
-  }
-  if (row.length) out.push(row);
-  return out;
-}
+export { CsvShapeError };

@@ -7,7 +7,6 @@ import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, v
 import type { Document, Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { Source } from './schema.ts';
-import type { SourceFile } from './schema.ts';
 
 export class CuratedFileError extends Error {
   constructor(readonly file: string, readonly line: number | null, readonly field: string, readonly problem: string, readonly hint: string) {
@@ -198,47 +197,5 @@ export async function loadSourceRegistry(curatedDir: string): Promise<Source[]> 
   return all.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-function authorsOf(s: Source): string[] {
-  return s.author.split(';').map((a) => a.trim()).filter(Boolean);
-}
-
-function bibEscape(text: string): string {
-  return text.replace(/([&%$#_])/g, '\\$1').replace(/[{}]/g, '');
-}
-
-/** BibTeX entries: datasets as @misc, publications as @article/@report when the kind says so. */
-export function toBibtex(sources: readonly Source[], files: readonly SourceFile[] = []): string {
-  return sources.map((s) => {
-    const key = s.id.replace(/[^A-Za-z0-9]/g, '_');
-    const type = s.kind === 'publication' ? 'article' : 'misc';
-    const sha = files.filter((f) => f.source === s.id).map((f) => `${f.path} sha256:${f.sha256}`);
-    const fields: [string, string][] = [
-      ['title', `{${bibEscape(s.title)}}`],
-      ['author', authorsOf(s).map((a) => (a.includes(',') ? bibEscape(a) : `{${bibEscape(a)}}`)).join(' and ')],
-      [type === 'article' ? 'journal' : 'publisher', bibEscape(s.publisher)],
-      ['year', String(s.year)],
-    ];
-    if (s.version) fields.push(['version', bibEscape(s.version)]);
-    if (s.url) fields.push(['url', s.url]);
-    fields.push(['note', bibEscape(`Terms: ${s.terms}${sha.length ? `. Snapshot: ${sha.join('; ')}` : ''}`)]);
-    return `@${type}{${key},\n${fields.map(([k, v]) => `  ${k} = {${v}}`).join(',\n')}\n}\n`;
-  }).join('\n');
-}
-
-/** CSL-JSON items (the format Zotero, Pandoc and citation.js read). */
-export function toCslJson(sources: readonly Source[]): object[] {
-  return sources.map((s) => ({
-    id: s.id,
-    type: s.kind === 'dataset' ? 'dataset' : s.kind === 'publication' ? 'report' : 'dataset',
-    title: s.title,
-    author: authorsOf(s).map((a) => {
-      const [family, given] = a.split(',').map((x) => x.trim());
-      return given ? { family, given } : { literal: a };
-    }),
-    publisher: s.publisher,
-    version: s.version || undefined,
-    issued: { 'date-parts': [[s.year]] },
-    URL: s.url || undefined,
-    note: `Terms: ${s.terms}`,
-  }));
-}
+// The citation exports (BibTeX, CSL-JSON) live in ./citations.ts.
+export { toBibtex, toCslJson } from './citations.ts';

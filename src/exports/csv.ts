@@ -10,8 +10,8 @@ export function tableToCsv(table: ExportTable): string {
 }
 
 function typed(cell: string, column: ExportColumn, row: number): ExportValue {
-  if (column.type === 'string') return restoreSpreadsheetText(cell);
   if (cell === '') return null;
+  if (column.type === 'string') return restoreSpreadsheetText(cell);
   if (column.type === 'boolean') {
     if (cell !== 'true' && cell !== 'false') throw new Error(`CSV row ${row + 2}, column "${column.name}": "${cell}" is not true or false`);
     return cell === 'true';

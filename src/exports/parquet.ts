@@ -1,5 +1,6 @@
 // Parquet exports through hyparquet-writer, read back with hyparquet: typed columns (UTF8
-// strings, INT32 integers, DOUBLE numbers, BOOLEAN), nulls where values are missing. The two
+// strings, INT32 integers, DOUBLE numbers, BOOLEAN), every column nullable, null where a value
+// is missing (text included: where a CSV reader sees NA). The two
 // packages are loaded when a Parquet export is asked for, and their absence is an error that
 // says how to add them.
 import { readFile, writeFile } from 'node:fs/promises';
@@ -53,7 +54,7 @@ export async function parquetAvailable(): Promise<boolean> {
 export async function writeParquet(table: ExportTable, file: string): Promise<void> {
   const { parquetWriteBuffer } = await load<ParquetWriterModule>('hyparquet-writer');
   const buffer = parquetWriteBuffer({
-    columnData: table.columns.map((c) => ({ name: c.name, data: table.rows.map((r) => r[c.name]), type: PARQUET_TYPES[c.type], nullable: c.type !== 'string' })),
+    columnData: table.columns.map((c) => ({ name: c.name, data: table.rows.map((r) => r[c.name]), type: PARQUET_TYPES[c.type], nullable: true })),
     kvMetadata: [{ key: 'alliance-ledger.columns', value: JSON.stringify(table.columns) }],
   });
   await writeFile(file, new Uint8Array(buffer));
@@ -66,7 +67,7 @@ export async function readParquet(file: string, name: string, columns: readonly 
   const rows = records.map((r): ExportRow => Object.fromEntries(columns.map((c) => {
     const v = r[c.name];
     // INT64 would come back as BigInt; the writer uses INT32, but a file from elsewhere may not.
-    return [c.name, v === undefined || v === null ? (c.type === 'string' ? '' : null) : typeof v === 'bigint' ? Number(v) : (v as string | number | boolean)];
+    return [c.name, v === undefined || v === null ? null : typeof v === 'bigint' ? Number(v) : (v as string | number | boolean)];
   })));
   return { name, columns: [...columns], rows };
 }

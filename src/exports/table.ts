@@ -1,8 +1,13 @@
-// What an export writes: a named table with typed columns. Strings are never null (an empty
-// string is "none"), numbers, integers and booleans may be null (missing). These rules make
-// every format round-trip exactly: CSV cannot tell an empty string from a null string.
+// What an export writes: a named table with typed columns. A missing value is null in every
+// column and every format, text included: CSV cannot tell an empty string from a null, so an
+// empty text is held as null (checkTable), and Parquet, XLSX and JSON write null where a CSV
+// reader sees NA (an observation without counterpart has counterpart null everywhere).
+// Column names avoid SQL reserved words (the ledger's heading is `line_group`, not `group`),
+// and the country-year exports carry the COW and Gleditsch-Ward codes of the country in the year.
 import type { Observation, Source, SourceFile } from '../evidence/schema.ts';
 import type { AllyLedger } from '../method/index.ts';
+import { StateCodes } from './state-codes.ts';
+import type { TableSource } from './state-codes.ts';
 
 export type ColumnType = 'string' | 'integer' | 'number' | 'boolean';
 export type ExportValue = string | number | boolean | null;
@@ -27,7 +32,7 @@ export class ExportValueError extends Error {
   }
 }
 
-/** Hold every row to its column types before anything is written. */
+/** Hold every row to its column types before anything is written; an empty text becomes null. */
 export function checkTable(table: ExportTable): ExportTable {
   table.rows.forEach((row, i) => {
     for (const c of table.columns) {
@@ -36,7 +41,8 @@ export function checkTable(table: ExportTable): ExportTable {
         throw new ExportValueError(table.name, i, c.name, problem);
       };
       if (c.type === 'string') {
-        if (typeof v !== 'string') fail(`expected text, got ${v === null ? 'null' : typeof v}`);
+        if (v === '' || v === undefined) row[c.name] = null;
+        else if (v !== null && typeof v !== 'string') fail(`expected text, got ${typeof v}`);
       } else if (v !== null) {
         if (c.type === 'boolean' && typeof v !== 'boolean') fail(`expected true/false, got ${JSON.stringify(v)}`);
         if ((c.type === 'number' || c.type === 'integer') && (typeof v !== 'number' || !Number.isFinite(v))) fail(`expected a finite number, got ${JSON.stringify(v)}`);
@@ -52,9 +58,11 @@ const col = (name: string, type: ColumnType, description: string): ExportColumn 
 export const LEDGER_COLUMNS: ExportColumn[] = [
   col('year', 'integer', 'year of the ledger'),
   col('ally', 'string', 'ISO 3166 alpha-3 code of the ally'),
+  col('cow', 'integer', 'Correlates of War state code of the ally in the year (empty: not a COW system member)'),
+  col('gwcode', 'integer', 'Gleditsch-Ward state code of the ally in the year (empty: not a GW system member)'),
   col('name', 'string', 'name of the ally'),
   col('side', 'string', 'asset | liability; empty on the totals rows'),
-  col('group', 'string', 'heading of the line item in the T-account'),
+  col('line_group', 'string', 'heading of the line item in the T-account (empty on the totals rows)'),
   col('item', 'string', 'line item id; total_assets, total_liabilities, net on the totals rows'),
   col('label', 'string', 'line item label'),
   col('raw', 'number', 'raw value of the measure (empty: missing)'),
@@ -74,17 +82,21 @@ export const LEDGER_COLUMNS: ExportColumn[] = [
   col('reason', 'string', 'why the value is missing'),
 ];
 
-/** One row per line item and ally, then the ally's totals (as `allies sheet --csv`, with names). */
-export function ledgerTable(ledgers: readonly AllyLedger[]): ExportTable {
+/**
+ * One row per line item and ally, then the ally's totals (as `allies sheet --csv`, with names and
+ * state codes). Give the evidence for the COW and GW codes (tables/state_codes.csv).
+ */
+export function ledgerTable(ledgers: readonly AllyLedger[], evidence?: TableSource): ExportTable {
+  const codes = StateCodes.from(evidence);
   const rows = ledgers.flatMap((l): ExportRow[] => [
     ...l.lines.map((line) => ({
-      year: l.year, ally: l.ally, name: l.name, side: line.side, group: line.group, item: line.item, label: line.label,
+      year: l.year, ally: l.ally, ...codes.of(l.ally, l.year), name: l.name, side: line.side, line_group: line.group, item: line.item, label: line.label,
       raw: line.raw, low: line.low, high: line.high, unit: line.unit, score: line.score, weight: line.weight,
       share: line.score === null ? null : line.share, contribution: line.contribution, rank: line.rank, ranked_among: line.rankedAmong,
       missing: line.missing, imputed: line.imputed, flags: line.flags.join(';'), sources: line.sources.join(';'), reason: line.reason ?? '',
     })),
     ...(['assets', 'liabilities', 'net'] as const).map((t) => ({
-      year: l.year, ally: l.ally, name: l.name, side: '', group: '', item: t === 'net' ? 'net' : `total_${t}`, label: t,
+      year: l.year, ally: l.ally, ...codes.of(l.ally, l.year), name: l.name, side: '', line_group: '', item: t === 'net' ? 'net' : `total_${t}`, label: t,
       raw: l[t], low: null, high: null, unit: 'points', score: null, weight: null, share: null, contribution: l[t],
       rank: t === 'net' ? l.rank : null, ranked_among: null, missing: l[t] === null, imputed: false, flags: '', sources: '', reason: '',
     })),
@@ -94,9 +106,13 @@ export function ledgerTable(ledgers: readonly AllyLedger[]): ExportTable {
 
 export const OBSERVATION_EXPORT_COLUMNS: ExportColumn[] = [
   col('country', 'string', 'ISO 3166 alpha-3 code'),
-  col('counterpart', 'string', 'second country of a dyadic indicator, else empty'),
+  col('counterpart', 'string', 'second country of a dyadic indicator; empty (null) for the others'),
   col('indicator', 'string', 'indicator id (see the indicators of the evidence)'),
+  col('label', 'string', 'the indicator\'s label'),
+  col('unit', 'string', 'the unit of value, low and high'),
   col('year', 'integer', 'year'),
+  col('cow', 'integer', 'Correlates of War state code of the country in the year (empty: not a COW system member)'),
+  col('gwcode', 'integer', 'Gleditsch-Ward state code of the country in the year (empty: not a GW system member)'),
   col('value', 'number', 'the value; empty: missing (see note)'),
   col('low', 'number', 'lower end of a stated range'),
   col('high', 'number', 'upper end of a stated range'),
@@ -106,9 +122,18 @@ export const OBSERVATION_EXPORT_COLUMNS: ExportColumn[] = [
   col('note', 'string', 'footnotes, or why the value is missing'),
 ];
 
-export function evidenceTable(observations: readonly Observation[]): ExportTable {
+/** What the evidence export needs of the evidence: indicators (label, unit) and tables (state codes). An Evidence satisfies it. */
+export interface EvidenceExportSource extends TableSource {
+  indicator(id: string): { label: string; unit: string } | undefined;
+}
+
+/** The observations with their indicator's label and unit and the country's state codes (given the evidence). */
+export function evidenceTable(observations: readonly Observation[], evidence?: EvidenceExportSource): ExportTable {
+  const codes = StateCodes.from(evidence);
   const rows = observations.map((o): ExportRow => ({
-    country: o.country, counterpart: o.counterpart, indicator: o.indicator, year: o.year, value: o.value, low: o.low, high: o.high,
+    country: o.country, counterpart: o.counterpart, indicator: o.indicator,
+    label: evidence?.indicator(o.indicator)?.label ?? null, unit: evidence?.indicator(o.indicator)?.unit ?? null,
+    year: o.year, ...codes.of(o.country, o.year), value: o.value, low: o.low, high: o.high,
     source: o.source, locator: o.locator, flags: o.flags.join(';'), note: o.note,
   }));
   return checkTable({ name: 'observations', columns: OBSERVATION_EXPORT_COLUMNS, rows });

@@ -39,7 +39,7 @@ export async function writeXlsx(table: ExportTable, file: string): Promise<void>
 function cellValue(value: ExcelJS.CellValue, column: ExportColumn, row: number): ExportValue {
   const v = value === undefined ? null : value;
   if (column.type === 'string') {
-    if (v === null) return '';
+    if (v === null || v === '') return null;
     if (typeof v === 'object' && 'richText' in v) return v.richText.map((r) => r.text).join('');
     return String(v);
   }

@@ -2,8 +2,8 @@
 // evidence. Everything else in src/method is pure.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EVIDENCE_DIR, loadEvidence } from '../evidence/load.ts';
+import { packagePath } from '../paths.ts';
 import type { Evidence } from '../evidence/load.ts';
 import { CuratedFileError } from '../evidence/sources.ts';
 import { checkJudgments, overlayJudgments, parseJudgments } from './judgments.ts';
@@ -11,9 +11,8 @@ import type { Judgment } from './judgments.ts';
 import { checkMethodology, indicatorsOf, parseMethodology } from './methodology.ts';
 import type { EvidenceCatalog, Methodology } from './methodology.ts';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_METHODOLOGY_FILE = path.join(PROJECT_ROOT, 'methods/default.yaml');
-export const DEFAULT_JUDGMENTS_FILE = path.join(PROJECT_ROOT, 'judgments/default.yaml');
+export const DEFAULT_METHODOLOGY_FILE = packagePath('methods/default.yaml');
+export const DEFAULT_JUDGMENTS_FILE = packagePath('judgments/default.yaml');
 
 /** What the semantic checks need to know about an evidence base. */
 export function evidenceCatalog(evidence: Evidence): EvidenceCatalog {
@@ -21,15 +20,14 @@ export function evidenceCatalog(evidence: Evidence): EvidenceCatalog {
     indicators: new Map(evidence.indicators.map((i) => [i.id, { dyadic: i.dyadic, min: i.min, max: i.max }])),
     countries: new Set(evidence.countries.map((c) => c.iso3)),
     sources: new Set(evidence.sources.map((s) => s.id)),
-    tables: new Map(evidence.tableNames().map((t) => [t, Object.keys(evidence.table(t)[0] ?? {})])),
+    tables: new Map(evidence.tableNames().map((t) => [t, evidence.tableColumns(t)])), // column names, rows left unparsed
     lastYear: lastObservedYear(evidence),
   };
 }
 
 function lastObservedYear(evidence: Evidence): number | undefined {
-  let last = -Infinity;
-  for (const o of evidence.observations) if (o.year > last) last = o.year;
-  return Number.isFinite(last) ? last : undefined;
+  // From the store's year column: no observation object is made.
+  return evidence.yearSpan()?.last;
 }
 
 async function readText(file: string, what: string): Promise<string> {

@@ -52,6 +52,15 @@ export interface Judgment {
   date: string;
   /** file:line the rating comes from. */
   origin: string;
+  /** Who rated it, in which round, how far the raters spread, the published set's version (team server sets only). */
+  provenance?: {
+    set_version: number;
+    round: number | null;
+    round_id: number | null;
+    raters: string[];
+    aggregation: string | null;
+    spread: { n: number; min: number; max: number; values: number[] } | null;
+  };
 }
 
 const HINT = 'Fix the judgments file (format: judgments/default.yaml, schema: src/method/judgments.ts).';

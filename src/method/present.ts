@@ -37,7 +37,8 @@ function qualifiers(line: LedgerLine, year: number): string {
   return out.length ? ` (${out.join(', ')})` : '';
 }
 
-function valueText(line: LedgerLine, year: number): string {
+/** A line's value as text: number, unit and qualifiers, or why it is missing (the T-account's and the CLI's). */
+export function valueText(line: LedgerLine, year: number): string {
   if (line.missing) return line.imputed ? 'missing, imputed' : 'missing';
   return `${formatNumber(line.raw)} ${line.unit}${qualifiers(line, year)}`;
 }
@@ -185,19 +186,19 @@ export function ledgerMarkdown(ledger: AllyLedger, of: YearLedger): string {
   ].join('\n') + '\n';
 }
 
-const CSV_COLUMNS = ['year', 'ally', 'side', 'group', 'item', 'label', 'raw', 'low', 'high', 'unit', 'score', 'weight', 'share', 'contribution', 'rank', 'ranked_among', 'missing', 'imputed', 'flags', 'sources', 'reason'];
+const CSV_COLUMNS = ['year', 'ally', 'side', 'line_group', 'item', 'label', 'raw', 'low', 'high', 'unit', 'score', 'weight', 'share', 'contribution', 'rank', 'ranked_among', 'missing', 'imputed', 'flags', 'sources', 'reason'];
 
 /** One row per line, then the totals (item = total_assets, total_liabilities, net). */
 export function ledgerCsv(ledgers: readonly AllyLedger[]): string {
   const rows = ledgers.flatMap((l) => [
     ...l.lines.map((line) => ({
-      year: l.year, ally: l.ally, side: line.side, group: line.group, item: line.item, label: line.label,
+      year: l.year, ally: l.ally, side: line.side, line_group: line.group, item: line.item, label: line.label,
       raw: line.raw, low: line.low, high: line.high, unit: line.unit, score: line.score, weight: line.weight,
       share: line.share, contribution: line.contribution, rank: line.rank, ranked_among: line.rankedAmong,
       missing: line.missing, imputed: line.imputed, flags: line.flags.join(';'), sources: line.sources.join(';'), reason: line.reason ?? '',
     })),
     ...(['assets', 'liabilities', 'net'] as const).map((t) => ({
-      year: l.year, ally: l.ally, side: '', group: '', item: t === 'net' ? 'net' : `total_${t}`, label: t, raw: l[t], low: null, high: null,
+      year: l.year, ally: l.ally, side: '', line_group: '', item: t === 'net' ? 'net' : `total_${t}`, label: t, raw: l[t], low: null, high: null,
       unit: 'points', score: null, weight: null, share: null, contribution: l[t], rank: t === 'net' ? l.rank : null, ranked_among: null,
       missing: l[t] === null, imputed: false, flags: '', sources: '', reason: '',
     })),

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { siblingModule, workerExecArgv } from '../paths.ts';
 import { chunkCount, drawBuffers, emptyAccumulator, keepsScores, mergeAccumulators, runChunk } from './draws.ts';
 import type { Accumulator, DrawBuffers, DrawSettings, DrawTrace } from './draws.ts';
 import { summarize, SweepSizer } from './robustness.ts';
@@ -16,11 +17,11 @@ import type { WorkerJob } from './robustness-worker.ts';
 const PARALLEL_MIN_CHUNKS = 16;
 
 function spawnWorker(): Worker {
-  const target = new URL('./robustness-worker.ts', import.meta.url);
-  if (!target.pathname.endsWith('.ts')) return new Worker(target);
+  const target = siblingModule('./robustness-worker.ts', import.meta.url);
+  if (!target.pathname.endsWith('.ts')) return new Worker(target, { execArgv: workerExecArgv() });
   // The project runs TypeScript through tsx; a worker must register it before importing.
   const boot = `import(${JSON.stringify(tsxApi())}).then((m) => { m.register(); return import(${JSON.stringify(target.href)}); });`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, execArgv: workerExecArgv() });
 }
 
 /** The ESM entry of tsx's API (the CommonJS one cannot register the loader in a worker). */

@@ -5,16 +5,20 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { moduleExtension, PACKAGE_ROOT } from '../paths.ts';
 import { compareKeys, toCsv } from '../evidence/csv.ts';
 import { loadSourceRegistry } from '../evidence/sources.ts';
 import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../evidence/schema.ts';
 import type { Indicator, Observation, Source } from '../evidence/schema.ts';
+import { writeEvidenceStore } from '../store/evidence-store.ts';
+import { plainlyValid } from '../evidence/check.ts';
 import { exists, recoverFolder, stagingFolder, swapFolderIn } from '../store/swap.ts';
 import { buildCountryRegistry } from './countries.ts';
+import { inferForeignKeys, nonNullKeyFields, observationPrimaryKey, packageDescriptor, resourceDescriptor } from './datapackage.ts';
 import { Snapshot, SnapshotError } from './snapshot.ts';
 import type { EvidenceTable, FieldDef, Transform } from './transform.ts';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const PROJECT_ROOT = PACKAGE_ROOT;
 export const DEFAULT_EVIDENCE_DIR = path.join(PROJECT_ROOT, 'evidence');
 export const DEFAULT_CURATED_DIR = path.join(PROJECT_ROOT, 'curated');
 
@@ -30,6 +34,8 @@ export interface BuildOptions {
   /** Run only these transforms (by id); the others' tables are not written. For tests. */
   only?: string[];
   onProgress?: (event: { transform: string; done: number; total: number }) => void;
+  /** Also write the evidence store (default: only for the project's evidence folder). */
+  store?: boolean;
 }
 
 export interface TransformTiming {
@@ -49,8 +55,10 @@ export interface BuildReport {
 }
 
 export async function loadTransforms(): Promise<Transform[]> {
-  const dir = path.join(PROJECT_ROOT, 'src/pipeline/transforms');
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+  // Beside this module: src/pipeline/transforms/*.ts from the sources, dist/lib/pipeline/transforms/*.js compiled.
+  const dir = fileURLToPath(new URL('./transforms/', import.meta.url));
+  const ext = moduleExtension(import.meta.url);
+  const files = (await readdir(dir)).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).sort();
   const out: Transform[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { transform?: Transform };
@@ -61,6 +69,19 @@ export async function loadTransforms(): Promise<Transform[]> {
 }
 
 export async function buildEvidence(options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const report = await buildEvidenceTables(options);
+  // The compact store every process opens instead of parsing the CSV (src/store/evidence-store.ts),
+  // encoded from the files just written once the build's own data can be collected (peak memory);
+  // for folders other than the project's it is made on their first load.
+  if (options.store ?? path.resolve(report.outDir) === path.resolve(DEFAULT_EVIDENCE_DIR)) {
+    await writeEvidenceStore(report.outDir).catch((e: Error) => process.stderr.write(`allies: the evidence store was not written (${e.message}); the next load builds it\n`));
+  }
+  report.ms = performance.now() - started;
+  return report;
+}
+
+async function buildEvidenceTables(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const outDir = options.outDir ?? DEFAULT_EVIDENCE_DIR;
   const curatedDir = options.curatedDir ?? DEFAULT_CURATED_DIR;
@@ -103,29 +124,26 @@ export async function buildEvidence(options: BuildOptions): Promise<BuildReport>
 
   const files = new Map<string, string>();
   const resources: object[] = [];
+  const registryById = new Map(sources.map((s) => [s.id, s]));
+  const refs = { countries: new Set(countries.registry.countries.map((c) => c.iso3)), indicators: new Set(indicators.keys()), sources: sourceIds };
   const put = (rel: string, title: string, description: string, fields: FieldDef[], primaryKey: string[], rows: Record<string, unknown>[], rowSources: string[]) => {
     files.set(rel, toCsv(fields.map((f) => f.name), rows as Record<string, string | number | boolean | null>[]));
-    resources.push({
-      name: rel.replace(/\.csv$/, '').replace(/[/_]/g, '-'),
-      path: rel,
-      title,
-      description,
-      format: 'csv',
-      mediatype: 'text/csv',
-      encoding: 'utf-8',
-      sources: rowSources.map((id) => ({ id })),
-      schema: { fields: fields.map((f) => ({ name: f.name, type: f.type, description: f.description, ...(f.unit ? { unit: f.unit } : {}) })), primaryKey },
-    });
+    resources.push(resourceDescriptor({
+      rel, title, description, fields, primaryKey, required: nonNullKeyFields(primaryKey, rows),
+      foreignKeys: inferForeignKeys(rel, fields, rows, refs), sources: rowSources,
+    }, registryById));
   };
 
   put('countries.csv', 'Country registry', 'ISO 3166 alpha-3 keys with COW codes and analytic regions; historical states carry ISO 3166-3 codes.', COUNTRY_FIELDS, ['iso3'],
-    countries.registry.countries.map((c) => ({ ...c })), ['countrycode', 'cow-states-2016']);
+    await countries.countryRows(), ['countrycode', 'cow-states-2016', 'gleditsch-ward-states']);
   put('country_names.csv', 'Publisher spellings', 'Every country name as a publisher spells it, with the ISO code it resolves to.',
     [{ name: 'publisher', type: 'string', description: 'publisher whose files use this spelling' }, { name: 'name', type: 'string', description: 'the spelling' }, { name: 'iso3', type: 'string', description: 'ISO code it resolves to' }],
     ['publisher', 'name'], countries.namesUsed().map((n) => ({ ...n })), []);
   put('cow_crosswalk.csv', 'COW to ISO crosswalk', 'Which ISO code a COW state code stands for in which years.',
     [{ name: 'cow', type: 'integer', description: 'COW numeric code' }, { name: 'iso3', type: 'string', description: 'ISO code' }, { name: 'from_year', type: 'integer', description: 'first year' }, { name: 'to_year', type: 'integer', description: 'last year (9999: open)' }, { name: 'note', type: 'string', description: 'why the code changes' }],
     ['cow', 'from_year'], countries.registry.crosswalk.map((x) => ({ ...x })), ['countrycode']);
+  put('tables/state_codes.csv', 'State codes by year (COW and Gleditsch-Ward)', STATE_CODES_DESCRIPTION, STATE_CODE_FIELDS,
+    ['iso3', 'from_year'], (await countries.stateCodes()).map((x) => ({ ...x })), ['cow-states-2016', 'gleditsch-ward-states', 'countrycode']);
   put('sources.csv', 'Source registry', 'Every dataset and publication the evidence cites.', SOURCE_FIELDS, ['id'], sources.map((s) => ({ ...s })), []);
   put('source_files.csv', 'Snapshot files read', 'The sha256 of every snapshot file the build read.',
     [{ name: 'source', type: 'string', description: 'source id' }, { name: 'path', type: 'string', description: 'path in the snapshot directory' }, { name: 'sha256', type: 'string', description: 'SHA-256 of the file' }, { name: 'bytes', type: 'integer', description: 'file size' }],
@@ -135,21 +153,15 @@ export async function buildEvidence(options: BuildOptions): Promise<BuildReport>
     indicatorRows.map((ind) => ({ ...ind, sources: transforms.find((t) => t.id === ind.transform)!.sources.join(';') })), []);
   for (const [id, obs] of [...observationsByTransform.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const t = transforms.find((x) => x.id === id)!;
+    const rows = obs.map((o) => ({ ...o, flags: o.flags.join(';') }));
     put(`observations/${id}.csv`, t.title, `Observations from the ${t.title} transform.`, OBSERVATION_FIELDS,
-      ['country', 'counterpart', 'indicator', 'year', 'source'], obs.map((o) => ({ ...o, flags: o.flags.join(';') })), t.sources);
+      observationPrimaryKey(rows).primaryKey, rows, t.sources);
   }
   for (const table of tables.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     put(`tables/${table.name}.csv`, table.title, table.description, table.fields, table.primaryKey, table.rows, table.sources);
   }
 
-  const datapackage = {
-    profile: 'tabular-data-package',
-    name: 'alliance-ledger-evidence',
-    title: 'Alliance Ledger evidence base',
-    description: 'Sourced observations on U.S. allies and alliances, rebuilt by `allies data build` from the publishers\' files. Every observation names its source (sources.csv) and a locator; a missing value is an empty cell flagged "missing", never 0.',
-    sources: sources.map((s) => ({ id: s.id, title: s.title, path: s.url || undefined })),
-    resources,
-  };
+  const datapackage = packageDescriptor(sources, resources);
   files.set('datapackage.json', JSON.stringify(datapackage, null, 2) + '\n');
 
   await writeEvidenceAtomically(outDir, files, options.only !== undefined);
@@ -166,8 +178,9 @@ export async function buildEvidence(options: BuildOptions): Promise<BuildReport>
 function validateObservations(t: Transform, obs: Observation[], own: Set<string>, sourceIds: Set<string>, hasCountry: (iso: string) => boolean): void {
   const seen = new Map<string, string>();
   for (const o of obs) {
-    const parsed = ObservationSchema.safeParse(o);
-    if (!parsed.success) {
+    // Rows that plainly satisfy the schema skip the zod pass (a second per row); zod names the issue otherwise.
+    const parsed = plainlyValid(o) ? null : ObservationSchema.safeParse(o);
+    if (parsed && !parsed.success) {
       const issue = parsed.error.issues[0];
       throw new SnapshotError(o.locator ?? t.id, null, issue.path.join('.'), `invalid observation (${issue.message})`, `Check the ${t.id} transform's reading of this row.`);
     }
@@ -203,8 +216,11 @@ function validateTable(transformId: string, table: EvidenceTable, sourceIds: Set
   return { ...table, rows };
 }
 
+/** compareKeys over [indicator, country, counterpart, year, source], without making two arrays per comparison. */
 function sortObservations(obs: Observation[]): Observation[] {
-  return [...obs].sort((a, b) => compareKeys([a.indicator, a.country, a.counterpart, a.year, a.source], [b.indicator, b.country, b.counterpart, b.year, b.source]));
+  const text = (x: string, y: string) => (x === y ? 0 : x < y ? -1 : 1);
+  return [...obs].sort((a, b) => text(a.indicator, b.indicator) || text(a.country, b.country) || text(a.counterpart, b.counterpart)
+    || (a.year === b.year ? 0 : a.year - b.year) || text(a.source, b.source));
 }
 
 /**
@@ -232,12 +248,27 @@ async function writeEvidenceAtomically(outDir: string, files: Map<string, string
 const COUNTRY_FIELDS: FieldDef[] = [
   { name: 'iso3', type: 'string', description: 'ISO 3166 alpha-3 (historical states: ISO 3166-3)' },
   { name: 'name', type: 'string', description: 'English short name' },
-  { name: 'cow', type: 'integer', description: 'Correlates of War numeric code' },
+  { name: 'cow', type: 'integer', description: 'Correlates of War numeric code (the latest; codes recur across ISO codes over time, e.g. 345 for YUG, SCG and SRB: join by year through tables/state_codes.csv)' },
   { name: 'cowc', type: 'string', description: 'Correlates of War alphabetic code' },
+  { name: 'gwcode', type: 'integer', description: 'Gleditsch-Ward numeric code (the latest; by year: tables/state_codes.csv)' },
   { name: 'region', type: 'string', description: 'asia | europe | americas | middle-east | africa' },
   { name: 'historical', type: 'boolean', description: 'the state no longer exists' },
   { name: 'from_year', type: 'integer', description: 'first year of a historical state' },
   { name: 'to_year', type: 'integer', description: 'last year of a historical state' },
+];
+
+const STATE_CODES_DESCRIPTION = 'Each country\'s Correlates of War code (State System Membership v2016) and Gleditsch-Ward code (Gleditsch and Ward 1999, list v3.2 via peacesciencer) in the years it is a member of each system; empty where it is not. ' +
+  'Unique per ISO code and year, per COW code and year and per GW code and year, so a state-year panel (peacesciencer\'s create_stateyears) joins on (cow, year) or (gwcode, year) without duplicating or dropping rows. ' +
+  'Where two codes of one country meet in a year (COW 260 and 255 in 1990, 678 and 679 in 1990) the year goes to the code in force on 31 December; members at the end of the lists are open (to_year 9999). ' +
+  'The codes differ for Germany (GW 260 from 1949 and after unification; COW 260 1955-1989, 255 from 1990), Serbia and Yugoslavia (GW 340 and 345; COW 345 throughout) and Yemen (GW 678; COW 679 from 1990).';
+
+const STATE_CODE_FIELDS: FieldDef[] = [
+  { name: 'iso3', type: 'string', description: 'ISO code (countries.csv)' },
+  { name: 'from_year', type: 'integer', description: 'first year' },
+  { name: 'to_year', type: 'integer', description: 'last year (9999: open)' },
+  { name: 'cow', type: 'integer', description: 'Correlates of War state code in these years; empty: not a COW system member' },
+  { name: 'gwcode', type: 'integer', description: 'Gleditsch-Ward state code in these years; empty: not a GW system member' },
+  { name: 'note', type: 'string', description: 'why the code changes, where it does' },
 ];
 
 const SOURCE_FIELDS: FieldDef[] = (['id', 'kind', 'title', 'author', 'publisher', 'version', 'year', 'url', 'terms', 'citation'] as const).map((name) => ({

@@ -29,6 +29,7 @@ const CountriesFile = z.object({
   historical: z.array(StateEntry),
   additional: z.array(StateEntry),
   cow_crosswalk: z.array(z.tuple([z.number().int(), z.string(), z.number().int(), z.number().int(), z.string()])),
+  gw_crosswalk: z.array(z.tuple([z.number().int(), z.string(), z.number().int(), z.number().int(), z.string()])).default([]),
   region_overrides: z.record(z.string(), Region),
 });
 
@@ -61,6 +62,10 @@ export interface CountryResolver {
   resolve(publisher: string, name: string, where: Where): string | null;
   /** Spellings resolved so far, to be written as evidence/country_names.csv. */
   namesUsed(): CountryName[];
+  /** Each country's COW and Gleditsch-Ward codes by year (evidence/tables/state_codes.csv); reads the two state lists on first use. */
+  stateCodes(): Promise<StateCodePeriod[]>;
+  /** The registry's countries as countries.csv rows: with the GW code, and the COW code filled from the state codes where the code list has none (Serbia, 345). */
+  countryRows(): Promise<(Country & { gwcode: number | null })[]>;
 }
 
 export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: string): Promise<CountryResolver> {
@@ -108,6 +113,8 @@ export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: strin
     }
   }
 
+  let stateCodes: Promise<StateCodePeriod[]> | undefined;
+  const loadStateCodes = () => (stateCodes ??= buildStateCodes(snapshot, registry, curated.gw_crosswalk, curatedPath));
   const publisherFiles = await loadPublisherNames(curatedDir);
   const used = new Map<string, CountryName>();
   return {
@@ -141,6 +148,15 @@ export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: strin
     namesUsed() {
       return [...used.values()].sort((a, b) => (a.publisher + a.name < b.publisher + b.name ? -1 : 1));
     },
+    stateCodes: loadStateCodes,
+    async countryRows() {
+      const latest = new Map<string, { cow: number | null; gwcode: number | null }>();
+      for (const p of await loadStateCodes()) {
+        const prior = latest.get(p.iso3) ?? { cow: null, gwcode: null };
+        latest.set(p.iso3, { cow: p.cow ?? prior.cow, gwcode: p.gwcode ?? prior.gwcode });
+      }
+      return countries.map((c) => ({ ...c, cow: c.cow ?? latest.get(c.iso3)?.cow ?? null, gwcode: latest.get(c.iso3)?.gwcode ?? null }));
+    },
   };
 }
 
@@ -167,5 +183,113 @@ async function loadPublisherNames(curatedDir: string): Promise<Map<string, Publi
     const names = parseYamlFile(file, await readFile(file, 'utf8'), PublisherNamesFile, 'Fix the names file (see curated/README.md).');
     out.set(names.publisher, names);
   }
+  return out;
+}
+
+export const COW_STATES_FILE = 'cow-states/cow_states2016_peacesciencer.csv';
+export const GW_STATES_FILE = 'cow-states/gw_states_peacesciencer.csv';
+export const GW_SOURCE = 'gleditsch-ward-states';
+
+/**
+ * A country's state codes over a run of years: the Correlates of War code (COW state system
+ * v2016) and the Gleditsch-Ward code (list v3.2) under which it is a member of each system in
+ * those years; null where it is not a member (West Germany before 1955 in COW, Germany
+ * 1946-1948 in both). Unique per ISO code and year, per COW code and year, and per GW code and
+ * year. Where two codes of one country meet within a year (COW 260 and 255 in 1990, 678 and 679
+ * in 1990) the year goes to the code in force on 31 December, the project's convention for a
+ * year (membership, ledgers). Members at the end of the lists (2016 COW, 2017 GW) stay open (9999).
+ */
+export interface StateCodePeriod {
+  iso3: string;
+  from_year: number;
+  to_year: number;
+  cow: number | null;
+  gwcode: number | null;
+  note: string;
+}
+
+interface Spell {
+  code: number;
+  from: number;
+  /** Year, month and day of the end, as yyyymmdd; 99999999 when open. */
+  end: number;
+  start: number;
+}
+
+const OPEN = 99_999_999;
+
+async function buildStateCodes(snapshot: Snapshot, registry: CountryRegistry, gwCrosswalk: [number, string, number, number, string][], curatedPath: string): Promise<StateCodePeriod[]> {
+  const cowRows = await snapshot.readCsv(COW_STATES_FILE, 'cow-states-2016', { requireColumns: ['ccode', 'styear', 'stmonth', 'stday', 'endyear', 'endmonth', 'endday'] });
+  const cowSpells: Spell[] = cowRows.map(({ line, values: v }) => {
+    const where = { file: COW_STATES_FILE, row: line };
+    const n = (c: string) => integerAt(where, c, v[c]) ?? 0;
+    const end = n('endyear') * 10000 + n('endmonth') * 100 + n('endday');
+    return { code: n('ccode'), from: n('styear'), start: n('styear') * 10000 + n('stmonth') * 100 + n('stday'), end: end >= 20161231 ? OPEN : end };
+  });
+  const gwRows = await snapshot.readCsv(GW_STATES_FILE, GW_SOURCE, { requireColumns: ['gwcode', 'startdate', 'enddate'] });
+  const ymd = (where: Where, column: string, text: string | undefined): number => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? '');
+    if (!m) throw new SnapshotError(where.file, where.row, column, `"${text}" is not a date (YYYY-MM-DD)`, 'Replace the file with the publisher\'s original.');
+    return Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]);
+  };
+  const gwSpells: Spell[] = gwRows.map(({ line, values: v }) => {
+    const where = { file: GW_STATES_FILE, row: line };
+    const start = ymd(where, 'startdate', v.startdate);
+    const end = ymd(where, 'enddate', v.enddate);
+    return { code: integerAt(where, 'gwcode', v.gwcode) ?? 0, from: Math.floor(start / 10000), start, end: end >= 20171231 ? OPEN : end };
+  });
+  for (const [gw, iso3] of gwCrosswalk) {
+    if (!registry.has(iso3)) throw new SnapshotError(curatedPath, null, 'gw_crosswalk', `GW ${gw} maps to ${iso3}, which is not a registered country`, 'Add the state under historical or additional.');
+  }
+  const gwIso = (code: number, year: number): string | null => {
+    const own = gwCrosswalk.filter(([gw]) => gw === code);
+    if (own.length) return own.find(([, , from, to]) => year >= from && year <= to)?.[1] ?? null;
+    return registry.fromCow(code, year);
+  };
+  const gwNote = (code: number, iso3: string, year: number) => gwCrosswalk.find(([gw, iso, from, to]) => gw === code && iso === iso3 && year >= from && year <= to)?.[4] ?? '';
+  const cowNote = (code: number, iso3: string, year: number) => registry.crosswalk.find((x) => x.cow === code && x.iso3 === iso3 && year >= x.from_year && year <= x.to_year)?.note ?? '';
+
+  const LAST = 2018; // one year past both lists: a code in force then is open
+  // iso3 -> year -> the spell that holds the year, per system
+  const chosen = { cow: new Map<string, Map<number, Spell>>(), gw: new Map<string, Map<number, Spell>>() };
+  const place = (system: 'cow' | 'gw', spells: Spell[], isoOf: (code: number, year: number) => string | null) => {
+    for (const s of spells) {
+      const lastYear = s.end === OPEN ? LAST : Math.floor(s.end / 10000);
+      for (let y = s.from; y <= lastYear; y++) {
+        const iso3 = isoOf(s.code, y);
+        if (!iso3) continue;
+        let years = chosen[system].get(iso3);
+        if (!years) chosen[system].set(iso3, (years = new Map()));
+        const prior = years.get(y);
+        // The spell in force on 31 December wins; else the one that ended later in the year.
+        const endIn = (x: Spell) => Math.min(x.end, y * 10000 + 1231);
+        if (!prior || endIn(s) > endIn(prior) || (endIn(s) === endIn(prior) && s.start > prior.start)) years.set(y, s);
+      }
+    }
+  };
+  place('cow', cowSpells, (code, year) => registry.fromCow(code, year));
+  place('gw', gwSpells, gwIso);
+
+  const out: StateCodePeriod[] = [];
+  const isos = [...new Set([...chosen.cow.keys(), ...chosen.gw.keys()])].sort();
+  for (const iso3 of isos) {
+    let open: StateCodePeriod | null = null;
+    for (let y = 1816; y <= LAST; y++) {
+      const cow = chosen.cow.get(iso3)?.get(y)?.code ?? null;
+      const gwcode = chosen.gw.get(iso3)?.get(y)?.code ?? null;
+      if (cow === null && gwcode === null) {
+        open = null;
+        continue;
+      }
+      if (open && open.cow === cow && open.gwcode === gwcode && open.to_year === y - 1) {
+        open.to_year = y;
+        continue;
+      }
+      const notes: string[] = [cow !== null ? cowNote(cow, iso3, y) : '', gwcode !== null ? gwNote(gwcode, iso3, y) : ''].filter(Boolean);
+      open = { iso3, from_year: y, to_year: y, cow, gwcode, note: [...new Set(notes)].join('; ') };
+      out.push(open);
+    }
+  }
+  for (const p of out) if (p.to_year === LAST) p.to_year = 9999;
   return out;
 }

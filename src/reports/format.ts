@@ -61,7 +61,7 @@ export function regionName(region: string | null): string {
 /** The chapter's one-line standing: region, commitment, tier, rank, net and its robustness. */
 export function standing(c: AllyChapter): string[] {
   const out = [regionName(c.region), `${c.commitment.kind} (${c.commitment.basis})`];
-  if (c.tier) out.push(`tier ${c.tier.tier} of ${c.tier.of}`);
+  if (c.tier) out.push(`cluster ${c.tier.tier} of ${c.tier.of}`);
   out.push(rankText(c.ledger, c.rankedCount));
   return out;
 }

@@ -87,13 +87,13 @@ function summary(model: ReportModel, figures: ReportFigures): Html {
 <ul class="findings">${s.findings.map((f) => html`<li>${f}</li>`)}</ul>
 ${figureBlock(figures.map)}
 <h2>The ranking</h2>
-<table class="ranking"><thead><tr><th class="num">rank</th><th>ally</th><th>region</th><th>U.S. commitment</th><th class="num">tier</th><th class="num">assets</th><th class="num">liabilities</th><th class="num">net</th><th class="num">net, ${interval}% interval</th><th class="num">P(same rank)</th><th class="num">coverage</th></tr></thead><tbody>
+<table class="ranking"><thead><tr><th class="num">rank</th><th>ally</th><th>region</th><th>U.S. commitment</th><th class="num">cluster</th><th class="num">assets</th><th class="num">liabilities</th><th class="num">net</th><th class="num">net, ${interval}% interval</th><th class="num">P(same rank)</th><th class="num">coverage</th></tr></thead><tbody>
 ${s.ranking.map((r) => html`<tr><td class="num">${r.rank ?? '–'}</td><td><a href="#${model.chapters.some((c) => c.iso3 === r.ally) ? chapterId(r.ally) : PART_IDS.summary}">${r.name}</a></td><td>${regionName(r.region)}</td><td>${r.commitment}</td><td class="num">${r.tier ?? '–'}</td><td class="num">${points(r.assets)}</td><td class="num">${points(r.liabilities)}</td><td class="num">${signed(r.net)}</td><td class="num">${intervalText(r)}</td><td class="num">${pct(r.pSameRank)}</td><td class="num">${pct(r.coverage)}</td></tr>`)}
 </tbody></table>
 <p class="note">Assets and liabilities are weighted means of 0-100 line-item scores among the ${model.covered} covered allies; net = assets − liabilities. Interval and P(same rank): robustness draws (Appendix A). Coverage: share of the line-item weight with observed data.</p>
 ${figureBlock(figures.ranking)}
-<h2>Tiers of the alliance system</h2>
-<table><thead><tr><th class="num">tier</th><th class="num">mean net</th><th>members</th><th>set apart by</th></tr></thead><tbody>
+<h2>Clusters of allies with similar profiles</h2>
+<table><thead><tr><th class="num">cluster</th><th class="num">mean net</th><th>members</th><th>set apart by</th></tr></thead><tbody>
 ${s.tiers.map((t) => html`<tr><td class="num">${t.tier}</td><td class="num">${signed(t.meanNet)}</td><td>${t.members.map((m) => m.name).join(', ')}</td><td>above the others on ${t.above.join('; ') || '–'}; below on ${t.below.join('; ') || '–'}</td></tr>`)}
 </tbody></table>
 <ul class="note">${s.tierDefinitions.map((d) => html`<li>${d}</li>`)}</ul>

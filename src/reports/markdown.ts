@@ -120,13 +120,13 @@ function summary(model: ReportModel, figures: ReportFigures, files: Map<string, 
     s.findings.map((f) => `- ${md(f)}`).join('\n') + '\n',
     figure(figures.map, files),
     '## The ranking\n',
-    table(['rank', 'ally', 'region', 'U.S. commitment', 'tier', 'assets', 'liabilities', 'net', `net, ${interval}% interval`, 'P(same rank)', 'coverage'], s.ranking.map((r) => [
+    table(['rank', 'ally', 'region', 'U.S. commitment', 'cluster', 'assets', 'liabilities', 'net', `net, ${interval}% interval`, 'P(same rank)', 'coverage'], s.ranking.map((r) => [
       String(r.rank ?? '–'), model.chapters.some((c) => c.iso3 === r.ally) ? `[${md(r.name)}](#${chapterId(r.ally)})` : md(r.name), md(regionName(r.region)), md(r.commitment), String(r.tier ?? '–'),
       points(r.assets), points(r.liabilities), signed(r.net), intervalText(r), pct(r.pSameRank), pct(r.coverage),
     ]), new Set([0, 4, 5, 6, 7, 8, 9, 10])) + '\n',
     figure(figures.ranking, files),
-    '## Tiers of the alliance system\n',
-    table(['tier', 'mean net', 'members', 'above the others on', 'below them on'], s.tiers.map((t) => [
+    '## Clusters of allies with similar profiles\n',
+    table(['cluster', 'mean net', 'members', 'above the others on', 'below them on'], s.tiers.map((t) => [
       String(t.tier), signed(t.meanNet), md(t.members.map((m) => m.name).join(', ')), md(t.above.join('; ') || '–'), md(t.below.join('; ') || '–'),
     ]), new Set([0, 1])) + '\n',
     s.tierDefinitions.map((d) => `- ${md(d)}`).join('\n') + '\n',

@@ -5,11 +5,11 @@
 // parseScenario and checkScenario are pure; readScenario and loadScenario(s) read files.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EVIDENCE_DIR } from '../evidence/load.ts';
 import type { Evidence } from '../evidence/load.ts';
 import { CuratedFileError, parseYamlFileWithDocument } from '../evidence/sources.ts';
 import { cachedEvidence } from '../method/files.ts';
+import { packagePath } from '../paths.ts';
 import type { Judgment, Methodology } from '../method/index.ts';
 import { DEFAULT_METHODOLOGY_FILE, JudgmentBook, indicatorsOf, latestYear, loadJudgments, loadMethodology, parseMethodology } from '../method/index.ts';
 import { CONVERTED, EVENTS, LINKS, describeChange, pathPoints, yearsOf } from './apply.ts';
@@ -17,7 +17,7 @@ import type { ScenarioChange } from './apply.ts';
 import { ScenarioFile } from './schema.ts';
 import type { AllySelector, Change, Citation, ItemSelector } from './schema.ts';
 
-export const SCENARIOS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scenarios');
+export const SCENARIOS_DIR = packagePath('scenarios');
 
 const HINT = 'Fix the scenario file (format: scenarios/*.yaml, schema: src/scenarios/schema.ts).';
 /** How far past today's ledger year a scenario may look: the projections hold values flat, so farther out they say nothing. */

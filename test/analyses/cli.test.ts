@@ -12,7 +12,10 @@ import { ALLIANCE_NEEDS, testEvidence } from './support.ts';
 let evidenceDir = EVIDENCE_DIR;
 let cleanup: () => Promise<void> = async () => {};
 
+const columns = process.env.COLUMNS;
 beforeAll(async () => {
+  // Tables at full width whatever $COLUMNS the test runs under (test/cli/table-layout.test.ts fits them).
+  process.env.COLUMNS = '10000';
   const registry = parseClaimRegistry(DEFAULT_CLAIMS_FILE, await readFile(DEFAULT_CLAIMS_FILE, 'utf8'));
   const built = await testEvidence({
     tables: [...ALLIANCE_NEEDS.tables, 'exercises'],
@@ -23,7 +26,11 @@ beforeAll(async () => {
   cleanup = built.cleanup;
   evidenceDir = built.dir;
 });
-afterAll(() => cleanup());
+afterAll(() => {
+  if (columns === undefined) delete process.env.COLUMNS;
+  else process.env.COLUMNS = columns;
+  return cleanup();
+});
 
 async function run(args: string[]): Promise<{ out: string; error: string | null }> {
   let out = '';
@@ -104,8 +111,8 @@ describe('allies history | claims | asymmetry | network | compare | tiers', () =
 
   it('tiers prints each tier with its members, what sets it apart, and stability', async () => {
     const { out } = await run(['tiers', '--tiers', '3', '--draws', '10']);
-    expect(out).toMatch(/Tier 1: \d+ allies, mean net/);
-    expect(out).toMatch(/same tier in draws/);
+    expect(out).toMatch(/Cluster 1: \d+ allies, mean net/);
+    expect(out).toMatch(/same cluster in draws/);
     expect(out).toMatch(/Ward's hierarchical clustering/);
   });
 

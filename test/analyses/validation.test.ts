@@ -311,7 +311,13 @@ describe('allies validate on the shipped evidence', () => {
       vi.restoreAllMocks();
       return out;
     };
-    const text = await run(['--only', 'spf-2019-balance-sheet,dod-2004-cost-sharing']);
+    // Full-width text whatever $COLUMNS the test runs under (test/cli/table-layout.test.ts fits it).
+    const columns = process.env.COLUMNS;
+    process.env.COLUMNS = '10000';
+    const text = await run(['--only', 'spf-2019-balance-sheet,dod-2004-cost-sharing']).finally(() => {
+      if (columns === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = columns;
+    });
     expect(text).toMatch(/This is a check to report and explain, not a target/);
     expect(text).toMatch(/\[1\] dod-2004-cost-sharing: .*\n[\s\S]*Rank correlation \(Spearman, the assessment's scores against the ledger's net\): (rho = -?\d\.\d\d|not computed)[^\n]*n = 5/);
     expect(text).toMatch(/\[2\] spf-2019-balance-sheet: [\s\S]*Sign\/category agreement: \d of \d tested claims/);

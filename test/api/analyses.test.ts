@@ -42,7 +42,7 @@ describe('compare', () => {
   it('downloads the comparison as CSV, one column per ally', async () => {
     const res = await app.request('/api/compare?allies=JPN,KOR&format=csv');
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect((await res.text()).split('\n')[0]).toBe('group,label,JPN,KOR,sources');
+    expect((await res.text()).split('\n')[0]).toBe('line_group,label,JPN,KOR,sources');
   });
 });
 

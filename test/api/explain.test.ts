@@ -102,7 +102,7 @@ describe('GET /api/ledgers/{ally}/why', () => {
     const res = await app.request('/api/ledgers/JPN/why?format=csv&bands=false');
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const rows = (await res.text()).trimEnd().split('\n');
-    expect(rows[0]).toBe('item,side,group,label,allyScore,medianScore,allyPoints,medianPoints,difference,allyMissing,imputed,scoredAmong');
+    expect(rows[0]).toBe('item,side,line_group,label,allyScore,medianScore,allyPoints,medianPoints,difference,allyMissing,imputed,scoredAmong');
     expect(rows.length - 1).toBe(service.methodology.items.length);
   });
 

@@ -15,7 +15,7 @@ const { OpenAPIHono } = await import('@hono/zod-openapi');
 const { registerEvidenceRoutes } = await import('./src/interfaces/api/routes/evidence.ts');
 const { registerLedgerRoutes } = await import('./src/interfaces/api/routes/ledgers.ts');
 const app = new OpenAPIHono();
-const ctx = { evidence: { query: () => [] }, evidenceDir: '', evidenceVersion: 'v', cache: null };
+const ctx = { evidence: { query: () => [], yearSpan: () => null }, evidenceDir: '', evidenceVersion: 'v', cache: null };
 registerEvidenceRoutes(app, ctx);
 registerLedgerRoutes(app, ctx, 'not loaded');
 const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 't', version: '1' } });

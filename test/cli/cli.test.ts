@@ -34,7 +34,7 @@ describe('allies', () => {
   it('exports the source registry as BibTeX and CSL-JSON', async () => {
     let io = capture();
     expect(await run(['sources', '--format', 'bibtex'])).toBe(0);
-    expect(io.out()).toMatch(/@misc\{sipri_milex_2025,/);
+    expect(io.out()).toMatch(/@dataset\{sipri-milex-2025,/);
     vi.restoreAllMocks();
     io = capture();
     expect(await run(['sources', '--format', 'csl'])).toBe(0);

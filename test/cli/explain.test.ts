@@ -23,7 +23,8 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out += String(chunk); return true; });
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { err += String(chunk); return true; });
   try {
-    const code = await run([...args, '--evidence', EVIDENCE]);
+    // --wide: the text as a whole (table-layout.test.ts covers fitting it to the terminal).
+    const code = await run([...args, '--evidence', EVIDENCE, '--wide']);
     return { code, out, err };
   } finally {
     vi.restoreAllMocks();

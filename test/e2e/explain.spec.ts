@@ -47,7 +47,7 @@ test('Japan\'s page says why it ranks where it does: a chart and a table of the 
   await expect(rows.first()).toBeVisible();
   const count = await rows.count();
   expect(count).toBeGreaterThan(3);
-  await expect(why.locator('figure.why-chart svg [aria-label="bar"] rect')).toHaveCount(count);
+  await expect(why.locator('figure.why-chart svg [data-mark="bar"] rect')).toHaveCount(count);
 
   // The table: every row names its line and gives both scores and the points vs the median, largest first.
   const cells = await rows.evaluateAll((trs) => trs.map((tr) => ({

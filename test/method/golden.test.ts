@@ -144,7 +144,7 @@ describe.runIf(built)('the ledger commands', () => {
     expect(json.lines).toHaveLength(26);
     expect(json.lines.every((l) => l.sources.length > 0)).toBe(true);
     const csv = await cli('sheet', 'POL', '--csv');
-    expect(csv.split('\n')[0]).toBe('year,ally,side,group,item,label,raw,low,high,unit,score,weight,share,contribution,rank,ranked_among,missing,imputed,flags,sources,reason');
+    expect(csv.split('\n')[0]).toBe('year,ally,side,line_group,item,label,raw,low,high,unit,score,weight,share,contribution,rank,ranked_among,missing,imputed,flags,sources,reason');
     expect(csv).toContain('POL,asset,Military capability,military_expenditure');
   });
 

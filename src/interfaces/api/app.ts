@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { EVIDENCE_DIR, loadEvidence } from '../../evidence/load.ts';
 import type { Evidence } from '../../evidence/load.ts';
+import { API_INFO, apiDocument } from './api-description.ts';
 import { requestBodyLimit } from './body-limit.ts';
 import type { ApiContext } from './context.ts';
 import { loadDashboardFiles, NOT_BUILT_PAGE, NOT_BUILT_STYLE, PROJECT_DIR, sendDashboardFile } from './dashboard-files.ts';
@@ -24,8 +25,13 @@ import { registerAnalysisRoutes } from './routes/analyses.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
 import { registerExplainRoutes } from './routes/explain.ts';
 import { registerLedgerRoutes } from './routes/ledgers.ts';
+import { registerProfileRoutes } from './routes/profile.ts';
+import { registerRegionRoutes } from './routes/regions.ts';
 import { registerScenarioRoutes } from './routes/scenarios.ts';
+import { registerTimelineRoutes } from './routes/timeline.ts';
 import { registerValidationRoutes } from './routes/validation.ts';
+import { registerTeamRoutes } from './routes/team-routes.ts';
+import type { TeamOptions, TeamService } from '../../team/service.ts';
 
 export interface AppOptions {
   /** Evidence folder (default: $ALLIES_EVIDENCE or the project's evidence/). */
@@ -40,12 +46,9 @@ export interface AppOptions {
   heavy?: HeavyWork;
   /** Host names the server answers to besides the loopback names (default: $ALLIES_ALLOWED_HOSTS; see http-hygiene.ts). */
   allowedHosts?: readonly string[];
+  /** Team mode (src/team/): accounts, rounds, judgment sets on a database; absent, the single-user server as ever. */
+  team?: TeamService | TeamOptions;
 }
-
-const API_INFO = {
-  title: 'Alliance Ledger API',
-  description: 'Sourced evidence on U.S. allies and the balance sheets computed from it. Every observation carries its source and locator; every table is also CSV (?format=csv). Results are fixed by the evidence version, so responses carry ETags.',
-};
 
 export function defaultEvidenceDir(): string {
   return process.env.ALLIES_EVIDENCE ?? EVIDENCE_DIR;
@@ -106,18 +109,22 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
   registerLedgerRoutes(app, ctx, engine);
   registerExplainRoutes(app, ctx, engine);
   registerAnalysisRoutes(app, ctx, engine);
+  registerRegionRoutes(app, ctx, engine);
+  registerTimelineRoutes(app, ctx, engine);
+  registerProfileRoutes(app, ctx, engine);
   registerScenarioRoutes(app, ctx, engine);
   registerValidationRoutes(app, ctx, engine);
+  if (options.team) await registerTeamRoutes(app, engine, options.team, ctx.evidenceDir);
 
-  const openApiConfig = { openapi: '3.1.0', info: { ...API_INFO, version: `evidence ${version}` } };
-  app.doc31('/openapi.json', openApiConfig);
+  // The description: info, license, servers, tags and security from api-description.ts.
+  app.get('/openapi.json', (c) => c.json(apiDocument(app, version)));
   let docsHtml: string | null = null;
   app.get('/docs', (c) => {
-    docsHtml ??= renderDocsPage(app.getOpenAPI31Document(openApiConfig) as unknown as OpenApiDocument);
+    docsHtml ??= renderDocsPage(apiDocument(app, version) as unknown as OpenApiDocument);
     return c.html(docsHtml);
   });
   app.get('/api', (c) => {
-    const doc = app.getOpenAPI31Document(openApiConfig) as unknown as OpenApiDocument;
+    const doc = apiDocument(app, version) as unknown as OpenApiDocument;
     return c.json({
       ...API_INFO,
       evidence_version: version,

@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { PACKAGE_ROOT } from '../../paths.ts';
 
-export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const PROJECT_DIR = PACKAGE_ROOT;
 export const DASHBOARD_DIR = path.join(PROJECT_DIR, 'dist/web');
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -5,6 +5,8 @@
 import { allyTiers, commitmentLevels } from '../../analyses/tiers.ts';
 import type { TierReport } from '../../analyses/tiers.ts';
 import { profileMatrix } from '../../analyses/profiles.ts';
+import { regionRobustness } from '../../analyses/regions.ts';
+import type { RegionRobustness } from '../../analyses/regions.ts';
 import type { Evidence } from '../../evidence/load.ts';
 import { CuratedFileError } from '../../evidence/sources.ts';
 import { drawSettingsOf, runRobustness, scoreMatrix } from '../../method/robustness.ts';
@@ -23,6 +25,7 @@ import { ApiProblem } from './problem.ts';
 export const MAX_ROBUSTNESS_DRAWS = 1_000_000;
 export const MAX_SCENARIO_DRAWS = 100_000;
 export const MAX_TIER_DRAWS = 5_000;
+export const MAX_REGION_DRAWS = 20_000;
 
 /** The name a posted scenario's errors give its file (as the route says it). */
 export const POSTED_SCENARIO = 'your scenario';
@@ -31,6 +34,7 @@ export const POSTED_SCENARIO = 'your scenario';
 export type HeavyJob =
   | { kind: 'robustness'; year: number; draws: number; seed: number; weights: WeightOverrides }
   | { kind: 'tiers'; year: number; tiers: number; draws: number }
+  | { kind: 'regions'; year: number; regions: [string, string]; draws: number; seed: number }
   | { kind: 'scenario-run'; names: string[]; compare: 'baseline' | 'each'; draws: number; seed?: number }
   | { kind: 'scenario-text'; yaml: string; draws: number; seed?: number };
 
@@ -47,6 +51,7 @@ export interface ScenarioRunResult {
 export interface HeavyResults {
   robustness: RobustnessResult;
   tiers: TierReport;
+  regions: RegionRobustness;
   'scenario-run': ScenarioRunResult;
   'scenario-text': ScenarioRunResult;
 }
@@ -98,6 +103,11 @@ export async function runHeavyJob(engine: JobEngine, job: HeavyJob): Promise<Hea
     case 'tiers': {
       const levels = commitmentLevels(engine.evidence, engine.evidence.allies().map((a) => a.iso3), job.year);
       return allyTiers(profileMatrix(s.ledger(job.year)), levels, s.methodology.robustness, { tiers: job.tiers, draws: job.draws });
+    }
+    case 'regions': {
+      const settings = drawSettingsOf(s.methodology.robustness, { draws: job.draws, seed: job.seed });
+      const ledger = s.ledger(job.year);
+      return regionRobustness(scoreMatrix(ledger, s.methodology), ledger, job.regions, settings, s.methodology.robustness.interval);
     }
     case 'scenario-run': {
       const parts = await Promise.all(job.names.map((n) => builtIn(engine, n)));

@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { siblingModule, workerExecArgv } from '../../paths.ts';
 import type { HeavyJob, HeavyResult } from './heavy-jobs.ts';
 import type { HeavyReply, HeavyRequest, HeavyWorkerData } from './heavy-worker.ts';
 import type { EngineFiles, LedgerService } from './ledger-service.ts';
@@ -95,11 +96,11 @@ function tsxApi(): string {
 }
 
 function spawnHeavyWorker(workerData: HeavyWorkerData): Worker {
-  const target = new URL('./heavy-worker.ts', import.meta.url);
-  if (!target.pathname.endsWith('.ts')) return new Worker(target, { workerData });
+  const target = siblingModule('./heavy-worker.ts', import.meta.url);
+  if (!target.pathname.endsWith('.ts')) return new Worker(target, { workerData, execArgv: workerExecArgv() });
   // The project runs TypeScript through tsx; a worker must register it before importing.
   const boot = `import(${JSON.stringify(tsxApi())}).then((m) => { m.register(); return import(${JSON.stringify(target.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, execArgv: workerExecArgv() });
 }
 
 /** The requester went away: nobody reads this answer, but the handler must end quietly. */

@@ -46,13 +46,8 @@ const spans = new WeakMap<Evidence, YearRange>();
 export function observationYears(evidence: Evidence): YearRange {
   let span = spans.get(evidence);
   if (!span) {
-    let first = Infinity;
-    let latest = -Infinity;
-    for (const o of evidence.query({})) {
-      if (o.year < first) first = o.year;
-      if (o.year > latest) latest = o.year;
-    }
-    span = Number.isFinite(first) ? { first, latest } : { first: 1800, latest: 2100 };
+    const years = evidence.yearSpan(); // from the store's year column, no observation object made
+    span = years ? { first: years.first, latest: years.last } : { first: 1800, latest: 2100 };
     spans.set(evidence, span);
   }
   return span;

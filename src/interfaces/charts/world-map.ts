@@ -21,7 +21,12 @@ export interface MapAlly {
   rank: number | null;
   /** Standing in the year, e.g. "NATO since 2004" (optional). */
   standing?: string;
+  /** Outside the region the page filters on: drawn in its own pale fill, not as "not ranked". */
+  outside?: string;
 }
+
+/** The fill of an ally outside the region filter (distinct from "not ranked" and "not an ally"). */
+export const OUTSIDE_REGION_COLOR = '#efe4c8';
 
 export interface CountryShape {
   iso3: string | null;
@@ -60,7 +65,7 @@ export function mapShapes(): MapShapes {
 
 /** The fill of an ally (or of a country that is not one). */
 export function mapFill(ally: MapAlly | undefined, extent: number): string {
-  return !ally ? NOT_ALLY_COLOR : !ally.ranked || ally.net === null ? UNRANKED_COLOR : netColor(ally.net, extent);
+  return !ally ? NOT_ALLY_COLOR : ally.outside ? OUTSIDE_REGION_COLOR : !ally.ranked || ally.net === null ? UNRANKED_COLOR : netColor(ally.net, extent);
 }
 
 function escapeXml(text: string): string {
@@ -69,7 +74,8 @@ function escapeXml(text: string): string {
 
 /** What the map says of an ally: its name, net and rank. */
 export function mapTitle(a: MapAlly): string {
-  return `${a.name}${a.standing ? ` (${a.standing})` : ''}: ${a.ranked && a.net !== null ? `net ${a.net >= 0 ? '+' : '−'}${Math.abs(a.net).toFixed(1)}, rank ${a.rank}` : 'not ranked (too little data)'}`;
+  const where = a.outside ? `; outside ${a.outside}` : '';
+  return `${a.name}${a.standing ? ` (${a.standing})` : ''}: ${a.ranked && a.net !== null ? `net ${a.net >= 0 ? '+' : '−'}${Math.abs(a.net).toFixed(1)}, global rank ${a.rank}` : 'not ranked (too little data)'}${where}`;
 }
 
 /** The map as standalone SVG text; each ally carries a <title> with its net and rank. */

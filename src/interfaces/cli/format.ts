@@ -1,12 +1,18 @@
-// Plain-text tables and CSV for the terminal.
+// Plain-text tables and CSV for the terminal. Text tables fit the terminal (table-layout.ts);
+// CSV and JSON are always complete.
 import { toSafeCsv } from '../../exports/csv-cell.ts';
 import type { Cell } from '../../evidence/csv.ts';
+import { droppedNote, fitText, layoutTable, outputWidth } from './table-layout.ts';
+import type { LayoutColumn } from './table-layout.ts';
 
-export interface Column<T> {
+export interface Column<T> extends LayoutColumn {
   header: string;
   value: (row: T) => Cell;
   align?: 'left' | 'right';
 }
+
+/** A year is a year: 2024, never 2,024. */
+const YEAR_HEADER = /(^|[\s_])years?$|^year/i;
 
 export function formatNumber(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined) return 'missing';
@@ -15,14 +21,25 @@ export function formatNumber(value: number | null | undefined, digits = 2): stri
   return value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: d });
 }
 
-export function textTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+/**
+ * A text table fitted to the output width (table-layout.ts): long text wraps, and columns that
+ * still do not fit are left out, lowest priority first, with a footer naming them (--wide).
+ */
+export function textTable<T>(rows: readonly T[], columns: readonly Column<T>[], options: { indent?: string } = {}): string {
   const cells = rows.map((r) => columns.map((c) => {
     const v = c.value(r);
-    return v === null || v === undefined ? '' : typeof v === 'number' ? formatNumber(v) : String(v);
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'number') return Number.isInteger(v) && YEAR_HEADER.test(c.header) ? String(v) : formatNumber(v);
+    return String(v);
   }));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
-  const line = (vals: string[]) => vals.map((v, i) => (columns[i].align === 'right' ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
+  const width = outputWidth();
+  const { lines, dropped } = layoutTable(columns, cells, { width, indent: options.indent });
+  return [...lines, ...droppedNote(dropped, width)].join('\n') + '\n';
+}
+
+/** Text for people on standard output, its long lines wrapped to the output width (not for JSON or CSV). */
+export function printText(text: string): void {
+  process.stdout.write(fitText(text));
 }
 
 /** CSV for --csv: spreadsheet-safe like every CSV the project hands out (exports/csv-cell.ts). */

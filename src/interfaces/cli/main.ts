@@ -3,13 +3,18 @@
 import { Command, CommanderError } from 'commander';
 import { registerAnalysisCommands } from './commands/analyses.ts';
 import { registerDataCommands } from './commands/data.ts';
+import { registerDbCommands } from './commands/db.ts';
 import { registerEvidenceCommands } from './commands/evidence.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerExplainCommands } from './commands/explain.ts';
+import { registerExerciseCommands } from './commands/exercise.ts';
+import { registerRegionCommand } from './commands/regions.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerScenarioCommands } from './commands/scenario.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerTeamCommands } from './commands/team.ts';
 import { registerValidateCommand } from './commands/validate.ts';
+import { setWide } from './table-layout.ts';
 import { filterTerminalOutput, terminalSafe } from './terminal.ts';
 
 export function makeProgram(): Command {
@@ -17,15 +22,21 @@ export function makeProgram(): Command {
     .description('Alliance Ledger: sourced balance sheets of U.S. allies and alliances')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Tables and text fit the terminal unless the command runs with --wide (table-layout.ts).
+    .hook('preAction', (_program, action) => setWide(action.opts().wide === true));
   registerDataCommands(program);
+  registerDbCommands(program);
   registerEvidenceCommands(program);
   registerLedgerCommands(program);
   registerExplainCommands(program);
   registerAnalysisCommands(program);
+  registerRegionCommand(program);
   registerScenarioCommands(program);
+  registerExerciseCommands(program);
   registerReportCommands(program);
   registerServeCommand(program);
+  registerTeamCommands(program);
   registerValidateCommand(program);
   return program;
 }
@@ -52,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] && /(allies(\.js)?|main\.ts)$/.test(process.argv[1]);
+const invokedDirectly = process.argv[1] && /(allies(\.js)?|main\.[jt]s)$/.test(process.argv[1]);
 if (invokedDirectly) {
   // `allies ... | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,5 +1,6 @@
 // The shapes of the API's JSON answers the dashboard reads (types only: nothing of the server
 // is bundled). They come from the engine's and the evidence's own types.
+import type { RegionsReport } from '../../analyses/regions.ts';
 import type { Ally } from '../../evidence/load.ts';
 import type { Indicator, Observation, Source } from '../../evidence/schema.ts';
 import type { BurdenReport } from '../../method/burden.ts';
@@ -90,3 +91,7 @@ export interface CoverageRow {
   source: string | null;
   gap: string | null;
 }
+
+export type { RegionsReport, RegionRobustness, RegionItem, RegionDistribution, RegionYear } from '../../analyses/regions.ts';
+/** GET /api/regions: the report with its line items as rows and the cited sources in full. */
+export type RegionsResponse = Omit<RegionsReport, 'items' | 'sources'> & Rows<RegionsReport['items'][number]> & { sources: Source[] };

@@ -38,6 +38,7 @@ const MethodologyPage = lazyPage(() => import('./pages/methodology.tsx').then((m
 const ScenariosPage = lazyPage(() => import('./pages/scenarios.tsx').then((m) => m.ScenariosPage));
 const HistoryPage = lazyPage(() => import('./pages/history.tsx').then((m) => m.HistoryPage));
 const NetworkPage = lazyPage(() => import('./pages/network.tsx').then((m) => m.NetworkPage));
+const RegionsPage = lazyPage(() => import('./pages/regions.tsx').then((m) => m.RegionsPage));
 
 function Guard({ children }: { children: ComponentChildren }) {
   const [error, reset] = useErrorBoundary((e: unknown) => console.warn('dashboard error:', e));
@@ -63,6 +64,7 @@ function Page({ route }: { route: Route }) {
     case 'scenarios': return <ScenariosPage route={route} />;
     case 'history': return <HistoryPage route={route} />;
     case 'network': return <NetworkPage route={route} />;
+    case 'regions': return <RegionsPage route={route} />;
   }
 }
 
@@ -76,6 +78,7 @@ function Nav({ route }: { route: Route | null }) {
     <nav aria-label="Main">
       <ul>
         {item('overview', `/${linkQuery(state)}`, 'Overview')}
+        {item('regions', hrefOf({ page: 'regions', year: state.year, regions: ['asia', 'europe'] }), 'Asia & Europe')}
         {item('compare', hrefOf({ page: 'compare', allies: route?.page === 'ally' ? [route.ally] : route?.page === 'compare' ? route.allies : [], year: state.year, weights: state.weights }), 'Compare')}
         {item('weights', hrefOf({ page: 'weights', year: state.year, region: 'all', weights: state.weights }), 'Weights')}
         {item('scenarios', '/scenarios', 'Scenarios')}

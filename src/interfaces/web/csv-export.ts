@@ -16,7 +16,12 @@ export function csvText(columns: readonly string[], rows: readonly Record<string
 }
 
 export function downloadText(filename: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(new Blob([text], { type }), filename);
+}
+
+/** Hand a file to the browser's download (CSV, SVG and PNG downloads alike). */
+export function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

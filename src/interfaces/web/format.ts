@@ -36,3 +36,31 @@ export function formatPoints(x: number | null | undefined, decimals = 1): string
   const r = Number(x.toFixed(decimals));
   return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r).toFixed(decimals)}`;
 }
+
+/** Unit words that take the singular after a value of exactly 1 ("1 ally tied", "1 site"). */
+const SINGULAR: Readonly<Record<string, string>> = { allies: 'ally', sites: 'site', years: 'year', exercises: 'exercise', persons: 'person', points: 'point', ties: 'tie', items: 'item', sources: 'source' };
+
+/**
+ * A value with its unit as a sentence reads it: a coded unit ("1 = asymmetric, 0 = mutual or
+ * no pledge") gives the code's meaning ("asymmetric (1)"), not "1 1 = asymmetric"; a count of
+ * exactly one takes the singular ("1 ally tied", not "1 allies tied").
+ */
+export function formatValueUnit(x: number | null | undefined, unit: string, digits = 3): string {
+  const value = formatValue(x, digits);
+  if (x === null || x === undefined || !Number.isFinite(x)) return value;
+  const codes = [...unit.matchAll(/(?:^|,\s*)(-?\d+(?:\.\d+)?) = ([^,]+)/g)];
+  if (codes.length && codes.map((m) => m[0]).join('').replace(/^,\s*/, '').length >= unit.replace(/\s+/g, ' ').trim().length - 2) {
+    const meaning = codes.find((m) => Number(m[1]) === x);
+    return meaning ? `${meaning[2].trim()} (${value})` : `${value} (${unit})`;
+  }
+  const yesNo = /\((\d) yes, (\d) no\)/.exec(unit);
+  if (yesNo && (x === Number(yesNo[1]) || x === Number(yesNo[2]))) return x === Number(yesNo[1]) ? 'yes' : 'no';
+  if (!unit) return value;
+  if (value === '1') {
+    const words = unit.split(' ');
+    const i = words.slice(0, 2).findIndex((w) => w in SINGULAR);
+    if (i >= 0) words[i] = SINGULAR[words[i]];
+    return `${value} ${words.join(' ')}`;
+  }
+  return `${value} ${unit}`;
+}

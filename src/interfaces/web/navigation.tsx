@@ -2,6 +2,7 @@
 // Back and Forward work, and every state is a URL that can be shared.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { watchScrollableTables } from './scroll-regions.ts';
 
 type Listener = () => void;
 const listeners = new Set<Listener>();
@@ -11,6 +12,7 @@ function notify(): void {
 }
 
 window.addEventListener('popstate', notify);
+watchScrollableTables();
 
 export function navigate(href: string, options: { replace?: boolean } = {}): void {
   if (href === location.pathname + location.search) return;

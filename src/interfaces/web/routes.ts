@@ -17,7 +17,11 @@ export type Route =
   | { page: 'methodology' }
   | { page: 'scenarios'; names: string[]; compare: ScenarioCompare }
   | { page: 'history'; by: string }
-  | { page: 'network'; year: number | null };
+  | { page: 'network'; year: number | null }
+  | { page: 'regions'; year: number | null; regions: string[] };
+
+/** The analytic regions the theaters page can set side by side (countries.csv). */
+export const THEATERS: readonly string[] = ['asia', 'europe', 'americas', 'middle-east', 'africa'];
 
 /** How a run of several scenarios is shown: composed into one, or each on its own side by side. */
 export type ScenarioCompare = 'baseline' | 'each';
@@ -124,6 +128,14 @@ export function parseLocation(pathname: string, search: string): Parsed {
     return { ok: true, route: { page: 'history', by } };
   }
   if (head === 'network' && rest.length === 0) return { ok: true, route: { page: 'network', year } };
+  if (head === 'regions' && rest.length === 0) {
+    const raw = params.get('regions') ?? 'asia,europe';
+    const regions = [...new Set(raw.split(','))];
+    const bad = regions.find((r) => !THEATERS.includes(r));
+    if (bad !== undefined) return fail(`region "${bad}" in regions= is not one of ${THEATERS.join(', ')}`);
+    if (regions.length !== 2) return fail('regions= names two different regions, e.g. asia,europe');
+    return { ok: true, route: { page: 'regions', year, regions } };
+  }
   return fail(`there is no page at "${pathname}"`);
 }
 
@@ -174,6 +186,11 @@ export function hrefOf(route: Route): string {
     case 'network':
       path = '/network';
       if (route.year !== null) params.set('year', String(route.year));
+      break;
+    case 'regions':
+      path = '/regions';
+      if (route.year !== null) params.set('year', String(route.year));
+      if (route.regions.join(',') !== 'asia,europe') params.set('regions', route.regions.join(','));
       break;
   }
   const query = params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');

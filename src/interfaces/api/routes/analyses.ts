@@ -7,6 +7,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Ally } from '../../../evidence/load.ts';
+import { readableAllianceName } from '../../../analyses/alliance-names.ts';
 import { commitmentNames, readAllianceEvidence } from '../../../analyses/alliances.ts';
 import type { AllianceEvidence } from '../../../analyses/alliances.ts';
 import { asymmetryProfile } from '../../../analyses/asymmetry.ts';
@@ -56,7 +57,7 @@ function analysisQueries(ledger: YearRange, network: YearRange) {
   }).strict();
   const TiersQuery = z.object({
     year: yearParam(ledger).optional(),
-    tiers: wholeNumber('a whole number of tiers', 2, MAX_TIERS).optional().openapi({ description: 'number of tiers (default 4)' }),
+    tiers: wholeNumber('a whole number of tiers', 2, MAX_TIERS).optional().openapi({ description: 'number of clusters (default 4)' }),
     draws: wholeNumber('a whole number of draws', 0, MAX_TIER_DRAWS).optional().openapi({ description: `robustness draws for the stability of each placement (default 500, at most ${MAX_TIER_DRAWS.toLocaleString('en-US')}); run in the server's bounded heavy-work queue (503 with Retry-After when full)` }),
     format: FormatParam,
   }).strict();
@@ -170,7 +171,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   };
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/compare', tags: [TAG], summary: 'Allies side by side, with the sources of every row',
+    method: 'get', path: '/api/compare', operationId: 'compareAllies', tags: [TAG], summary: 'Allies side by side, with the sources of every row',
     description: 'For each ally: the U.S. commitment and the obligations both ways (ATOP), key evidence (GDP, military spending, U.S. troops, host-nation support), the ledger totals and rank, interests served and compromises accepted, tier and nearest ally. Every cell carries the citations behind it. CSV: one row per comparison row, one column per ally.',
     request: { query: CompareQuery },
     responses: { ...tableResponses(Loose, 'Comparison rows', { year: z.number().int(), allies: z.array(Loose), notes: z.array(z.string()) }), ...unavailableResponse },
@@ -191,8 +192,8 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
       const table = compareAllies(ctx.evidence, compared, year);
       const cited = new Set(table.rows.flatMap((r) => r.sources));
       if (requestedFormat(c) === 'csv') {
-        const rows = table.rows.map((r) => ({ group: r.group, label: r.label, ...Object.fromEntries(table.allies.map((a, i) => [a.iso3, r.cells[i].text])), sources: r.sources }));
-        return representTable({ name: `compare-${table.allies.map((a) => a.iso3).join('-')}-${year}`, columns: ['group', 'label', ...table.allies.map((a) => a.iso3), 'sources'], rows }, 'csv');
+        const rows = table.rows.map((r) => ({ line_group: r.group, label: r.label, ...Object.fromEntries(table.allies.map((a, i) => [a.iso3, r.cells[i].text])), sources: r.sources }));
+        return representTable({ name: `compare-${table.allies.map((a) => a.iso3).join('-')}-${year}`, columns: ['line_group', 'label', ...table.allies.map((a) => a.iso3), 'sources'], rows }, 'csv');
       }
       return representJson({
         year, allies: table.allies, notes: table.notes, count: table.rows.length, rows: table.rows,
@@ -202,7 +203,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/asymmetry/{ally}', tags: [TAG], summary: 'The forms asymmetry takes between the U.S. and an ally',
+    method: 'get', path: '/api/asymmetry/{ally}', operationId: 'getAsymmetry', tags: [TAG], summary: 'The forms asymmetry takes between the U.S. and an ally',
     description: 'Obligations both ways (ATOP 5.1 and the curated commitments), capability ratios (to the U.S. and to the principal rival), U.S. basing, and the cost of U.S. forces against host-nation support, each value with its source and locator, and the definitions used.',
     request: { params: AllyParams, query: AsymmetryQuery },
     responses: jsonResponses(Loose, 'Asymmetry profile'),
@@ -221,10 +222,10 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/tiers', tags: [TAG], summary: 'Tiers of allies',
-    description: 'The allies clustered (Ward) by ledger profile and the kind of U.S. commitment, with what sets each tier apart and how often each ally stays in its tier under robustness draws of the weights. CSV: one row per ally.',
+    method: 'get', path: '/api/tiers', operationId: 'getTiers', tags: [TAG], summary: 'Clusters of allies with similar profiles (the multi-tiered structure)',
+    description: 'The allies clustered (Ward) by ledger profile and the kind of U.S. commitment: clusters of similar profiles, numbered by their members\' mean net (not tiers of importance: an ally with a high net can sit in a cluster numbered low), with what sets each cluster apart and how often each ally stays in its cluster under robustness draws of the weights. CSV: one row per ally.',
     request: { query: TiersQuery },
-    responses: { ...tableResponses(Loose, 'Tier members', { year: z.number().int(), tiers: z.array(Loose), definitions: z.array(z.string()) }), ...unavailableResponse },
+    responses: { ...tableResponses(Loose, 'Cluster members (the field tier holds the cluster number)', { year: z.number().int(), tiers: z.array(Loose), definitions: z.array(z.string()) }), ...unavailableResponse },
   }), (c) => {
     const s = service();
     const q = validQuery(c, TiersQuery);
@@ -241,7 +242,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/history', tags: [TAG], summary: 'How long alliances last',
+    method: 'get', path: '/api/history', operationId: 'getAllianceHistory', tags: [TAG], summary: 'How long alliances last',
     description: 'Kaplan-Meier survival of ATOP 5.1 alliances by group (curves with 95% bands), the usual summaries under each stated definition (ended-only, naive, in force), how they ended, and the age and survival percentile of every U.S. alliance in force. Alliances in force are censored whatever their ATOP termination code. The median (kaplanMeier.medianEstimate) gives value (null when not reached), lowerBound, upperBound, reached and the wording ("at least N years" when not reached; "between a and b years" where the curve sits at exactly one half). CSV: one row per group.',
     request: { query: HistoryQuery },
     responses: tableResponses(Loose, 'Survival by group', { definitions: Loose, usAlliances: z.array(Loose) }),
@@ -268,7 +269,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
         return representTable({ name: `history-${by}`, columns: Object.keys(rows[0] ?? { group: '' }), rows }, 'csv');
       }
       const names = commitmentNames(commitments);
-      const usAlliances = usAllianceAges(alliances, members, asOf, commitments).map((a) => ({ ...a, name: names.get(a.atopid) ?? a.name }));
+      const usAlliances = usAllianceAges(alliances, members, asOf, commitments).map((a) => ({ ...a, name: readableAllianceName(a, names, (iso) => ctx.evidence.country(iso)?.name) }));
       return representJson({
         by, asOf, total: alliances.length, definitions: DURATION_DEFINITIONS, terminationModes: TERMINATION_MODES,
         groupings: Object.fromEntries(Object.entries(GROUPINGS).map(([id, g]) => [id, g.label])),
@@ -282,7 +283,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/claims', tags: [TAG], summary: 'Claims checked against the evidence',
+    method: 'get', path: '/api/claims', operationId: 'listClaims', tags: [TAG], summary: 'Claims checked against the evidence',
     description: 'Quantitative claims from the reference texts and the literature (curated/claims.yaml), each split into parts with the stated figure, every reading computed under its definition with the evidence behind it, a verdict per part and per claim (supported; depends on the definition, only where one definition supports every part; not supported, where some part is supported by no definition; not checkable) and the reason for it. ally= keeps the claims about one country. CSV: one row per claim.',
     request: { query: ClaimsQuery },
     responses: tableResponses(Loose, 'Checked claims'),
@@ -308,7 +309,7 @@ export function registerAnalysisRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/network', tags: [TAG], summary: 'The allied network in a year',
+    method: 'get', path: '/api/network', operationId: 'getNetwork', tags: [TAG], summary: 'The allied network in a year',
     description: 'Nodes (the U.S., the covered allies, partners in U.S. groupings) tied by shared alliances, minilateral groupings and access agreements in force that year; degree, betweenness and Louvain communities per node; the hub-and-spokes versus latticework index for the year and for every year since 1946. CSV: one row per node.',
     request: { query: NetworkQuery },
     responses: tableResponses(Loose, 'Nodes with centrality', { year: z.number().int(), ties: z.array(Loose), series: z.array(Loose), definitions: z.array(z.string()) }),

@@ -67,7 +67,7 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
   const ObservationsQuery = observationsQuery(observationYears(evidence));
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/countries', tags: [TAG], summary: 'The country registry',
+    method: 'get', path: '/api/countries', operationId: 'listCountries', tags: [TAG], summary: 'The country registry',
     description: 'ISO 3166 alpha-3 keys with Correlates of War codes and analytic regions; historical states carry ISO 3166-3 codes.',
     request: { query: CountriesQuery },
     responses: tableResponses(CountrySchema, 'Countries, by ISO code'),
@@ -83,7 +83,7 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/allies', tags: [TAG], summary: 'The covered U.S. allies and partners',
+    method: 'get', path: '/api/allies', operationId: 'listAllies', tags: [TAG], summary: 'The covered U.S. allies and partners',
     description: 'Treaty allies and key partners covered by the ledgers (curated/allies.yaml), with region, tier and the basis of the relationship.',
     request: { query: CountriesQuery },
     responses: tableResponses(AllyRow, 'Allies, by ISO code'),
@@ -97,7 +97,7 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/indicators', tags: [TAG], summary: 'Declared indicators',
+    method: 'get', path: '/api/indicators', operationId: 'listIndicators', tags: [TAG], summary: 'Declared indicators',
     description: 'Every indicator with its definition as the source gives it, unit, and plausible range.',
     request: { query: IndicatorsQuery },
     responses: tableResponses(IndicatorSchema, 'Indicators, by id'),
@@ -108,7 +108,7 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
   }, requestedFormat(c))));
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/sources', tags: [TAG], summary: 'The source registry',
+    method: 'get', path: '/api/sources', operationId: 'listSources', tags: [TAG], summary: 'The source registry',
     description: 'Every source with its citation and terms, and the checksum of each snapshot file read. format=bibtex gives BibTeX, format=csl gives CSL-JSON.',
     request: { query: SourcesQuery },
     responses: {
@@ -133,7 +133,7 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/sources/{id}', tags: [TAG], summary: 'One source',
+    method: 'get', path: '/api/sources/{id}', operationId: 'getSource', tags: [TAG], summary: 'One source',
     description: 'A source with its snapshot files and the indicators it feeds.',
     request: { params: SourceParams },
     responses: jsonResponses(z.object({ ...SourceWithFiles.shape, indicators: z.array(z.string()), observations: z.number().int() }), 'The source'),
@@ -148,7 +148,7 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/observations', tags: [TAG], summary: 'Observations with their sources',
+    method: 'get', path: '/api/observations', operationId: 'listObservations', tags: [TAG], summary: 'Observations with their sources',
     description: 'Every matching observation with its source id and locator (sheet and cell, file and row, page). A missing value is null, flagged "missing", with the reason in note; never 0. JSON also lists the sources and indicators the rows cite; CSV rows carry the unit and citation.',
     request: { query: ObservationsQuery },
     responses: tableResponses(ObservationSchema, 'Observations, by indicator, country and year', {
@@ -190,7 +190,7 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/coverage', tags: [TAG], summary: 'Coverage of the covered allies',
+    method: 'get', path: '/api/coverage', operationId: 'getCoverage', tags: [TAG], summary: 'Coverage of the covered allies',
     description: 'For each covered ally and core need (military expenditure, GDP, population, U.S. troops hosted), the latest year with a value and its source, or the reason there is none. CSV: one row per ally and need.',
     request: { query: IndicatorsQuery },
     responses: tableResponses(CoverageRow, 'Coverage, one row per ally and core need', { complete: z.number().int(), gaps: z.array(z.object({ iso3: z.string(), need: z.string(), gap: z.string() })) }),
@@ -204,7 +204,7 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
   }));
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/tables', tags: [TAG], summary: 'The evidence tables besides observations',
+    method: 'get', path: '/api/tables', operationId: 'listTables', tags: [TAG], summary: 'The evidence tables besides observations',
     description: 'Names of the tables in evidence/tables (allies, ATOP members, U.S. commitments, groupings, ...).',
     responses: jsonResponses(z.object({ tables: z.array(z.object({ name: z.string(), rows: z.number().int(), columns: z.array(z.string()) })) }), 'Table names'),
   }), (c) => cachedResponse(c, scope, () => representJson({
@@ -215,7 +215,7 @@ export function registerEvidenceRoutes(app: OpenAPIHono, ctx: ApiContext): void 
   })));
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/tables/{name}', tags: [TAG], summary: 'One evidence table',
+    method: 'get', path: '/api/tables/{name}', operationId: 'getTable', tags: [TAG], summary: 'One evidence table',
     description: 'The rows of an evidence table as committed (each row cites its source where the table has one).',
     request: { params: TableParams, query: IndicatorsQuery },
     responses: tableResponses(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])), 'The table'),

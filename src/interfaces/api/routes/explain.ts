@@ -104,7 +104,7 @@ const whyQuery = (years: YearRange) => z.object({
   format: FormatParam.openapi({ description: 'json (default) or csv: one row per line item' }),
 }).strict();
 
-const CSV_COLUMNS = ['item', 'side', 'group', 'label', 'allyScore', 'medianScore', 'allyPoints', 'medianPoints', 'difference', 'allyMissing', 'imputed', 'scoredAmong'];
+const CSV_COLUMNS = ['item', 'side', 'line_group', 'label', 'allyScore', 'medianScore', 'allyPoints', 'medianPoints', 'difference', 'allyMissing', 'imputed', 'scoredAmong'];
 
 export function registerExplainRoutes(app: OpenAPIHono, ctx: ApiContext, engine: LedgerService | string): void {
   const WhyQuery = whyQuery(ledgerYears(engine, ctx.evidence));
@@ -114,7 +114,7 @@ export function registerExplainRoutes(app: OpenAPIHono, ctx: ApiContext, engine:
   };
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/ledgers/{ally}/why', tags: [TAG], summary: 'Why an ally ranks where it does',
+    method: 'get', path: '/api/ledgers/{ally}/why', operationId: 'explainLedger', tags: [TAG], summary: 'Why an ally ranks where it does',
     description: 'The contributions that set the ally apart from the median ally of the year: for every line item and heading the points it gives the ally\'s net minus the median of the points it gives the ranked allies (liabilities negative), the largest first. The medians make a reference ally whose net is their sum, so the differences add up to the ally\'s net minus the reference net (reconciliation). With the rank, its robustness band, the neighbours in the ranking and what one point of each line is worth on the ally\'s ledger. CSV: one row per line item.',
     request: { params: AllyParams, query: WhyQuery },
     responses: {
@@ -141,7 +141,7 @@ export function registerExplainRoutes(app: OpenAPIHono, ctx: ApiContext, engine:
       if (!ledger.allies.some((a) => a.ally === iso3)) throw notAnAllyInYear(ctx.evidence, iso3, year, s.years, 'to see why it would rank where it does');
       const robustness = q.bands === 'false' ? null : await s.robustness(year, { weights });
       const why = whyThisRank(ledger, iso3, { robustness, methodology: withWeights(s.methodology, weights) });
-      if (requestedFormat(c) === 'csv') return representTable({ name: `why-${iso3}-${year}`, columns: CSV_COLUMNS, rows: why.lines }, 'csv');
+      if (requestedFormat(c) === 'csv') return representTable({ name: `why-${iso3}-${year}`, columns: CSV_COLUMNS, rows: why.lines.map((l) => ({ ...l, line_group: l.group })) }, 'csv');
       return representJson({ hash: s.version, years: s.years, ...why });
     });
   });

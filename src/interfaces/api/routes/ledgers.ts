@@ -19,7 +19,7 @@ import { ledgerYears, wholeNumber, yearParam } from '../params.ts';
 import type { YearRange } from '../params.ts';
 import { FormatParam, cachedResponse, representJson, representTable, requestedFormat } from '../representation.ts';
 import type { CacheScope } from '../representation.ts';
-import { jsonOrCsvResponses, jsonResponses, problemResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
+import { jsonOrCsvResponses, problemResponses, serveRoute, tableResponses, unavailableResponse, validParams, validQuery } from '../route-kit.ts';
 import { MethodologyExplainedShape, methodologyExplained } from './explain.ts';
 
 const TAG = 'Balance sheets';
@@ -145,7 +145,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
   const weightsOf = (c: Context, s: LedgerService) => parseWeightOverrides(c.req.query('weights'), s.methodology);
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/methodology', tags: [TAG], summary: 'The balance-sheet methodology',
+    method: 'get', path: '/api/methodology', operationId: 'getMethodology', tags: [TAG], summary: 'The balance-sheet methodology',
     description: 'The shipped methodology: line items (side, group, measure, normalization, weight, missing-data policy, rationale, citations), robustness settings and the years covered; and every line in words (construct, formula, normalization, weight, what one point of it is worth in the net, rationale, citations with the source\'s citation text) with the worth of every heading. format=yaml gives the file itself, to edit and load back as your own.',
     request: { query: MethodologyQuery },
     responses: {
@@ -168,7 +168,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/ledgers', tags: [TAG], summary: 'Ledgers of the allies of a year',
+    method: 'get', path: '/api/ledgers', operationId: 'listLedgers', tags: [TAG], summary: 'Ledgers of the allies of a year',
     description: `For every ally of the year: assets, liabilities, net, rank, coverage and standing, and per line item the raw value, score, weight, contribution and rank (without the observations; ask /api/ledgers/{ally} for those). partners=true adds the year's partners, unranked. CSV: one row per ally and line item. ${MEMBERSHIP_RULE}`,
     request: { query: RegionYearQuery },
     responses: { ...tableResponses(AllyLedgerSchema, 'Ledgers, by ally', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), rankedCount: z.number().int(), membership: MembershipMeta }), ...unavailableResponse },
@@ -186,10 +186,10 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/ledgers/{ally}', tags: [TAG], summary: 'One ally\'s balance sheet',
+    method: 'get', path: '/api/ledgers/{ally}', operationId: 'getLedger', tags: [TAG], summary: 'One ally\'s balance sheet',
     description: 'The T-account of one ally: every line with its value, score, rank among the allies, weight and contribution, and the observations (value, year, source, locator) and judgments behind it; its standing in the year; the sources cited, with citation and terms. A covered country that is not one of the year\'s allies gets 404 saying why (Finland in 2000: joined NATO in 2023); a partner (Saudi Arabia) is shown, unranked, with partners=true.',
     request: { params: AllyParams, query: AllyQuery },
-    responses: { ...jsonResponses(AllyLedgerSchema.extend({ rankedCount: z.number().int(), sources: z.array(Source) }), 'The ledger'), ...unavailableResponse },
+    responses: { ...jsonOrCsvResponses(AllyLedgerSchema.extend({ rankedCount: z.number().int(), sources: z.array(Source) }), 'The ledger', 'one row per line item of the ally (format=csv or Accept: text/csv)'), ...unavailableResponse },
   }), (c) => {
     const s = service();
     const { ally } = validParams(c, AllyParams);
@@ -213,7 +213,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/rankings', tags: [TAG], summary: 'Ranking of the allies by net balance',
+    method: 'get', path: '/api/rankings', operationId: 'getRankings', tags: [TAG], summary: 'Ranking of the allies by net balance',
     description: 'The allies of the year by net balance (assets minus liabilities), each with its standing (e.g. NATO since 2004), with the robustness bands of the net and the rank under the methodology\'s weight and data draws. region filters the rows (region_rank is the rank within the region; rank among all allies). partners=true lists the year\'s partners after the allies, flagged and unranked.',
     request: { query: RankingsQuery },
     responses: { ...tableResponses(RankingRow, 'Ranking', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), draws: z.number().int().nullable() }), ...unavailableResponse },
@@ -235,7 +235,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/robustness', tags: [TAG], summary: 'Robustness of the ranking',
+    method: 'get', path: '/api/robustness', operationId: 'getRobustness', tags: [TAG], summary: 'Robustness of the ranking',
     description: 'The ledger recomputed under many draws of the weights (and of data and judgments within their ranges): intervals of every ally\'s assets, liabilities and net, rank probabilities, and the share of draws that keep the whole ranking. Deterministic for a seed. CSV: one row per ally.',
     request: { query: RobustnessQuery },
     responses: { ...jsonOrCsvResponses(z.record(z.string(), z.unknown()), 'Robustness result', 'one row per ally: ranks, net, assets and liabilities intervals'), ...unavailableResponse },
@@ -257,7 +257,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/burden', tags: [TAG], summary: 'Burden-sharing ratios',
+    method: 'get', path: '/api/burden', operationId: 'getBurdenSharing', tags: [TAG], summary: 'Burden-sharing ratios',
     description: 'The DoD ratio for each contribution: a country\'s share of the allied total divided by its share of the allied total of the contribution\'s ability measure (GDP for spending, labour force or its stated proxy for personnel); about 1 is a fair share. Level contributions (DoD\'s offset share) are shown as values, not ratios; no ratio over fewer than min_countries countries. Every value carries its year. CSV: one row per country and contribution.',
     request: { query: BurdenQuery },
     responses: { ...jsonOrCsvResponses(z.record(z.string(), z.unknown()), 'Burden-sharing report', 'one row per country and contribution'), ...unavailableResponse },

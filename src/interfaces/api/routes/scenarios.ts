@@ -91,7 +91,7 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   };
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/scenarios', tags: [TAG], summary: 'The built-in scenarios',
+    method: 'get', path: '/api/scenarios', operationId: 'listScenarios', tags: [TAG], summary: 'The built-in scenarios',
     description: 'Every built-in scenario: name, title, horizon, description, the kinds of change it makes, and its sources. CSV: one row per scenario.',
     request: { query: z.object({ format: FormatParam }).strict() },
     responses: { ...tableResponses(Loose, 'Scenarios'), ...unavailableResponse },
@@ -113,7 +113,7 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
 
   // Registered before /api/scenarios/{name}, so "run" is never taken for a scenario's name.
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/scenarios/run', tags: [TAG], summary: 'Run scenarios and diff the ledgers against the baseline',
+    method: 'get', path: '/api/scenarios/run', operationId: 'runScenarios', tags: [TAG], summary: 'Run scenarios and diff the ledgers against the baseline',
     description: 'Runs one scenario, or several composed into one (compare=baseline), or each on its own side by side (compare=each), at the horizon, and diffs every ally\'s ledger against the baseline projection: which line items moved for which ally, by how much, and which change moved them (sequential attribution: the causes of a line add up to its movement); rank changes; with draws, the robustness of both rankings, and the two runs paired draw by draw (robustness.paired: how often each directly hit ally\'s net rose and its rank improved; robustness.unpaired says why not, when they cannot be paired). Deterministic. CSV: one row per ally and moved line.',
     request: { query: RunQuery },
     responses: { ...jsonOrCsvResponses(Loose, 'The run: the scenario, its changes with their effects, the diff and the rank changes', 'one row per ally and moved line'), ...unavailableResponse },
@@ -141,7 +141,7 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   });
 
   serveRoute(app, createRoute({
-    method: 'post', path: '/api/scenarios/run', tags: [TAG], summary: 'Run your own scenario',
+    method: 'post', path: '/api/scenarios/run', operationId: 'runScenarioFile', tags: [TAG], summary: 'Run your own scenario',
     description: 'Runs the scenario file sent in the body (its YAML text) against the baseline, as GET /api/scenarios/run runs a built-in one: the same checks as the CLI (an unknown indicator, ally, source or field, a horizon before the data, a malformed path: 400 naming the line and field), the same diff with causes, and with draws the robustness of both rankings, paired draw by draw. Nothing is stored.',
     request: { query: RunTextQuery, body: { content: { 'application/json': { schema: RunTextBody } }, required: true } },
     responses: { ...jsonResponses(Loose, 'The run: the diff against the baseline, rank changes, robustness'), ...bodyResponses, ...unavailableResponse },
@@ -157,7 +157,7 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/scenarios/{name}/file', tags: [TAG], summary: 'A built-in scenario\'s file',
+    method: 'get', path: '/api/scenarios/{name}/file', operationId: 'getScenarioFile', tags: [TAG], summary: 'A built-in scenario\'s file',
     description: 'The YAML file of a built-in scenario, verbatim: a start for a scenario of your own (POST /api/scenarios/run).',
     request: { params: NameParams },
     responses: { 200: { description: 'The scenario file', content: { 'text/yaml': { schema: z.string() } } }, ...problemResponses },
@@ -168,7 +168,7 @@ export function registerScenarioRoutes(app: OpenAPIHono, ctx: ApiContext, engine
   });
 
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/scenarios/{name}', tags: [TAG], summary: 'One scenario as written',
+    method: 'get', path: '/api/scenarios/{name}', operationId: 'getScenario', tags: [TAG], summary: 'One scenario as written',
     description: 'The scenario checked against the evidence and the methodology: description, horizon, sources, and every change in the order applied with its rationale, citations and the countries and line items it touches.',
     request: { params: NameParams, query: ShowQuery },
     responses: { ...jsonResponses(Loose, 'The scenario'), ...unavailableResponse },

@@ -32,7 +32,7 @@ export function registerValidationRoutes(app: OpenAPIHono, ctx: ApiContext, engi
   const ValidationQuery = validationQuery(ledgerYears(engine, ctx.evidence));
   let assessments: Promise<Assessment[]> | null = null;
   serveRoute(app, createRoute({
-    method: 'get', path: '/api/validation', tags: ['Balance sheets'], summary: 'The ledgers beside published assessments',
+    method: 'get', path: '/api/validation', operationId: 'getValidation', tags: ['Balance sheets'], summary: 'The ledgers beside published assessments',
     description: 'Every assessment of curated/assessments set beside the ledger of its year: Spearman\'s rank correlation over the allies both cover (with n), the share of claims whose reading on the ledger holds, and for every disagreement the line items that drive it (the ally\'s points against the median of the other allies, or the group\'s leader, adding up to the gap). A check to report and explain, never a target: weights are not tuned to it.',
     request: { query: ValidationQuery },
     responses: { ...jsonResponses(ValidationSchema, 'The validation report'), ...unavailableResponse },

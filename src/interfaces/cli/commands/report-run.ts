@@ -110,7 +110,7 @@ async function ledgersExport(opts: ExportCommandOptions): Promise<ExportTable> {
   const ledgers = [];
   // Normalization and ranks are always among all covered allies; --allies only filters rows.
   for (let y = from; y <= to; y++) ledgers.push(...computeLedger(inputs, y).allies.filter((l) => !wanted || wanted.has(l.ally)));
-  return ledgerTable(ledgers);
+  return ledgerTable(ledgers, inputs.evidence);
 }
 
 async function evidenceExport(opts: ExportCommandOptions): Promise<ExportTable> {
@@ -118,7 +118,7 @@ async function evidenceExport(opts: ExportCommandOptions): Promise<ExportTable> 
   const unknown = (opts.indicator ?? []).filter((id) => !evidence.indicator(id));
   if (unknown.length) throw new InvalidArgumentError(`unknown indicator ${unknown.join(', ')}; see \`allies observations --help\` and evidence/indicators.csv`);
   const countries = opts.country?.map((c) => c.toUpperCase());
-  return evidenceTable(evidence.query({ country: countries, indicator: opts.indicator, source: opts.source, from: opts.from ?? opts.year, to: opts.to ?? opts.year }));
+  return evidenceTable(evidence.query({ country: countries, indicator: opts.indicator, source: opts.source, from: opts.from ?? opts.year, to: opts.to ?? opts.year }), evidence);
 }
 
 async function sourcesData(opts: ExportCommandOptions) {

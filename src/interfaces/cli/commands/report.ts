@@ -4,8 +4,7 @@
 // The definitions only: the work is in report-run.ts, imported when a command runs.
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { EVIDENCE_DIR } from '../../../evidence/load.ts';
-import { CITATION_FORMATS, TABLE_FORMATS } from '../../../exports/formats.ts';
+import { CITATION_FORMATS, EVIDENCE_DIR, TABLE_FORMATS } from '../defaults.ts';
 import type { TableFormat } from '../../../exports/formats.ts';
 import { REPORT_FORMATS } from '../../../reports/formats.ts';
 import type { ReportFormat } from '../../../reports/formats.ts';

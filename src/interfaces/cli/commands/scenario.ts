@@ -1,45 +1,16 @@
 // allies scenario list | show | run: what-if stress tests of the balance sheets (src/scenarios)
 // at the command line. Scenarios are named (the built-ins in scenarios/) or given as paths to
 // the user's own files; a bad file stops with an error naming file, line and field (exit 1).
-import path from 'node:path';
+// The definitions only: the work is in scenario-run.ts, imported when a command runs.
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { EVIDENCE_DIR } from '../../../evidence/load.ts';
-import { RobustnessPool } from '../../../method/robustness-parallel.ts';
-import {
-  builtInScenarioFiles, compareScenarios, composeScenarios, conflicts, DEFAULT_ASSUMPTIONS, prepareBaseline,
-  loadScenarios, readScenario, robustnessJobs, runAgainst, runScenario, withRobustness,
-  comparisonText, diffText, scenarioListText, scenarioText,
-} from '../../../scenarios/index.ts';
-import type { BaselineAssumptions, PreparedBaseline, RobustnessJob, RobustnessOptions, RunOptions, ScenarioResult, TracedRun } from '../../../scenarios/index.ts';
-import { printJson } from '../format.ts';
+import { DEFAULT_ASSUMPTIONS } from '../defaults.ts';
+import { integer, WIDE, withInputs as withLedgerInputs } from './options.ts';
+import type * as Run from './scenario-run.ts';
 
-interface InputOptions {
-  method?: string;
-  judgments?: string;
-  evidence: string;
-}
+const run = () => import('./scenario-run.ts');
 
-interface RunCommandOptions extends InputOptions {
-  compare: string;
-  json?: boolean;
-  draws?: number;
-  seed?: number;
-  robustness: boolean;
-  weightsOnly?: boolean;
-  threads?: number;
-  ally?: string[];
-  all?: boolean;
-  realGrowth?: number;
-  inflation?: number;
-}
-
-function integer(name: string, min: number, max: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
-    return Number(value);
-  };
-}
+const withInputs = (command: Command) => withLedgerInputs(command, 'your judgments, laid over judgments/default.yaml');
 
 function percent(name: string) {
   return (value: string): number => {
@@ -49,48 +20,6 @@ function percent(name: string) {
   };
 }
 
-function withInputs(command: Command): Command {
-  return command
-    .option('--method <file>', 'methodology file (default: methods/default.yaml)')
-    .option('--judgments <file>', 'your judgments, laid over judgments/default.yaml')
-    .option('--evidence <dir>', 'evidence directory', EVIDENCE_DIR);
-}
-
-function loadFor(names: readonly string[], opts: InputOptions) {
-  return loadScenarios(names, {
-    evidenceDir: path.resolve(opts.evidence),
-    methodologyFile: opts.method ? path.resolve(opts.method) : undefined,
-    judgmentsFile: opts.judgments ? path.resolve(opts.judgments) : undefined,
-  });
-}
-
-/** The result without the ledgers and methodologies it was computed from (JSON output). */
-function publicResult(r: ScenarioResult): Omit<ScenarioResult, 'ledgers' | 'methodologies'> {
-  const { ledgers: _ledgers, methodologies: _methodologies, ...rest } = r;
-  return rest;
-}
-
-/** Robustness on worker threads: same results as the single-threaded engine, sooner. */
-async function addRobustness(results: ScenarioResult[], options: RobustnessOptions, threads: number | undefined): Promise<ScenarioResult[]> {
-  const pool = new RobustnessPool(threads);
-  const cache = new Map<unknown, TracedRun>();
-  const run = async (job: RobustnessJob): Promise<TracedRun> => ({ result: await pool.run(job.matrix, job.settings, job.interval, job.trace), job });
-  try {
-    const out: ScenarioResult[] = [];
-    for (const r of results) {
-      const jobs = robustnessJobs(r, options);
-      // Scenarios compared with the same baseline share its run.
-      const before = cache.get(r.ledgers.before) ?? await run(jobs.before);
-      cache.set(r.ledgers.before, before);
-      const after = r.ledgers.after === r.ledgers.before ? before : await run(jobs.after);
-      out.push(withRobustness(r, before, after));
-    }
-    return out;
-  } finally {
-    await pool.close();
-  }
-}
-
 export function registerScenarioCommands(program: Command): void {
   const scenario = program.command('scenario')
     .description('what-if stress tests of the balance sheets: run built-in or your own scenario files and see what moves, and why');
@@ -98,27 +27,15 @@ export function registerScenarioCommands(program: Command): void {
   scenario.command('list')
     .description('list the built-in scenarios (scenarios/*.yaml)')
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const list = [];
-      for (const { name, file } of await builtInScenarioFiles()) {
-        const located = await readScenario(file);
-        const s = located.data;
-        list.push({ name, file: path.relative(process.cwd(), file), title: s.title, horizon: s.horizon, changes: s.changes.length, kinds: [...new Set(s.changes.map((c) => c.kind))], sources: s.sources.map((c) => c.source) });
-      }
-      if (opts.json) return printJson(list);
-      process.stdout.write(scenarioListText(list));
-      process.stdout.write('\nRun one with: allies scenario run <name> (or the path of your own file); show one with: allies scenario show <name>\n');
-    });
+    .option(...WIDE)
+    .action(async (...args: Parameters<typeof Run.scenarioList>) => (await run()).scenarioList(...args));
 
   withInputs(scenario.command('show')
     .description('show a scenario: description, sources, and every change with its rationale and citations (checked against the evidence)')
     .argument('<name-or-file>', 'a built-in name (allies scenario list) or the path of a scenario file')
     .option('--json', 'print JSON'))
-    .action(async (name: string, opts: InputOptions & { json?: boolean }) => {
-      const { scenarios: [s] } = await loadFor([name], opts);
-      if (opts.json) return printJson({ ...s, changes: s.changes.map((c) => ({ ref: c.ref, label: c.label, origin: c.origin, countries: c.countries, items: c.items, ...c.spec })) });
-      process.stdout.write(scenarioText(s));
-    });
+    .option(...WIDE)
+    .action(async (...args: Parameters<typeof Run.scenarioShow>) => (await run()).scenarioShow(...args));
 
   withInputs(scenario.command('run')
     .description('run scenarios and diff every ally\'s ledger against the baseline: which line items moved, by how much, and which change moved them')
@@ -134,45 +51,6 @@ export function registerScenarioCommands(program: Command): void {
     .option('--real-growth <pct>', `baseline real GDP growth, % a year (default ${DEFAULT_ASSUMPTIONS.realGrowthPct})`, percent('--real-growth'))
     .option('--inflation <pct>', `baseline U.S.-dollar inflation, % a year (default ${DEFAULT_ASSUMPTIONS.inflationPct})`, percent('--inflation'))
     .option('--json', 'print JSON'))
-    .action(async (names: string[], opts: RunCommandOptions) => {
-      const reference = opts.compare === 'baseline' || opts.compare === 'each' ? [] : [opts.compare];
-      const { scenarios: loaded, context } = await loadFor([...names, ...reference], opts);
-      const scenarios = loaded.slice(0, names.length);
-      const assumptions: BaselineAssumptions = {
-        ...DEFAULT_ASSUMPTIONS,
-        ...(opts.realGrowth !== undefined ? { realGrowthPct: opts.realGrowth } : {}),
-        ...(opts.inflation !== undefined ? { inflationPct: opts.inflation } : {}),
-      };
-      const robustness: RobustnessOptions = {
-        ...(opts.draws !== undefined ? { draws: opts.draws } : {}),
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        ...(opts.weightsOnly ? { data: false, judgments: false } : {}),
-      };
-      const base: RunOptions = { ...context, assumptions, robustness: false };
-      let results: ScenarioResult[];
-      let warnings: string[] = [];
-      if (opts.compare === 'each') {
-        const prepared = new Map<number, PreparedBaseline>();
-        results = scenarios.map((s) => {
-          const baseline = prepared.get(s.horizon) ?? prepareBaseline(base, s.horizon, scenarios.flatMap((x) => x.changes));
-          prepared.set(s.horizon, baseline);
-          return runScenario(s, { ...base, baseline });
-        });
-      } else {
-        const composed = composeScenarios(scenarios);
-        warnings = conflicts(composed);
-        if (opts.compare === 'baseline') results = [runScenario(composed, base)];
-        else results = [runAgainst(composed, loaded[names.length], base)];
-      }
-      if (opts.robustness) results = await addRobustness(results, robustness, opts.threads);
-      if (opts.json) {
-        return printJson(opts.compare === 'each'
-          ? { results: results.map(publicResult), comparison: compareScenarios(results) }
-          : { ...publicResult(results[0]), conflicts: warnings });
-      }
-      for (const w of warnings) process.stdout.write(`note: ${w}\n`);
-      const text = { allies: (opts.ally ?? []).map((a) => a.toUpperCase()), all: opts.all };
-      process.stdout.write(results.map((r) => diffText(r, text)).join('\n'));
-      if (opts.compare === 'each' && results.length > 1) process.stdout.write(`\n${comparisonText(compareScenarios(results))}`);
-    });
+    .option(...WIDE)
+    .action(async (...args: Parameters<typeof Run.scenarioRun>) => (await run()).scenarioRun(...args));
 }

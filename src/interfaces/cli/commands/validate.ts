@@ -2,16 +2,14 @@
 // Per assessment: the rank correlation and the sign/category agreement, then every
 // disagreement with the line items that drive it. A check to report and explain, never a
 // target the weights are tuned to (the output says so every time).
-import path from 'node:path';
+// The definitions only: the work is in validate-run.ts, imported when the command runs.
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { EVIDENCE_DIR } from '../../../evidence/load.ts';
-import { DEFAULT_ASSESSMENTS_DIR, loadAssessments } from '../../../analyses/assessment-files.ts';
-import { validateAssessments, validationText, validationYears } from '../../../analyses/validation.ts';
-import { loadLedgerInputs } from '../../../method/files.ts';
-import { computeLedger } from '../../../method/ledger.ts';
-import type { YearLedger } from '../../../method/ledger.ts';
-import { printJson } from '../format.ts';
+import { DEFAULT_ASSESSMENTS_DIR, EVIDENCE_DIR } from '../defaults.ts';
+import { WIDE } from './options.ts';
+import type * as Run from './validate-run.ts';
+
+const run = () => import('./validate-run.ts');
 
 function whole(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -32,22 +30,8 @@ export interface ValidateOptions {
 }
 
 /** Load the inputs, compute the ledgers the assessments need, and validate (shared by the CLI and bench/validate.ts). */
-export async function runValidation(opts: Omit<ValidateOptions, 'json'>) {
-  const inputs = await loadLedgerInputs({
-    evidenceDir: path.resolve(opts.evidence),
-    methodologyFile: opts.method ? path.resolve(opts.method) : undefined,
-    judgmentsFile: opts.judgments ? path.resolve(opts.judgments) : undefined,
-  });
-  let assessments = await loadAssessments({ dir: path.resolve(opts.assessments), evidence: inputs.evidence });
-  if (opts.only !== undefined) {
-    const wanted = opts.only.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = wanted.filter((id) => !assessments.some((a) => a.id === id));
-    if (unknown.length) throw new Error(`--only: unknown assessment ${unknown.join(', ')}; the assessments are: ${assessments.map((a) => a.id).join(', ')}`);
-    assessments = assessments.filter((a) => wanted.includes(a.id));
-  }
-  const ledgers = new Map<number, YearLedger>();
-  for (const y of validationYears(assessments, opts.year)) ledgers.set(y, computeLedger(inputs, y));
-  return validateAssessments(assessments, (y) => ledgers.get(y)!, { year: opts.year, drivers: opts.drivers });
+export async function runValidation(opts: Omit<ValidateOptions, 'json'>): ReturnType<typeof Run.runValidation> {
+  return (await run()).runValidation(opts);
 }
 
 export function registerValidateCommand(program: Command): void {
@@ -61,9 +45,6 @@ export function registerValidateCommand(program: Command): void {
     .option('--method <file>', 'methodology file (default: methods/default.yaml)')
     .option('--judgments <file>', 'your judgments, laid over judgments/default.yaml')
     .option('--evidence <dir>', 'evidence directory', EVIDENCE_DIR)
-    .action(async (opts: ValidateOptions) => {
-      const report = await runValidation(opts);
-      if (opts.json) return printJson(report);
-      process.stdout.write(validationText(report));
-    });
+    .option(...WIDE)
+    .action(async (...args: Parameters<typeof Run.validate>) => (await run()).validate(...args));
 }

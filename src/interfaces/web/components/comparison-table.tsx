@@ -6,6 +6,25 @@ import { apiQuery } from '../pages/query.ts';
 import { sourceMap, SourceIds } from './citations.tsx';
 import { CsvLink } from './controls.tsx';
 import { Loading } from './message.tsx';
+import { Link } from '../navigation.tsx';
+
+/** The API's notes name CLI commands; on the dashboard they point to its own pages (the command stays as a secondary hint). */
+const DASHBOARD_WORDS: readonly [RegExp, string][] = [
+  [/ as in `allies asymmetry`/g, " as in each ally's asymmetry profile (its page)"],
+  [/ are in `allies sheet` and --json/g, " are on each ally's balance sheet"],
+  [/ \(methods\/default\.yaml\)/g, ' (the Methodology page)'],
+];
+
+function DashboardNotes({ notes, allies, year }: { notes: readonly string[]; allies: readonly { iso3: string; name: string }[]; year: number }) {
+  const text = notes.map((n) => DASHBOARD_WORDS.reduce((s, [from, to]) => s.replace(from, to), n)).join(' ');
+  return (
+    <>
+      {text}{' '}
+      Balance sheets: {allies.map((a, i) => <span key={a.iso3}>{i > 0 ? ' · ' : ''}<Link href={`/ally/${a.iso3}?year=${year}`}>{a.name}</Link></span>)}; every line item on the <Link href="/methodology">Methodology</Link> page; every source on the <Link href="/sources">Sources</Link> page.
+      {' '}<span class="cli-hint">From the command line: <code>allies compare {allies.map((a) => a.iso3).join(' ')} --year {year}</code>.</span>
+    </>
+  );
+}
 
 export function ComparisonTable({ allies, year }: { allies: readonly string[]; year: number }) {
   const query = apiQuery({ allies: allies.join(','), year });
@@ -33,7 +52,7 @@ export function ComparisonTable({ allies, year }: { allies: readonly string[]; y
           )];
         })}
       </tbody>
-      <tfoot><tr><td colSpan={t.allies.length + 2} class="note">{t.notes.join(' ')}</td></tr></tfoot>
+      <tfoot><tr><td colSpan={t.allies.length + 2} class="note"><DashboardNotes notes={t.notes} allies={t.allies} year={t.year} /></td></tr></tfoot>
     </table>
   );
 }

@@ -59,17 +59,21 @@ export interface RankingTableProps {
   onHover?: (iso3: string | null) => void;
   /** Show how each rank moved from the methodology's weights. */
   showChange?: boolean;
+  /** Header of the rank column, e.g. "rank among Asian allies" when the rows are one region's (default "rank"). */
+  rankLabel?: string;
+  /** Header of the band column, e.g. "global rank band" beside a regional rank (default "rank band"). */
+  bandLabel?: string;
 }
 
-export function RankingTable({ rows, extent, caption, linkQuery, highlighted = null, onHover, showChange = false }: RankingTableProps) {
+export function RankingTable({ rows, extent, caption, linkQuery, highlighted = null, onHover, showChange = false, rankLabel = 'rank', bandLabel = 'rank band' }: RankingTableProps) {
   return (
     <table class="ranking" data-testid="ranking">
       <caption>{caption}</caption>
       <thead>
         <tr>
-          <th scope="col" class="num col-rank">rank</th>
+          <th scope="col" class="num col-rank">{rankLabel}</th>
           {showChange && <th scope="col" class="col-move" title="change from the rank under the methodology's weights">move</th>}
-          <th scope="col" class="col-rank-band" title="90% of the robustness draws put the ally within this range of ranks">rank band</th>
+          <th scope="col" class="col-rank-band" title="90% of the robustness draws put the ally within this range of ranks among all the allies of the year">{bandLabel}</th>
           <th scope="col" class="col-ally">ally</th>
           <th scope="col" class="col-region">region</th>
           <th scope="col" class="num col-total">assets</th>

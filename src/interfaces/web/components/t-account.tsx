@@ -3,7 +3,7 @@
 // points it adds, and a source button that opens the evidence behind it.
 import type { AllyLedgerResponse, Source } from '../api-types.ts';
 import type { LedgerLine } from '../../../method/ledger.ts';
-import { formatPercent, formatScore, formatSigned, formatValue } from '../format.ts';
+import { formatPercent, formatScore, formatSigned, formatValue, formatValueUnit } from '../format.ts';
 import { SourcePopover } from './source-popover.tsx';
 
 interface TAccountProps {
@@ -18,7 +18,7 @@ function valueText(line: LedgerLine, year: number): string {
     ? Math.max(...line.observations.filter((o) => o.value !== null && o.year < year).map((o) => o.year))
     : null;
   const qualifiers = [asOf !== null && Number.isFinite(asOf) ? `as of ${asOf}` : null, line.flags.includes('estimate') ? 'estimate' : null, line.flags.includes('judgment') ? 'judgment' : null].filter(Boolean);
-  return `${formatValue(line.raw)} ${line.unit}${qualifiers.length ? ` (${qualifiers.join(', ')})` : ''}`;
+  return `${formatValueUnit(line.raw, line.unit)}${qualifiers.length ? ` (${qualifiers.join(', ')})` : ''}`;
 }
 
 function Side({ title, lines, ledger, sources, unitOf }: { title: string; lines: LedgerLine[] } & TAccountProps) {

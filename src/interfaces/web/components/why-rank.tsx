@@ -47,7 +47,7 @@ function WhyChart({ why, lines }: { why: WhyResponse; lines: WhyLine[] }) {
   }, [why]);
   return (
     <figure class="why-chart">
-      <div ref={host} class="chart-host" role="img" aria-label={`Bar chart: the ${lines.length} line items that set ${why.name} furthest apart from the median ally in ${why.year}; the table beside gives the same numbers`}>
+      <div ref={host} class="chart-host" role="img" data-chart-title={`Why ${why.name} ranks where it does: the ${lines.length} lines furthest from the median ally's, ${why.year} (points of the net)`} data-chart-source={`Source: Alliance Ledger ledgers, methodology ${why.methodology.id} ${why.methodology.version}; each line's sources on ${why.name}'s balance sheet`} aria-label={`Bar chart: the ${lines.length} line items that set ${why.name} furthest apart from the median ally in ${why.year}; the table beside gives the same numbers`}>
         {failed ? <p class="problem-inline">The chart could not be drawn: {failed}</p> : null}
       </div>
       <figcaption class="note">Right of zero: the line raises {why.name}'s net relative to the median ally; left: it lowers it. Blue: an asset line; orange: a liability line.</figcaption>

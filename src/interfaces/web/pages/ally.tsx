@@ -4,6 +4,8 @@ import { useMemo } from 'preact/hooks';
 import { useApi } from '../api-client.ts';
 import type { Ally, AllyLedgerResponse, BurdenResponse, Indicator, ObservationsResponse, Rows, Source } from '../api-types.ts';
 import { AllyAnalyses } from '../components/ally-analyses.tsx';
+import { AllyTimeline } from '../components/ally-timeline.tsx';
+import { AllianceProfileSection } from '../components/alliance-profile.tsx';
 import { CsvLink, YearSlider } from '../components/controls.tsx';
 import { Loading, Problem } from '../components/message.tsx';
 import { SeriesChart } from '../components/series-chart.tsx';
@@ -167,6 +169,8 @@ export function AllyPage({ route }: { route: AllyRoute }) {
       <TAccount ledger={data} sources={sources} unitOf={(id) => indicators.get(id)?.unit ?? ''} />
       <WhyThisRank ally={ally.iso3} year={data.year} weights={route.weights} partner={data.partner} />
       {burden.data && <BurdenTable report={burden.data} ally={ally.iso3} />}
+      {data.partner ? null : <AllyTimeline ally={ally.iso3} year={data.year} />}
+      {data.partner ? null : <AllianceProfileSection ally={ally.iso3} year={data.year} />}
       <Series ally={ally.iso3} ledger={data} indicators={indicators} sources={sources} />
       <AllyAnalyses ally={ally.iso3} name={ally.name} year={data.year} />
     </section>

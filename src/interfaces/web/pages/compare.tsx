@@ -6,7 +6,7 @@ import { ComparisonTable } from '../components/comparison-table.tsx';
 import { YearSlider } from '../components/controls.tsx';
 import { Loading, Problem } from '../components/message.tsx';
 import { csvText, downloadText } from '../csv-export.ts';
-import { formatScore, formatSigned, formatValue } from '../format.ts';
+import { formatScore, formatSigned, formatValueUnit } from '../format.ts';
 import { Link, navigate } from '../navigation.tsx';
 import { hrefOf, MAX_COMPARED } from '../routes.ts';
 import type { Route } from '../routes.ts';
@@ -21,7 +21,7 @@ function Cell({ line }: { line: SlimLine | undefined }) {
       <div class="bar-track small" aria-hidden="true"><div class={`bar ${line.imputed ? 'imputed' : ''}`} style={{ width: `${line.score ?? 0}%` }} /></div>
       <div class="cell-text">
         <span class="num">{formatScore(line.score)}</span>
-        <span class="value">{line.missing ? (line.imputed ? 'missing, imputed' : 'missing') : `${formatValue(line.raw)} ${line.unit}`}</span>
+        <span class="value">{line.missing ? (line.imputed ? 'missing, imputed' : 'missing') : formatValueUnit(line.raw, line.unit)}</span>
         {line.rank !== null && <span class="rank-of">#{line.rank}</span>}
       </div>
     </td>
@@ -74,7 +74,7 @@ export function ComparePage({ route }: { route: CompareRoute }) {
               aria-label="Add an ally to the comparison"
             >
               <option value="">{route.allies.length >= MAX_COMPARED ? `at most ${MAX_COMPARED}` : 'choose…'}</option>
-              {allies.data.rows.filter((a) => !route.allies.includes(a.iso3)).map((a) => <option key={a.iso3} value={a.iso3}>{a.name}</option>)}
+              {allies.data.rows.filter((a) => !route.allies.includes(a.iso3)).sort((a, b) => a.name.localeCompare(b.name, 'en')).map((a) => <option key={a.iso3} value={a.iso3}>{a.name}</option>)}
             </select>
           </label>
           <YearSlider year={ledgers.data.year} first={ledgers.data.years.first} latest={ledgers.data.years.latest} onChange={(year) => go({ year })} />

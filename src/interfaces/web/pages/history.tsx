@@ -96,6 +96,7 @@ function UsAlliances({ history }: { history: HistoryResponse }) {
     <table class="us-alliances">
       <caption>
         U.S. alliances in force: age at the end of {history.asOf} and the share of alliances that had ended by that age{' '}
+        <span class="note">(age: years from this alliance record's own signature to 31 December {history.asOf}, in fractions of a year; an ally page's "Age of the U.S. defense commitment" counts that ally's whole unbroken run of U.S. commitments instead, in whole years; each ally page states both)</span>{' '}
         <button type="button" class="csv-link" onClick={() => downloadText(`us-alliances-${history.asOf}.csv`, csv(), 'text/csv')}>CSV ↓</button>
       </caption>
       <thead><tr><th scope="col">alliance (ATOP id)</th><th scope="col" class="num">signed</th><th scope="col" class="num">age</th><th scope="col">defense pact</th><th scope="col" class="num">outlived (all)</th><th scope="col" class="num">outlived (defense pacts)</th><th scope="col" class="num">recorded in force to</th></tr></thead>

@@ -3,8 +3,9 @@
 // drawn as a circle around the U.S. (computed here: allies grouped by region, then by
 // community); degree, betweenness and community per node; and the lattice index (ally-to-ally
 // ties as a share of all ties) from 1946 on.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useApi } from '../api-client.ts';
+import { ChartDownload } from '../components/chart-download.tsx';
 import { CsvLink, YearSlider } from '../components/controls.tsx';
 import { Loading, Problem } from '../components/message.tsx';
 import { usePlot } from '../components/plot.ts';
@@ -49,8 +50,11 @@ export function circularLayout(nodes: NetworkResponse['rows']): Map<string, Plac
 function NetworkGraph({ net, selected, onSelect }: { net: NetworkResponse; selected: string | null; onSelect: (iso: string | null) => void }) {
   const placed = useMemo(() => circularLayout(net.rows), [net]);
   const touches = (t: { a: string; b: string }) => selected !== null && (t.a === selected || t.b === selected);
+  const svg = useRef<SVGSVGElement>(null);
   return (
-    <svg class="network-graph" viewBox={`0 0 ${SIZE} ${SIZE}`} role="group" aria-label={`Allied network in ${net.year}: ${net.rows.length} nodes, ${net.ties.length} ties`}>
+    <>
+    <ChartDownload target={svg} title={`The allied network in ${net.year}: ${net.rows.length} countries, ${net.ties.length} ties`} source="Source: ATOP 5.1 member level, with curated accessions after 2018, minilateral groupings and access or basing agreements (each cited on the Sources page)" />
+    <svg ref={svg} class="network-graph" viewBox={`0 0 ${SIZE} ${SIZE}`} role="group" aria-label={`Allied network in ${net.year}: ${net.rows.length} nodes, ${net.ties.length} ties`}>
       <g class="ties">
         {net.ties.map((t) => {
           const a = placed.get(t.a);
@@ -100,6 +104,7 @@ function NetworkGraph({ net, selected, onSelect }: { net: NetworkResponse; selec
         })}
       </g>
     </svg>
+    </>
   );
 }
 

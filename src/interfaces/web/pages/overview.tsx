@@ -14,6 +14,7 @@ import { formatWeights, hrefOf } from '../routes.ts';
 import type { Route } from '../routes.ts';
 import { useCapitals } from '../map/capitals.ts';
 import { apiQuery, linkQuery } from './query.ts';
+import '../components/theaters.css';
 
 type OverviewRoute = Extract<Route, { page: 'overview' }>;
 
@@ -75,7 +76,14 @@ export function OverviewPage({ route }: { route: OverviewRoute }) {
   const rows = inRegion.map((r) => ({ ...r, rank: r.rank === null ? null : route.region === 'all' ? r.rank : ++regionRank }));
   const extent = netExtent(all);
   const custom = formatWeights(route.weights) !== '';
-  const mapAllies = all.map((r) => ({ iso3: r.ally, name: r.name, net: r.net, ranked: r.rank !== null && (route.region === 'all' || r.region === route.region), rank: r.rank, standing: r.standing_label }));
+  const regionName = route.region === 'asia' ? 'Asia' : route.region === 'europe' ? 'Europe' : null;
+  const regionAdjective = route.region === 'asia' ? 'Asian' : 'European';
+  // Allies outside the region filter keep their own swatch: they are ranked, just not shown in the table.
+  const mapAllies = all.map((r) => ({
+    iso3: r.ally, name: r.name, net: r.net, ranked: r.rank !== null, rank: r.rank, standing: r.standing_label,
+    rankLow: r.rank_low, rankHigh: r.rank_high, coverage: r.coverage,
+    ...(regionName !== null && r.region !== route.region ? { outside: `the region shown (${regionName})` } : {}),
+  }));
   const csvQuery = apiQuery({ year: data.year, weights: route.weights, region: route.region === 'all' ? undefined : route.region, format: 'csv' });
   return (
     <section class="overview">
@@ -92,10 +100,11 @@ export function OverviewPage({ route }: { route: OverviewRoute }) {
         {' '}Click an ally for its balance sheet and the source of every number; <Link href={hrefOf({ page: 'weights', year: route.year, region: route.region, weights: route.weights })}>change the weights</Link> to see how much the ranking depends on them.
       </p>
       <figure class="map-figure">
-        <WorldMap allies={mapAllies} capitals={capitals} extent={extent} highlighted={hovered} onSelect={(iso3) => navigate(`/ally/${iso3}${linkQuery(route)}`)} />
+        <WorldMap allies={mapAllies} capitals={capitals} extent={extent} highlighted={hovered} year={data.year} ledgerQuery={apiQuery({ year: data.year, weights: route.weights })} onSelect={(iso3) => navigate(`/ally/${iso3}${linkQuery(route)}`)} />
         <figcaption class="legend">
           <span>−{extent}</span><span class="legend-ramp" style={{ background: legendGradient(extent) }} /><span>+{extent}</span>
           <span class="legend-key unranked">not ranked</span><span class="legend-key not-ally">not a U.S. ally in {data.year}</span>
+          {regionName !== null ? <span class="legend-key outside-region">an ally outside {regionName}</span> : null}
         </figcaption>
       </figure>
       <RankingTable
@@ -104,9 +113,12 @@ export function OverviewPage({ route }: { route: OverviewRoute }) {
         linkQuery={linkQuery(route)}
         highlighted={hovered}
         onHover={setHovered}
+        rankLabel={regionName !== null ? `rank among ${regionAdjective} allies` : 'rank'}
+        bandLabel={regionName !== null ? 'global rank band' : 'rank band'}
         caption={
           <>
-            {route.region === 'all' ? `The U.S. allies of ${data.year}` : `Allies in ${route.region === 'asia' ? 'Asia' : 'Europe'}, ${data.year}`} by net balance
+            {regionName === null ? `The U.S. allies of ${data.year}` : `Allies in ${regionName}, ${data.year}`} by net balance
+            {regionName !== null ? <span class="note"> · rank among {regionAdjective} allies: the order within the region; global rank band: the ranks among all {all.filter((r) => r.rank !== null).length} ranked allies that 90% of robustness draws give · <Link href={hrefOf({ page: 'regions', year: route.year, regions: ['asia', 'europe'] })}>Asia and Europe side by side</Link></span> : null}
             <span class="note"> · allies are the countries with a U.S. defense treaty, a major non-NATO ally designation or Taiwan's treatment as one on 31 December {data.year}; partners (e.g. Saudi Arabia) are left out</span>
             {data.draws ? <span class="note"> · bands: {Math.round((data.interval ?? 0.9) * 100)}% intervals over {data.draws.toLocaleString('en-US')} draws of weights and data; the whole ranking held in {((data.pSameOrder ?? 0) * 100).toFixed(1)}% of draws</span> : null}
             {' '}<CsvLink href={`/api/rankings${csvQuery}`} />

@@ -1,0 +1,130 @@
+// What the team benches share: a team server process on PGlite (a temporary directory) or on
+// PostgreSQL (TEST_DATABASE_URL or DATABASE_URL, in a fresh schema dropped afterwards), a small
+// HTTP client, and accounts with API tokens.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dropSchema, openDb } from '../src/team/db.ts';
+
+const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ADMIN = { name: 'bench-admin', password: 'bench-admin-password' };
+
+export interface TeamBackend {
+  name: 'pglite' | 'postgres';
+  env: Record<string, string>;
+  cleanup: () => Promise<void>;
+}
+
+export function postgresUrl(): string | undefined {
+  return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+}
+
+export async function makeBackend(name: 'pglite' | 'postgres'): Promise<TeamBackend> {
+  if (name === 'pglite') {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'allies-team-bench-'));
+    return { name, env: { ALLIES_TEAM_DIR: dir }, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  }
+  const url = postgresUrl();
+  if (!url) throw new Error('set TEST_DATABASE_URL (bash scripts/test-postgres.sh) for the PostgreSQL run');
+  const schema = `team_bench_${randomBytes(5).toString('hex')}`;
+  const db = await openDb({ url, schema });
+  await db.close();
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return { name, env: { DATABASE_URL: u.toString() }, cleanup: () => dropSchema(url, schema) };
+}
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+}
+
+export function startTeamServer(backend: TeamBackend, port = 0): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectDir, 'bench/team-serve-child.ts')], {
+    cwd: projectDir,
+    env: { ...process.env, ...backend.env, PORT: String(port), ALLIES_ADMIN: ADMIN.name, ALLIES_ADMIN_PASSWORD: ADMIN.password, ALLIES_TEAM: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
+      if (m) resolve({ url: m[1], child });
+    });
+    child.once('exit', (code, signal) => reject(new Error(`the team server exited (${code ?? signal}) before listening: ${out}${err.slice(-2000)}`)));
+  });
+}
+
+export function killHard(p: ServerProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGKILL');
+  });
+}
+
+export interface Reply {
+  status: number;
+  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export async function call(base: string, method: string, p: string, token: string | null, body?: unknown, signal?: AbortSignal): Promise<Reply> {
+  const res = await fetch(`${base}${p}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  const text = await res.text();
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    parsed = { text };
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** The admin's token, an editor's token, and `n` analysts' tokens. */
+export async function accounts(base: string, n: number): Promise<{ admin: string; editor: string; analysts: string[] }> {
+  const tokenFor = async (name: string, password: string) => {
+    const s = await fetch(`${base}/api/team/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+    const body = await s.json() as { csrf_token: string };
+    const cookie = /^(allies_session=[^;]+)/.exec(s.headers.get('set-cookie') ?? '')![1];
+    const t = await fetch(`${base}/api/team/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': body.csrf_token }, body: JSON.stringify({ label: 'bench' }) });
+    return (await t.json() as { token: string }).token;
+  };
+  const admin = await tokenFor(ADMIN.name, ADMIN.password);
+  const make = async (name: string, role: string) => {
+    const r = await call(base, 'POST', '/api/team/accounts', admin, { name, role, password: `${name}-password` });
+    if (r.status !== 201) throw new Error(`account ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+    return tokenFor(name, `${name}-password`);
+  };
+  const editor = await make('bench-editor', 'editor');
+  const analysts: string[] = [];
+  for (let i = 0; i < n; i++) analysts.push(await make(`bench-analyst-${i}`, 'analyst'));
+  return { admin, editor, analysts };
+}
+
+export const JUDGMENTS = ['industrial_partnership', 'leadership_commitment', 'domestic_constraints', 'strategic_geography', 'intra_alliance_friction'];
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function backendsFromArgs(): ('pglite' | 'postgres')[] {
+  const i = process.argv.indexOf('--backend');
+  const only = i > 0 ? process.argv[i + 1] : undefined;
+  if (only === 'pglite' || only === 'postgres') return [only];
+  return postgresUrl() ? ['pglite', 'postgres'] : ['pglite'];
+}

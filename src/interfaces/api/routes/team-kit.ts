@@ -1,0 +1,129 @@
+// What every team route shares: who is asking (a session cookie or an API token), the role a
+// route requires (checked before the body is read, so a refusal writes nothing and reveals
+// nothing about the body), CSRF on cookie-authenticated writes, and TeamError -> JSON problem.
+import { z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { roleAtLeast } from '../../../team/auth.ts';
+import type { Role } from '../../../team/auth.ts';
+import { TeamError } from '../../../team/errors.ts';
+import type { Actor } from '../../../team/store.ts';
+import type { TeamService } from '../../../team/service.ts';
+import { ApiProblem } from '../problem.ts';
+import type { Problem } from '../problem.ts';
+
+export const TEAM_TAG = 'Team';
+export const SESSION_COOKIE = 'allies_session';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+export interface TeamAuth {
+  actor: Actor | null;
+  via: 'session' | 'token' | null;
+  csrf: string | null;
+  sessionToken: string | null;
+}
+
+const auths = new WeakMap<Request, TeamAuth>();
+
+export function authOf(c: Context): TeamAuth {
+  return auths.get(c.req.raw) ?? { actor: null, via: null, csrf: null, sessionToken: null };
+}
+
+export function actorOf(c: Context): Actor {
+  const a = authOf(c).actor;
+  if (!a) throw new TeamError(401, 'unauthorized', 'sign in first (POST /api/team/session) or send Authorization: Bearer <API token>');
+  return a;
+}
+
+/** Resolves the caller for every /api/team route; never refuses by itself (the routes' role checks do). */
+export function teamAuthentication(team: TeamService): MiddlewareHandler {
+  return async (c, next) => {
+    const auth: TeamAuth = { actor: null, via: null, csrf: null, sessionToken: null };
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (bearer) {
+      auth.actor = await team.store.tokenActor(bearer);
+      if (auth.actor) auth.via = 'token';
+      else return problem(c, new TeamError(401, 'unauthorized', 'Authorization: the API token is not recognized or was revoked', 'Authorization'));
+    } else {
+      const cookie = getCookie(c, SESSION_COOKIE);
+      if (cookie) {
+        const s = await team.store.sessionActor(cookie);
+        if (s) Object.assign(auth, { actor: s.actor, via: 'session', csrf: s.csrf, sessionToken: cookie });
+      }
+    }
+    // A cookie-authenticated write must carry the session's CSRF token in a header: a page on
+    // another site can make the browser send the cookie, never read the token.
+    if (auth.via === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && !team.store.checkCsrf(auth.csrf!, c.req.header(CSRF_HEADER))) {
+      return problem(c, new TeamError(403, 'forbidden', `${CSRF_HEADER}: missing or wrong; send the csrf_token GET /api/team/session gives`, CSRF_HEADER));
+    }
+    auths.set(c.req.raw, auth);
+    await next();
+    c.header('Cache-Control', 'no-store');
+  };
+}
+
+/** The route's role, checked before validation: 401 without an account, 403 below the role. */
+export function requireRole(role: Role): MiddlewareHandler {
+  return async (c, next) => {
+    const { actor } = authOf(c);
+    if (!actor) return problem(c, new TeamError(401, 'unauthorized', 'sign in first (POST /api/team/session) or send Authorization: Bearer <API token>'));
+    if (!roleAtLeast(actor.role, role)) return problem(c, new TeamError(403, 'forbidden', `this needs the ${role} role; your account is a ${actor.role}`));
+    await next();
+  };
+}
+
+export function problemBody(e: TeamError): Record<string, unknown> {
+  return { error: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...e.extra };
+}
+
+function problem(c: Context, e: TeamError): Response {
+  for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
+  c.header('Cache-Control', 'no-store');
+  return c.json(problemBody(e), e.status);
+}
+
+/** A TeamError as the app's error handler answers it (status, body naming the field, headers). */
+export function asApiProblem(err: unknown): unknown {
+  if (!(err instanceof TeamError)) return err;
+  return new ApiProblem(err.status as 400, problemBody(err) as Problem, err.headers);
+}
+
+/** Wrap a handler so a TeamError it throws becomes its JSON problem. */
+export function guarded(fn: (c: Context) => Promise<Response>): (c: Context) => Promise<Response> {
+  return async (c) => {
+    try {
+      return await fn(c);
+    } catch (err) {
+      throw asApiProblem(err);
+    }
+  };
+}
+
+const TeamProblem = z.object({
+  error: z.string(), message: z.string(), field: z.string().optional(),
+  current: z.unknown().optional().describe('on 409: the record as it is now'),
+}).openapi('TeamProblem');
+
+const json = (description: string) => ({ description, content: { 'application/json': { schema: TeamProblem } } });
+
+/** The refusals every team route documents. */
+export function teamResponses(role: Role | null, writes: boolean) {
+  return {
+    400: json('Invalid input: the body names the field'),
+    ...(role ? { 401: json('No account: sign in or send an API token'), 403: json(`Below the ${role} role${writes ? ', or a cookie-authenticated write without the X-CSRF-Token header' : ''}`) } : {}),
+    404: json('Not found'),
+    ...(writes ? { 409: json('Stale version or state: the body has the current record (`current`)') } : {}),
+  } as const;
+}
+
+/** `x-required-role` on every team operation: what the authorization matrix test reads. */
+export function roleExtension(role: Role | null): Record<string, unknown> {
+  return { 'x-required-role': role ?? 'none' };
+}
+
+export const Reason = z.string().max(2000).optional().openapi({ description: 'why: kept in the audit trail' });
+export const Version = z.number().int().min(1).openapi({ description: 'the version of the record you last saw; a stale one gets 409 with the current record' });
+export const IdParam = z.object({ id: z.coerce.number().int().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+export const readJson = <T>(c: Context) => (c.req as unknown as { valid: (t: string) => unknown }).valid('json') as T;
+export const readParams = <T>(c: Context) => (c.req as unknown as { valid: (t: string) => unknown }).valid('param') as T;
+export const readQuery = <T>(c: Context) => (c.req as unknown as { valid: (t: string) => unknown }).valid('query') as T;

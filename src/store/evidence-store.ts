@@ -1,0 +1,843 @@
+// The compact, derived form of the evidence: every observation of evidence/observations/*.csv in
+// columns (typed arrays and dictionary-encoded strings) in one binary file, plus the registries and
+// tables as the CSV text they are, so a process opens the evidence with one read instead of parsing
+// ~66 MB of CSV. The CSV and datapackage.json stay the reviewable record; this file is a cache,
+// never committed, rebuilt whenever it is missing, damaged or stale.
+//
+// Where it lives: $ALLIES_STORE_DIR when set, else .alliance-ledger/store/ in the project, else
+// (read-only install) the user's cache ($XDG_CACHE_HOME or ~/.cache)/alliance-ledger/store; when
+// none can be written the process keeps the store it encoded in memory and says so on stderr.
+// One file per evidence folder: evidence-<sha256 of its absolute path, 16 hex>.bin.
+//
+// Staleness: the header records size, mtime and sha256 of datapackage.json and of every file the
+// loader reads. Opening stats them; a size change is stale, an mtime change alone is settled by the
+// hash (same content: the stamps are renewed; different: rebuilt). The body carries a CRC-32, and
+// a store that is truncated, damaged, of another format or for another folder is rebuilt: a bad
+// store is never read as data.
+//
+// Layout (little-endian): "ALSTORE" 0x01 | u32 header length | u32 0 | header JSON | pad to 8 |
+// body, whose sections (8-aligned) the header lists by name with offset and length.
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as zlib from 'node:zlib';
+import { fieldCountMessage, scanCsv } from '../evidence/csv-scan.ts';
+import { PACKAGE_ROOT } from '../paths.ts';
+import type { Observation, ObservationFlag } from '../evidence/schema.ts';
+import { exists, pauseInSwapForTests, removeStaleTemporaryFiles } from './swap.ts';
+
+/** Bump whenever the encoding or the meaning of a stored cell changes: older stores are then rebuilt. */
+export const STORE_FORMAT = 1;
+const MAGIC = 'ALSTORE\u0001';
+const STORE_NAME = /^evidence-[0-9a-f]{16}\.bin$/;
+/** Stores of other evidence folders kept in one cache folder (the newest; those of folders gone are removed). */
+const KEEP_STORES = 8;
+
+/** The registries the loader always reads (besides tables/*.csv and observations/*.csv). */
+export const REGISTRY_FILES = ['countries.csv', 'sources.csv', 'source_files.csv', 'indicators.csv'] as const;
+
+interface FieldSpec {
+  name: string;
+  type: string;
+}
+interface Resource {
+  path: string;
+  schema: { fields: FieldSpec[] };
+}
+
+export interface FileStamp {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+interface Section {
+  offset: number;
+  length: number;
+}
+
+export interface StoreHeader {
+  format: number;
+  evidenceDir: string;
+  /** datapackage.json first, then every file the loader reads. */
+  files: FileStamp[];
+  /** Observation files in datapackage order (a row's file is an index into this list). */
+  observationFiles: string[];
+  /** Byte ranges in the "texts" section: datapackage.json, the registries and tables/*.csv. */
+  texts: { path: string; offset: number; length: number }[];
+  rows: number;
+  series: number;
+  extra: number;
+  sections: Record<string, Section>;
+  bodyLength: number;
+  checksum: number;
+}
+
+/** The evidence folder cannot be put in the store (a cell the columns cannot hold exactly): load the CSV. */
+export class NotStorable extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Opening
+
+/** An opened store: the texts of datapackage.json, registries and tables, and the observation columns. */
+export class ObservationStore {
+  readonly header: StoreHeader;
+  readonly rows: number;
+  readonly observationFiles: string[];
+  readonly country: Uint16Array;
+  readonly counterpart: Uint16Array;
+  readonly indicator: Uint16Array;
+  readonly source: Uint16Array;
+  readonly flags: Uint16Array;
+  readonly file: Uint16Array;
+  readonly note: Uint32Array;
+  readonly year: Int32Array;
+  readonly value: Float64Array;
+  /** Bit 0: value null, 1: low null, 2: high null, 3: year null. */
+  readonly mask: Uint8Array;
+  /** Store row of each observation in load order (file by file, row by row). */
+  readonly loadOrder: Uint32Array;
+  readonly seriesIndicator: Uint16Array;
+  readonly seriesCountry: Uint16Array;
+  readonly seriesCounterpart: Uint16Array;
+  /** Series s holds store rows seriesStart[s] .. seriesStart[s + 1] - 1, oldest first. */
+  readonly seriesStart: Uint32Array;
+  private readonly template: Uint32Array;
+  private readonly numStart: Uint32Array;
+  private readonly nums: Uint32Array;
+  private readonly extraRows: Uint32Array;
+  private readonly extraLow: Float64Array;
+  private readonly extraHigh: Float64Array;
+  private readonly body: Uint8Array;
+  private readonly buffer: Buffer;
+  private readonly dict: StringTable;
+  private readonly notes: StringTable;
+  private templates: string[][] | null = null;
+  private dictIds: Map<string, number> | null = null;
+
+  constructor(header: StoreHeader, body: Uint8Array) {
+    this.header = header;
+    this.body = body;
+    this.buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    this.rows = header.rows;
+    this.observationFiles = header.observationFiles;
+    const s = (name: string) => {
+      const sec = header.sections[name];
+      if (!sec) throw new Error(`evidence store: no section ${name}`);
+      return sec;
+    };
+    const u16 = (name: string) => new Uint16Array(body.buffer, body.byteOffset + s(name).offset, s(name).length / 2);
+    const u32 = (name: string) => new Uint32Array(body.buffer, body.byteOffset + s(name).offset, s(name).length / 4);
+    const f64 = (name: string) => new Float64Array(body.buffer, body.byteOffset + s(name).offset, s(name).length / 8);
+    this.country = u16('country');
+    this.counterpart = u16('counterpart');
+    this.indicator = u16('indicator');
+    this.source = u16('source');
+    this.flags = u16('flags');
+    this.file = u16('file');
+    this.note = u32('note');
+    this.year = new Int32Array(body.buffer, body.byteOffset + s('year').offset, s('year').length / 4);
+    this.value = f64('value');
+    this.mask = body.subarray(s('mask').offset, s('mask').offset + s('mask').length);
+    this.loadOrder = u32('loadOrder');
+    this.seriesIndicator = u16('seriesIndicator');
+    this.seriesCountry = u16('seriesCountry');
+    this.seriesCounterpart = u16('seriesCounterpart');
+    this.seriesStart = u32('seriesStart');
+    this.template = u32('template');
+    this.numStart = u32('numStart');
+    this.nums = u32('nums');
+    this.extraRows = u32('extraRows');
+    this.extraLow = f64('extraLow');
+    this.extraHigh = f64('extraHigh');
+    this.dict = new StringTable(this.buffer, u32('dictOffsets'), s('dictBytes').offset);
+    this.notes = new StringTable(this.buffer, u32('noteOffsets'), s('noteBytes').offset);
+    for (const col of [this.country, this.counterpart, this.indicator, this.source, this.flags, this.file, this.note, this.year, this.value, this.mask, this.template]) {
+      if (col.length !== this.rows) throw new Error('evidence store: a column has the wrong length');
+    }
+  }
+
+  /** The text of datapackage.json, a registry or a table, as the store holds it. */
+  text(p: string): string | undefined {
+    const t = this.header.texts.find((x) => x.path === p);
+    if (!t) return undefined;
+    const base = this.header.sections.texts.offset + t.offset;
+    return this.buffer.toString('utf8', base, base + t.length);
+  }
+
+  dictString(id: number): string {
+    return this.dict.get(id);
+  }
+
+  /** The dictionary id of a country, indicator, source or flags string; -1 when no row holds it. */
+  dictId(text: string): number {
+    if (!this.dictIds) {
+      this.dictIds = new Map();
+      for (let i = 0; i < this.dict.size; i++) this.dictIds.set(this.dict.get(i), i);
+    }
+    return this.dictIds.get(text) ?? -1;
+  }
+
+  /** The series (indicator, country, counterpart) as a range of store rows, or null. */
+  seriesOf(indicator: string, country: string, counterpart: string): number {
+    const ind = this.dictId(indicator);
+    const c = this.dictId(country);
+    const cp = this.dictId(counterpart);
+    if (ind < 0 || c < 0 || cp < 0) return -1;
+    const key = (ind * 65536 + c) * 65536 + cp;
+    let lo = 0;
+    let hi = this.header.series - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = (this.seriesIndicator[mid] * 65536 + this.seriesCountry[mid]) * 65536 + this.seriesCounterpart[mid];
+      if (k === key) return mid;
+      if (k < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  locator(row: number): string {
+    const templates = (this.templates ??= JSON.parse(this.text('#templates') ?? '[]') as string[][]);
+    const parts = templates[this.template[row]];
+    let out = parts[0];
+    let k = this.numStart[row];
+    for (let i = 1; i < parts.length; i++) out += String(this.nums[k++]) + parts[i];
+    return out;
+  }
+
+  private extra(row: number): number {
+    let lo = 0;
+    let hi = this.extraRows.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = this.extraRows[mid];
+      if (r === row) return mid;
+      if (r < row) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** A fresh Observation for a store row, field for field what the CSV reader makes of the row. */
+  observation(row: number): Observation {
+    const m = this.mask[row];
+    const e = (m & 6) !== 6 ? this.extra(row) : -1;
+    const flags = this.dict.get(this.flags[row]);
+    return {
+      country: this.dict.get(this.country[row]),
+      counterpart: this.dict.get(this.counterpart[row]),
+      indicator: this.dict.get(this.indicator[row]),
+      year: m & 8 ? (null as unknown as number) : this.year[row],
+      value: m & 1 ? null : this.value[row],
+      low: m & 2 ? null : this.extraLow[e],
+      high: m & 4 ? null : this.extraHigh[e],
+      source: this.dict.get(this.source[row]),
+      locator: this.locator(row),
+      flags: (flags ? flags.split(';') : []) as ObservationFlag[],
+      note: this.notes.get(this.note[row]),
+    };
+  }
+
+  /** The body bytes (what the header's checksum covers). */
+  get bodyBytes(): Uint8Array {
+    return this.body;
+  }
+}
+
+/** Strings laid end to end in UTF-8, with offsets; decoded once each, on first use. */
+class StringTable {
+  private readonly cache: (string | undefined)[];
+  constructor(private readonly buffer: Buffer, private readonly offsets: Uint32Array, private readonly base: number) {
+    this.cache = new Array<string | undefined>(Math.max(0, offsets.length - 1)).fill(undefined);
+  }
+  get size(): number {
+    return this.offsets.length - 1;
+  }
+  get(id: number): string {
+    let s = this.cache[id];
+    if (s === undefined) {
+      if (!(id >= 0 && id < this.offsets.length - 1)) throw new Error(`evidence store: string ${id} out of range`);
+      s = this.buffer.toString('utf8', this.base + this.offsets[id], this.base + this.offsets[id + 1]);
+      this.cache[id] = s;
+    }
+    return s;
+  }
+}
+
+function checksum(body: Uint8Array): number {
+  const crc32 = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+  if (crc32) return crc32(body);
+  // Node without zlib.crc32 (before 20.15): a multiplicative hash over 32-bit words and the tail.
+  let h = 0x811c9dc5 ^ body.length;
+  const words = Math.floor(body.byteLength / 4);
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  for (let i = 0; i < words; i++) h = Math.imul(h ^ view.getUint32(i * 4, true), 0x01000193);
+  for (let i = words * 4; i < body.byteLength; i++) h = Math.imul(h ^ body[i], 0x01000193);
+  return h >>> 0;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** Read a store from its bytes: the header and the checked body, or why it cannot be used. */
+export function decodeStore(buf: Uint8Array, evidenceDir: string): ObservationStore | string {
+  if (buf.byteLength < 16 || Buffer.from(buf.buffer, buf.byteOffset, 8).toString('latin1') !== MAGIC) return 'is not an evidence store';
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const headerLength = view.getUint32(8, true);
+  if (16 + headerLength > buf.byteLength) return 'is truncated';
+  let header: StoreHeader;
+  try {
+    header = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 16, headerLength).toString('utf8')) as StoreHeader;
+  } catch {
+    return 'has a damaged header';
+  }
+  if (header.format !== STORE_FORMAT) return `is of format ${String(header.format)}, this version reads ${STORE_FORMAT}`;
+  if (header.evidenceDir !== evidenceDir) return `belongs to ${header.evidenceDir}`;
+  const start = align8(16 + headerLength);
+  if (buf.byteLength !== start + header.bodyLength) return buf.byteLength < start + header.bodyLength ? 'is truncated' : 'has bytes past its end';
+  let body = buf.subarray(start);
+  if ((body.byteOffset & 7) !== 0) body = new Uint8Array(body); // typed views need 8-aligned offsets
+  if (checksum(body) !== header.checksum) return 'is damaged (checksum mismatch)';
+  try {
+    return new ObservationStore(header, body);
+  } catch (e) {
+    return `is damaged (${(e as Error).message})`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+const STRING_COLUMNS = ['country', 'counterpart', 'indicator', 'source', 'locator', 'flags', 'note'] as const;
+const NUMBER_COLUMNS = ['year', 'value', 'low', 'high'] as const;
+
+/** What encodeStore reads: the evidence folder's files, or their texts when the caller has them. */
+export interface EncodeInput {
+  dir: string;
+  /** Texts by path relative to dir (the build passes what it just wrote); others are read. */
+  texts?: ReadonlyMap<string, string>;
+}
+
+/** Encode the evidence folder's observations, registries and tables into a store file's bytes. */
+export async function encodeStore(input: EncodeInput): Promise<Buffer> {
+  const dir = path.resolve(input.dir);
+  const stamps: FileStamp[] = [];
+  const read = async (rel: string): Promise<string> => {
+    const file = path.join(dir, rel);
+    const st = await stat(file); // before reading: a later change moves mtime past the stamp
+    const given = input.texts?.get(rel);
+    if (given !== undefined) {
+      stamps.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs, sha256: createHash('sha256').update(given, 'utf8').digest('hex') });
+      return given;
+    }
+    const bytes = await readFile(file);
+    stamps.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs, sha256: createHash('sha256').update(bytes).digest('hex') });
+    return bytes.toString('utf8');
+  };
+  const pkgText = await read('datapackage.json');
+  const pkg = JSON.parse(pkgText) as { resources: Resource[] };
+  const byPath = new Map(pkg.resources.map((r) => [r.path, r]));
+  const texts: [string, string][] = [['datapackage.json', pkgText]];
+  for (const p of REGISTRY_FILES) {
+    if (!byPath.has(p)) throw new Error(`${path.join(dir, 'datapackage.json')} lists no resource ${p}; rebuild with: npx allies data build`);
+    texts.push([p, await read(p)]);
+  }
+  const observations: { resource: Resource; text: string }[] = [];
+  for (const r of pkg.resources) {
+    if (r.path.startsWith('tables/')) texts.push([r.path, await read(r.path)]);
+    else if (r.path.startsWith('observations/')) observations.push({ resource: r, text: await read(r.path) });
+  }
+  if (observations.length > 65535) throw new NotStorable('more than 65535 observation files');
+  // Every record ends a line or the text: lines + 1 per file bounds the rows.
+  let capacity = 0;
+  for (const { text } of observations) {
+    capacity++;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) capacity++;
+  }
+  const enc = new ColumnEncoder(capacity);
+  const observationFiles: string[] = [];
+  for (const { resource: r, text } of observations) {
+    enc.addFile(observationFiles.length, text, r.schema.fields, path.join(dir, r.path));
+    observationFiles.push(r.path);
+  }
+  return enc.finish(dir, stamps, observationFiles, texts);
+}
+
+/** A number cell as the typed reader makes it: empty is null, anything else Number(cell). */
+const num = (cell: string): number | null => (cell === '' ? null : Number(cell));
+
+type TypedColumn = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+
+/** A typed array that grows by doubling as values are pushed. */
+class Grow<T extends TypedColumn> {
+  data: T;
+  length = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(4096);
+  }
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = this.make(this.data.length * 2);
+      bigger.set(this.data as ArrayLike<number>);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+  get view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
+
+class ColumnEncoder {
+  private readonly strings = new Map<string, number>();
+  private readonly stringList: string[] = [];
+  private readonly noteIds = new Map<string, number>();
+  private readonly noteList: string[] = [];
+  private readonly templateIds = new Map<string, number>();
+  private readonly plainTemplateIds = new Map<string, number>();
+  private readonly templateList: string[][] = [];
+  // Typed columns sized for every line of the files (an upper bound on their rows): a few bytes a
+  // row, and monomorphic stores.
+  n = 0;
+  readonly country: Uint32Array;
+  readonly counterpart: Uint32Array;
+  readonly indicator: Uint32Array;
+  readonly source: Uint32Array;
+  readonly flags: Uint32Array;
+  readonly file: Uint16Array;
+  readonly note: Uint32Array;
+  readonly year: Int32Array;
+  readonly value: Float64Array;
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+  readonly mask: Uint8Array;
+  readonly template: Uint32Array;
+  readonly numStart: Uint32Array;
+  readonly nums = new Grow((k) => new Uint32Array(k));
+
+  constructor(capacity: number) {
+    this.country = new Uint32Array(capacity);
+    this.counterpart = new Uint32Array(capacity);
+    this.indicator = new Uint32Array(capacity);
+    this.source = new Uint32Array(capacity);
+    this.flags = new Uint32Array(capacity);
+    this.file = new Uint16Array(capacity);
+    this.note = new Uint32Array(capacity);
+    this.year = new Int32Array(capacity);
+    this.value = new Float64Array(capacity);
+    this.low = new Float64Array(capacity);
+    this.high = new Float64Array(capacity);
+    this.mask = new Uint8Array(capacity);
+    this.template = new Uint32Array(capacity);
+    this.numStart = new Uint32Array(capacity);
+  }
+
+  private str(s: string): number {
+    let id = this.strings.get(s);
+    if (id === undefined) {
+      id = this.stringList.length;
+      this.strings.set(s, id);
+      this.stringList.push(s);
+    }
+    return id;
+  }
+
+  private noteId(s: string): number {
+    let id = this.noteIds.get(s);
+    if (id === undefined) {
+      id = this.noteList.length;
+      this.noteIds.set(s, id);
+      this.noteList.push(s);
+    }
+    return id;
+  }
+
+  /** A locator as a template (the text between runs of digits) and the runs as numbers. */
+  private locator(s: string): void {
+    this.numStart[this.n] = this.nums.length;
+    // The template's key: its parts joined by NUL (a locator holding a NUL keeps all its text as one part).
+    const plain = s.indexOf('\u0000') >= 0;
+    let key = '';
+    let last = 0;
+    let i = 0;
+    const n = s.length;
+    while (i < n && !plain) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) {
+        i++;
+        continue;
+      }
+      let j = i;
+      let v = 0;
+      while (j < n && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) v = v * 10 + (s.charCodeAt(j++) - 48);
+      // Runs that String(number) gives back unchanged become numbers; others stay text.
+      if (j - i <= 9 && (c !== 48 || j - i === 1)) {
+        key += s.slice(last, i) + '\u0000';
+        this.nums.push(v);
+        last = j;
+      }
+      i = j;
+    }
+    key += plain ? s : s.slice(last);
+    const ids = plain ? this.plainTemplateIds : this.templateIds;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = this.templateList.length;
+      ids.set(key, id);
+      this.templateList.push(plain ? [s] : key.split('\u0000'));
+    }
+    this.template[this.n] = id;
+  }
+
+  addFile(fileIndex: number, text: string, fields: FieldSpec[], file: string): void {
+    let header: string[] | null = null;
+    let at: Record<string, number> = {};
+    scanCsv(text, (rec, row) => {
+      if (!header) {
+        header = rec;
+        at = {};
+        // The typed reader keeps the last of repeated header names and types a column by the first field spec of its name.
+        header.forEach((h, i) => (at[h] = i));
+        const typeOf = (h: string) => fields.find((f) => f.name === h)?.type ?? 'string';
+        for (const c of STRING_COLUMNS) {
+          if (at[c] === undefined) throw new NotStorable(`${file} has no column ${c}`);
+          if (typeOf(c) !== 'string') throw new NotStorable(`${file}: column ${c} is typed ${typeOf(c)}`);
+        }
+        for (const c of NUMBER_COLUMNS) {
+          if (at[c] === undefined) throw new NotStorable(`${file} has no column ${c}`);
+          if (typeOf(c) !== 'number' && typeOf(c) !== 'integer') throw new NotStorable(`${file}: column ${c} is typed ${typeOf(c)}`);
+        }
+        return;
+      }
+      if (rec.length === 1 && rec[0] === '') return;
+      if (rec.length !== header.length) throw new Error(fieldCountMessage(file, row, rec.length, header.length));
+      const year = num(rec[at.year]);
+      if (year !== null && !(Number.isInteger(year) && year >= -2147483648 && year <= 2147483647)) {
+        throw new NotStorable(`${file} row ${row}: year "${rec[at.year]}" is not a whole number`);
+      }
+      const value = num(rec[at.value]);
+      const low = num(rec[at.low]);
+      const high = num(rec[at.high]);
+      const r = this.n;
+      this.country[r] = this.str(rec[at.country]);
+      this.counterpart[r] = this.str(rec[at.counterpart]);
+      this.indicator[r] = this.str(rec[at.indicator]);
+      this.source[r] = this.str(rec[at.source]);
+      this.flags[r] = this.str(rec[at.flags]);
+      this.note[r] = this.noteId(rec[at.note]);
+      this.locator(rec[at.locator]);
+      this.file[r] = fileIndex;
+      this.year[r] = year ?? 0;
+      this.value[r] = value ?? 0;
+      this.low[r] = low ?? 0;
+      this.high[r] = high ?? 0;
+      this.mask[r] = (value === null ? 1 : 0) | (low === null ? 2 : 0) | (high === null ? 4 : 0) | (year === null ? 8 : 0);
+      this.n = r + 1;
+    }, file);
+  }
+
+  finish(dir: string, files: FileStamp[], observationFiles: string[], texts: [string, string][]): Buffer {
+    const n = this.n;
+    const c = <T extends TypedColumn>(col: T): T => col.subarray(0, n) as T;
+    if (this.stringList.length > 65535) throw new NotStorable('more than 65535 distinct countries, indicators, sources and flags');
+    // Dictionary ids in string order, so ids compare as the strings do (series order, binary search).
+    const sorted = this.stringList.map((s, i) => [s, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const remap = new Uint16Array(sorted.length);
+    sorted.forEach(([, old], i) => (remap[old] = i));
+    const dictList = sorted.map(([s]) => s);
+    const ids = (col: Uint32Array) => Uint16Array.from(c(col), (x) => remap[x]);
+    const country = ids(this.country);
+    const counterpart = ids(this.counterpart);
+    const indicator = ids(this.indicator);
+    const source = ids(this.source);
+    // Store order: by series (indicator, country, counterpart), then year, then source id, then load
+    // order: what Evidence's index gives (each series sorted by year and source, stable).
+    const year = c(this.year);
+    const mask = c(this.mask);
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const key = new Float64Array(n);
+    for (let i = 0; i < n; i++) key[i] = (indicator[i] * 65536 + country[i]) * 65536 + counterpart[i];
+    // Evidence sorted by a.year - b.year, which takes a null year for 0.
+    order.sort((a, b) => key[a] - key[b] || (mask[a] & 8 ? 0 : year[a]) - (mask[b] & 8 ? 0 : year[b]) || source[a] - source[b] || a - b);
+    const rowOf = new Uint32Array(n); // load index -> store row
+    for (let r = 0; r < n; r++) rowOf[order[r]] = r;
+    const permute16 = (col: ArrayLike<number>) => { const out = new Uint16Array(n); for (let r = 0; r < n; r++) out[r] = col[order[r]]; return out; };
+    const permute32 = (col: ArrayLike<number>) => { const out = new Uint32Array(n); for (let r = 0; r < n; r++) out[r] = col[order[r]]; return out; };
+    const seriesStart: number[] = [];
+    const seriesIndicator: number[] = [];
+    const seriesCountry: number[] = [];
+    const seriesCounterpart: number[] = [];
+    let prev = -1;
+    for (let r = 0; r < n; r++) {
+      const k = key[order[r]];
+      if (k !== prev) {
+        seriesStart.push(r);
+        seriesIndicator.push(indicator[order[r]]);
+        seriesCountry.push(country[order[r]]);
+        seriesCounterpart.push(counterpart[order[r]]);
+        prev = k;
+      }
+    }
+    seriesStart.push(n);
+    const extraRows: number[] = [];
+    const extraLow: number[] = [];
+    const extraHigh: number[] = [];
+    const numStart = new Uint32Array(n);
+    const nums = new Uint32Array(this.nums.length);
+    let w = 0;
+    for (let r = 0; r < n; r++) {
+      const i = order[r];
+      if ((mask[i] & 6) !== 6) {
+        extraRows.push(r);
+        extraLow.push(this.low[i]);
+        extraHigh.push(this.high[i]);
+      }
+      numStart[r] = w;
+      const end = i + 1 < n ? this.numStart[i + 1] : this.nums.length;
+      for (let k = this.numStart[i]; k < end; k++) nums[w++] = this.nums.data[k];
+    }
+    const yearOut = new Int32Array(n);
+    const valueOut = new Float64Array(n);
+    const maskOut = new Uint8Array(n);
+    for (let r = 0; r < n; r++) {
+      yearOut[r] = year[order[r]];
+      valueOut[r] = this.value[order[r]];
+      maskOut[r] = mask[order[r]];
+    }
+
+    const textParts: { path: string; offset: number; length: number }[] = [];
+    const textBufs: Buffer[] = [];
+    let textLength = 0;
+    for (const [p, t] of [...texts, ['#templates', JSON.stringify(this.templateList)] as [string, string]]) {
+      const b = Buffer.from(t, 'utf8');
+      textParts.push({ path: p, offset: textLength, length: b.length });
+      textBufs.push(b);
+      textLength += b.length;
+    }
+    const table = (list: string[]) => {
+      const bufs = list.map((s) => Buffer.from(s, 'utf8'));
+      const offsets = new Uint32Array(list.length + 1);
+      for (let i = 0; i < bufs.length; i++) offsets[i + 1] = offsets[i] + bufs[i].length;
+      return { offsets, bytes: Buffer.concat(bufs) };
+    };
+    const dict = table(dictList);
+    const notes = table(this.noteList);
+
+    const sections: [string, Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array][] = [
+      ['value', valueOut],
+      ['extraLow', Float64Array.from(extraLow)],
+      ['extraHigh', Float64Array.from(extraHigh)],
+      ['year', yearOut],
+      ['note', permute32(c(this.note))],
+      ['template', permute32(c(this.template))],
+      ['numStart', numStart],
+      ['nums', nums],
+      ['loadOrder', rowOf],
+      ['seriesStart', Uint32Array.from(seriesStart)],
+      ['extraRows', Uint32Array.from(extraRows)],
+      ['dictOffsets', dict.offsets],
+      ['noteOffsets', notes.offsets],
+      ['country', permute16(country)],
+      ['counterpart', permute16(counterpart)],
+      ['indicator', permute16(indicator)],
+      ['source', permute16(source)],
+      ['flags', permute16(ids(this.flags))],
+      ['file', permute16(c(this.file))],
+      ['seriesIndicator', Uint16Array.from(seriesIndicator)],
+      ['seriesCountry', Uint16Array.from(seriesCountry)],
+      ['seriesCounterpart', Uint16Array.from(seriesCounterpart)],
+      ['mask', maskOut],
+      ['dictBytes', dict.bytes],
+      ['noteBytes', notes.bytes],
+      ['texts', Buffer.concat(textBufs)],
+    ];
+    const layout: Record<string, Section> = {};
+    let bodyLength = 0;
+    for (const [name, arr] of sections) {
+      layout[name] = { offset: bodyLength, length: arr.byteLength };
+      bodyLength = align8(bodyLength + arr.byteLength);
+    }
+    const body = Buffer.alloc(bodyLength);
+    for (const [name, arr] of sections) body.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), layout[name].offset);
+    const header: StoreHeader = {
+      format: STORE_FORMAT,
+      evidenceDir: dir,
+      files,
+      observationFiles,
+      texts: textParts,
+      rows: n,
+      series: seriesStart.length - 1,
+      extra: extraRows.length,
+      sections: layout,
+      bodyLength,
+      checksum: checksum(body),
+    };
+    return withHeader(header, body);
+  }
+}
+
+function withHeader(header: StoreHeader, body: Uint8Array): Buffer {
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const start = align8(16 + json.length);
+  const out = Buffer.alloc(start + body.byteLength);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(json.length, 8);
+  json.copy(out, 16);
+  out.set(body, start);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the store lives, staleness, writing
+
+/** The store files to try for an evidence folder, in order. */
+export function storeFilesFor(evidenceDir: string): string[] {
+  const name = `evidence-${createHash('sha256').update(path.resolve(evidenceDir)).digest('hex').slice(0, 16)}.bin`;
+  if (process.env.ALLIES_STORE_DIR) return [path.join(path.resolve(process.env.ALLIES_STORE_DIR), name)];
+  const userCache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return [path.join(PACKAGE_ROOT, '.alliance-ledger/store', name), path.join(userCache, 'alliance-ledger/store', name)];
+}
+
+/** Whether the files the store was made from are unchanged: 'fresh', 'restamp' (same content, new mtimes), or why not. */
+async function verifyStamps(dir: string, header: StoreHeader): Promise<{ state: 'fresh' | 'restamp' | 'stale'; why?: string; files?: FileStamp[] }> {
+  const stats = await Promise.all(header.files.map((f) => stat(path.join(dir, f.path)).catch(() => null)));
+  let restamp = false;
+  const files: FileStamp[] = [];
+  for (const [i, f] of header.files.entries()) {
+    const st = stats[i];
+    if (!st) return { state: 'stale', why: `${f.path} is gone` };
+    if (st.size !== f.size) return { state: 'stale', why: `${f.path} changed` };
+    if (st.mtimeMs !== f.mtimeMs) {
+      const sha = createHash('sha256').update(await readFile(path.join(dir, f.path))).digest('hex');
+      if (sha !== f.sha256) return { state: 'stale', why: `${f.path} changed` };
+      restamp = true;
+    }
+    files.push({ ...f, mtimeMs: st.mtimeMs });
+  }
+  return restamp ? { state: 'restamp', files } : { state: 'fresh' };
+}
+
+let counter = 0;
+
+/** Write a store file whole or not at all: a temporary beside it, then a rename. */
+export async function writeStoreFile(file: string, bytes: Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true });
+  await removeStaleTemporaryFiles(dir);
+  const temporary = path.join(dir, `.${path.basename(file)}.${process.pid}.${++counter}.tmp`);
+  try {
+    await writeFile(temporary, bytes);
+    await pauseInSwapForTests(file);
+    await rename(temporary, file);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    throw e;
+  }
+}
+
+/** Remove stores of evidence folders that are gone, and all but the newest KEEP_STORES. */
+async function pruneStores(dir: string, keep: string): Promise<void> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => STORE_NAME.test(n) && n !== path.basename(keep));
+  const alive: { file: string; mtime: number }[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      const fh = await open(file, 'r');
+      let evidenceDir: string | null = null;
+      let mtime = 0;
+      try {
+        mtime = (await fh.stat()).mtimeMs;
+        const head = Buffer.alloc(16);
+        await fh.read(head, 0, 16, 0);
+        const len = head.readUInt32LE(8);
+        if (len < 1 << 24) {
+          const json = Buffer.alloc(len);
+          await fh.read(json, 0, len, 16);
+          evidenceDir = (JSON.parse(json.toString('utf8')) as StoreHeader).evidenceDir;
+        }
+      } catch {
+        evidenceDir = null;
+      } finally {
+        await fh.close();
+      }
+      if (evidenceDir && (await exists(path.join(evidenceDir, 'datapackage.json')))) alive.push({ file, mtime });
+      else await rm(file, { force: true });
+    } catch {
+      // another process removed it first
+    }
+  }
+  for (const old of alive.sort((a, b) => b.mtime - a.mtime).slice(KEEP_STORES - 1)) await rm(old.file, { force: true });
+}
+
+export interface OpenedStore {
+  store: ObservationStore;
+  /** The file it was read from or written to; null when it lives in memory only. */
+  file: string | null;
+  rebuilt: boolean;
+}
+
+/**
+ * Open the store of an evidence folder, rebuilding it when missing, damaged or stale (one line on
+ * stderr says so, and where it went). Throws NotStorable when the folder holds a cell the columns
+ * cannot hold exactly; the caller then reads the CSV.
+ */
+export async function openEvidenceStore(evidenceDir: string, options: { quiet?: boolean } = {}): Promise<OpenedStore> {
+  const dir = path.resolve(evidenceDir);
+  const candidates = storeFilesFor(dir);
+  let why = 'is missing';
+  for (const file of candidates) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      continue;
+    }
+    const store = decodeStore(bytes, dir);
+    if (typeof store === 'string') {
+      why = store;
+      continue;
+    }
+    const verdict = await verifyStamps(dir, store.header);
+    if (verdict.state === 'fresh') return { store, file, rebuilt: false };
+    if (verdict.state === 'restamp') {
+      // Same content, new modification times (a checkout, a rebuild that changed nothing): renew the stamps.
+      await writeStoreFile(file, withHeader({ ...store.header, files: verdict.files! }, store.bodyBytes)).catch(() => undefined);
+      return { store, file, rebuilt: false };
+    }
+    why = `is stale (${verdict.why})`;
+    break;
+  }
+  return rebuildStore(dir, candidates, why, options);
+}
+
+async function rebuildStore(dir: string, candidates: string[], why: string, options: { quiet?: boolean; texts?: ReadonlyMap<string, string> }): Promise<OpenedStore> {
+  const t0 = performance.now();
+  const bytes = await encodeStore({ dir, texts: options.texts });
+  const store = decodeStore(bytes, dir);
+  if (typeof store === 'string') throw new Error(`evidence store: the store just encoded ${store}`);
+  const errors: string[] = [];
+  for (const file of candidates) {
+    try {
+      await writeStoreFile(file, bytes);
+      await pruneStores(path.dirname(file), file).catch(() => undefined);
+      if (!options.quiet) process.stderr.write(`allies: the evidence store of ${dir} ${why}: rebuilt ${file} (${(bytes.length / 2 ** 20).toFixed(1)} MiB, ${Math.round(performance.now() - t0)} ms)\n`);
+      return { store, file, rebuilt: true };
+    } catch (e) {
+      errors.push(`${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (!options.quiet) process.stderr.write(`allies: the evidence store of ${dir} ${why}, and no store folder is writable (${errors.join('; ')}): parsed the CSV into memory; every run will until one is (set ALLIES_STORE_DIR)\n`);
+  return { store, file: null, rebuilt: true };
+}
+
+/**
+ * Write the store of a freshly built evidence folder (allies data build), from the texts the build
+ * just wrote. Quiet; returns the file written, or null when no store folder is writable.
+ */
+export async function writeEvidenceStore(evidenceDir: string, texts?: ReadonlyMap<string, string>): Promise<string | null> {
+  const dir = path.resolve(evidenceDir);
+  return (await rebuildStore(dir, storeFilesFor(dir), 'was rebuilt', { quiet: true, texts })).file;
+}
