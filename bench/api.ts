@@ -68,7 +68,7 @@ console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${a
   const app: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < 3; i++) {
-    app.push(await firstOk(['--import', 'tsx', 'scripts/start.ts'], '/api', { PORT: '0' }));
+    app.push(await firstOk(['scripts/start.mjs'], '/api', { PORT: '0' }));
     bare.push(await firstOk(['--import', 'tsx', 'bench/bare-hono.ts', '1000'], '/bare'));
   }
   console.log(`npm start to the first HTTP 200 (median of 3): ${(median(app) / 1000).toFixed(2)} s [target <= 1.5 s] ${median(app) <= 1500 ? 'ok' : 'MISSED'}; a bare Hono server through tsx: ${(median(bare) / 1000).toFixed(2)} s (ratio ${(median(app) / median(bare)).toFixed(1)}x)`);

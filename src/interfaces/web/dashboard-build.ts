@@ -4,10 +4,12 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../paths.ts';
 
-const webDir = path.dirname(fileURLToPath(import.meta.url));
-const projectDir = path.resolve(webDir, '../../..');
+// The one module of the web folder that runs in Node, and the one compiled into dist/lib with the
+// library (tsconfig.build.json), so that `npm start` can run compiled: paths from the package root.
+const projectDir = PACKAGE_ROOT;
+const webDir = path.join(projectDir, 'src/interfaces/web');
 export const DASHBOARD_OUT = path.join(projectDir, 'dist/web');
 const STAMP = path.join(projectDir, 'dist/web-build.json');
 /** What the bundle is made of: the web app, the engine it imports, the evidence types, the lockfile. */
