@@ -113,10 +113,10 @@ $('#open-round').addEventListener('submit', async (e) => {
   const previous = f.get('previous_round');
   try {
     const r = await api('POST', '/api/team/rounds', { title: f.get('title'), ...(items.length ? { items } : {}), ...(previous ? { previous_round: Number(previous) } : {}) });
-    say(`Round #${r.id} (number ${r.number}) is open.`);
     e.target.reset();
     await showRounds();
     await showRound(r.id);
+    say(`Round #${r.id} (number ${r.number}) is open.`);
   } catch (err) {
     say(err.message, true);
   }
@@ -164,8 +164,9 @@ async function showMyRatings(round) {
       };
       try {
         await api('PUT', `/api/team/rounds/${round.id}/ratings/${item.judgment}/${item.ally}`, body);
-        say(`Saved your rating of ${item.judgment} / ${item.ally}.`);
+        // Every write redraws the page before it says so: the message means the page is ready for the next step.
         await showRound(round.id);
+        say(`Saved your rating of ${item.judgment} / ${item.ally}.`);
       } catch (err) {
         say(err.status === 409 ? `${err.message} (reloaded: apply your change again)` : err.message, true);
         if (err.status === 409) await showRound(round.id);
@@ -238,9 +239,10 @@ async function showProgress(round) {
 $('#close-round').addEventListener('click', async () => {
   try {
     await api('POST', `/api/team/rounds/${current.id}/close`, { version: current.version });
-    say(`Round #${current.id} is closed.`);
+    const id = current.id;
     await showRounds();
-    await showRound(current.id);
+    await showRound(id);
+    say(`Round #${id} is closed.`);
   } catch (err) {
     say(err.message, true);
   }
@@ -249,9 +251,10 @@ $('#close-round').addEventListener('click', async () => {
 $('#publish-round').addEventListener('click', async () => {
   try {
     const r = await api('POST', `/api/team/rounds/${current.id}/publish`, { version: current.version });
-    say(`Published as judgment set v${r.set.version}.`);
+    const id = current.id;
     await Promise.all([showRounds(), showAudit()]);
-    await showRound(current.id);
+    await showRound(id);
+    say(`Published as judgment set v${r.set.version}.`);
   } catch (err) {
     say(err.message, true);
   }
