@@ -160,7 +160,8 @@ export function parseYamlFileWithDocument<T>(file: string, text: string, schema:
   throw new CuratedFileError(file, lineOf(doc, text, issue.path as (string | number)[]), fieldPath.join('.'), issue.message, hint);
 }
 
-function lineOf(doc: Document, text: string, p: (string | number)[]): number | null {
+/** The line of the deepest node of `p` the document has (the field itself, else its nearest parent), or null. */
+export function lineOf(doc: Document, text: string, p: readonly (string | number)[]): number | null {
   for (let n = p.length; n >= 0; n--) {
     const node = (n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true)) as { range?: [number, number, number] } | null | undefined;
     const offset = node?.range?.[0];

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EVIDENCE_DIR } from '../evidence/load.ts';
-import { CuratedFileError, loadSourceRegistry, parseYamlFileWithDocument } from '../evidence/sources.ts';
+import { CuratedFileError, lineOf as lineOfPath, loadSourceRegistry, parseYamlFileWithDocument } from '../evidence/sources.ts';
 import { cachedEvidence } from '../method/files.ts';
 import { DEFAULT_METHODOLOGY_FILE, indicatorsOf, latestYear, loadJudgments, loadMethodology, parseMethodology } from '../method/index.ts';
 import { packagePath } from '../paths.ts';
@@ -39,14 +39,7 @@ export type LocatedDecisions = Located<DecisionsFile>;
 
 function locate<T>(file: string, text: string, schema: Parameters<typeof parseYamlFileWithDocument<T>>[2], hint: string): Located<T> {
   const { data, doc } = parseYamlFileWithDocument(file, text, schema, hint);
-  const lineOf = (p: FieldPath): number | null => {
-    for (let n = p.length; n >= 0; n--) {
-      const node = (n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true)) as { range?: [number, number, number] } | null | undefined;
-      const offset = node?.range?.[0];
-      if (offset !== undefined) return text.slice(0, offset).split('\n').length;
-    }
-    return null;
-  };
+  const lineOf = (p: FieldPath): number | null => lineOfPath(doc, text, p);
   return { file, data, lineOf, error: (p, problem, h = hint) => new CuratedFileError(file, lineOf(p), p.map(String).join('.'), problem, h) };
 }
 

@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EVIDENCE_DIR } from '../evidence/load.ts';
 import type { Evidence } from '../evidence/load.ts';
-import { CuratedFileError, parseYamlFileWithDocument } from '../evidence/sources.ts';
+import { CuratedFileError, lineOf as lineOfPath, parseYamlFileWithDocument } from '../evidence/sources.ts';
 import { cachedEvidence } from '../method/files.ts';
 import { packagePath } from '../paths.ts';
 import type { Judgment, Methodology } from '../method/index.ts';
@@ -59,14 +59,7 @@ export interface LocatedScenario {
 /** Parse a scenario file's text; schema errors name file, line and field. */
 export function parseScenario(file: string, text: string): LocatedScenario {
   const { data, doc } = parseYamlFileWithDocument(file, text, ScenarioFile, HINT);
-  const lineOf = (p: FieldPath): number | null => {
-    for (let n = p.length; n >= 0; n--) {
-      const node = (n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true)) as { range?: [number, number, number] } | null | undefined;
-      const offset = node?.range?.[0];
-      if (offset !== undefined) return text.slice(0, offset).split('\n').length;
-    }
-    return null;
-  };
+  const lineOf = (p: FieldPath): number | null => lineOfPath(doc, text, p);
   return {
     file, data, lineOf,
     error: (p, problem, hint = HINT) => new CuratedFileError(file, lineOf(p), p.map(String).join('.'), problem, hint),
