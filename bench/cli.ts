@@ -6,12 +6,13 @@
 // (dist/lib) when that build is current (`npm run build`).
 //   npx tsx bench/cli.ts [--runs N]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error -- plain JavaScript without declarations (bin/ is the packaging's)
 import { compiledIsCurrent } from '../bin/build-state.js';
+import { tsxHelloWorld } from './tsx-hello.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runsAt = process.argv.indexOf('--runs');
@@ -20,13 +21,7 @@ const TIME = '/usr/bin/time';
 const haveTime = existsSync(TIME);
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'allies-bench-cli-'));
-const hello = path.join(scratch, 'hello.ts');
-const helloBin = path.join(scratch, 'hello.mjs');
-writeFileSync(path.join(scratch, 'package.json'), '{ "type": "module" }\n');
-writeFileSync(hello, "const greeting: string = 'hello';\nconsole.log(greeting);\n");
-// The same start-up as bin/allies.js: register tsx, then import a .ts file.
-const tsxApi = path.join(root, 'node_modules/tsx/dist/esm/api/index.mjs');
-writeFileSync(helloBin, `import { register } from ${JSON.stringify(tsxApi)};\nregister();\nawait import(${JSON.stringify(hello)});\n`);
+const helloBin = tsxHelloWorld(scratch, root);
 
 interface Sample { wall: number; rssMiB: number; status: number }
 

@@ -15,6 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsxHelloWorld } from './tsx-hello.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runsAt = process.argv.indexOf('--runs');
@@ -81,12 +82,7 @@ const inRepo = pkg.files.map((f) => folderBytes(path.join(root, f))).reduce((a, 
 
 // 3. Start-up.
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'allies-bench-package-'));
-const hello = path.join(scratch, 'hello.ts');
-const helloBin = path.join(scratch, 'hello.mjs');
-writeFileSync(path.join(scratch, 'package.json'), '{ "type": "module" }\n');
-writeFileSync(hello, "const greeting: string = 'hello';\nconsole.log(greeting);\n");
-const tsxApi = path.join(root, 'node_modules/tsx/dist/esm/api/index.mjs');
-writeFileSync(helloBin, `import { register } from ${JSON.stringify(tsxApi)};\nregister();\nawait import(${JSON.stringify(hello)});\n`);
+const helloBin = tsxHelloWorld(scratch, root);
 const check = path.join(scratch, 'check.mjs');
 writeFileSync(check, `import { compiledIsCurrent } from ${JSON.stringify(path.join(root, 'bin/build-state.js'))};\nif (!compiledIsCurrent() && process.argv[2] === '--strict') process.exit(3);\n`);
 

@@ -7,7 +7,7 @@
 // alliances and why; 5. the place in the structure: the cluster of similar profiles, and the
 // tier of commitment.
 import type { ComparedAlly } from './comparison.ts';
-import type { InterestMap } from './interests.ts';
+import type { InterestMap, LineContribution } from './interests.ts';
 import type { SourcedValue } from './sourced.ts';
 import type { Neighbour } from './similarity.ts';
 import { CLUSTERS_EXPLAINED, COMMITMENT_TIERS, commitmentTier } from './tiers.ts';
@@ -21,17 +21,11 @@ export const PROFILE_QUESTIONS = [
   { id: 'structure', question: 'Where does it sit in the multi-tiered structure?' },
 ] as const;
 
-export interface ProfileLine {
-  item: string;
-  label: string;
-  points: number | null;
-  score: number | null;
-  raw: number | null;
-  unit: string;
+/** A line behind an interest or compromise: its contribution (interests.ts), with why it counts. */
+export interface ProfileLine extends LineContribution {
   /** Why the line counts toward the interest or compromise (methods/interests.yaml). */
   rationale: string;
   citations: { source: string; locator: string }[];
-  sources: string[];
 }
 
 export interface ProfileEntry {

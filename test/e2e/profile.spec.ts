@@ -2,17 +2,9 @@
 // liabilities and rank across every ledger year, the events that moved them with their
 // sources, and the two alliance ages with their definitions side by side. axe-core finds no
 // serious or critical violation; any console error fails the test (fixtures.ts).
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { expect, noSeriousViolations, test } from './fixtures.ts';
 
 const WIDTHS = [1440, 390] as const;
-
-async function noSeriousViolations(page: Page, include: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).include(include).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
-}
 
 for (const width of WIDTHS) {
   test.describe(`at ${width} px`, () => {

@@ -3,17 +3,9 @@
 // regional medians since 2000, how robust the gap is (draws run on the server), and the
 // overview's region filter labelled without confusing regional and global ranks. axe-core finds
 // no serious or critical violation; any console error fails the test (fixtures.ts).
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { expect, noSeriousViolations, test } from './fixtures.ts';
 
 const WIDTHS = [1440, 390] as const;
-
-async function noSeriousViolations(page: Page, include: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).include(include).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
-}
 
 for (const width of WIDTHS) {
   test.describe(`at ${width} px`, () => {
