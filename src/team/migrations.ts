@@ -2,6 +2,8 @@
 // own transaction and recorded in team_migrations. Two processes starting at once take an
 // advisory lock, so each migration runs once. Never edit a published migration: add one.
 import type { Db } from './db.ts';
+import { LIBRARY_MIGRATIONS } from './library-migrations.ts';
+import { EXERCISE_MIGRATIONS } from '../exercises/live/migrations.ts';
 
 export interface Migration {
   version: number;
@@ -9,7 +11,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [
+const CORE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'accounts, sessions, tokens, rounds, ratings, judgment sets, audit',
@@ -113,6 +115,12 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
+
+/**
+ * Every migration in version order: the core (1), the team library's (even numbers from 2) and
+ * the live exercises' (odd numbers from 3), each family in a file of its own.
+ */
+export const MIGRATIONS: readonly Migration[] = [...CORE_MIGRATIONS, ...LIBRARY_MIGRATIONS, ...EXERCISE_MIGRATIONS].sort((a, b) => a.version - b.version);
 
 // pg_advisory_xact_lock key: "alliance ledger team" folded to an int.
 const MIGRATION_LOCK = 7_114_920_261;

@@ -1,7 +1,8 @@
 // What every team route shares: who is asking (a session cookie or an API token), the role a
 // route requires (checked before the body is read, so a refusal writes nothing and reveals
 // nothing about the body), CSRF on cookie-authenticated writes, and TeamError -> JSON problem.
-import { z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { roleAtLeast } from '../../../team/auth.ts';
@@ -127,3 +128,46 @@ export const IdParam = z.object({ id: z.coerce.number().int().min(1).openapi({ p
 export const readJson = <T>(c: Context) => (c.req as unknown as { valid: (t: string) => unknown }).valid('json') as T;
 export const readParams = <T>(c: Context) => (c.req as unknown as { valid: (t: string) => unknown }).valid('param') as T;
 export const readQuery = <T>(c: Context) => (c.req as unknown as { valid: (t: string) => unknown }).valid('query') as T;
+
+export interface TeamRouteSpec {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  role: Role | null;
+  summary: string;
+  description?: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  response: z.ZodType;
+  status?: 200 | 201;
+}
+
+/** GET /api/team/rounds/{id}/progress -> getTeamRoundsByIdProgress: unique by construction. */
+function operationIdOf(method: string, p: string): string {
+  const words = p.split('/').filter((w) => w && w !== 'api').map((w) => {
+    const param = /^\{(\w+)\}$/.exec(w);
+    const name = param ? `by_${param[1]}` : w;
+    return name.split(/[_-]/).map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join('');
+  });
+  return method + words.join('');
+}
+
+/** One team operation: its role checked first, its body validated, its refusals documented, TeamError as JSON. */
+export function teamRoute(app: OpenAPIHono, spec: TeamRouteSpec, handler: (c: Context) => Promise<Response>): void {
+  const writes = spec.method !== 'get';
+  const route = createRoute({
+    method: spec.method, path: spec.path, operationId: operationIdOf(spec.method, spec.path), tags: [TEAM_TAG], summary: spec.summary, description: spec.description ?? spec.summary,
+    ...roleExtension(spec.role),
+    ...(spec.role ? { middleware: [requireRole(spec.role)] as const, security: [{ session: [] }, { token: [] }] } : {}),
+    request: {
+      ...(spec.params ? { params: spec.params } : {}),
+      query: spec.query ?? z.object({}).strict(),
+      ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+    },
+    responses: {
+      [spec.status ?? 200]: { description: spec.summary, content: { 'application/json': { schema: spec.response } } },
+      ...teamResponses(spec.role, writes),
+    },
+  } as RouteConfig);
+  app.openapi(route, guarded(handler) as unknown as RouteHandler<typeof route>);
+}

@@ -7,9 +7,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRoute, z } from '@hono/zod-openapi';
-import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { Role } from '../../../team/auth.ts';
 import { ROLES } from '../../../team/auth.ts';
@@ -22,51 +21,10 @@ import { TeamError } from '../../../team/errors.ts';
 import type { TeamOptions } from '../../../team/service.ts';
 import type { LedgerService } from '../ledger-service.ts';
 import {
-  CSRF_HEADER, IdParam, Reason, SESSION_COOKIE, TEAM_TAG, Version, actorOf, authOf, guarded, readJson, readParams, readQuery,
-  requireRole, roleExtension, teamAuthentication, teamResponses,
+  CSRF_HEADER, IdParam, Reason, SESSION_COOKIE, Version, actorOf, authOf, readJson, readParams, readQuery, teamAuthentication, teamRoute,
 } from './team-kit.ts';
-
-interface TeamRouteSpec {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  role: Role | null;
-  summary: string;
-  description?: string;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  response: z.ZodType;
-  status?: 200 | 201;
-}
-
-/** GET /api/team/rounds/{id}/progress -> getTeamRoundsByIdProgress: unique by construction. */
-function operationIdOf(method: string, p: string): string {
-  const words = p.split('/').filter((w) => w && w !== 'api').map((w) => {
-    const param = /^\{(\w+)\}$/.exec(w);
-    const name = param ? `by_${param[1]}` : w;
-    return name.split(/[_-]/).map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join('');
-  });
-  return method + words.join('');
-}
-
-function teamRoute(app: OpenAPIHono, spec: TeamRouteSpec, handler: (c: Context) => Promise<Response>): void {
-  const writes = spec.method !== 'get';
-  const route = createRoute({
-    method: spec.method, path: spec.path, operationId: operationIdOf(spec.method, spec.path), tags: [TEAM_TAG], summary: spec.summary, description: spec.description ?? spec.summary,
-    ...roleExtension(spec.role),
-    ...(spec.role ? { middleware: [requireRole(spec.role)] as const, security: [{ session: [] }, { token: [] }] } : {}),
-    request: {
-      ...(spec.params ? { params: spec.params } : {}),
-      query: spec.query ?? z.object({}).strict(),
-      ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
-    },
-    responses: {
-      [spec.status ?? 200]: { description: spec.summary, content: { 'application/json': { schema: spec.response } } },
-      ...teamResponses(spec.role, writes),
-    },
-  } as RouteConfig);
-  app.openapi(route, guarded(handler) as unknown as RouteHandler<typeof route>);
-}
+import { registerExerciseRoutes } from './exercise-routes.ts';
+import { registerTeamLibraryRoutes } from './team-library-routes.ts';
 
 const AccountSchema = z.object({
   id: z.number().int(), name: z.string(), role: z.enum(ROLES), disabled: z.boolean(), version: z.number().int(), created_at: z.string(), updated_at: z.string(),
@@ -371,5 +329,7 @@ export async function registerTeamRoutes(app: OpenAPIHono, engine: LedgerService
     app.get(route, (c) => c.body(text, 200, { 'Content-Type': type, 'Cache-Control': 'no-cache' }));
   }
 
+  await registerTeamLibraryRoutes(app, engine, team);
+  await registerExerciseRoutes(app, engine, team);
   return team;
 }
