@@ -1,6 +1,7 @@
 // Scenarios and their diffs as text for people: what the scenario changes and why, the
 // baseline's assumptions, then every moved line with the change that moved it. Pure string
 // building, shared by the CLI and reports.
+import { layoutTable, visibleWidth } from '../interfaces/cli/table-layout.ts';
 import { formatValue, orderChanges } from './apply.ts';
 import type { Comparison } from './compose.ts';
 import type { Scenario } from './load.ts';
@@ -13,6 +14,8 @@ export interface DiffTextOptions {
   all?: boolean;
   /** How many allies moved only by others' values or by weights to show line by line when none moved directly. */
   top?: number;
+  /** Characters a line may take (the CLI's terminal width); null or absent: tables keep their natural width (reports). */
+  width?: number | null;
 }
 
 function num(x: number | null): string {
@@ -36,8 +39,19 @@ function arrow(a: string, b: string): string {
   return a === b ? a : `${a} → ${b}`;
 }
 
-function table(rows: string[][], right: ReadonlySet<number>, indent = '  '): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+/**
+ * Rows as columns two spaces apart, the first row the header. A table wider than `width` goes
+ * through the CLI's table layout instead: long cells wrap and, if that is not enough, the
+ * rightmost columns are left out with a note naming them (--wide prints them).
+ */
+function table(rows: string[][], right: ReadonlySet<number>, indent = '  ', width: number | null = null): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => visibleWidth(r[i]))));
+  const natural = visibleWidth(indent) + widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  if (width !== null && natural > width) {
+    const columns = rows[0].map((header, i) => ({ header, align: right.has(i) ? 'right' as const : 'left' as const }));
+    const { lines, dropped } = layoutTable(columns, rows.slice(1), { width, indent });
+    return dropped.length ? [...lines, `${indent}(left out to fit ${width} characters: ${dropped.join(', ')}; --wide shows them)`] : lines;
+  }
   return rows.map((r) => indent + r.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
@@ -60,14 +74,14 @@ function allyHeader(d: AllyDiff): string {
   return `${d.name} (${d.ally}): net ${arrow(pts(d.before.net), pts(d.after.net))}${net} · rank ${arrow(rank(d.before.rank), rank(d.after.rank))} · assets ${arrow(pts(d.before.assets), pts(d.after.assets))} · liabilities ${arrow(pts(d.before.liabilities), pts(d.after.liabilities))}`;
 }
 
-function allyBlock(d: AllyDiff, refs: Map<string, number>): string[] {
+function allyBlock(d: AllyDiff, refs: Map<string, number>, width: number | null): string[] {
   // A reweighted line that still adds the same points (a score of 0) is listed in --json only.
   const shown = d.lines.filter((l) => l.how === 'value' || Math.abs((l.after.contribution ?? 0) - (l.before.contribution ?? 0)) >= 0.005);
   const rows = [['item (A asset, L liability)', 'value', 'score', 'pts', 'cause: pts by change'], ...shown.map((l) => lineRow(l, refs))];
   const causes = d.causes.map((c) => `[${refs.get(c.ref)}] ${signed(c.net, 2)}`).join(', ');
   const hidden = d.lines.length - shown.length;
   return [
-    allyHeader(d), ...table(rows, new Set([3])),
+    allyHeader(d), ...table(rows, new Set([3]), '  ', width),
     ...(hidden ? [`  (${hidden} reweighted line${hidden === 1 ? '' : 's'} with no change in points not shown)`] : []),
     `  change of net by cause: ${causes || 'none'}`, '',
   ];
@@ -148,7 +162,8 @@ export function diffText(result: ScenarioResult, options: DiffTextOptions = {}):
     : result.diff.filter((d) => d.direct || wanted.has(d.ally) || (direct.length === 0 && result.diff.indexOf(d) < top));
   out.push(`What moved: ${result.diff.length} allies (${direct.length} with values of their own changed). Lines: value before → after, score 0-100 before → after, change in points of the side's total, and the change [n] that moved it.`);
   out.push('');
-  for (const d of shown) out.push(...allyBlock(d, refs));
+  const width = options.width ?? null;
+  for (const d of shown) out.push(...allyBlock(d, refs, width));
   const rest = result.diff.filter((d) => !shown.includes(d));
   if (rest.length) {
     out.push(`${rest.length} more allies moved only because other allies' values or the weights moved (normalization is across allies; --all shows their lines):`);
@@ -169,7 +184,7 @@ export function diffText(result: ScenarioResult, options: DiffTextOptions = {}):
       const n = (s: typeof a.before) => (s ? `${pts(s.net.median)} (${pts(s.net.low)} to ${pts(s.net.high)})` : '–');
       rows.push([a.ally, arrow(m(a.before), m(a.after)), arrow(p(a.before?.pRankOrBetter), p(a.after?.pRankOrBetter)), arrow(p(a.before?.pNetPositive), p(a.after?.pNetPositive)), arrow(n(a.before), n(a.after))]);
     }
-    out.push(...table(rows, new Set()));
+    out.push(...table(rows, new Set(), '  ', width));
     out.push(`  Share of draws with exactly the ledger's own ranking: ${(rb.pSameOrder.before * 100).toFixed(1)}% → ${(rb.pSameOrder.after * 100).toFixed(1)}%.`);
     out.push('');
     if (rb.paired?.length) {
@@ -182,14 +197,14 @@ export function diffText(result: ScenarioResult, options: DiffTextOptions = {}):
       for (const p of rb.paired) {
         rows2.push([p.ally, share(p.pNetUp), span(p.netChange, change), `${share(p.pRankUp)} / ${share(p.pRankSame)} / ${share(p.pRankDown)}`, span(p.rankChange, places)]);
       }
-      out.push(...table(rows2, new Set()));
+      out.push(...table(rows2, new Set(), '  ', width));
     } else if (rb.unpaired) out.push(`Not paired draw by draw: ${rb.unpaired}.`);
   }
   return out.join('\n') + '\n';
 }
 
 /** Scenarios side by side: each one's change of net and rank, for every ally any of them moves. */
-export function comparisonText(c: Comparison, limit = 25): string {
+export function comparisonText(c: Comparison, limit = 25, width: number | null = null): string {
   const head = ['ally', ...c.scenarios.map((s) => `${s.id} (${s.horizon})`)];
   const rows = c.rows.slice(0, limit).map((r) => [
     `${r.ally} ${r.name}`,
@@ -197,14 +212,14 @@ export function comparisonText(c: Comparison, limit = 25): string {
   ]);
   const out = [
     'Side by side: change of net against each scenario\'s baseline (rank before → after); · = not moved.',
-    ...table([head, ...rows], new Set()),
+    ...table([head, ...rows], new Set(), '  ', width),
   ];
   if (c.rows.length > limit) out.push(`  ... and ${c.rows.length - limit} more allies (--json lists all).`);
   return out.join('\n') + '\n';
 }
 
 /** One line per built-in scenario. */
-export function scenarioListText(list: readonly { name: string; title: string; horizon: number; changes: number }[]): string {
+export function scenarioListText(list: readonly { name: string; title: string; horizon: number; changes: number }[], width: number | null = null): string {
   const rows = [['name', 'horizon', 'changes', 'title'], ...list.map((x) => [x.name, String(x.horizon), String(x.changes), x.title])];
-  return table(rows, new Set([1, 2]), '').join('\n') + '\n';
+  return table(rows, new Set([1, 2]), '', width).join('\n') + '\n';
 }

@@ -153,6 +153,22 @@ describe('commands fit the terminal', () => {
     expect(json.out).toBe((await cli(['compare', ...SIX, '--json'], 400)).out);
   });
 
+  it('a scenario run lays its tables out in columns at 70 characters instead of wrapping them as prose', async () => {
+    const { code, out } = await cli(['scenario', 'run', 'taiwan-contingency-no-japan-bases', '--no-robustness'], 70);
+    expect(code).toBe(0);
+    expect(widest(out)).toBeLessThanOrEqual(70);
+    const lines = out.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('  item (A asset, L'));
+    expect(header).toBeGreaterThan(0);
+    // The layout's rule under the header, one run of dashes per column kept.
+    const rule = lines.slice(header, header + 4).find((l) => /^ {2}-+( {2}-+)+$/.test(l));
+    expect(rule).toBeDefined();
+    expect(rule!.trim().split(/ {2}/).length).toBeGreaterThanOrEqual(3);
+    // Wide enough for every column: the natural layout, as before.
+    const wide = await cli(['scenario', 'run', 'taiwan-contingency-no-japan-bases', '--no-robustness'], 400);
+    expect(wide.out.split('\n').some((l) => /^ {2}-+( {2}-+)+$/.test(l))).toBe(false);
+  }, 120_000);
+
   it('every other command that prints a table fits 100 characters', async () => {
     const commands = [
       ['rank'], ['sheet', 'JPN', '--history'], ['robustness', '--draws', '2000', '--no-sweep', '--threads', '1'], ['burden'],

@@ -8,6 +8,7 @@ import {
 } from '../../../scenarios/index.ts';
 import type { BaselineAssumptions, PreparedBaseline, RobustnessJob, RobustnessOptions, RunOptions, ScenarioResult, TracedRun } from '../../../scenarios/index.ts';
 import { printJson, printText, textTable } from '../format.ts';
+import { outputWidth } from '../table-layout.ts';
 import type { InputOptions } from './options.ts';
 
 export interface RunCommandOptions extends InputOptions {
@@ -120,7 +121,8 @@ export async function scenarioRun(names: string[], opts: RunCommandOptions): Pro
       : { ...publicResult(results[0]), conflicts: warnings });
   }
   for (const w of warnings) printText(`note: ${w}\n`);
-  const text = { allies: (opts.ally ?? []).map((a) => a.toUpperCase()), all: opts.all };
+  const width = outputWidth();
+  const text = { allies: (opts.ally ?? []).map((a) => a.toUpperCase()), all: opts.all, width };
   printText(results.map((r) => diffText(r, text)).join('\n'));
-  if (opts.compare === 'each' && results.length > 1) printText(`\n${comparisonText(compareScenarios(results))}`);
+  if (opts.compare === 'each' && results.length > 1) printText(`\n${comparisonText(compareScenarios(results), 25, width)}`);
 }
