@@ -4,10 +4,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { dropSchema, openDb } from '../src/team/db.ts';
 
 const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,6 +20,9 @@ export interface TeamBackend {
   name: 'pglite' | 'postgres';
   env: Record<string, string>;
   cleanup: () => Promise<void>;
+  /** PostgreSQL: the server's URL and the application_name its connections carry (to find their backends). */
+  url?: string;
+  applicationName?: string;
 }
 
 export function postgresUrl(): string | undefined {
@@ -35,7 +41,8 @@ export async function makeBackend(name: 'pglite' | 'postgres'): Promise<TeamBack
   await db.close();
   const u = new URL(url);
   u.searchParams.set('options', `-c search_path=${schema}`);
-  return { name, env: { DATABASE_URL: u.toString() }, cleanup: () => dropSchema(url, schema) };
+  u.searchParams.set('application_name', schema);
+  return { name, env: { DATABASE_URL: u.toString() }, cleanup: () => dropSchema(url, schema), url, applicationName: schema };
 }
 
 export interface ServerProcess {
@@ -43,8 +50,8 @@ export interface ServerProcess {
   child: ChildProcess;
 }
 
-export function startTeamServer(backend: TeamBackend, port = 0): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectDir, 'bench/team-serve-child.ts')], {
+export function startTeamServer(backend: TeamBackend, port = 0, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(projectDir, 'bench/team-serve-child.ts')], {
     cwd: projectDir,
     env: { ...process.env, ...backend.env, PORT: String(port), ALLIES_ADMIN: ADMIN.name, ALLIES_ADMIN_PASSWORD: ADMIN.password, ALLIES_TEAM: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,4 +134,108 @@ export function backendsFromArgs(): ('pglite' | 'postgres')[] {
   const only = i > 0 ? process.argv[i + 1] : undefined;
   if (only === 'pglite' || only === 'postgres') return [only];
   return postgresUrl() ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+// ── CPU accounting for the load bench: less sensitive to a busy machine than throughput ──
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** User + system CPU time (ms) of a process so far, from /proc/<pid>/stat; null where /proc is not readable. */
+export function processCpuMs(pid: number): number | null {
+  const t = processCpu(pid);
+  return t && t.user + t.system;
+}
+
+/** User and system CPU time (ms) of a process so far, from /proc/<pid>/stat; null where /proc is not readable. */
+export function processCpu(pid: number): { user: number; system: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS }; // utime, stime (fields 14, 15)
+  } catch {
+    return null;
+  }
+}
+
+/** The server process ids of the PostgreSQL backends serving a bench (those with its application_name). */
+export async function backendPids(url: string, applicationName: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows.map((r) => Number(r.pid));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The load generator's peer: a bare Hono server on @hono/node-server with one PUT route of the
+ * rating's path that parses the JSON body and answers a small JSON record (no database, no
+ * middleware). Driving it with the same generator shows how much of the machine the generator
+ * and HTTP on loopback take by themselves.
+ */
+export function startBarePeer(): Promise<ServerProcess> {
+  const code = `
+    import { serve } from '@hono/node-server';
+    import { Hono } from 'hono';
+    const app = new Hono();
+    let n = 0;
+    app.put('/api/team/rounds/:id/ratings/:judgment/:ally', async (c) => {
+      const b = await c.req.json();
+      return c.json({ id: ++n, round_id: Number(c.req.param('id')), judgment: c.req.param('judgment'), ally: c.req.param('ally'), value: b.value, low: b.low, high: b.high,
+        rationale: b.rationale, citations: b.citations, version: (b.version ?? 0) + 1, updated_at: new Date().toISOString() }, b.version ? 200 : 201);
+    });
+    serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.stdout.write('listening on http://localhost:' + info.port + '\\n'));
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
+      if (m) resolve({ url: m[1], child });
+    });
+    child.once('exit', (code, signal) => reject(new Error(`the bare peer exited (${code ?? signal}): ${out}${err.slice(-2000)}`)));
+  });
+}
+
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/**
+ * `call` on node:http with a keep-alive agent: what the load bench drives the server with. It
+ * takes less CPU per request than fetch (undici's streams and abort signals), which matters when
+ * the generator shares the cores with the server it measures.
+ */
+export function callLean(base: string, method: string, p: string, token: string | null, body?: unknown): Promise<Reply> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string | number> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (payload !== undefined) {
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = Buffer.byteLength(payload);
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${p}`, { method, headers, agent: keepAlive }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: Record<string, unknown>;
+        try {
+          parsed = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          parsed = { text };
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }

@@ -327,7 +327,8 @@ export function checkDatabaseUrl(url: string | undefined): string {
   return url;
 }
 
-function connectionMessage(err: unknown, server: string, url: string): string {
+/** Why a connection failed, naming host and port (never the password). */
+export function connectionMessage(err: unknown, server: string, url: string): string {
   const e = err as { code?: string; message?: string };
   const user = (() => { try { return decodeURIComponent(new URL(url).username); } catch { return ''; } })();
   const database = (() => { try { return decodeURIComponent(new URL(url).pathname.slice(1)); } catch { return ''; } })();

@@ -15,7 +15,7 @@ import { instantiateKernel } from './wasm-kernel.ts';
 import type { KernelExports } from './wasm-kernel.ts';
 
 /** Draws per chunk: the unit of seeding and of work given to a thread. */
-export const CHUNK_DRAWS = 8192;
+export const CHUNK_DRAWS = 8192; // below 2^16: the kernel counts a chunk in u16 (MatrixKernel.totals)
 /** Histogram bins for assets, liabilities and net (interval resolution: range / bins). */
 export const TOTAL_BINS = 1000;
 /** Histogram bins for a score (0-100). */
@@ -495,7 +495,8 @@ interface MatrixKernel {
   sums: Float64Array;
   min: Float64Array;
   max: Float64Array;
-  totals: Int32Array;
+  /** A chunk's histograms, u16 (a chunk has at most CHUNK_DRAWS < 2^16 draws), folded per chunk. */
+  totals: Uint16Array;
   positive: Int32Array;
   rankCounts: Int32Array;
   order: Int32Array;
@@ -511,7 +512,7 @@ interface MatrixKernel {
   table: Float64Array;
   /** Which log-uniform table is loaded ("low high"). */
   tableKey: string;
-  at: Record<'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts', number>;
+  at: Record<'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts' | 'above', number>;
 }
 
 function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKernel | null {
@@ -520,7 +521,7 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   const sizes = {
     scores: 8 * n * m, scoresT: 8 * stride * m, plan: planBytes(matrix, stride * m), w4: 8 * LANES * m, w0: 8 * m, table: 8 * (LOG_STEPS + 1), state: 16, exStart: 4 * (n + 1), exItem: 4 * Math.max(1, matrix.excludedItem.length),
     assets: 8 * LANES * n, liabilities: 8 * LANES * n, nets: 8 * LANES * n, sums: 8 * 3 * n, min: 8 * 3 * n, max: 8 * 3 * n,
-    totals: 4 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: 4 * n, rankCounts: 4 * n * n,
+    totals: 2 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: 4 * n, rankCounts: 4 * n * n, above: 16 * Math.ceil(n / 4) + 4 * (n + 8),
   };
   const at = {} as MatrixKernel['at'];
   let end = 0;
@@ -540,11 +541,12 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   f64('w0', m).set(matrix.weights);
   const kernel: MatrixKernel = {
     exports: instance.exports, at, state: i32('state', 4), nets: f64('nets', LANES * n), scoresT: f64('scoresT', stride * m), stride,
-    redraw: { exports: instance.exports, memory: buffer, arena: kernelArena(buffer, at.plan, at.plan + sizes.plan), state: i32('state', 4), counts: new Int32Array(0) }, table: f64('table', LOG_STEPS + 1), tableKey: '',
+    redraw: { exports: instance.exports, memory: buffer, arena: kernelArena(buffer, at.plan, at.plan + sizes.plan), state: i32('state', 4), counts: new Uint16Array(0) }, table: f64('table', LOG_STEPS + 1), tableKey: '',
     w4: f64('w4', LANES * m), sums: f64('sums', 3 * n), min: f64('min', 3 * n), max: f64('max', 3 * n),
-    totals: i32('totals', 3 * n * TOTAL_BINS), positive: i32('positive', n), rankCounts: i32('rankCounts', n * n), order: i32('order', n),
+    totals: new Uint16Array(buffer, at.totals, 3 * n * TOTAL_BINS), positive: i32('positive', n), rankCounts: i32('rankCounts', n * n), order: i32('order', n),
   };
-  kernel.redraw.counts = kernel.redraw.arena.i32(n * m * SCORE_BINS);
+  const counts = kernel.redraw.arena.i32(Math.ceil((n * m * SCORE_BINS) / 2));
+  kernel.redraw.counts = new Uint16Array(counts.buffer, counts.byteOffset, n * m * SCORE_BINS);
   kernel.min.fill(Infinity);
   kernel.max.fill(-Infinity);
   return kernel;
@@ -625,7 +627,7 @@ function kernelRedrawBlock(
   let sameOrder = 0;
   for (let d = 0; d < count; d++) {
     redrawScoresInKernel(buf.plan, settings.data, settings.judgments, pointers);
-    if (inKernel) x.weights4(1, kind, m, at.w0, at.table, at.state, at.w4, low, span);
+    if (inKernel) x.weights4(1, kind, m, at.w0, at.table, at.state, at.w4, low, span, 1);
     else {
       rng.setState(k.state);
       drawWeights(matrix, settings.weights, rng, buf.weights, buf.gammas);
@@ -634,7 +636,7 @@ function kernelRedrawBlock(
     }
     x.nets1(n, k.stride, m, matrix.assetItems, at.scoresT, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
     sameOrder += x.record(0, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
-      at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS);
+      at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above);
     if (buf.trace !== null) traceDraw(buf.trace, buf.drawIndex, k.nets, 0, k.order, buf.rankOf);
     buf.drawIndex++;
     out.now++;
@@ -656,7 +658,7 @@ function kernelBlock(
   let sameOrder = 0;
   for (let d = 0; d < count; d += LANES) {
     const lanes = Math.min(LANES, count - d);
-    if (inKernel) x.weights4(lanes, kind, m, at.w0, at.table, at.state, at.w4, low, span);
+    if (inKernel) x.weights4(lanes, kind, m, at.w0, at.table, at.state, at.w4, low, span, LANES);
     else {
       for (let j = 0; j < lanes; j++) {
         drawWeights(matrix, settings.weights, rng, weights, gammas);
@@ -667,7 +669,7 @@ function kernelBlock(
     x.nets4(n, m, matrix.assetItems, at.scores, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
     for (let j = 0; j < lanes; j++) {
       sameOrder += x.record(j, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
-        at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS);
+        at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above);
       if (buf.trace !== null) traceDraw(buf.trace, buf.drawIndex, k.nets, j * n, k.order, buf.rankOf);
       buf.drawIndex++;
     }

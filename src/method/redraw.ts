@@ -91,8 +91,8 @@ export interface ScoreOut {
   stride: number;
   /** The matrix cell (a * m + k) of each slot, for the histograms. */
   cellOf: Int32Array;
-  /** [cell * SCORE_BINS + bin], or null when not kept. */
-  counts: Int32Array | null;
+  /** [cell * SCORE_BINS + bin], or null when not kept (u16 in the kernel's memory: one chunk's counts). */
+  counts: Int32Array | Uint16Array | null;
   /** Each slot's current bin and the draw since which it has been there. */
   bin: Int32Array;
   since: Int32Array;
@@ -154,8 +154,11 @@ export interface RedrawKernel {
   arena: Arena;
   /** The xoshiro128** state the kernel draws from, and its address. */
   state: Int32Array;
-  /** The histogram counts in the kernel's memory (folded into the accumulator per chunk). */
-  counts: Int32Array;
+  /**
+   * The histogram counts in the kernel's memory, u16: a chunk's (at most CHUNK_DRAWS < 2^16
+   * draws), folded into the accumulator and cleared per chunk. Half the memory of i32 counts.
+   */
+  counts: Uint16Array;
 }
 
 function slotOf(matrix: ScoreMatrix, itemMajor: boolean, stride: number, a: number, k: number): number {
@@ -301,7 +304,7 @@ function binOf(score: number): number {
  * Start a chunk: the scores from the matrix (the baseline), histograms counted into `counts`
  * (or not), and no memory of earlier chunks (a chunk's work must not depend on them).
  */
-export function startChunk(plan: RedrawPlan, matrix: ScoreMatrix, counts: Int32Array | null): void {
+export function startChunk(plan: RedrawPlan, matrix: ScoreMatrix, counts: Int32Array | Uint16Array | null): void {
   const out = plan.out;
   const { n, m } = matrix;
   for (let a = 0; a < n; a++) for (let k = 0; k < m; k++) out.values[slotOf(matrix, out.itemMajor, out.stride, a, k)] = matrix.scores[a * m + k];

@@ -1,6 +1,6 @@
 // The hot loops of the robustness draws as WebAssembly (SIMD). Weight draws: the nets of four
-// draws at once (nets4), then, per draw, the sums, extremes, histograms, P(net > 0), the
-// ranking and the rank counts (record). Data and judgment draws: each item's triangular
+// draws at once (nets4), then, per draw, the sums, extremes, histograms, P(net > 0) (two allies
+// to a vector), the ranking (by counting, four allies to a vector) and the rank counts (record). Data and judgment draws: each item's triangular
 // draws, normalization and scores (redrawAll, redrawItem, finishItem), then the nets of the
 // draw's own scores (nets1) and record. JavaScript spends about ten machine instructions per multiply-add on typed-array
 // checks; this kernel spends about two, which is what lets a million draws fit in seconds.
@@ -81,6 +81,9 @@ class Code {
   // Memory (alignment hints: 2^2 for i32, 2^3 for f64, 2^4 for v128; offset 0).
   loadI32(offset = 0): this { return this.emit(0x28, 2, ...uleb(offset)); }
   storeI32(): this { return this.emit(0x36, 2, 0); }
+  /** i32.load16_u and i32.store16: per-chunk histogram counts (at most CHUNK_DRAWS, below 2^16). */
+  loadU16(): this { return this.emit(0x2f, 1, 0); }
+  storeI16(): this { return this.emit(0x3b, 1, 0); }
   loadF64(offset = 0): this { return this.emit(0x2b, 3, ...uleb(offset)); }
   storeF64(offset = 0): this { return this.emit(0x39, 3, ...uleb(offset)); }
   loadV128(offset = 0): this { return this.emit(0xfd, 0x00, 4, ...uleb(offset)); }
@@ -354,7 +357,7 @@ function redrawItem(finishIndex: number): Code {
   const c = new Code(REDRAW_PARAMS.length);
   const k = c.local(I32), how = c.local(I32), pTri = c.local(I32), pRaw = c.local(I32), pDrawn = c.local(I32), pOut = c.local(I32);
   const r = c.local(I32), o = c.local(I32), s0 = c.local(I32), s1 = c.local(I32), s2 = c.local(I32), s3 = c.local(I32), res = c.local(I32), t = c.local(I32), defined = c.local(I32);
-  const u = c.local(F64), v = c.local(F64);
+  const u = c.local(F64), v = c.local(F64), root = c.local(F64), below = c.local(I32);
   const field = (off: number) => c.get(pItem).loadI32(off);
   field(ITEM.k).set(k);
   field(ITEM.how).set(how);
@@ -378,14 +381,20 @@ function redrawItem(finishIndex: number): Code {
     uniform();
     // Triangular: split, low, span, below, high, above (redraw.ts, TRI)
     c.get(pTri).get(r).i32(48).mulI32().addI32().set(o);
-    // Both sides computed, one kept: a select costs less than a branch taken at random.
-    c.get(o).loadF64(8).get(u).get(o).loadF64(16).mulF64().get(o).loadF64(24).mulF64().sqrtF64().addF64();
-    c.get(o).loadF64(32).f64(1).get(u).subF64().get(o).loadF64(16).mulF64().get(o).loadF64(40).mulF64().sqrtF64().subF64();
-    c.get(u).get(o).loadF64().ltF64().select().set(v);
+    // Both sides' arguments computed, one kept, then one square root (the divider and square
+    // root unit is the bottleneck): selects cost less than a branch taken at random, and the
+    // kept side runs exactly the operations of its branch in redraw.ts, so the bits agree.
+    c.get(u).get(o).loadF64().ltF64().set(below);
+    c.get(u).get(o).loadF64(16).mulF64().get(o).loadF64(24).mulF64();
+    c.f64(1).get(u).subF64().get(o).loadF64(16).mulF64().get(o).loadF64(40).mulF64();
+    c.get(below).select().sqrtF64().set(root);
+    c.get(o).loadF64(8).get(root).addF64();
+    c.get(o).loadF64(32).get(root).subF64();
+    c.get(below).select().set(v);
     // A linear scale: the drawn value is what is normalized.
     c.at(pRaw, (z) => z.get(r), 8).get(v).storeF64();
     c.at(pDrawn, (z) => z.get(r), 8).get(v).storeF64();
-    c.when((z) => z.get(v).get(v).neF64(), () => c.i32(0).set(defined));
+    c.get(defined).get(v).get(v).eqF64().emit(0x71).set(defined);
   });
   saveState();
   c.when((z) => z.get(defined).emit(0x45), () => {
@@ -411,7 +420,8 @@ function finishItem(): Code {
   const c = new Code(FINISH_PARAMS.length);
   const k = c.local(I32), invert = c.local(I32), pDrawn = c.local(I32), r = c.local(I32), i = c.local(I32);
   const slot = c.local(I32), b = c.local(I32), was = c.local(I32), addr = c.local(I32), pSlot = c.local(I32), pCol = c.local(I32), pScaled = c.local(I32), flat = c.local(I32);
-  const sv = c.local(F64), lo = c.local(F64), hi = c.local(F64), range = c.local(F64), x = c.local(F64);
+  const sv = c.local(F64), lo = c.local(F64), hi = c.local(F64), range = c.local(F64), x = c.local(F64), t2 = c.local(F64), fl = c.local(F64);
+  const changed = c.local(I32), since = c.local(I32), sinceAt = c.local(I32);
   const field = (off: number) => c.get(pItem).loadI32(off);
   field(ITEM.k).set(k);
   field(ITEM.invert).set(invert);
@@ -420,16 +430,27 @@ function finishItem(): Code {
   const put = () => {
     c.get(pValues).get(slot).i32(3).shlI32().addI32().get(x).storeF64();
     c.when((z) => z.get(pCounts), () => {
-      c.get(x).f64(100).divF64().f64(200).mulF64().floorF64().truncF64().set(b);
+      // bin = floor(x / 100 * 200) as redraw.ts's binOf. x is in [0, 100], so x * 2 is exact
+      // and x / 100 * 200 is within 4.5e-14 of it: their floors differ only when x * 2 lies
+      // within that of a whole number, where the division runs (rarely: no division else).
+      c.get(x).f64(2).mulF64().tee(t2).floorF64().set(fl);
+      c.get(t2).get(fl).subF64().set(t2);
+      c.when((z) => z.get(t2).f64(1e-12).ltF64().get(t2).f64(1 - 1e-12).gtF64().emit(0x72), () => {
+        c.get(x).f64(100).divF64().f64(200).mulF64().floorF64().set(fl);
+      });
+      c.get(fl).truncF64().set(b);
       c.i32(0).get(b).get(b).i32(0).ltI32().select().set(b);
       c.i32(199).get(b).get(b).i32(199).gtI32().select().set(b);
-      c.at(pBin, (z) => z.get(slot), 4).loadI32().set(was);
-      c.when((z) => z.get(b).get(was).neI32(), () => {
-        c.get(pCounts).at(pCellOf, (z) => z.get(slot), 4).loadI32().i32(200).mulI32().get(was).addI32().i32(2).shlI32().addI32().tee(addr);
-        c.get(addr).loadI32().get(now).addI32().at(pSince, (z) => z.get(slot), 4).loadI32().subI32().storeI32();
-        c.at(pBin, (z) => z.get(slot), 4).get(b).storeI32();
-        c.at(pSince, (z) => z.get(slot), 4).get(now).storeI32();
-      });
+      // A run ends when the bin changes: its draws go to the bin it leaves. Branch-free (the
+      // change is as good as random): an unchanged bin adds 0 and keeps its start.
+      c.at(pBin, (z) => z.get(slot), 4).tee(addr).loadI32().set(was);
+      c.get(addr).get(b).storeI32();
+      c.get(b).get(was).neI32().set(changed);
+      c.at(pSince, (z) => z.get(slot), 4).tee(sinceAt).loadI32().set(since);
+      c.get(sinceAt).get(now).get(since).get(changed).select().storeI32();
+      // The counts are u16 (one chunk's; the caller folds them).
+      c.get(pCounts).at(pCellOf, (z) => z.get(slot), 4).loadI32().i32(200).mulI32().get(was).addI32().i32(1).shlI32().addI32().tee(addr);
+      c.get(addr).loadU16().get(now).get(since).subI32().i32(0).get(changed).select().addI32().storeI16();
     });
   };
   const inverted = () => c.when((z) => z.get(invert), () => c.f64(100).get(x).subF64().set(x));
@@ -531,7 +552,7 @@ function redrawAll(redrawItemIndex: number): Code {
   return c;
 }
 
-const WEIGHTS4_PARAMS = [I32, I32, I32, I32, I32, I32, I32, F64, F64];
+const WEIGHTS4_PARAMS = [I32, I32, I32, I32, I32, I32, I32, F64, F64, I32];
 
 /** The constants of the log-uniform formula (draws.ts: logUniform). */
 export interface LogUniformConstants {
@@ -543,14 +564,15 @@ export interface LogUniformConstants {
 }
 
 /**
- * weights4(lanes, kind, m, pW0, pTable, pState, pW4, low, span): the weights of four draws,
- * lane-interleaved, as drawWeights in draws.ts makes them: kind 0 fixed (the defaults),
+ * weights4(lanes, kind, m, pW0, pTable, pState, pW4, low, span, width): the weights of four
+ * draws, lane-interleaved, as drawWeights in draws.ts makes them: kind 0 fixed (the defaults),
  * 1 log-uniform multipliers (span = the table's step), 2 uniform multipliers in
- * [low, low + span]. Lanes from `lanes` on get the defaults. The xoshiro128** state lives at
- * pState and is advanced exactly as random.ts advances it.
+ * [low, low + span]. Lanes from `lanes` to `width` get the defaults (nets4 reads four lanes;
+ * nets1 only lane 0, so a data draw passes width 1). The xoshiro128** state lives at pState
+ * and is advanced exactly as random.ts advances it.
  */
 function weights4(k: LogUniformConstants): Code {
-  const [lanes, kind, m, pW0, pTable, pState, pW4, low, span] = WEIGHTS4_PARAMS.map((_, i) => i);
+  const [lanes, kind, m, pW0, pTable, pState, pW4, low, span, width] = WEIGHTS4_PARAMS.map((_, i) => i);
   const c = new Code(WEIGHTS4_PARAMS.length);
   const j = c.local(I32), item = c.local(I32), s0 = c.local(I32), s1 = c.local(I32), s2 = c.local(I32), s3 = c.local(I32);
   const t = c.local(I32), idx = c.local(I32), res = c.local(I32);
@@ -560,7 +582,7 @@ function weights4(k: LogUniformConstants): Code {
     else c.get(pState).i32(4 * i).addI32().loadI32().set(local);
   };
   [s0, s1, s2, s3].forEach((l, i) => word(l, i, false));
-  c.for(j, (y) => y.i32(0), (y) => y.i32(4), () => {
+  c.for(j, (y) => y.i32(0), (y) => y.get(width), () => {
     c.for(item, (y) => y.i32(0), (y) => y.get(m), () => {
       c.f64(1).set(mult);
       c.when((y) => y.get(j).get(lanes).ltI32().get(kind).i32(0).neI32().emit(0x71), () => {
@@ -593,15 +615,18 @@ function weights4(k: LogUniformConstants): Code {
   return c;
 }
 
-const RECORD_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, I32];
+const RECORD_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, I32, I32];
 
 /**
  * record(lane, n, pAssets, pLiabilities, pNets, pSums, pMin, pMax, pTotals, pPositive,
- * pOrder, pBaselineOrder, pRankCounts, lo0, sc0, lo1, sc1, lo2, sc2, bins) -> 1 when the
- * ranking equals the baseline: the per-draw bookkeeping of drawBlock in robustness.ts.
+ * pOrder, pBaselineOrder, pRankCounts, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove) -> 1 when
+ * the ranking equals the baseline: the per-draw bookkeeping of drawBlock in draws.ts. pAbove is
+ * scratch for n i32 (each ally's count of allies with a larger net). The histograms (pTotals)
+ * are u16 counts of one chunk (at most 8,192 draws), which the caller folds and clears: half
+ * the memory of i32 counts, so more of them stay in cache.
  */
 function record(): Code {
-  const [laneP, n, pA, pL, pN, pSums, pMin, pMax, pTot, pPos, pOrder, pBase, pRank, lo0, sc0, lo1, sc1, lo2, sc2, bins] = RECORD_PARAMS.map((_, i) => i);
+  const [laneP, n, pA, pL, pN, pSums, pMin, pMax, pTot, pPos, pOrder, pBase, pRank, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove] = RECORD_PARAMS.map((_, i) => i);
   const c = new Code(RECORD_PARAMS.length);
   const a = c.local(I32), b = c.local(I32), i = c.local(I32), k = c.local(I32), cur = c.local(I32), o = c.local(I32);
   const same = c.local(I32), r = c.local(I32), addr = c.local(I32), last = c.local(I32);
@@ -609,11 +634,14 @@ function record(): Code {
   const streamBytes = c.local(I32), rowBytes = c.local(I32), toMin = c.local(I32), toMax = c.local(I32), toL = c.local(I32), toN = c.local(I32);
   const ps = c.local(I32), pt = c.local(I32), tableBytes = c.local(I32);
   const x = c.local(F64), v = c.local(F64), vo = c.local(F64);
+  const numeric = c.local(I32), pF = c.local(I32), n8 = c.local(I32), qEnd = c.local(I32);
+  const odd = c.local(I32), ok = c.local(I32), jp = c.local(I32), jEnd = c.local(I32), jEnd4 = c.local(I32), pairV = c.local(V128);
+  const counts = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)], vs = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
   // Pointers walk the allies: xp over this lane's assets (liabilities and nets at fixed
   // distances), sp over the sums (extremes at fixed distances), tp over the histogram rows.
   c.get(bins).i32(1).subI32().set(last);
   c.get(n).i32(3).shlI32().set(streamBytes);
-  c.get(bins).i32(2).shlI32().set(rowBytes);
+  c.get(bins).i32(1).shlI32().set(rowBytes);
   c.get(n).get(rowBytes).mulI32().set(tableBytes);
   c.get(pMin).get(pSums).subI32().set(toMin);
   c.get(pMax).get(pSums).subI32().set(toMax);
@@ -623,7 +651,65 @@ function record(): Code {
   c.get(xp).get(pA).addI32().set(xp);
   c.get(pSums).set(sp);
   c.get(pTot).set(tp);
-  c.for(a, (y) => y.i32(0), (y) => y.get(n), () => {
+  c.i32(1).set(ok);
+  // Two allies at a time (f64x2), as the one-at-a-time loop below does them lane by lane:
+  // sums added, extremes by pmin / pmax (pmin(m, x) = x < m ? x : m, the scalar test), bins
+  // truncated and clamped, each bin's count and P(net > 0) counted per lane.
+  const loV = [c.local(V128), c.local(V128), c.local(V128)], scV = [c.local(V128), c.local(V128), c.local(V128)];
+  const xV = c.local(V128), bV = c.local(V128), lastV = c.local(V128), mask = c.local(I32);
+  for (const [t, lo, sc] of [[0, lo0, sc0], [1, lo1, sc1], [2, lo2, sc2]] as const) {
+    c.get(lo).splat().set(loV[t]);
+    c.get(sc).splat().set(scV[t]);
+  }
+  c.get(last).emit(0xfd, 0x11).set(lastV);
+  const simd = (op: number) => c.emit(0xfd, ...uleb(op));
+  c.i32(0).set(a);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(a).i32(2).addI32().get(n).gtI32().emit(0x0d, 1);
+  for (const t of [0, 1, 2] as const) {
+    c.get(xp);
+    if (t === 1) c.get(toL).addI32();
+    if (t === 2) c.get(toN).addI32();
+    c.loadV128().set(xV);
+    if (t === 0) c.get(sp).set(ps).get(tp).set(pt);
+    else c.get(ps).get(streamBytes).addI32().set(ps).get(pt).get(tableBytes).addI32().set(pt);
+    c.get(ps).get(ps).loadV128().get(xV).addV().storeV128();
+    c.get(xV).get(loV[t]).subV().get(scV[t]).mulV();
+    simd(0xfc); // i32x4.trunc_sat_f64x2_s_zero
+    c.zeroV();
+    simd(0xb8); // i32x4.max_s
+    c.get(lastV);
+    simd(0xb6); // i32x4.min_s
+    c.set(bV);
+    c.get(pt).get(bV).emit(0xfd, 0x1b, 0).i32(1).shlI32().addI32().tee(addr).get(addr).loadU16().i32(1).addI32().storeI16();
+    c.get(pt).get(rowBytes).addI32().get(bV).emit(0xfd, 0x1b, 1).i32(1).shlI32().addI32().tee(addr).get(addr).loadU16().i32(1).addI32().storeI16();
+    c.get(ps).get(toMin).addI32().tee(addr).get(addr).loadV128().get(xV);
+    simd(0xf6); // f64x2.pmin
+    c.storeV128();
+    c.get(ps).get(toMax).addI32().tee(addr).get(addr).loadV128().get(xV);
+    simd(0xf7); // f64x2.pmax
+    c.storeV128();
+    if (t === 2) {
+      c.get(xV).get(xV);
+      simd(0x47); // f64x2.eq: both lanes numbers
+      simd(0xc4); // i64x2.bitmask
+      c.i32(3).eqI32().get(ok).emit(0x71).set(ok);
+      c.get(xV).zeroV();
+      simd(0x4a); // f64x2.gt
+      simd(0xc4);
+      c.set(mask);
+      c.at(pPos, (y) => y.get(a), 4).tee(addr).get(addr).loadI32().get(mask).i32(1).emit(0x71).addI32().storeI32();
+      c.get(addr).get(addr).loadI32(4).get(mask).i32(1).shrI32().addI32();
+      c.emit(0x36, 2, 4); // i32.store offset 4
+    }
+  }
+  c.get(xp).i32(16).addI32().set(xp);
+  c.get(sp).i32(16).addI32().set(sp);
+  c.get(tp).get(rowBytes).i32(1).shlI32().addI32().set(tp);
+  c.get(a).i32(2).addI32().set(a);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  // The last ally when n is odd.
+  c.for(a, (y) => y.get(n).i32(-2).emit(0x71), (y) => y.get(n), () => {
     for (const [t, lo, sc] of [[0, lo0, sc0], [1, lo1, sc1], [2, lo2, sc2]] as const) {
       // x = assets / liabilities / nets of the ally in this lane
       c.get(xp);
@@ -638,12 +724,14 @@ function record(): Code {
       c.get(x).get(lo).subF64().get(sc).mulF64().truncF64().set(b);
       c.i32(0).get(b).get(b).i32(0).ltI32().emit(0x1b).set(b);
       c.get(last).get(b).get(b).get(last).gtI32().emit(0x1b).set(b);
-      c.get(pt).get(b).i32(2).shlI32().addI32().tee(addr).get(addr).loadI32().i32(1).addI32().storeI32();
+      c.get(pt).get(b).i32(1).shlI32().addI32().tee(addr).get(addr).loadU16().i32(1).addI32().storeI16();
       c.get(ps).get(toMin).addI32().set(addr);
       c.when((y) => y.get(x).get(addr).loadF64().ltF64(), () => c.get(addr).get(x).storeF64());
       c.get(ps).get(toMax).addI32().set(addr);
       c.when((y) => y.get(x).get(addr).loadF64().gtF64(), () => c.get(addr).get(x).storeF64());
       if (t === 2) {
+        // A net that is not a number leaves the ranking to the insertion sort below.
+        c.get(ok).get(x).get(x).eqF64().emit(0x71).set(ok);
         c.when((y) => y.get(x).f64(0).gtF64(), () => {
           c.at(pPos, (y) => y.get(a), 4).tee(addr).get(addr).loadI32().i32(1).addI32().storeI32();
         });
@@ -653,29 +741,145 @@ function record(): Code {
     c.get(sp).i32(8).addI32().set(sp);
     c.get(tp).get(rowBytes).addI32().set(tp);
   });
-  // Insertion sort of the order by net, descending, ties by index, from the previous draw's
-  // order (the caller sets the baseline order at the start of a chunk): nearly sorted, so
-  // close to linear. The order is total (ties by index), so the result does not depend on
-  // where the sort starts: the same ranking as sorting from the baseline every draw.
+  // The ranking: by net, descending, ties by index. Ranked by counting, branch-free (an
+  // insertion sort from the previous draw's order mispredicts a branch per ally and costs
+  // twice as much): an ally's rank is 1 + the allies with a larger net, counted by vector
+  // compares (a lane's mask is -1, subtracted). When no two nets are equal these counts are a
+  // permutation and the order is where each ally lands; equal nets (or a net that is not a
+  // number) leave a place unclaimed, which the check finds, and the insertion sort ranks that
+  // draw. Counting runs first in f32 (four lanes), then, if needed, in f64 (two lanes).
   const netOf = (who: number) => c.get(nets).get(who).i32(3).shlI32().addI32().loadF64();
-  c.for(i, (y) => y.i32(1), (y) => y.get(n), () => {
-    c.at(pOrder, (y) => y.get(i), 4).loadI32().set(cur);
-    netOf(cur);
-    c.set(v);
-    c.get(i).i32(1).subI32().set(k);
-    c.emit(0x02, 0x40, 0x03, 0x40); // block, loop
-    c.get(k).i32(0).ltI32().emit(0x0d, 1); // k < 0: done
-    c.at(pOrder, (y) => y.get(k), 4).loadI32().set(o);
-    netOf(o);
-    c.set(vo);
-    c.get(vo).get(v).gtF64().emit(0x0d, 1);
-    c.when((y) => y.get(vo).get(v).eqF64(), () => {
-      c.get(o).get(cur).ltI32().emit(0x0d, 2); // out of the if, the loop and the block
+  c.get(n).i32(1).emit(0x71).set(odd);
+  // jEnd: the end of the allies' pairs; jEnd4: of whole groups of four pairs.
+  c.get(nets).get(n).i32(1).shrI32().i32(4).shlI32().addI32().set(jEnd);
+  c.get(nets).get(n).i32(3).shrI32().i32(6).shlI32().addI32().set(jEnd4);
+  // Four allies at a time (each pair of nets loaded once for the four), then one at a time.
+  const counted = (q: number) => {
+    // above = lane 0 + lane 1 (+ the last ally when n is odd)
+    c.at(pAbove, (y) => y.get(i).i32(q).addI32(), 4);
+    c.get(counts[q]).emit(0xfd, 0x1d, 0).get(counts[q]).emit(0xfd, 0x1d, 1).emit(0x7c).emit(0xa7);
+    c.get(odd).get(jEnd).loadF64().get(vs[q]).lane(0).gtF64().emit(0x71).addI32();
+    c.storeI32();
+  };
+  const countAbove = (width: number) => {
+    for (let q = 0; q < width; q++) c.get(nets).get(i).i32(3).shlI32().addI32().loadF64(8 * q).splat().set(vs[q]);
+    for (let q = 0; q < width; q++) c.zeroV().set(counts[q]);
+    c.get(nets).set(jp);
+    const step = (offset: number) => {
+      c.get(jp).loadV128(offset).set(pairV);
+      for (let q = 0; q < width; q++) c.get(counts[q]).get(pairV).get(vs[q]).emit(0xfd, 0x4a).emit(0xfd, ...uleb(0xd1)).set(counts[q]);
+    };
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(jp).get(jEnd4).geI32().emit(0x0d, 1);
+    step(0); step(16); step(32); step(48);
+    c.get(jp).i32(64).addI32().set(jp);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(jp).get(jEnd).geI32().emit(0x0d, 1);
+    step(0);
+    c.get(jp).i32(16).addI32().set(jp);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    for (let q = 0; q < width; q++) counted(q);
+  };
+  const insertionSort = () => {
+    c.for(i, (y) => y.i32(1), (y) => y.get(n), () => {
+      c.at(pOrder, (y) => y.get(i), 4).loadI32().set(cur);
+      netOf(cur);
+      c.set(v);
+      c.get(i).i32(1).subI32().set(k);
+      c.emit(0x02, 0x40, 0x03, 0x40); // block, loop
+      c.get(k).i32(0).ltI32().emit(0x0d, 1); // k < 0: done
+      c.at(pOrder, (y) => y.get(k), 4).loadI32().set(o);
+      netOf(o);
+      c.set(vo);
+      c.get(vo).get(v).gtF64().emit(0x0d, 1);
+      c.when((y) => y.get(vo).get(v).eqF64(), () => {
+        c.get(o).get(cur).ltI32().emit(0x0d, 2); // out of the if, the loop and the block
+      });
+      c.at(pOrder, (y) => y.get(k).i32(1).addI32(), 4).get(o).storeI32();
+      c.get(k).i32(1).subI32().set(k);
+      c.emit(0x0c, 0, 0x0b, 0x0b); // br loop, end, end
+      c.at(pOrder, (y) => y.get(k).i32(1).addI32(), 4).get(cur).storeI32();
     });
-    c.at(pOrder, (y) => y.get(k).i32(1).addI32(), 4).get(o).storeI32();
-    c.get(k).i32(1).subI32().set(k);
-    c.emit(0x0c, 0, 0x0b, 0x0b); // br loop, end, end
-    c.at(pOrder, (y) => y.get(k).i32(1).addI32(), 4).get(cur).storeI32();
+  };
+  /** order[above[i]] = i, then whether every place was claimed (ok &= ...). */
+  const place = () => {
+    c.for(i, (y) => y.i32(0), (y) => y.get(n), () => {
+      c.at(pOrder, (y) => y.at(pAbove, (z) => z.get(i), 4).loadI32(), 4).get(i).storeI32();
+    });
+    // Every place claimed: order[r] counted r above it (a place left unclaimed holds an ally
+    // of an earlier draw, which counted another number).
+    c.for(r, (y) => y.i32(0), (y) => y.get(n), () => {
+      c.get(ok).at(pAbove, (y) => y.at(pOrder, (z) => z.get(r), 4).loadI32(), 4).loadI32().get(r).eqI32().emit(0x71).set(ok);
+    });
+  };
+  // First in single precision, four nets to a vector: rounding to f32 keeps the order (a > b
+  // where f32(a) > f32(b)), so when the f32 nets are all different their counts are the
+  // exact ranks. Nets that round together (or are not numbers) leave a place unclaimed: the
+  // f64 counts then decide, and where nets are equal, the insertion sort.
+  c.get(ok).set(numeric);
+  c.get(pAbove).get(n).i32(2).shlI32().i32(15).addI32().i32(-16).emit(0x71).addI32().set(pF);
+  c.get(n).i32(7).addI32().i32(-8).emit(0x71).set(n8);
+  c.for(i, (y) => y.i32(0), (y) => y.get(n), () => {
+    c.at(pF, (y) => y.get(i), 4);
+    netOf(i);
+    c.emit(0xb6); // f32.demote_f64
+    c.emit(0x38, 2, 0); // f32.store
+  });
+  // Padding to a whole number of pairs of vectors: -Infinity is larger than nothing.
+  c.for(i, (y) => y.get(n), (y) => y.get(n8), () => c.at(pF, (y) => y.get(i), 4).i32(-8388608).storeI32());
+  c.at(pF, (y) => y.get(n8), 4).set(qEnd);
+  const countAbove32 = (width: number) => {
+    for (let q = 0; q < width; q++) c.at(pF, (y) => y.get(i), 4).emit(0x2a, 2, ...uleb(4 * q)).emit(0xfd, 0x13).set(vs[q]);
+    for (let q = 0; q < width; q++) c.zeroV().set(counts[q]);
+    c.get(pF).set(jp);
+    const step = (offset: number) => {
+      c.get(jp).loadV128(offset).set(pairV);
+      for (let q = 0; q < width; q++) c.get(counts[q]).get(pairV).get(vs[q]).emit(0xfd, 0x44).emit(0xfd, ...uleb(0xb1)).set(counts[q]);
+    };
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(jp).get(qEnd).geI32().emit(0x0d, 1);
+    step(0); step(16);
+    c.get(jp).i32(32).addI32().set(jp);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    for (let q = 0; q < width; q++) {
+      c.at(pAbove, (y) => y.get(i).i32(q).addI32(), 4);
+      c.get(counts[q]).emit(0xfd, 0x1b, 0).get(counts[q]).emit(0xfd, 0x1b, 1).addI32();
+      c.get(counts[q]).emit(0xfd, 0x1b, 2).addI32().get(counts[q]).emit(0xfd, 0x1b, 3).addI32();
+      c.storeI32();
+    }
+  };
+  c.i32(0).set(i);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(i).i32(4).addI32().get(n).gtI32().emit(0x0d, 1);
+  countAbove32(4);
+  c.get(i).i32(4).addI32().set(i);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(i).get(n).geI32().emit(0x0d, 1);
+  countAbove32(1);
+  c.get(i).i32(1).addI32().set(i);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  place();
+  c.when((y) => y.get(ok).emit(0x45), () => {
+    c.get(numeric).set(ok);
+    c.i32(0).set(i);
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(i).i32(4).addI32().get(n).gtI32().emit(0x0d, 1);
+    countAbove(4);
+    c.get(i).i32(4).addI32().set(i);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(i).get(n).geI32().emit(0x0d, 1);
+    countAbove(1);
+    c.get(i).i32(1).addI32().set(i);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    place();
+    // Else: insertion sort by net, descending, ties by index (from any order: it is total).
+    c.when((y) => y.get(ok).emit(0x45), () => {
+      c.for(i, (y) => y.i32(0), (y) => y.get(n), () => c.at(pOrder, (y) => y.get(i), 4).get(i).storeI32());
+      insertionSort();
+    });
   });
   // Rank counts, and whether the ranking equals the baseline.
   c.i32(1).set(same);
@@ -713,7 +917,7 @@ function moduleBytes(k: LogUniformConstants): Uint8Array<ArrayBuffer> {
 }
 
 export interface KernelExports {
-  weights4(lanes: number, kind: number, m: number, pW0: number, pTable: number, pState: number, pW4: number, low: number, span: number): void;
+  weights4(lanes: number, kind: number, m: number, pW0: number, pTable: number, pState: number, pW4: number, low: number, span: number, width: number): void;
   nets4(n: number, m: number, assetItems: number, pScores: number, pW4: number, pExStart: number, pExItem: number, pAssets: number, pLiabilities: number, pNets: number, balanceAssets: number, balanceLiabilities: number): void;
   nets1(n: number, stride: number, m: number, assetItems: number, pScoresT: number, pW: number, pExStart: number, pExItem: number, pAssets: number, pLiabilities: number, pNets: number,
     balanceAssets: number, balanceLiabilities: number): void;
@@ -721,7 +925,7 @@ export interface KernelExports {
   finishItem(pItem: number, mode: number, lo: number, hi: number, pValues: number, pCounts: number, pCellOf: number, pBin: number, pSince: number, now: number): void;
   redrawItem(pItem: number, pState: number, pValues: number, pCounts: number, pCellOf: number, pBin: number, pSince: number, now: number): number;
   record(lane: number, n: number, pAssets: number, pLiabilities: number, pNets: number, pSums: number, pMin: number, pMax: number, pTotals: number, pPositive: number,
-    pOrder: number, pBaselineOrder: number, pRankCounts: number, lo0: number, sc0: number, lo1: number, sc1: number, lo2: number, sc2: number, bins: number): number;
+    pOrder: number, pBaselineOrder: number, pRankCounts: number, lo0: number, sc0: number, lo1: number, sc1: number, lo2: number, sc2: number, bins: number, pAbove: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

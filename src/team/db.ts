@@ -1,7 +1,9 @@
 // The team server's one data-access interface, with two implementations: the embedded PGlite
 // (a directory, by default .alliance-ledger/team) and a real PostgreSQL server (DATABASE_URL,
 // PostgreSQL 15 or later) through `pg`. Plain SQL with $1 parameters, the same on both. A write
-// runs in `transaction()`: it is acknowledged only once COMMIT has returned.
+// runs in `transaction()`, or is one statement run by `query()` outside one (its own
+// transaction): either way it is acknowledged only once COMMIT has returned (synchronous_commit
+// as the server has it, on by default: the commit is flushed to the WAL before it returns).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -11,7 +13,12 @@ import { EVIDENCE_DIR } from '../evidence/load.ts';
 export const DEFAULT_TEAM_DIR = path.resolve(EVIDENCE_DIR, '../.alliance-ledger/team');
 
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * One statement (outside `transaction()`, its own transaction: committed when it resolves).
+   * `name`: a statement of the hot path, prepared once per PostgreSQL connection and reused (the
+   * same name must always go with the same text); PGlite, one in-process connection, ignores it.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[], name?: string): Promise<T[]>;
   /** Several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
 }
@@ -20,6 +27,8 @@ export interface Db extends Sql {
   readonly kind: 'pglite' | 'postgres';
   /** Run `fn` in one transaction (READ COMMITTED): committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel (a NOTIFY sent in a transaction arrives once it commits); resolves to the unlisten. */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -30,7 +39,11 @@ export interface DbOptions {
   dir?: string;
   /** A schema of its own (created when missing): the tests' isolation. */
   schema?: string;
-  /** Connections to a PostgreSQL server (default 10). */
+  /**
+   * Connections to a PostgreSQL server (default 10). A rating write holds one for a single
+   * statement (about a millisecond plus the commit's WAL flush), so 10 serve 50 busy clients
+   * on a small machine; more only add server processes competing for the same cores.
+   */
   poolSize?: number;
 }
 
@@ -94,11 +107,17 @@ async function openPglite(dir: string, schema: string | undefined): Promise<Db> 
     query: (text, params) => run(lite, text, params),
     exec: async (text) => void await lite.exec(text),
     transaction: (fn) => lite.transaction((tx) => fn({ query: (text, params) => run(tx, text, params), exec: async (text) => void await tx.exec(text) })),
+    listen: (channel, onPayload) => lite.listen(channel, onPayload),
     close: async () => {
       if (!lite.closed) await lite.close();
       await unlock();
     },
   };
+}
+
+/** A query for `pg`: named (prepared once per connection, then only bound and executed) when a name is given. */
+function statement(text: string, params: readonly unknown[] | undefined, name: string | undefined): pg.QueryConfig {
+  return { text, values: params as unknown[] | undefined, ...(name ? { name } : {}) };
 }
 
 async function openPostgres(url: string, options: DbOptions): Promise<Db> {
@@ -121,14 +140,14 @@ async function openPostgres(url: string, options: DbOptions): Promise<Db> {
   await pool.query('select 1');
   return {
     kind: 'postgres',
-    query: async (text, params) => (await pool.query(text, params as unknown[] | undefined)).rows,
+    query: async (text, params, name) => (await pool.query(statement(text, params, name))).rows,
     exec: async (text) => void await pool.query(text),
     transaction: async (fn) => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         const out = await fn({
-          query: async (text, params) => (await client.query(text, params as unknown[] | undefined)).rows,
+          query: async (text, params, name) => (await client.query(statement(text, params, name))).rows,
           exec: async (text) => void await client.query(text),
         });
         await client.query('COMMIT');
@@ -139,6 +158,17 @@ async function openPostgres(url: string, options: DbOptions): Promise<Db> {
       } finally {
         client.release();
       }
+    },
+    // A connection of its own, outside the pool, held for the notifications.
+    listen: async (channel, onPayload) => {
+      const client = new pg.Client({ connectionString: url, ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) });
+      client.on('error', (err) => console.error('database connection lost (listen):', err.message));
+      client.on('notification', (n) => {
+        if (n.channel === channel) onPayload(n.payload ?? '');
+      });
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+      return () => client.end();
     },
     close: () => pool.end(),
   };

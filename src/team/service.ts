@@ -103,10 +103,14 @@ export class TeamService {
     return { set, version: v, judgments };
   }
 
-  /** One ally's ledger under a set (default: the set published now), every judgment line with its provenance. */
-  async allyLedger(ally: string, year: number, version?: number): Promise<{ set_version: number; ledger: AllyLedger }> {
+  /**
+   * One ally's ledger under a set (default: the set published now), every judgment line with its
+   * provenance; under the server's methodology, or a team methodology already checked.
+   */
+  async allyLedger(ally: string, year: number, version?: number, methodology: Methodology = this.methodology): Promise<{ set_version: number; ledger: AllyLedger }> {
     const { version: v, judgments } = await this.judgmentsOf(version);
-    const ledger = computeLedger({ evidence: this.evidence, methodology: this.methodology, judgments }, year);
+    if (year < methodology.years.first) throw invalid('year', `${year} is before the first year of methodology ${methodology.methodology} (${methodology.years.first})`);
+    const ledger = computeLedger({ evidence: this.evidence, methodology, judgments }, year);
     const one = ledger.allies.find((a) => a.ally === ally);
     if (!one) throw new TeamError(404, 'not_found', `ally: ${ally} is not one of the allies of ${year}`, 'ally');
     return { set_version: v, ledger: one };

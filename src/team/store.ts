@@ -135,6 +135,51 @@ function setOf(r: Row): JudgmentSet {
   };
 }
 
+// The hot path of putRating in one statement each ($1 round, $2 account, $3 judgment, $4 ally,
+// $5 value, $6 low, $7 high, $8 rationale, $9 citations, $10 the rater's name, $11 reason,
+// $12 the version seen). The audit's before and after are built in SQL with the keys and values
+// `ratingOf` gives (updated_at as JavaScript's toISOString writes it), so they read as the
+// transaction's. The round row is locked FOR SHARE (closing waits), and a revision locks the
+// rating's current row FOR UPDATE before comparing versions: a concurrent revision commits
+// first and this one is then refused (no row), never lost.
+// Named columns, not *: a prepared statement's result must keep its shape if a later migration adds a column.
+const RATING_COLUMNS = 'id, round_id, judgment, ally, value, low, high, rationale, citations, version, updated_at';
+const RATING_OPEN_ROUND = `round AS (
+  SELECT r.id FROM team_rounds r
+   WHERE r.id = $1::bigint AND r.status = 'open' AND r.items @> jsonb_build_array(jsonb_build_object('judgment', $3::text, 'ally', $4::text))
+   FOR SHARE
+)`;
+const ratingJson = (t: string) => `jsonb_build_object('id', ${t}.id, 'round_id', ${t}.round_id, 'rater', $10::text, 'judgment', ${t}.judgment, 'ally', ${t}.ally,
+  'value', ${t}.value, 'low', ${t}.low, 'high', ${t}.high, 'rationale', ${t}.rationale, 'citations', ${t}.citations, 'version', ${t}.version,
+  'updated_at', to_char(${t}.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+const PUT_RATING_FIRST = `WITH ${RATING_OPEN_ROUND},
+after AS (
+  INSERT INTO team_ratings (round_id, account_id, judgment, ally, value, low, high, rationale, citations)
+  SELECT round.id, $2::bigint, $3::text, $4::text, $5::float8, $6::float8, $7::float8, $8::text, $9::jsonb FROM round
+  ON CONFLICT (round_id, account_id, judgment, ally) DO NOTHING RETURNING *
+),
+audit AS (
+  INSERT INTO team_audit (actor_id, actor, action, entity, entity_id, before, after, reason)
+  SELECT $2::bigint, $10::text, 'create', 'rating', a.id::text, NULL, ${ratingJson('a')}, $11::text FROM after a
+)
+SELECT ${RATING_COLUMNS} FROM after`;
+const PUT_RATING_REVISE = `WITH ${RATING_OPEN_ROUND},
+before AS (
+  SELECT t.* FROM team_ratings t, round
+   WHERE t.round_id = round.id AND t.account_id = $2::bigint AND t.judgment = $3::text AND t.ally = $4::text
+   FOR UPDATE OF t
+),
+after AS (
+  UPDATE team_ratings t SET value = $5::float8, low = $6::float8, high = $7::float8, rationale = $8::text, citations = $9::jsonb, version = t.version + 1, updated_at = now()
+    FROM before b WHERE t.id = b.id AND b.version = $12::integer
+  RETURNING t.*
+),
+audit AS (
+  INSERT INTO team_audit (actor_id, actor, action, entity, entity_id, before, after, reason)
+  SELECT $2::bigint, $10::text, 'update', 'rating', a.id::text, ${ratingJson('b')}, ${ratingJson('a')}, $11::text FROM after a JOIN before b ON b.id = a.id
+)
+SELECT ${RATING_COLUMNS} FROM after`;
+
 const ROUND_SELECT = 'SELECT r.*, a.name AS opened_by FROM team_rounds r JOIN team_accounts a ON a.id = r.opened_by';
 const RATING_SELECT = 'SELECT t.*, a.name AS rater FROM team_ratings t JOIN team_accounts a ON a.id = t.account_id';
 const SET_SELECT = 'SELECT s.version, s.name, s.description, s.round_id, s.aggregation, a.name AS published_by, s.published_at, s.entries FROM team_judgment_sets s LEFT JOIN team_accounts a ON a.id = s.published_by';
@@ -240,7 +285,7 @@ export class TeamStore {
   async sessionActor(token: string): Promise<{ actor: Actor; csrf: string } | null> {
     const [r] = await this.db.query(
       `SELECT a.id, a.name, a.role, s.csrf_token FROM team_sessions s JOIN team_accounts a ON a.id = s.account_id
-        WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT a.disabled`, [secretHash(token)]);
+        WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT a.disabled`, [secretHash(token)], 'team_session_actor_v1');
     return r ? { actor: { id: num(r.id), name: String(r.name), role: r.role as Role }, csrf: String(r.csrf_token) } : null;
   }
 
@@ -252,10 +297,15 @@ export class TeamStore {
     await this.db.query('DELETE FROM team_sessions WHERE token_hash = $1', [secretHash(token)]);
   }
 
+  /**
+   * The account an API token acts for, read from the database on every request (one index hit
+   * on the token's hash, a prepared statement): no cache, so a revocation, a disabled account or
+   * a changed role takes effect at once, in every server process on the database.
+   */
   async tokenActor(token: string): Promise<Actor | null> {
     const [r] = await this.db.query(
       `SELECT a.id, a.name, a.role FROM team_tokens t JOIN team_accounts a ON a.id = t.account_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT a.disabled`, [secretHash(token)]);
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT a.disabled`, [secretHash(token)], 'team_token_actor_v1');
     return r ? { id: num(r.id), name: String(r.name), role: r.role as Role } : null;
   }
 
@@ -417,6 +467,13 @@ export class TeamStore {
       newIds.add(s.id);
     });
     if (input.citations.length === 0) throw invalid('citations', 'cite at least one source');
+    // The common write (every citation a source of the evidence, no new source): one statement.
+    if ((input.new_sources ?? []).length === 0 && input.citations.every((c) => this.catalog.sources.has(c.source))) {
+      const done = await this.putRatingAtOnce(actor, roundId, judgment, ally, input);
+      if (done) return done;
+      // Nothing written: a closed or missing round, an item not in it, a stale or missing
+      // version, a first rating that exists. The transaction below finds which and says so.
+    }
     return this.db.transaction(async (tx) => {
       // The round row is locked against closing while the rating is written.
       const round = await this.round(roundId, tx, 'FOR SHARE OF r');
@@ -468,6 +525,22 @@ export class TeamStore {
       await audit(tx, actor, 'update', 'rating', String(rating.id), before, rating, input.reason);
       return { rating, created: false };
     });
+  }
+
+  /**
+   * `putRating` in one statement, for the hot path: the round's row locked (FOR SHARE) and checked
+   * open with the item in it, the rating inserted (no version) or its current row locked and
+   * updated when at the version given, and the audit row (before and after as `ratingOf` gives
+   * them) inserted, all in the statement's own transaction. Null when it wrote nothing; the
+   * caller's transaction then finds out why (the same checks, with their messages).
+   */
+  private async putRatingAtOnce(actor: Actor, roundId: number, judgment: string, ally: string, input: RatingInput): Promise<{ rating: Rating; created: boolean } | null> {
+    const citations = JSON.stringify(input.citations.map((c) => ({ source: c.source, locator: c.locator ?? '' })));
+    const common = [roundId, actor.id, judgment, ally, input.value, input.low, input.high, input.rationale, citations, actor.name, input.reason ?? null];
+    const rows = input.version === undefined
+      ? await this.db.query(PUT_RATING_FIRST, common, 'team_put_rating_first_v1')
+      : await this.db.query(PUT_RATING_REVISE, [...common, input.version], 'team_put_rating_revise_v1');
+    return rows.length ? { rating: ratingOf({ ...rows[0], rater: actor.name }), created: input.version === undefined } : null;
   }
 
   async ratingsOf(actor: Actor, roundId: number): Promise<Rating[]> {
@@ -522,8 +595,9 @@ export class TeamStore {
     return r ? setOf(r) : null;
   }
 
+  /** Read on every API request in team mode (app.ts): a prepared statement, one index probe. */
   async currentSetVersion(): Promise<number | null> {
-    const [r] = await this.db.query<{ v: unknown }>('SELECT max(version) AS v FROM team_judgment_sets');
+    const [r] = await this.db.query<{ v: unknown }>('SELECT max(version) AS v FROM team_judgment_sets', [], 'team_current_set_version_v1');
     return r?.v === null || r?.v === undefined ? null : num(r.v);
   }
 

@@ -22,6 +22,9 @@
 //   POST   /api/team/exercise-sessions/{id}/decisions/{decision}/issues         editor  { issues: Issue[], version } facilitator (hot wash)
 //   POST   /api/team/exercise-sessions/{id}/messages            viewer   { text, channel? } a team's channel (players: their team; facilitator: any)
 //   POST   /api/team/exercise-sessions/{id}/end                 editor   { version } facilitator
+//   POST   /api/team/exercise-sessions/{id}/join-codes          editor   { version } facilitator: new join codes (the old stop working) -> SessionSummary
+//                                                                        with them; codes are kept as hashes, so only this answer and the
+//                                                                        creation's show them (GET gives join_codes: [])
 //   GET    /api/team/exercise-sessions/{id}/events              viewer   text/event-stream of LiveEvent (id: = seq; Last-Event-ID or ?after=seq replays)
 //   GET    /api/team/exercise-sessions/{id}/report?format=html|md|pdf|json  viewer  the after-action report of the play so far
 import type { Adjudication, Issue } from '../schema.ts';
@@ -80,7 +83,8 @@ export interface LiveDecision {
   submitted_by: string;
   submitted_at: string;
   version: number;
-  adjudication: (Adjudication & { by: string; at: string }) | null;
+  /** option_label: with an amendment, the label of the option that applies instead. */
+  adjudication: (Adjudication & { by: string; at: string; option_label?: string }) | null;
   issues: Issue[];
 }
 
@@ -112,6 +116,10 @@ export interface LiveAllianceState {
   as_of: number;
   provisional: string[];
   allies: LiveAlly[];
+  /** Robustness draws behind net_low/net_high and holds (null: none). */
+  draws?: number | null;
+  /** Why the state could not be computed (e.g. two decisions in force apply the same change), else absent. */
+  error?: string | null;
 }
 
 /** What GET /api/team/exercise-sessions/{id} gives the caller. */
@@ -127,7 +135,7 @@ export interface SessionState {
   /** Released injects addressed to the caller's team (the facilitator: all released, plus `pending`: not yet released). */
   injects: LiveInject[];
   pending: { id: string; move: string; time: string; recipients: string[] }[];
-  /** Decision prompts of the current move for the caller's team (the facilitator: every team's). */
+  /** Decision prompts of the current move for the caller's team (the facilitator: every team's, of every move reached, so earlier decisions can still be ruled on). */
   prompts: { id: string; move: string; team: string; question: string; options: { id: string; label: string; description: string | null }[] }[];
   /** Decisions the caller may see: their team's (the facilitator and, after the move, everyone: all). */
   decisions: LiveDecision[];
@@ -135,6 +143,8 @@ export interface SessionState {
   alliance: LiveAllianceState | null;
   /** The last event seq: open the event stream after it. */
   seq: number;
+  /** Who sits on which team: for the facilitator only. */
+  seats?: Seat[];
 }
 
 export type LiveEventKind =
@@ -156,4 +166,11 @@ export interface LiveEvent {
   summary: string;
   at: string;
   at_ms: number;
+  /** The move the event belongs to (decision events: the prompt's move), if any. */
+  move?: string | null;
+  /** The teams the event is addressed to (injects: the recipients; channels: the team); null: everyone. */
+  audience?: string[] | null;
+  /** Decision events: the decision prompt's id and the decision's version after the write. */
+  decision?: string | null;
+  version?: number | null;
 }

@@ -19,6 +19,7 @@ import type { Problem } from './problem.ts';
 import { rawRequestKey, sendCached } from './representation.ts';
 import { ResponseCache } from './response-cache.ts';
 import { HeavyWork } from './heavy-work.ts';
+import { JUDGMENT_SET_HEADER, withJudgmentSet } from './judgment-scope.ts';
 import { LedgerService } from './ledger-service.ts';
 import type { EngineFiles } from './ledger-service.ts';
 import { registerAnalysisRoutes } from './routes/analyses.ts';
@@ -92,6 +93,20 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
     });
   }
 
+  // Team mode: every API request is answered with the judgment set published now, read from the
+  // database per request (one small query; the judgments are kept per version), so a
+  // publication is seen at once and two server processes on one database serve the same. The
+  // set's version keys the caches (judgment-scope.ts) and is named in X-Judgment-Set.
+  let team: TeamService | null = null;
+  if (options.team) {
+    app.use('/api/*', async (c, next) => {
+      if (!team) return next();
+      const { version, judgments } = await team.judgmentsOf();
+      await withJudgmentSet({ version, judgments }, () => next());
+      c.header(JUDGMENT_SET_HEADER, String(version));
+    });
+  }
+
   app.use('*', async (c, next) => {
     // A request answered before is answered again without routing or validation: the
     // cache only ever holds answers to valid requests, fixed for this server's lifetime.
@@ -114,7 +129,7 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
   registerProfileRoutes(app, ctx, engine);
   registerScenarioRoutes(app, ctx, engine);
   registerValidationRoutes(app, ctx, engine);
-  if (options.team) await registerTeamRoutes(app, engine, options.team, ctx.evidenceDir);
+  if (options.team) team = await registerTeamRoutes(app, engine, options.team, ctx.evidenceDir);
 
   // The description: info, license, servers, tags and security from api-description.ts.
   app.get('/openapi.json', (c) => c.json(apiDocument(app, version)));

@@ -18,6 +18,8 @@ import { siblingModule, workerExecArgv } from '../../paths.ts';
 import type { HeavyJob, HeavyResult } from './heavy-jobs.ts';
 import type { HeavyReply, HeavyRequest, HeavyWorkerData } from './heavy-worker.ts';
 import type { EngineFiles, LedgerService } from './ledger-service.ts';
+import { activeJudgmentSet } from './judgment-scope.ts';
+import type { ActiveJudgmentSet } from './judgment-scope.ts';
 import { ApiProblem } from './problem.ts';
 
 export const DEFAULT_QUEUE_LIMIT = 16;
@@ -61,6 +63,8 @@ interface Waiter {
 interface Entry {
   key: string;
   job: HeavyJob;
+  /** Team mode: the judgment set the job computes with (its version is part of the key). */
+  set: ActiveJudgmentSet | undefined;
   waiters: Set<Waiter>;
   slot: Slot | null;
   id: number;
@@ -135,7 +139,8 @@ export class HeavyWork {
     if (this.closed) return Promise.reject(new ApiProblem(503, { error: 'unavailable', message: 'the server is shutting down' }));
     if (signal?.aborted) return Promise.reject(cancelledProblem());
     // Hashed: a posted scenario's text may be 100,000 characters.
-    const key = createHash('sha256').update(JSON.stringify(job)).digest('hex');
+    const set = activeJudgmentSet();
+    const key = createHash('sha256').update(JSON.stringify(job)).digest('hex') + (set ? `@set${set.version}` : '');
     if (this.memo.has(key)) {
       const value = this.memo.get(key);
       // Most recently used last: the oldest unused result leaves first.
@@ -156,7 +161,7 @@ export class HeavyWork {
           message: `the server is busy: ${this.threads} heavy computation(s) running and ${this.queue.length} waiting (the limit); try again in ${RETRY_AFTER_SECONDS} s`,
         }, { 'Retry-After': String(RETRY_AFTER_SECONDS) }));
       }
-      entry = { key, job, waiters: new Set(), slot: null, id: 0 };
+      entry = { key, job, set, waiters: new Set(), slot: null, id: 0 };
       this.inFlight.set(key, entry);
       this.queue.push(entry);
     }
@@ -221,7 +226,7 @@ export class HeavyWork {
       slot.busy = entry;
       slot.worker.ref();
       this.counts.started++;
-      slot.worker.postMessage({ id: entry.id, job: entry.job } satisfies HeavyRequest);
+      slot.worker.postMessage({ id: entry.id, job: entry.job, ...(entry.set ? { set: entry.set } : {}) } satisfies HeavyRequest);
     }
   }
 

@@ -6,6 +6,8 @@ import { loadEvidence } from '../../evidence/load.ts';
 import { runHeavyJob } from './heavy-jobs.ts';
 import type { HeavyJob, JobEngine } from './heavy-jobs.ts';
 import { LedgerService } from './ledger-service.ts';
+import { withJudgmentSet } from './judgment-scope.ts';
+import type { ActiveJudgmentSet } from './judgment-scope.ts';
 import type { EngineFiles } from './ledger-service.ts';
 import { ApiProblem } from './problem.ts';
 
@@ -20,6 +22,8 @@ export interface HeavyWorkerData {
 export interface HeavyRequest {
   id: number;
   job: HeavyJob;
+  /** Team mode: compute with this judgment set instead of the judgments file. */
+  set?: ActiveJudgmentSet;
 }
 
 /** An ApiProblem crosses the thread as its status and body; anything else as a message for the server log. */
@@ -38,7 +42,7 @@ try {
 const engine: Promise<JobEngine> = loadEvidence(data.evidenceDir).then(async (evidence) => ({ evidence, service: await LedgerService.load(evidence, data.engine) }));
 
 parentPort!.on('message', (request: HeavyRequest) => {
-  void engine.then((e) => runHeavyJob(e, request.job)).then(
+  void engine.then((e) => (request.set ? withJudgmentSet(request.set, () => runHeavyJob(e, request.job)) : runHeavyJob(e, request.job))).then(
     (result) => parentPort!.postMessage({ id: request.id, ok: true, result } satisfies HeavyReply),
     (err: unknown) => parentPort!.postMessage({
       id: request.id, ok: false,

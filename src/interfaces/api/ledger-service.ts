@@ -17,6 +17,7 @@ import { RobustnessPool } from '../../method/robustness-parallel.ts';
 import { drawSettingsOf, scoreMatrix } from '../../method/robustness.ts';
 import type { RobustnessResult } from '../../method/robustness.ts';
 import type { HeavyWork } from './heavy-work.ts';
+import { activeJudgmentSet, judgmentSetKey } from './judgment-scope.ts';
 import { invalidField } from './problem.ts';
 
 /** Weights that differ from the methodology's, by line-item id. */
@@ -84,11 +85,12 @@ export class LedgerService {
   private constructor(
     readonly evidence: Evidence,
     readonly methodology: Methodology,
-    readonly judgments: Judgment[],
+    /** The judgments file's; in team mode a request's published set replaces them (judgment-scope.ts). */
+    private readonly fileJudgments: Judgment[],
     /** The methodology file as shipped (YAML), for download and for editing in the browser. */
     readonly methodologyText: string,
     /** Hash of the methodology and judgments files: with the evidence version, fixes every result. */
-    readonly version: string,
+    private readonly fileVersion: string,
     readonly years: { first: number; latest: number },
   ) {}
 
@@ -103,6 +105,17 @@ export class LedgerService {
     return new LedgerService(evidence, methodology, judgments, methodologyText, version, years);
   }
 
+  /** The judgments results are computed with: the file's, or in team mode the set published now. */
+  get judgments(): Judgment[] {
+    return activeJudgmentSet()?.judgments ?? this.fileJudgments;
+  }
+
+  /** What fixes every result with the evidence version (cache keys, ETags): the files' hash, and in team mode the set's version. */
+  get version(): string {
+    const set = activeJudgmentSet();
+    return set ? `${this.fileVersion}.set${set.version}` : this.fileVersion;
+  }
+
   checkYear(year: number | undefined, field = 'year'): number {
     if (year === undefined) return this.years.latest;
     if (year < this.years.first || year > this.years.latest) {
@@ -113,7 +126,7 @@ export class LedgerService {
 
   /** The year's ledger: its allies, and with `partners` its partners too (unranked, on the allies' scale). */
   ledger(year: number, weights: WeightOverrides = {}, partners = false): YearLedger {
-    return this.ledgers.get(`${year}|${weightsKey(weights)}|${partners ? 'partners' : ''}`, () =>
+    return this.ledgers.get(`${year}|${weightsKey(weights)}|${partners ? 'partners' : ''}${judgmentSetKey()}`, () =>
       computeLedger({ evidence: this.evidence, methodology: withWeights(this.methodology, weights), judgments: this.judgments, partners }, year));
   }
 
@@ -139,7 +152,7 @@ export class LedgerService {
     });
     // In the API the run goes to a worker thread; the queue remembers results of equal runs.
     if (this.heavyWork) return this.heavyWork.run({ kind: 'robustness', year, draws: settings.draws, seed: settings.seed, weights: Object.fromEntries(Object.entries(options.weights ?? {}).sort()) }, options.signal);
-    const key = `${year}|${settings.draws}|${settings.seed}|${weightsKey(options.weights ?? {})}`;
+    const key = `${year}|${settings.draws}|${settings.seed}|${weightsKey(options.weights ?? {})}${judgmentSetKey()}`;
     return this.robustnessRuns.get(key, () => {
       const matrix = scoreMatrix(this.ledger(year, options.weights), m);
       this.pool ??= new RobustnessPool();

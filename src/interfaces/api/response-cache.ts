@@ -2,6 +2,7 @@
 // map look-up: the body, its ETag and (lazily) its gzip form.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { judgmentSetKey } from './judgment-scope.ts';
 
 export interface CachedBody {
   /** The body, UTF-8 encoded once: a cache hit writes these bytes as they are. */
@@ -29,7 +30,8 @@ export class ResponseCache {
 
   /** An entry by the raw request (format, path and query as sent); only validated requests are ever stored. */
   getByRequest(requestKey: string): CachedBody | undefined {
-    return this.byRequest.get(requestKey);
+    // In team mode the request's judgment set is part of the key: a publication is seen at once.
+    return this.byRequest.get(requestKey + judgmentSetKey());
   }
 
   set(key: string, entry: CachedBody, requestKey: string): void {
@@ -43,7 +45,7 @@ export class ResponseCache {
       this.bytes += entry.body.byteLength;
     }
     this.entries.set(key, entry);
-    this.byRequest.set(requestKey, entry);
+    this.byRequest.set(requestKey + judgmentSetKey(), entry);
   }
 
   get size(): number {

@@ -39,6 +39,7 @@ const ScenariosPage = lazyPage(() => import('./pages/scenarios.tsx').then((m) =>
 const HistoryPage = lazyPage(() => import('./pages/history.tsx').then((m) => m.HistoryPage));
 const NetworkPage = lazyPage(() => import('./pages/network.tsx').then((m) => m.NetworkPage));
 const RegionsPage = lazyPage(() => import('./pages/regions.tsx').then((m) => m.RegionsPage));
+const ExercisePage = lazyPage(() => import('./pages/exercise.tsx').then((m) => m.ExercisePage));
 
 function Guard({ children }: { children: ComponentChildren }) {
   const [error, reset] = useErrorBoundary((e: unknown) => console.warn('dashboard error:', e));
@@ -65,6 +66,7 @@ function Page({ route }: { route: Route }) {
     case 'history': return <HistoryPage route={route} />;
     case 'network': return <NetworkPage route={route} />;
     case 'regions': return <RegionsPage route={route} />;
+    case 'exercise': return <ExercisePage route={route} />;
   }
 }
 
@@ -86,6 +88,7 @@ function Nav({ route }: { route: Route | null }) {
         {item('network', hrefOf({ page: 'network', year: route?.page === 'network' ? route.year : null }), 'Network')}
         {item('methodology', '/methodology', 'Methodology')}
         {item('sources', '/sources', 'Sources')}
+        {item('exercise', '/exercise', 'Exercises')}
         <li><a href="/docs">API</a></li>
       </ul>
     </nav>

@@ -18,7 +18,8 @@ export type Route =
   | { page: 'scenarios'; names: string[]; compare: ScenarioCompare }
   | { page: 'history'; by: string }
   | { page: 'network'; year: number | null }
-  | { page: 'regions'; year: number | null; regions: string[] };
+  | { page: 'regions'; year: number | null; regions: string[] }
+  | { page: 'exercise'; session: number | null };
 
 /** The analytic regions the theaters page can set side by side (countries.csv). */
 export const THEATERS: readonly string[] = ['asia', 'europe', 'americas', 'middle-east', 'africa'];
@@ -35,6 +36,8 @@ export type Parsed = { ok: true; route: Route } | { ok: false; message: string }
 export const MAX_COMPARED = 6;
 
 const ISO3 = /^[A-Za-z]{3}$/;
+/** A live exercise session's id: a positive integer without leading zeros. */
+const SESSION_ID = /^[1-9]\d{0,9}$/;
 
 function fail(message: string): Parsed {
   return { ok: false, message };
@@ -136,6 +139,14 @@ export function parseLocation(pathname: string, search: string): Parsed {
     if (regions.length !== 2) return fail('regions= names two different regions, e.g. asia,europe');
     return { ok: true, route: { page: 'regions', year, regions } };
   }
+  if (head === 'exercise') {
+    const extra = [...params.keys()][0];
+    if (extra !== undefined) return fail(`the exercise page takes no "${extra}=" in its address (everything it shows comes from the team server)`);
+    if (rest.length === 0) return { ok: true, route: { page: 'exercise', session: null } };
+    if (rest.length !== 1) return fail('an exercise session\'s address is /exercise/ followed by its number, e.g. /exercise/3');
+    if (!SESSION_ID.test(rest[0]) || !Number.isSafeInteger(Number(rest[0]))) return fail(`"${rest[0]}" is not an exercise session number such as 3`);
+    return { ok: true, route: { page: 'exercise', session: Number(rest[0]) } };
+  }
   return fail(`there is no page at "${pathname}"`);
 }
 
@@ -191,6 +202,9 @@ export function hrefOf(route: Route): string {
       path = '/regions';
       if (route.year !== null) params.set('year', String(route.year));
       if (route.regions.join(',') !== 'asia,europe') params.set('regions', route.regions.join(','));
+      break;
+    case 'exercise':
+      path = route.session === null ? '/exercise' : `/exercise/${route.session}`;
       break;
   }
   const query = params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');

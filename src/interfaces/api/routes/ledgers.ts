@@ -14,6 +14,7 @@ import { MAX_ROBUSTNESS_DRAWS } from '../heavy-jobs.ts';
 import { notAnAllyInYear, parseWeightOverrides } from '../ledger-service.ts';
 import type { LedgerService } from '../ledger-service.ts';
 import { MEMBERSHIP_RULE } from '../../../method/membership.ts';
+import { activeJudgmentSet } from '../judgment-scope.ts';
 import { ApiProblem, notFound } from '../problem.ts';
 import { ledgerYears, wholeNumber, yearParam } from '../params.ts';
 import type { YearRange } from '../params.ts';
@@ -98,6 +99,9 @@ function ledgerQueries(years: YearRange) {
   const BurdenQuery = z.object({ year: yearParam(years).optional(), format: FormatParam }).strict();
   return { YearQuery, RegionYearQuery, AllyQuery, RankingsQuery, RobustnessQuery, BurdenQuery };
 }
+/** Team mode only: the judgment set a ledger was computed with. */
+const JudgmentSetMeta = z.number().int().optional().describe('team mode: the version of the published judgment set used (also the X-Judgment-Set header); every judgment line names its raters, round, spread and set version under provenance');
+
 const MethodologyQuery = z.object({ format: z.enum(['json', 'yaml']).optional().openapi({ description: 'json (default) or yaml: the methodology file as shipped' }) }).strict();
 
 /** A line without the observations behind it: what ranking views and the browser's recompute need. */
@@ -141,6 +145,8 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     methodology: { id: s.methodology.methodology, version: s.methodology.version, hash: s.version },
     year,
     years: s.years,
+    // Team mode: the published judgment set the result was computed with (also X-Judgment-Set).
+    ...(activeJudgmentSet() ? { judgment_set: activeJudgmentSet()!.version } : {}),
   });
   const weightsOf = (c: Context, s: LedgerService) => parseWeightOverrides(c.req.query('weights'), s.methodology);
 
@@ -171,7 +177,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     method: 'get', path: '/api/ledgers', operationId: 'listLedgers', tags: [TAG], summary: 'Ledgers of the allies of a year',
     description: `For every ally of the year: assets, liabilities, net, rank, coverage and standing, and per line item the raw value, score, weight, contribution and rank (without the observations; ask /api/ledgers/{ally} for those). partners=true adds the year's partners, unranked. CSV: one row per ally and line item. ${MEMBERSHIP_RULE}`,
     request: { query: RegionYearQuery },
-    responses: { ...tableResponses(AllyLedgerSchema, 'Ledgers, by ally', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), rankedCount: z.number().int(), membership: MembershipMeta }), ...unavailableResponse },
+    responses: { ...tableResponses(AllyLedgerSchema, 'Ledgers, by ally', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), rankedCount: z.number().int(), membership: MembershipMeta, judgment_set: JudgmentSetMeta }), ...unavailableResponse },
   }), (c) => {
     const s = service();
     const q = validQuery(c, RegionYearQuery);
@@ -189,7 +195,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     method: 'get', path: '/api/ledgers/{ally}', operationId: 'getLedger', tags: [TAG], summary: 'One ally\'s balance sheet',
     description: 'The T-account of one ally: every line with its value, score, rank among the allies, weight and contribution, and the observations (value, year, source, locator) and judgments behind it; its standing in the year; the sources cited, with citation and terms. A covered country that is not one of the year\'s allies gets 404 saying why (Finland in 2000: joined NATO in 2023); a partner (Saudi Arabia) is shown, unranked, with partners=true.',
     request: { params: AllyParams, query: AllyQuery },
-    responses: { ...jsonOrCsvResponses(AllyLedgerSchema.extend({ rankedCount: z.number().int(), sources: z.array(Source) }), 'The ledger', 'one row per line item of the ally (format=csv or Accept: text/csv)'), ...unavailableResponse },
+    responses: { ...jsonOrCsvResponses(AllyLedgerSchema.extend({ rankedCount: z.number().int(), sources: z.array(Source), judgment_set: JudgmentSetMeta }), 'The ledger', 'one row per line item of the ally (format=csv or Accept: text/csv)'), ...unavailableResponse },
   }), (c) => {
     const s = service();
     const { ally } = validParams(c, AllyParams);
@@ -216,7 +222,7 @@ export function registerLedgerRoutes(app: OpenAPIHono, ctx: ApiContext, engine: 
     method: 'get', path: '/api/rankings', operationId: 'getRankings', tags: [TAG], summary: 'Ranking of the allies by net balance',
     description: 'The allies of the year by net balance (assets minus liabilities), each with its standing (e.g. NATO since 2004), with the robustness bands of the net and the rank under the methodology\'s weight and data draws. region filters the rows (region_rank is the rank within the region; rank among all allies). partners=true lists the year\'s partners after the allies, flagged and unranked.',
     request: { query: RankingsQuery },
-    responses: { ...tableResponses(RankingRow, 'Ranking', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), draws: z.number().int().nullable() }), ...unavailableResponse },
+    responses: { ...tableResponses(RankingRow, 'Ranking', { methodology: z.object({ id: z.string(), version: z.string(), hash: z.string() }), year: z.number().int(), draws: z.number().int().nullable(), judgment_set: JudgmentSetMeta }), ...unavailableResponse },
   }), (c) => {
     const s = service();
     const q = validQuery(c, RankingsQuery);

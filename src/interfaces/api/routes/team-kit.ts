@@ -103,6 +103,7 @@ export function guarded(fn: (c: Context) => Promise<Response>): (c: Context) => 
 const TeamProblem = z.object({
   error: z.string(), message: z.string(), field: z.string().optional(),
   current: z.unknown().optional().describe('on 409: the record as it is now'),
+  line: z.number().int().nullable().optional().describe('on 400 for a YAML text: the line of the problem'),
 }).openapi('TeamProblem');
 
 const json = (description: string) => ({ description, content: { 'application/json': { schema: TeamProblem } } });

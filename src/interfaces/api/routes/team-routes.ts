@@ -24,7 +24,7 @@ import {
   CSRF_HEADER, IdParam, Reason, SESSION_COOKIE, Version, actorOf, authOf, readJson, readParams, readQuery, teamAuthentication, teamRoute,
 } from './team-kit.ts';
 import { registerExerciseRoutes } from './exercise-routes.ts';
-import { registerTeamLibraryRoutes } from './team-library-routes.ts';
+import { libraryOf, registerTeamLibraryRoutes } from './team-library-routes.ts';
 
 const AccountSchema = z.object({
   id: z.number().int(), name: z.string(), role: z.enum(ROLES), disabled: z.boolean(), version: z.number().int(), created_at: z.string(), updated_at: z.string(),
@@ -228,18 +228,22 @@ export async function registerTeamRoutes(app: OpenAPIHono, engine: LedgerService
   // ── ledgers from the published set ──
   teamRoute(app, {
     method: 'get', path: '/api/team/ledgers/{ally}', role: 'viewer', summary: 'One ally\'s balance sheet under the team\'s published judgment set',
-    description: 'As /api/ledgers/{ally}, with the judgments of the set published now (or ?set=N): every judgment line names its raters, round, spread and the set\'s version.',
+    description: 'As /api/ledgers/{ally}, with the judgments of the set published now (or ?set=N): every judgment line names its raters, round, spread and the set\'s version. methodology=NAME computes it under a methodology of the team\'s library (GET /api/team/methodologies) instead of the server\'s.',
     params: z.object({ ally: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO code such as JPN') }),
-    query: z.object({ year: z.coerce.number().int().optional(), set: z.coerce.number().int().min(1).optional() }).strict(),
-    response: z.object({ set_version: z.number().int(), ally: z.string(), name: z.string(), year: z.number().int(), assets: z.number().nullable(), liabilities: z.number().nullable(), net: z.number().nullable(), rank: z.number().int().nullable(),
+    query: z.object({
+      year: z.coerce.number().int().optional(), set: z.coerce.number().int().min(1).optional(),
+      methodology: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'the name of a methodology of the team').optional().openapi({ description: 'a methodology of the team\'s library (default: the server\'s)' }),
+    }).strict(),
+    response: z.object({ set_version: z.number().int(), team_methodology: z.object({ name: z.string(), version: z.number().int(), methodology: z.string() }).optional(), ally: z.string(), name: z.string(), year: z.number().int(), assets: z.number().nullable(), liabilities: z.number().nullable(), net: z.number().nullable(), rank: z.number().int().nullable(),
       lines: z.array(z.object({ item: z.string(), side: z.string(), label: z.string(), raw: z.number().nullable(), score: z.number().nullable(), contribution: z.number().nullable(),
         judgments: z.array(z.object({ judgment: z.string(), value: z.number(), low: z.number(), high: z.number(), rationale: z.string(), author: z.string(), provenance: ProvenanceSchema.nullable() })) })) }),
   }, async (c) => {
-    const q = readQuery<{ year?: number; set?: number }>(c);
+    const q = readQuery<{ year?: number; set?: number; methodology?: string }>(c);
     const year = engine.checkYear(q.year);
-    const { set_version, ledger } = await team.allyLedger(readParams<{ ally: string }>(c).ally, year, q.set);
+    const own = q.methodology === undefined ? null : await libraryOf(team, engine).methodology(q.methodology);
+    const { set_version, ledger } = await team.allyLedger(readParams<{ ally: string }>(c).ally, year, q.set, own?.methodology);
     return c.json({
-      set_version, ally: ledger.ally, name: ledger.name, year: ledger.year, assets: ledger.assets, liabilities: ledger.liabilities, net: ledger.net, rank: ledger.rank,
+      set_version, ...(own ? { team_methodology: { name: own.record.name, version: own.record.version, methodology: `${own.methodology.methodology} ${own.methodology.version}` } } : {}), ally: ledger.ally, name: ledger.name, year: ledger.year, assets: ledger.assets, liabilities: ledger.liabilities, net: ledger.net, rank: ledger.rank,
       lines: ledger.lines.map((l) => ({
         item: l.item, side: l.side, label: l.label, raw: l.raw, score: l.score, contribution: l.contribution,
         judgments: l.judgments.map((j) => ({ judgment: j.judgment, value: j.value, low: j.low, high: j.high, rationale: j.rationale, author: j.author, provenance: j.provenance ?? null })),
@@ -315,7 +319,7 @@ export async function registerTeamRoutes(app: OpenAPIHono, engine: LedgerService
   teamRoute(app, {
     method: 'get', path: '/api/team/audit', role: 'viewer', summary: 'The audit trail (newest first; append-only)',
     query: z.object({
-      entity: z.enum(['account', 'token', 'round', 'rating', 'judgment_set', 'source', 'database']).optional(), entity_id: z.string().max(100).optional(),
+      entity: z.enum(['account', 'token', 'round', 'rating', 'judgment_set', 'source', 'database', 'methodology', 'scenario', 'exercise_session', 'exercise_seat', 'exercise_inject', 'exercise_decision', 'exercise_message']).optional(), entity_id: z.string().max(100).optional(),
       before: z.coerce.number().int().min(1).optional().openapi({ description: 'entries with a smaller id (paging)' }), limit: z.coerce.number().int().min(1).max(1000).optional(),
     }).strict(),
     response: z.object({ entries: z.array(AuditSchema) }),

@@ -47,26 +47,39 @@ export async function observations(countryArg: string, indicators: string[], opt
   else printText(textTable(rows, columns.filter((c) => c.header !== 'note')));
 }
 
-export async function sql(query: string, opts: { json?: boolean; csv?: boolean; evidence: string }): Promise<void> {
+export async function sql(query: string, opts: { json?: boolean; csv?: boolean; evidence: string; databaseUrl?: string; schema?: string }): Promise<void> {
+  const url = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
+  if (url) {
+    // A PostgreSQL server (the evidence `allies db push` wrote there); pg loads only for it.
+    const { queryServer } = await import('../../../interop/pg-sql.ts');
+    const result = await queryServer(url, query, opts.schema);
+    return printSqlResult(result.fields, result.rows, opts);
+  }
+  if (opts.schema) throw new Error('--schema: only with --database-url (or DATABASE_URL); the embedded database has the evidence in its default schema');
   // The embedded database (PGlite) loads only for a query.
   const { openEvidenceDb } = await import('../../../store/evidence-db.ts');
   const db = await openEvidenceDb({ evidenceDir: opts.evidence });
   try {
     const result = await db.query<Record<string, unknown>>(query);
-    const columns: Column<Record<string, unknown>>[] = result.fields.map((f) => ({
-      header: f.name,
-      value: (r) => {
-        const v = r[f.name];
-        return v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'bigint' ? Number(v) : String(v);
-      },
-    }));
-    if (opts.json) printJson(result.rows);
-    else if (opts.csv) process.stdout.write(csvTable(result.rows, columns));
-    else printText(textTable(result.rows, columns) + `(${result.rows.length} rows)\n`);
+    printSqlResult(result.fields.map((f) => f.name), result.rows, opts);
   } catch (err) {
     const e = err as { message?: string; position?: string };
     throw new Error(`SQL error: ${e.message ?? String(err)}${e.position ? ` (at character ${e.position})` : ''}`, { cause: err });
   } finally {
     await db.close();
   }
+}
+
+/** The rows of a query as a table, JSON or CSV: the same from the embedded database and from a server. */
+function printSqlResult(fields: readonly string[], rows: Record<string, unknown>[], opts: { json?: boolean; csv?: boolean }): void {
+  const columns: Column<Record<string, unknown>>[] = fields.map((name) => ({
+    header: name,
+    value: (r) => {
+      const v = r[name];
+      return v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'bigint' ? Number(v) : String(v);
+    },
+  }));
+  if (opts.json) printJson(rows);
+  else if (opts.csv) process.stdout.write(csvTable(rows, columns));
+  else printText(textTable(rows, columns) + `(${rows.length} rows)\n`);
 }

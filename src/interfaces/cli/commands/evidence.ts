@@ -27,11 +27,13 @@ export function registerEvidenceCommands(program: Command): void {
     .action(async (...args: Parameters<typeof Run.observations>) => (await run()).observations(...args));
 
   program.command('sql')
-    .description('query the evidence in the embedded PostgreSQL (tables: observations, countries, sources, indicators, and every table in evidence/tables)')
+    .description('query the evidence in the embedded PostgreSQL (tables: observations, countries, sources, indicators, and every table in evidence/tables); with --database-url or DATABASE_URL, on that PostgreSQL server, in the schema `allies db push` wrote')
     .argument('<query>', 'SQL, e.g. "select country, value from observations where indicator = \'milex_share_gdp\' and year = 2024"')
     .option('--json', 'print JSON')
     .option('--csv', 'print CSV')
     .option('--evidence <dir>', 'evidence directory', EVIDENCE_DIR)
+    .option('--database-url <url>', 'query this PostgreSQL server instead, postgres://user:password@host:5432/dbname (default: $DATABASE_URL when set)')
+    .option('--schema <name>', 'with a database URL: the schema `allies db push` wrote (default alliance_ledger)')
     .option(...WIDE)
     .action(async (...args: Parameters<typeof Run.sql>) => (await run()).sql(...args));
 }
