@@ -59,6 +59,12 @@ export interface YearSpan {
 interface ObservationIndex {
   all(): Observation[];
   series(key: string): Observation[];
+  /** Evidence.latest without a source: the last observation with a value at or before upTo. */
+  latest(country: string, indicator: string, counterpart: string, upTo: number | undefined): Observation | undefined;
+  /** Evidence.value without a source. */
+  value(country: string, indicator: string, counterpart: string, year: number): Observation | undefined;
+  /** The years of a series' observations with a value (ascending, repeated when several sources give one). */
+  yearsWithValue(country: string, indicator: string, counterpart: string): number[];
   query(q: ObservationQuery): Observation[];
   yearSpan(): YearSpan | null;
 }
@@ -81,12 +87,34 @@ class ArrayIndex implements ObservationIndex {
   series(key: string): Observation[] {
     return this.index.get(key) ?? NO_OBSERVATIONS;
   }
+  latest(country: string, indicator: string, counterpart: string, upTo: number | undefined): Observation | undefined {
+    return latestIn(this.series(seriesKey(country, indicator, counterpart)), upTo);
+  }
+  value(country: string, indicator: string, counterpart: string, year: number): Observation | undefined {
+    return valueIn(this.series(seriesKey(country, indicator, counterpart)), year);
+  }
+  yearsWithValue(country: string, indicator: string, counterpart: string): number[] {
+    return this.series(seriesKey(country, indicator, counterpart)).filter((o) => o.value !== null).map((o) => o.year);
+  }
   query(q: ObservationQuery): Observation[] {
     return this.observations.filter(observationFilter(q));
   }
   yearSpan(): YearSpan | null {
     return spanOf(this.observations);
   }
+}
+
+function latestIn(list: readonly Observation[], upTo: number | undefined): Observation | undefined {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const o = list[i];
+    if (o.value !== null && (upTo === undefined || o.year <= upTo)) return o;
+  }
+  return undefined;
+}
+
+function valueIn(list: readonly Observation[], year: number): Observation | undefined {
+  const rows = list.filter((o) => o.year === year);
+  return rows.find((o) => o.value !== null) ?? rows[0];
 }
 
 function spanOf(observations: readonly Observation[]): YearSpan | null {
@@ -145,6 +173,53 @@ class StoreIndex implements ObservationIndex {
       this.seriesMade.set(key, list);
     }
     return list;
+  }
+
+  /** The store rows of a series (seriesStart[s] .. seriesStart[s + 1]), or null when there is none. */
+  private rowsOf(country: string, indicator: string, counterpart: string): [number, number] | null {
+    const s = this.store.seriesOf(indicator, country, counterpart);
+    return s < 0 ? null : [this.store.seriesStart[s], this.store.seriesStart[s + 1]];
+  }
+
+  // latest, value and yearsWithValue read the columns and make only the objects they return
+  // (the same objects series() gives): a ledger needs a few observations of long series.
+  latest(country: string, indicator: string, counterpart: string, upTo: number | undefined): Observation | undefined {
+    const rows = this.rowsOf(country, indicator, counterpart);
+    if (!rows) return undefined;
+    const { mask, year, file } = this.store;
+    for (let r = rows[1] - 1; r >= rows[0]; r--) {
+      if (!this.fileOk[file[r]]) continue;
+      const m = mask[r];
+      // A null year compares as the parsed row's null does: 0 in <=.
+      if (!(m & 1) && (upTo === undefined || (m & 8 ? 0 : year[r]) <= upTo)) return this.at(r);
+    }
+    return undefined;
+  }
+
+  value(country: string, indicator: string, counterpart: string, y: number): Observation | undefined {
+    const rows = this.rowsOf(country, indicator, counterpart);
+    if (!rows) return undefined;
+    const { mask, year, file } = this.store;
+    let first = -1;
+    for (let r = rows[0]; r < rows[1]; r++) {
+      const m = mask[r];
+      if (!this.fileOk[file[r]] || m & 8 || year[r] !== y) continue;
+      if (!(m & 1)) return this.at(r);
+      if (first < 0) first = r;
+    }
+    return first < 0 ? undefined : this.at(first);
+  }
+
+  yearsWithValue(country: string, indicator: string, counterpart: string): number[] {
+    const rows = this.rowsOf(country, indicator, counterpart);
+    const out: number[] = [];
+    if (!rows) return out;
+    const { mask, year, file } = this.store;
+    for (let r = rows[0]; r < rows[1]; r++) {
+      const m = mask[r];
+      if (this.fileOk[file[r]] && !(m & 1)) out.push(m & 8 ? (null as unknown as number) : year[r]);
+    }
+    return out;
   }
 
   query(q: ObservationQuery): Observation[] {
@@ -343,20 +418,31 @@ export class Evidence {
     return this.obs.series(key);
   }
 
+  /** Whether series come from this object's own index (not a view that lays series of its own over it). */
+  private ownSeries(): boolean {
+    return this.series === Evidence.prototype.series && this.seriesByKey === Evidence.prototype.seriesByKey;
+  }
+
   /** The observation for a year; when several sources give one, the first present one by source id. */
   value(country: string, indicator: string, year: number, options: { counterpart?: string; source?: string } = {}): Observation | undefined {
-    const rows = this.series(country, indicator, options).filter((o) => o.year === year);
-    return rows.find((o) => o.value !== null) ?? rows[0];
+    if (options.source === undefined && this.ownSeries()) return this.obs.value(country, indicator, options.counterpart ?? '', year);
+    return valueIn(this.series(country, indicator, options), year);
   }
 
   /** The most recent observation with a value (at or before `upTo`). */
   latest(country: string, indicator: string, options: { counterpart?: string; source?: string; upTo?: number } = {}): Observation | undefined {
-    const list = this.series(country, indicator, options);
-    for (let i = list.length - 1; i >= 0; i--) {
-      const o = list[i];
-      if (o.value !== null && (options.upTo === undefined || o.year <= options.upTo)) return o;
-    }
-    return undefined;
+    if (options.source === undefined && this.ownSeries()) return this.obs.latest(country, indicator, options.counterpart ?? '', options.upTo);
+    return latestIn(this.series(country, indicator, options), options.upTo);
+  }
+
+  /**
+   * The years of a series' observations that have a value, oldest first (a year repeats when
+   * several sources give one): series(...).filter(value !== null).map(year), without making
+   * the observations.
+   */
+  yearsWithValue(country: string, indicator: string, options: { counterpart?: string } = {}): number[] {
+    if (this.ownSeries()) return this.obs.yearsWithValue(country, indicator, options.counterpart ?? '');
+    return this.series(country, indicator, options).filter((o) => o.value !== null).map((o) => o.year);
   }
 
   query(q: ObservationQuery): Observation[] {
@@ -531,16 +617,22 @@ function toObservation(row: TableRow): Observation {
 export function parseTypedCsv(text: string, fields: FieldSpec[], file = 'CSV'): TableRow[] {
   let header: string[] | null = null;
   let types: string[] = [];
+  // Every row starts as a copy of one object with the columns in header order (a repeated name
+  // keeps its first place, as assigning in order gives): rows share one shape and are filled in
+  // place instead of growing property by property.
+  let blank: TableRow = {};
   const rows: TableRow[] = [];
   scanCsv(text, (rec, line) => {
     if (!header) {
       header = rec;
       types = header.map((h) => fields.find((f) => f.name === h)?.type ?? 'string');
+      blank = {};
+      if (!header.includes('__proto__')) for (const h of header) blank[h] = null;
       return;
     }
     if (rec.length === 1 && rec[0] === '') return;
     if (rec.length !== header.length) throw new Error(fieldCountMessage(file, line, rec.length, header.length));
-    const row: TableRow = {};
+    const row: TableRow = { ...blank };
     for (let i = 0; i < header.length; i++) {
       const cell = rec[i];
       const type = types[i];

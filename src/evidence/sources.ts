@@ -6,14 +6,11 @@ import path from 'node:path';
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { currentCheckedYamlCache } from '../method/located.ts';
+import { CuratedFileError } from './curated-error.ts';
 import { Source } from './schema.ts';
 
-export class CuratedFileError extends Error {
-  constructor(readonly file: string, readonly line: number | null, readonly field: string, readonly problem: string, readonly hint: string) {
-    super(`${file}${line !== null ? `:${line}` : ''}: ${field ? `field "${field}": ` : ''}${problem}. ${hint}`);
-    this.name = 'CuratedFileError';
-  }
-}
+export { CuratedFileError };
 
 /**
  * Limits on what a YAML file may make the parser build. Aliases (`*name`) copy an anchored
@@ -186,8 +183,14 @@ export async function loadSourceRegistry(curatedDir: string): Promise<Source[]> 
   }
   const all: Source[] = [];
   const seen = new Map<string, string>();
+  // The build reads the registry several times (build, curated and commitments transforms):
+  // checked files come from the cache of checked files when a process has set one (src/store/yaml-cache.ts).
+  const cache = currentCheckedYamlCache();
   for (const file of files) {
-    const { sources } = parseYamlFile(file, await readFile(file, 'utf8'), SourcesFile, 'Fix the entry (see the fields in src/evidence/schema.ts).');
+    const text = await readFile(file, 'utf8');
+    const hit = cache?.read('sources', file, text);
+    const { sources } = hit ? (hit.data as z.infer<typeof SourcesFile>) : parseYamlFile(file, text, SourcesFile, 'Fix the entry (see the fields in src/evidence/schema.ts).');
+    if (!hit) cache?.write('sources', file, text, { sources }, null);
     for (const s of sources) {
       const prior = seen.get(s.id);
       if (prior) throw new CuratedFileError(file, null, 'id', `source id "${s.id}" is already listed in ${prior}`, 'Give each source one entry.');

@@ -4,12 +4,34 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EVIDENCE_DIR, loadEvidence } from '../evidence/load.ts';
 import { packagePath } from '../paths.ts';
+import { yamlCache } from '../store/yaml-cache.ts';
 import type { Evidence } from '../evidence/load.ts';
-import { CuratedFileError } from '../evidence/sources.ts';
-import { checkJudgments, overlayJudgments, parseJudgments } from './judgments.ts';
-import type { Judgment } from './judgments.ts';
-import { checkMethodology, indicatorsOf, parseMethodology } from './methodology.ts';
-import type { EvidenceCatalog, Methodology } from './methodology.ts';
+import { CuratedFileError } from '../evidence/curated-error.ts';
+import { checkJudgments, overlayJudgments } from './judgment-book.ts';
+import type { Judgment } from './judgment-book.ts';
+import type { JudgmentsFile } from './judgments.ts';
+import { located, lineInTree, useCheckedYamlCache } from './located.ts';
+import type { LocatedYaml } from './located.ts';
+import { checkMethodology, indicatorsOf } from './methodology-check.ts';
+import type { EvidenceCatalog } from './methodology-check.ts';
+import type { Methodology } from './methodology.ts';
+
+// Processes that read files (the CLI, the API, the library) keep checked methodology and
+// judgment files between runs (src/store/yaml-cache.ts). A file found there needs neither the
+// YAML parser nor the schemas: methodology.ts and judgments.ts (and yaml, zod) load on a miss.
+useCheckedYamlCache(yamlCache);
+
+async function parsedMethodology(file: string, text: string): Promise<LocatedYaml<Methodology>> {
+  const hit = yamlCache.read('methodology', file, text);
+  if (hit) return located(file, hit.data as Methodology, (p) => lineInTree(hit.lines, p));
+  return (await import('./methodology.ts')).parseMethodology(file, text);
+}
+
+async function parsedJudgments(file: string, text: string): Promise<LocatedYaml<JudgmentsFile>> {
+  const hit = yamlCache.read('judgments', file, text);
+  if (hit) return located(file, hit.data as JudgmentsFile, (p) => lineInTree(hit.lines, p));
+  return (await import('./judgments.ts')).parseJudgments(file, text);
+}
 
 export const DEFAULT_METHODOLOGY_FILE = packagePath('methods/default.yaml');
 export const DEFAULT_JUDGMENTS_FILE = packagePath('judgments/default.yaml');
@@ -40,13 +62,13 @@ async function readText(file: string, what: string): Promise<string> {
 
 /** Read, validate and check a methodology file against the evidence. */
 export async function loadMethodology(evidence: Evidence, file: string = DEFAULT_METHODOLOGY_FILE): Promise<Methodology> {
-  return checkMethodology(parseMethodology(file, await readText(file, 'methodology')), evidenceCatalog(evidence));
+  return checkMethodology(await parsedMethodology(file, await readText(file, 'methodology')), evidenceCatalog(evidence));
 }
 
 /** Read and check one judgments file. */
 export async function loadJudgmentsFile(evidence: Evidence, methodology: Methodology, file: string): Promise<Judgment[]> {
   const allies = new Set(evidence.allies().map((a) => a.iso3));
-  return checkJudgments(parseJudgments(file, await readText(file, 'judgments')), methodology, allies, new Set(evidence.sources.map((s) => s.id)));
+  return checkJudgments(await parsedJudgments(file, await readText(file, 'judgments')), methodology, allies, new Set(evidence.sources.map((s) => s.id)));
 }
 
 /**
@@ -89,7 +111,7 @@ export async function cachedEvidence(dir: string, indicators: readonly string[])
  */
 export async function loadLedgerInputs(options: { evidenceDir?: string; methodologyFile?: string; judgmentsFile?: string } = {}): Promise<LedgerInputs> {
   const methodologyFile = options.methodologyFile ?? DEFAULT_METHODOLOGY_FILE;
-  const parsed = parseMethodology(methodologyFile, await readText(methodologyFile, 'methodology'));
+  const parsed = await parsedMethodology(methodologyFile, await readText(methodologyFile, 'methodology'));
   const evidence = await cachedEvidence(options.evidenceDir ?? EVIDENCE_DIR, indicatorsOf(parsed.data));
   if (evidence.allies().length === 0) throw new Error(`${options.evidenceDir ?? EVIDENCE_DIR} has no covered allies: rebuild it with: npx allies data build`);
   const methodology = checkMethodology(parsed, evidenceCatalog(evidence));

@@ -8,7 +8,7 @@
 import type { Evidence } from '../evidence/load.ts';
 import type { Observation } from '../evidence/schema.ts';
 import type { Judgment } from './judgments.ts';
-import { JudgmentBook } from './judgments.ts';
+import { JudgmentBook } from './judgment-book.ts';
 import type { LineItem, Methodology, Side } from './methodology.ts';
 import { membership } from './membership.ts';
 import type { AllyStanding, Standing } from './membership.ts';
@@ -332,7 +332,7 @@ export function latestYear(options: Pick<LedgerOptions, 'evidence' | 'methodolog
   const m = options.methodology;
   const covered = options.allies ?? options.evidence.allies().map((a) => a.iso3);
   const wanted = new Set(covered);
-  const present = (ally: string, id: string) => new Set(options.evidence.series(ally, id).filter((o) => o.value !== null).map((o) => o.year));
+  const present = (ally: string, id: string) => new Set(options.evidence.yearsWithValue(ally, id));
   const years = covered.map((ally) => m.years.latest.indicators.map((id) => present(ally, id)));
   const candidates = [...new Set(years.flatMap((byIndicator) => byIndicator.flatMap((ys) => [...ys])))].sort((x, y) => y - x);
   // Coverage counts among the year's allies only: data on a country that is no ally that year does not help.

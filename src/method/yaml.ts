@@ -2,23 +2,29 @@
 // (shape, types) through parseYamlFile, then semantic checks against the evidence (unknown
 // indicator, unknown ally, judgment outside its scale). Both kinds of error name the file,
 // the line and the field, so this module keeps the parsed document to find lines by path.
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { z } from 'zod';
 import { CuratedFileError, parseYamlFileWithDocument } from '../evidence/sources.ts';
+import { currentCheckedYamlCache, keyOf, lineInTree, located } from './located.ts';
+import type { FieldPath, LineTree, LocatedYaml } from './located.ts';
+
+export { located, keyOf, lineInTree, useCheckedYamlCache } from './located.ts';
+export type { CheckedYamlCache, FieldPath, LineTree, LocatedYaml } from './located.ts';
 
 export { CuratedFileError };
 
-export type FieldPath = readonly (string | number)[];
-
-export interface LocatedYaml<T> {
-  file: string;
-  data: T;
-  /** The line of the node at `path` (or of its nearest ancestor that has one). */
-  lineOf(path: FieldPath): number | null;
-  /** An error naming this file, the line of `path` and the field. */
-  error(path: FieldPath, problem: string, hint: string): CuratedFileError;
-}
-
-export function parseLocatedYaml<T>(file: string, text: string, schema: z.ZodType<T>, hint: string): LocatedYaml<T> {
+/**
+ * Parse and validate a YAML file, keeping the lines of its nodes. With `cache` (a name for the
+ * schema: 'methodology', 'judgments'), an unchanged file's result comes from the cache of
+ * checked files when one is set (useCheckedYamlCache; src/method/files.ts sets
+ * src/store/yaml-cache.ts) instead of the parser and the schema.
+ */
+export function parseLocatedYaml<T>(file: string, text: string, schema: z.ZodType<T>, hint: string, options: { cache?: string } = {}): LocatedYaml<T> {
+  const cache = options.cache ? currentCheckedYamlCache() : null;
+  if (cache && options.cache) {
+    const hit = cache.read(options.cache, file, text);
+    if (hit) return located(file, hit.data as T, (p) => lineInTree(hit.lines, p));
+  }
   // One parse: the checked one (aliases, nesting, root) whose document also gives the lines.
   const { data, doc } = parseYamlFileWithDocument(file, text, schema, hint);
   const lineStarts = [0];
@@ -41,10 +47,26 @@ export function parseLocatedYaml<T>(file: string, text: string, schema: z.ZodTyp
     }
     return null;
   };
-  return {
-    file,
-    data,
-    lineOf,
-    error: (path, problem, hint) => new CuratedFileError(file, lineOf(path), path.map(String).join('.'), problem, hint),
-  };
+  if (cache && options.cache) cache.write(options.cache, file, text, data, lineTree(doc.contents, lineAt));
+  return located(file, data, lineOf);
+}
+
+/** The lines of a document's nodes, as lineOf above finds them (doc.getIn(path, true).range). */
+function lineTree(node: unknown, lineAt: (offset: number) => number): LineTree | null {
+  if (node === null || node === undefined) return null;
+  const range = (node as { range?: [number, number, number] }).range;
+  const tree: LineTree = { l: range ? lineAt(range[0]) : -1 };
+  if (isMap(node)) {
+    // getIn finds the first pair whose scalar key is === the path's segment.
+    const k = new Map<string, LineTree | null>();
+    for (const pair of node.items) {
+      if (!isScalar(pair.key) || Number.isNaN(pair.key.value)) continue;
+      const key = keyOf(pair.key.value);
+      if (!k.has(key)) k.set(key, lineTree(pair.value, lineAt));
+    }
+    tree.k = k;
+  } else if (isSeq(node)) {
+    tree.s = node.items.map((item) => lineTree(item, lineAt));
+  }
+  return tree;
 }

@@ -6,17 +6,24 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { moduleExtension, PACKAGE_ROOT } from '../paths.ts';
-import { compareKeys, toCsv } from '../evidence/csv.ts';
+import { compareKeys, formatCell, toCsv } from '../evidence/csv.ts';
+import type { Cell } from '../evidence/csv.ts';
 import { loadSourceRegistry } from '../evidence/sources.ts';
 import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../evidence/schema.ts';
 import type { Indicator, Observation, Source } from '../evidence/schema.ts';
-import { writeEvidenceStore } from '../store/evidence-store.ts';
+import { ObservationEncoder, writeEvidenceStore } from '../store/evidence-store.ts';
+import { yamlCache } from '../store/yaml-cache.ts';
+import { useCheckedYamlCache } from '../method/located.ts';
 import { plainlyValid } from '../evidence/check.ts';
 import { exists, recoverFolder, stagingFolder, swapFolderIn } from '../store/swap.ts';
 import { buildCountryRegistry } from './countries.ts';
 import { inferForeignKeys, nonNullKeyFields, observationPrimaryKey, packageDescriptor, resourceDescriptor } from './datapackage.ts';
 import { Snapshot, SnapshotError } from './snapshot.ts';
 import type { EvidenceTable, FieldDef, Transform } from './transform.ts';
+
+// Checked YAML files (the source registry, read by the build and two transforms) are kept between
+// runs and within one (src/store/yaml-cache.ts).
+useCheckedYamlCache(yamlCache);
 
 export const PROJECT_ROOT = PACKAGE_ROOT;
 export const DEFAULT_EVIDENCE_DIR = path.join(PROJECT_ROOT, 'evidence');
@@ -70,18 +77,55 @@ export async function loadTransforms(): Promise<Transform[]> {
 
 export async function buildEvidence(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
-  const report = await buildEvidenceTables(options);
+  const outDir = options.outDir ?? DEFAULT_EVIDENCE_DIR;
+  const store = options.store ?? path.resolve(outDir) === path.resolve(DEFAULT_EVIDENCE_DIR);
   // The compact store every process opens instead of parsing the CSV (src/store/evidence-store.ts),
-  // encoded from the files just written once the build's own data can be collected (peak memory);
-  // for folders other than the project's it is made on their first load.
-  if (options.store ?? path.resolve(report.outDir) === path.resolve(DEFAULT_EVIDENCE_DIR)) {
-    await writeEvidenceStore(report.outDir).catch((e: Error) => process.stderr.write(`allies: the evidence store was not written (${e.message}); the next load builds it\n`));
+  // encoded from what the build writes: each transform's observations as it finishes (then
+  // dropped: the same cells the CSV gives back, without keeping every observation, or reading and
+  // scanning the CSV again) and the texts (for their checksums). A partial build (`only`) and
+  // folders other than the project's get theirs from the files (on their first load).
+  const written: Written | undefined = store ? { texts: new Map(), encoder: options.only === undefined ? new ObservationEncoder() : null } : undefined;
+  const report = await buildEvidenceTables(options, written);
+  if (written) {
+    await writeEvidenceStore(report.outDir, written.texts, undefined, written.encoder ?? undefined).catch((e: Error) => process.stderr.write(`allies: the evidence store was not written (${e.message}); the next load builds it\n`));
   }
   report.ms = performance.now() - started;
   return report;
 }
 
-async function buildEvidenceTables(options: BuildOptions): Promise<BuildReport> {
+/** For the store: what a build wrote (texts by path), and its observation files encoded as they were made. */
+interface Written {
+  texts: Map<string, string>;
+  encoder: ObservationEncoder | null;
+}
+
+/** What the datapackage needs of an observation file, worked out while its observations are in memory. */
+interface ObservationFile {
+  csv: string;
+  primaryKey: string[];
+  required: string[];
+  /** One row per distinct value of each column a foreign key may cover: inferForeignKeys gives the same answer over them as over the rows. */
+  keyValues: Record<string, string>[];
+}
+
+const KEY_COLUMNS = ['country', 'counterpart', 'indicator', 'source'] as const;
+
+function observationFile(obs: readonly Observation[]): ObservationFile {
+  const rows = obs as unknown as Record<string, unknown>[];
+  const primaryKey = observationPrimaryKey(rows).primaryKey;
+  const distinct = new Map<string, Set<string>>(KEY_COLUMNS.map((c) => [c, new Set<string>()]));
+  for (const o of obs) {
+    for (const c of KEY_COLUMNS) {
+      const v = o[c] as unknown;
+      if (v !== null && v !== undefined && v !== '') distinct.get(c)!.add(String(v));
+    }
+  }
+  const keyValues: Record<string, string>[] = [];
+  for (const [c, values] of distinct) for (const v of values) keyValues.push({ [c]: v });
+  return { csv: observationsCsv(obs), primaryKey, required: nonNullKeyFields(primaryKey, rows), keyValues };
+}
+
+async function buildEvidenceTables(options: BuildOptions, written?: Written): Promise<BuildReport> {
   const started = performance.now();
   const outDir = options.outDir ?? DEFAULT_EVIDENCE_DIR;
   const curatedDir = options.curatedDir ?? DEFAULT_CURATED_DIR;
@@ -101,7 +145,8 @@ async function buildEvidenceTables(options: BuildOptions): Promise<BuildReport> 
   if (options.only) transforms = transforms.filter((t) => options.only!.includes(t.id));
 
   const timings: TransformTiming[] = [];
-  const observationsByTransform = new Map<string, Observation[]>();
+  const observationFiles = new Map<string, ObservationFile>();
+  let observationCount = 0;
   const tables: EvidenceTable[] = [];
   const indicators = new Map<string, Indicator & { transform: string }>();
   for (const [i, t] of transforms.entries()) {
@@ -116,7 +161,11 @@ async function buildEvidenceTables(options: BuildOptions): Promise<BuildReport> 
     const result = await t.run({ snapshot, countries, curatedDir });
     const own = new Set(t.indicators.map((x) => x.id));
     validateObservations(t, result.observations, own, sourceIds, countries.registry.has.bind(countries.registry));
-    observationsByTransform.set(t.id, sortObservations(result.observations));
+    const sorted = sortObservations(result.observations);
+    // The file's CSV, keys and store columns now; the observations are not kept (peak memory).
+    observationFiles.set(t.id, observationFile(sorted));
+    written?.encoder?.add(`observations/${t.id}.csv`, OBSERVATION_COLUMNS, sorted as unknown as Record<string, unknown>[], OBSERVATION_FIELDS, outDir);
+    observationCount += sorted.length;
     for (const table of result.tables ?? []) tables.push(validateTable(t.id, table, sourceIds));
     timings.push({ id: t.id, ms: performance.now() - t0, observations: result.observations.length, tables: result.tables?.length ?? 0 });
   }
@@ -126,11 +175,11 @@ async function buildEvidenceTables(options: BuildOptions): Promise<BuildReport> 
   const resources: object[] = [];
   const registryById = new Map(sources.map((s) => [s.id, s]));
   const refs = { countries: new Set(countries.registry.countries.map((c) => c.iso3)), indicators: new Set(indicators.keys()), sources: sourceIds };
-  const put = (rel: string, title: string, description: string, fields: FieldDef[], primaryKey: string[], rows: Record<string, unknown>[], rowSources: string[]) => {
-    files.set(rel, toCsv(fields.map((f) => f.name), rows as Record<string, string | number | boolean | null>[]));
+  const put = (rel: string, title: string, description: string, fields: FieldDef[], primaryKey: string[], rows: Record<string, unknown>[], rowSources: string[], prepared?: ObservationFile) => {
+    files.set(rel, prepared?.csv ?? toCsv(fields.map((f) => f.name), rows as Record<string, string | number | boolean | null>[]));
     resources.push(resourceDescriptor({
-      rel, title, description, fields, primaryKey, required: nonNullKeyFields(primaryKey, rows),
-      foreignKeys: inferForeignKeys(rel, fields, rows, refs), sources: rowSources,
+      rel, title, description, fields, primaryKey, required: prepared?.required ?? nonNullKeyFields(primaryKey, rows),
+      foreignKeys: inferForeignKeys(rel, fields, prepared?.keyValues ?? rows, refs), sources: rowSources,
     }, registryById));
   };
 
@@ -151,11 +200,11 @@ async function buildEvidenceTables(options: BuildOptions): Promise<BuildReport> 
   const indicatorRows = [...indicators.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   put('indicators.csv', 'Indicators', 'Every indicator an observation may name, with its unit and plausible range.', INDICATOR_FIELDS, ['id'],
     indicatorRows.map((ind) => ({ ...ind, sources: transforms.find((t) => t.id === ind.transform)!.sources.join(';') })), []);
-  for (const [id, obs] of [...observationsByTransform.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [id, prepared] of [...observationFiles.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const t = transforms.find((x) => x.id === id)!;
-    const rows = obs.map((o) => ({ ...o, flags: o.flags.join(';') }));
     put(`observations/${id}.csv`, t.title, `Observations from the ${t.title} transform.`, OBSERVATION_FIELDS,
-      observationPrimaryKey(rows).primaryKey, rows, t.sources);
+      prepared.primaryKey, [], t.sources, prepared);
+    observationFiles.delete(id);
   }
   for (const table of tables.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     put(`tables/${table.name}.csv`, table.title, table.description, table.fields, table.primaryKey, table.rows, table.sources);
@@ -165,10 +214,12 @@ async function buildEvidenceTables(options: BuildOptions): Promise<BuildReport> 
   files.set('datapackage.json', JSON.stringify(datapackage, null, 2) + '\n');
 
   await writeEvidenceAtomically(outDir, files, options.only !== undefined);
+  // A partial build (`only`) carries other files over: the store reads those from the folder.
+  if (written && options.only === undefined) for (const [rel, text] of files) written.texts.set(rel, text);
   return {
     outDir,
     timings,
-    observations: [...observationsByTransform.values()].reduce((n, o) => n + o.length, 0),
+    observations: observationCount,
     countries: countries.registry.countries.length,
     sources: sources.length,
     ms: performance.now() - started,
@@ -214,6 +265,29 @@ function validateTable(transformId: string, table: EvidenceTable, sourceIds: Set
   }
   const rows = [...table.rows].sort((a, b) => compareKeys(table.primaryKey.map((k) => a[k] as string | number), table.primaryKey.map((k) => b[k] as string | number)));
   return { ...table, rows };
+}
+
+/** toCsv of the observations as rows with their flags joined by ";" (the same bytes, without a row object each). */
+function observationsCsv(obs: readonly Observation[]): string {
+  const columns = OBSERVATION_COLUMNS;
+  const n = columns.length;
+  const chunks: string[] = [];
+  let chunk = columns.map(formatCell).join(',');
+  for (const o of obs) {
+    const row = o as unknown as Record<string, Cell>;
+    let line = '\n';
+    for (let i = 0; i < n; i++) {
+      const c = columns[i];
+      line += (i ? ',' : '') + formatCell(c === 'flags' ? o.flags.join(';') : row[c]);
+    }
+    chunk += line;
+    if (chunk.length > 65_536) {
+      chunks.push(chunk);
+      chunk = '';
+    }
+  }
+  chunks.push(chunk, '\n');
+  return chunks.join('');
 }
 
 /** compareKeys over [indicator, country, counterpart, year, source], without making two arrays per comparison. */

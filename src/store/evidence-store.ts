@@ -318,6 +318,36 @@ export interface EncodeInput {
   dir: string;
   /** Texts by path relative to dir (the build passes what it just wrote); others are read. */
   texts?: ReadonlyMap<string, string>;
+  /**
+   * Rows of observation files by path, with their header (the build passes the observations it
+   * just wrote as those files' texts, which then need no scanning). Each row's cells are read as
+   * the CSV writer writes them (see cellText); the texts still give the files' checksums.
+   */
+  rows?: ReadonlyMap<string, { header: readonly string[]; rows: readonly Record<string, unknown>[] }>;
+  /** Or every observation file already encoded, in datapackage order (otherwise ignored: the files are read). */
+  encoded?: EncodedObservations;
+}
+
+/**
+ * Observation rows encoded as they are produced (the build feeds each transform's observations
+ * and drops them): `files` are the observation files in the order they were added, which must be
+ * the order datapackage.json lists them in.
+ */
+export interface EncodedObservations {
+  encoder: ColumnEncoder;
+  files: string[];
+}
+
+/** An encoder for the build to feed observation files to, one at a time (ObservationEncoder.add), for encodeStore's `encoded`. */
+export class ObservationEncoder implements EncodedObservations {
+  readonly encoder = new ColumnEncoder(4096);
+  readonly files: string[] = [];
+  /** Add an observation file's rows (see ColumnEncoder.addRows); `fields` as datapackage.json will declare them. */
+  add(rel: string, header: readonly string[], rows: readonly Record<string, unknown>[], fields: FieldSpec[], dir: string): void {
+    if (this.files.length >= 65535) throw new NotStorable('more than 65535 observation files');
+    this.encoder.addRows(this.files.length, header, rows, fields, path.join(path.resolve(dir), rel));
+    this.files.push(rel);
+  }
 }
 
 /** Encode the evidence folder's observations, registries and tables into a store file's bytes. */
@@ -350,19 +380,42 @@ export async function encodeStore(input: EncodeInput): Promise<Buffer> {
     else if (r.path.startsWith('observations/')) observations.push({ resource: r, text: await read(r.path) });
   }
   if (observations.length > 65535) throw new NotStorable('more than 65535 observation files');
+  const encoded = input.encoded;
+  if (encoded && encoded.files.length === observations.length && encoded.files.every((f, i) => f === observations[i].resource.path)) {
+    return encoded.encoder.finish(dir, stamps, [...encoded.files], texts);
+  }
   // Every record ends a line or the text: lines + 1 per file bounds the rows.
   let capacity = 0;
-  for (const { text } of observations) {
+  for (const { resource: r, text } of observations) {
     capacity++;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) capacity++;
+    const given = input.rows?.get(r.path);
+    if (given) capacity += given.rows.length;
+    else for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) capacity++;
   }
   const enc = new ColumnEncoder(capacity);
   const observationFiles: string[] = [];
   for (const { resource: r, text } of observations) {
-    enc.addFile(observationFiles.length, text, r.schema.fields, path.join(dir, r.path));
+    const given = input.rows?.get(r.path);
+    if (given) enc.addRows(observationFiles.length, given.header, given.rows, r.schema.fields, path.join(dir, r.path));
+    else enc.addFile(observationFiles.length, text, r.schema.fields, path.join(dir, r.path));
     observationFiles.push(r.path);
   }
   return enc.finish(dir, stamps, observationFiles, texts);
+}
+
+/**
+ * The text the CSV writer writes for a cell, unquoted (what the CSV reader gives back): csvField
+ * of src/exports/csv-cell.ts without its quoting; an array (observation flags) joined by ";".
+ */
+function cellText(cell: unknown): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'number') {
+    if (!Number.isFinite(cell)) throw new Error(`cannot write ${cell} to CSV: only finite numbers`);
+    return Object.is(cell, -0) ? '0' : String(cell);
+  }
+  if (typeof cell === 'boolean') return cell ? 'true' : 'false';
+  if (Array.isArray(cell)) return cell.join(';');
+  return String(cell);
 }
 
 /** A number cell as the typed reader makes it: empty is null, anything else Number(cell). */
@@ -390,7 +443,7 @@ class Grow<T extends TypedColumn> {
   }
 }
 
-class ColumnEncoder {
+export class ColumnEncoder {
   private readonly strings = new Map<string, number>();
   private readonly stringList: string[] = [];
   private readonly noteIds = new Map<string, number>();
@@ -401,21 +454,45 @@ class ColumnEncoder {
   // Typed columns sized for every line of the files (an upper bound on their rows): a few bytes a
   // row, and monomorphic stores.
   n = 0;
-  readonly country: Uint32Array;
-  readonly counterpart: Uint32Array;
-  readonly indicator: Uint32Array;
-  readonly source: Uint32Array;
-  readonly flags: Uint32Array;
-  readonly file: Uint16Array;
-  readonly note: Uint32Array;
-  readonly year: Int32Array;
-  readonly value: Float64Array;
-  readonly low: Float64Array;
-  readonly high: Float64Array;
-  readonly mask: Uint8Array;
-  readonly template: Uint32Array;
-  readonly numStart: Uint32Array;
+  country: Uint32Array;
+  counterpart: Uint32Array;
+  indicator: Uint32Array;
+  source: Uint32Array;
+  flags: Uint32Array;
+  file: Uint16Array;
+  note: Uint32Array;
+  year: Int32Array;
+  value: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+  mask: Uint8Array;
+  template: Uint32Array;
+  numStart: Uint32Array;
   readonly nums = new Grow((k) => new Uint32Array(k));
+
+  /** Room for more rows: every column copied into one twice as long (the build does not know its row count ahead). */
+  private grow(): void {
+    const size = Math.max(4096, this.country.length * 2);
+    const more = <T extends TypedColumn>(col: T, make: (k: number) => T): T => {
+      const bigger = make(size);
+      bigger.set(col as ArrayLike<number>);
+      return bigger;
+    };
+    this.country = more(this.country, (k) => new Uint32Array(k));
+    this.counterpart = more(this.counterpart, (k) => new Uint32Array(k));
+    this.indicator = more(this.indicator, (k) => new Uint32Array(k));
+    this.source = more(this.source, (k) => new Uint32Array(k));
+    this.flags = more(this.flags, (k) => new Uint32Array(k));
+    this.file = more(this.file, (k) => new Uint16Array(k));
+    this.note = more(this.note, (k) => new Uint32Array(k));
+    this.year = more(this.year, (k) => new Int32Array(k));
+    this.value = more(this.value, (k) => new Float64Array(k));
+    this.low = more(this.low, (k) => new Float64Array(k));
+    this.high = more(this.high, (k) => new Float64Array(k));
+    this.mask = more(this.mask, (k) => new Uint8Array(k));
+    this.template = more(this.template, (k) => new Uint32Array(k));
+    this.numStart = more(this.numStart, (k) => new Uint32Array(k));
+  }
 
   constructor(capacity: number) {
     this.country = new Uint32Array(capacity);
@@ -491,51 +568,77 @@ class ColumnEncoder {
     this.template[this.n] = id;
   }
 
+  /** Where each column is in a file's header, after checking the columns the store needs are there and typed as it keeps them. */
+  private columnsOf(header: readonly string[], fields: FieldSpec[], file: string): Record<string, number> {
+    const at: Record<string, number> = {};
+    // The typed reader keeps the last of repeated header names and types a column by the first field spec of its name.
+    header.forEach((h, i) => (at[h] = i));
+    const typeOf = (h: string) => fields.find((f) => f.name === h)?.type ?? 'string';
+    for (const c of STRING_COLUMNS) {
+      if (at[c] === undefined) throw new NotStorable(`${file} has no column ${c}`);
+      if (typeOf(c) !== 'string') throw new NotStorable(`${file}: column ${c} is typed ${typeOf(c)}`);
+    }
+    for (const c of NUMBER_COLUMNS) {
+      if (at[c] === undefined) throw new NotStorable(`${file} has no column ${c}`);
+      if (typeOf(c) !== 'number' && typeOf(c) !== 'integer') throw new NotStorable(`${file}: column ${c} is typed ${typeOf(c)}`);
+    }
+    return at;
+  }
+
   addFile(fileIndex: number, text: string, fields: FieldSpec[], file: string): void {
     let header: string[] | null = null;
     let at: Record<string, number> = {};
     scanCsv(text, (rec, row) => {
       if (!header) {
         header = rec;
-        at = {};
-        // The typed reader keeps the last of repeated header names and types a column by the first field spec of its name.
-        header.forEach((h, i) => (at[h] = i));
-        const typeOf = (h: string) => fields.find((f) => f.name === h)?.type ?? 'string';
-        for (const c of STRING_COLUMNS) {
-          if (at[c] === undefined) throw new NotStorable(`${file} has no column ${c}`);
-          if (typeOf(c) !== 'string') throw new NotStorable(`${file}: column ${c} is typed ${typeOf(c)}`);
-        }
-        for (const c of NUMBER_COLUMNS) {
-          if (at[c] === undefined) throw new NotStorable(`${file} has no column ${c}`);
-          if (typeOf(c) !== 'number' && typeOf(c) !== 'integer') throw new NotStorable(`${file}: column ${c} is typed ${typeOf(c)}`);
-        }
+        at = this.columnsOf(header, fields, file);
         return;
       }
       if (rec.length === 1 && rec[0] === '') return;
       if (rec.length !== header.length) throw new Error(fieldCountMessage(file, row, rec.length, header.length));
-      const year = num(rec[at.year]);
-      if (year !== null && !(Number.isInteger(year) && year >= -2147483648 && year <= 2147483647)) {
-        throw new NotStorable(`${file} row ${row}: year "${rec[at.year]}" is not a whole number`);
-      }
-      const value = num(rec[at.value]);
-      const low = num(rec[at.low]);
-      const high = num(rec[at.high]);
-      const r = this.n;
-      this.country[r] = this.str(rec[at.country]);
-      this.counterpart[r] = this.str(rec[at.counterpart]);
-      this.indicator[r] = this.str(rec[at.indicator]);
-      this.source[r] = this.str(rec[at.source]);
-      this.flags[r] = this.str(rec[at.flags]);
-      this.note[r] = this.noteId(rec[at.note]);
-      this.locator(rec[at.locator]);
-      this.file[r] = fileIndex;
-      this.year[r] = year ?? 0;
-      this.value[r] = value ?? 0;
-      this.low[r] = low ?? 0;
-      this.high[r] = high ?? 0;
-      this.mask[r] = (value === null ? 1 : 0) | (low === null ? 2 : 0) | (high === null ? 4 : 0) | (year === null ? 8 : 0);
-      this.n = r + 1;
+      this.addRecord(fileIndex, rec, at, file, row);
     }, file);
+  }
+
+  /**
+   * The rows the build is about to write as CSV, as the CSV reader would give them back: each
+   * cell is the text the CSV writer (src/evidence/csv.ts) writes for it, unquoted. Saves writing
+   * and scanning the text again; `addFile` of the written text gives the same columns.
+   */
+  addRows(fileIndex: number, header: readonly string[], rows: readonly Record<string, unknown>[], fields: FieldSpec[], file: string): void {
+    const at = this.columnsOf(header, fields, file);
+    const rec: string[] = new Array<string>(header.length).fill('');
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      for (let k = 0; k < header.length; k++) rec[k] = cellText(row[header[k]]);
+      this.addRecord(fileIndex, rec, at, file, i + 2);
+    }
+  }
+
+  private addRecord(fileIndex: number, rec: readonly string[], at: Record<string, number>, file: string, row: number): void {
+    const year = num(rec[at.year]);
+    if (year !== null && !(Number.isInteger(year) && year >= -2147483648 && year <= 2147483647)) {
+      throw new NotStorable(`${file} row ${row}: year "${rec[at.year]}" is not a whole number`);
+    }
+    const value = num(rec[at.value]);
+    const low = num(rec[at.low]);
+    const high = num(rec[at.high]);
+    if (this.n === this.country.length) this.grow();
+    const r = this.n;
+    this.country[r] = this.str(rec[at.country]);
+    this.counterpart[r] = this.str(rec[at.counterpart]);
+    this.indicator[r] = this.str(rec[at.indicator]);
+    this.source[r] = this.str(rec[at.source]);
+    this.flags[r] = this.str(rec[at.flags]);
+    this.note[r] = this.noteId(rec[at.note]);
+    this.locator(rec[at.locator]);
+    this.file[r] = fileIndex;
+    this.year[r] = year ?? 0;
+    this.value[r] = value ?? 0;
+    this.low[r] = low ?? 0;
+    this.high[r] = high ?? 0;
+    this.mask[r] = (value === null ? 1 : 0) | (low === null ? 2 : 0) | (high === null ? 4 : 0) | (year === null ? 8 : 0);
+    this.n = r + 1;
   }
 
   finish(dir: string, files: FileStamp[], observationFiles: string[], texts: [string, string][]): Buffer {
@@ -693,12 +796,17 @@ function withHeader(header: StoreHeader, body: Uint8Array): Buffer {
 // ---------------------------------------------------------------------------------------------
 // Where the store lives, staleness, writing
 
+/** The folders a store (or another derived cache, src/store/yaml-cache.ts) may live in, in order. */
+export function storeFolders(): string[] {
+  if (process.env.ALLIES_STORE_DIR) return [path.resolve(process.env.ALLIES_STORE_DIR)];
+  const userCache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return [path.join(PACKAGE_ROOT, '.alliance-ledger/store'), path.join(userCache, 'alliance-ledger/store')];
+}
+
 /** The store files to try for an evidence folder, in order. */
 export function storeFilesFor(evidenceDir: string): string[] {
   const name = `evidence-${createHash('sha256').update(path.resolve(evidenceDir)).digest('hex').slice(0, 16)}.bin`;
-  if (process.env.ALLIES_STORE_DIR) return [path.join(path.resolve(process.env.ALLIES_STORE_DIR), name)];
-  const userCache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return [path.join(PACKAGE_ROOT, '.alliance-ledger/store', name), path.join(userCache, 'alliance-ledger/store', name)];
+  return storeFolders().map((dir) => path.join(dir, name));
 }
 
 /** Whether the files the store was made from are unchanged: 'fresh', 'restamp' (same content, new mtimes), or why not. */
@@ -813,9 +921,9 @@ export async function openEvidenceStore(evidenceDir: string, options: { quiet?: 
   return rebuildStore(dir, candidates, why, options);
 }
 
-async function rebuildStore(dir: string, candidates: string[], why: string, options: { quiet?: boolean; texts?: ReadonlyMap<string, string> }): Promise<OpenedStore> {
+async function rebuildStore(dir: string, candidates: string[], why: string, options: { quiet?: boolean } & Omit<EncodeInput, 'dir'>): Promise<OpenedStore> {
   const t0 = performance.now();
-  const bytes = await encodeStore({ dir, texts: options.texts });
+  const bytes = await encodeStore({ dir, texts: options.texts, rows: options.rows, encoded: options.encoded });
   const store = decodeStore(bytes, dir);
   if (typeof store === 'string') throw new Error(`evidence store: the store just encoded ${store}`);
   const errors: string[] = [];
@@ -837,7 +945,7 @@ async function rebuildStore(dir: string, candidates: string[], why: string, opti
  * Write the store of a freshly built evidence folder (allies data build), from the texts the build
  * just wrote. Quiet; returns the file written, or null when no store folder is writable.
  */
-export async function writeEvidenceStore(evidenceDir: string, texts?: ReadonlyMap<string, string>): Promise<string | null> {
+export async function writeEvidenceStore(evidenceDir: string, texts?: ReadonlyMap<string, string>, rows?: EncodeInput['rows'], encoded?: EncodedObservations): Promise<string | null> {
   const dir = path.resolve(evidenceDir);
-  return (await rebuildStore(dir, storeFilesFor(dir), 'was rebuilt', { quiet: true, texts })).file;
+  return (await rebuildStore(dir, storeFilesFor(dir), 'was rebuilt', { quiet: true, texts, rows, encoded })).file;
 }

@@ -10,7 +10,6 @@ import { computeLedger, computeLedgerSeries, latestYear } from '../../../method/
 import { absenceOf, standingOf } from '../../../method/membership.ts';
 import type { YearLedger } from '../../../method/ledger.ts';
 import { formatNumber, ledgerCsv, ledgerMarkdown, rankingRows } from '../../../method/present.ts';
-import { drawSettingsOf, scoreMatrix } from '../../../method/robustness.ts';
 import type { DrawSettings, RobustnessResult, SweepLevel } from '../../../method/robustness.ts';
 import { csvTable, printJson, printText, textTable } from '../format.ts';
 import type { Column } from '../format.ts';
@@ -113,6 +112,8 @@ export async function robustness(opts: InputOptions & { draws?: number; seed?: n
   const inputs = await loadInputs(opts);
   // Partners never enter the draws (scoreMatrix leaves them out); --partners only lists them.
   const ledger = ledgerFor(inputs, opts.year, opts.partners === true);
+  // The draws' modules load only for robustness (sheet and rank do not need them).
+  const { drawSettingsOf, scoreMatrix } = await import('../../../method/robustness.ts');
   const matrix = scoreMatrix(ledger, inputs.methodology);
   const r = inputs.methodology.robustness;
   const override: Partial<DrawSettings> = {};
