@@ -348,10 +348,14 @@ export function connectionMessage(err: unknown, server: string, url: string): st
   }
 }
 
-export async function connect(url: string): Promise<pg.Client> {
+/**
+ * A connected client, or a DatabaseUrlError naming host and port (never the password) that says
+ * why it could not connect. `config` adds to the connection (application name, options, types).
+ */
+export async function openClient(url: string, config: Omit<pg.ClientConfig, 'connectionString'> = {}): Promise<{ client: pg.Client; server: string }> {
   checkDatabaseUrl(url);
   const server = describeServer(url);
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000, application_name: 'alliance-ledger db push' });
+  const client = new pg.Client({ connectionTimeoutMillis: 15_000, ...config, connectionString: url });
   // An error event after connecting (server gone) must not crash the process: the query fails instead.
   client.on('error', () => undefined);
   try {
@@ -360,6 +364,11 @@ export async function connect(url: string): Promise<pg.Client> {
     await client.end().catch(() => undefined);
     throw new DatabaseUrlError(connectionMessage(err, server, url));
   }
+  return { client, server };
+}
+
+export async function connect(url: string): Promise<pg.Client> {
+  const { client, server } = await openClient(url, { application_name: 'alliance-ledger db push' });
   const version = Number((await client.query<{ server_version_num: string }>('show server_version_num')).rows[0]?.server_version_num ?? 0);
   if (version < 150000) {
     await client.end().catch(() => undefined);

@@ -4,7 +4,7 @@
 // come back as the embedded database gives them (integers and numerics as numbers where exact,
 // dates as written); a bad URL or a refused connection names host and port, never the password.
 import pg from 'pg';
-import { DEFAULT_SCHEMA, DatabaseUrlError, checkDatabaseUrl, connectionMessage, describeServer } from './pg-push.ts';
+import { DEFAULT_SCHEMA, DatabaseUrlError, checkDatabaseUrl, openClient } from './pg-push.ts';
 
 export { DEFAULT_SCHEMA };
 
@@ -30,18 +30,9 @@ function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) =>
 export async function queryServer(url: string, query: string, schema: string = DEFAULT_SCHEMA): Promise<SqlResult> {
   checkDatabaseUrl(url);
   if (!SCHEMA_NAME.test(schema)) throw new DatabaseUrlError(`--schema "${schema}": a plain lower-case SQL name (letters, digits, underscores)`);
-  const server = describeServer(url);
-  const client = new pg.Client({
-    connectionString: url, connectionTimeoutMillis: 15_000, application_name: 'alliance-ledger sql',
-    options: `-c search_path=${schema},public`, types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
+  const { client, server } = await openClient(url, {
+    application_name: 'alliance-ledger sql', options: `-c search_path=${schema},public`, types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
   });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => undefined);
-    throw new DatabaseUrlError(connectionMessage(err, server, url));
-  }
   try {
     const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     if (found.rowCount === 0) throw new DatabaseUrlError(`PostgreSQL at ${server} has no schema "${schema}": push the evidence there first (allies db push --database-url URL${schema === DEFAULT_SCHEMA ? '' : ` --schema ${schema}`}), or name the schema with --schema`);

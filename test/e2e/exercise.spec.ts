@@ -9,13 +9,13 @@
 // read with pdftotext, shows every decision, adjudication and ledger effect.
 // The team server runs in its own process on a fresh PGlite directory, serving the dashboard
 // the shared webServer built (test/e2e/support/exercise-serve-child.ts).
-import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { startTeamServer } from './support/team-server.ts';
+import type { TeamServer } from './support/team-server.ts';
 import { expect as baseExpect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { noSeriousViolations, test as dashboardTest } from './fixtures.ts';
@@ -38,7 +38,7 @@ const EXERCISES: ExerciseFile[] = readdirSync('exercises').filter((f) => f.endsW
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-let server: ChildProcess;
+let team: TeamServer | undefined;
 let base = '';
 let dir = '';
 const ADMIN = { name: 'e2e-admin', password: 'e2e-admin-password' };
@@ -101,20 +101,8 @@ async function decide(page: Page, decision: string, option: string, rationale: s
 
 test.describe('live crisis exercises', () => {
   test.beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'allies-exercise-e2e-'));
-    server = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/support/exercise-serve-child.ts'], {
-      env: { ...process.env, PORT: '0', ALLIES_TEAM: '1', ALLIES_TEAM_DIR: dir, ALLIES_ADMIN: ADMIN.name, ALLIES_ADMIN_PASSWORD: ADMIN.password },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    base = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      server.once('exit', (code) => reject(new Error(`team server exited ${code}: ${out}`)));
-    });
+    team = await startTeamServer('test/e2e/support/exercise-serve-child.ts', ADMIN, 'allies-exercise-e2e-');
+    ({ base, dir } = team);
     const s = await adminCall('POST', '/api/team/session', ADMIN);
     adminCookie = /^(allies_session=[^;]+)/.exec(s.headers.get('set-cookie') ?? '')![1];
     adminCsrf = ((await s.json()) as { csrf_token: string }).csrf_token;
@@ -122,9 +110,7 @@ test.describe('live crisis exercises', () => {
   });
 
   test.afterAll(async () => {
-    server?.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await team?.stop();
   });
 
   for (const x of EXERCISES) {

@@ -2,19 +2,15 @@
 // domestic constraints in round 1 and see the spread; two revise in round 2; the editor closes
 // and publishes; the Japan and Korea ledgers change and name the raters and the set's version.
 // The team server runs in its own process on a fresh PGlite directory (not the shared webServer).
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { startTeamServer } from './support/team-server.ts';
+import type { TeamServer } from './support/team-server.ts';
 import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
-let server: ChildProcess;
+let team: TeamServer | undefined;
 let base = '';
-let dir = '';
 const ADMIN = { name: 'e2e-admin', password: 'e2e-admin-password' };
 
 async function adminCall(method: string, p: string, body?: unknown, cookie = '', csrf = ''): Promise<Response> {
@@ -22,20 +18,8 @@ async function adminCall(method: string, p: string, body?: unknown, cookie = '',
 }
 
 test.beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'allies-team-e2e-'));
-  server = spawn(process.execPath, ['--import', 'tsx', 'bench/team-serve-child.ts'], {
-    env: { ...process.env, PORT: '0', ALLIES_TEAM: '1', ALLIES_TEAM_DIR: dir, ALLIES_ADMIN: ADMIN.name, ALLIES_ADMIN_PASSWORD: ADMIN.password },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`team server exited ${code}: ${out}`)));
-  });
+  team = await startTeamServer('bench/team-serve-child.ts', ADMIN, 'allies-team-e2e-');
+  ({ base } = team);
   const s = await adminCall('POST', '/api/team/session', ADMIN);
   const cookie = /^(allies_session=[^;]+)/.exec(s.headers.get('set-cookie') ?? '')![1];
   const { csrf_token: csrf } = await s.json() as { csrf_token: string };
@@ -46,9 +30,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  server?.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await team?.stop();
 });
 
 async function signIn(browser: Browser, name: string, query = ''): Promise<Page> {

@@ -19,15 +19,7 @@ export async function branchDecisions(exercise: string): Promise<Decision[]> {
   return parseDecisions(path.basename(file), await readFile(file, 'utf8')).data.decisions;
 }
 
-/** An account of `role` with an API token client. */
-export async function account(app: OpenAPIHono, admin: TeamClient, name: string, role = 'viewer'): Promise<TeamClient> {
-  const made = await admin.call('POST', '/api/team/accounts', { name, role, password: `${name}-password-1` });
-  if (made.status !== 201) throw new Error(`account ${name}: ${JSON.stringify(made.body)}`);
-  const c = new TeamClient(app);
-  await c.signIn(name, `${name}-password-1`);
-  const t = await c.call('POST', '/api/team/tokens', { label: 'tests' });
-  return new TeamClient(app, String(t.body.token));
-}
+export { account } from '../team/support.ts';
 
 /** A one-off player joining by code: a cookie client. */
 export async function joinByCode(app: OpenAPIHono, code: string, name: string): Promise<{ client: TeamClient; body: Record<string, unknown>; status: number }> {

@@ -86,19 +86,22 @@ export class TeamClient {
   }
 }
 
+/** An account of `role` made by `admin` (password `<name>-password-1`), as an API token client. */
+export async function account(app: OpenAPIHono, admin: TeamClient, name: string, role = 'viewer'): Promise<TeamClient> {
+  const made = await admin.call('POST', '/api/team/accounts', { name, role, password: `${name}-password-1` });
+  if (made.status !== 201) throw new Error(`account ${name}: ${JSON.stringify(made.body)}`);
+  const c = new TeamClient(app);
+  await c.signIn(name, `${name}-password-1`);
+  const t = await c.call('POST', '/api/team/tokens', { label: 'tests' });
+  return new TeamClient(app, String(t.body.token));
+}
+
 /** An admin client (API token) and accounts of each role, each with a token client. */
 export async function teamWithRoles(app: OpenAPIHono, analysts = 3): Promise<{ admin: TeamClient; editor: TeamClient; viewer: TeamClient; analysts: TeamClient[] }> {
   const boot = new TeamClient(app);
   await boot.signIn(ADMIN.name, ADMIN.password);
   const admin = new TeamClient(app, String((await boot.call('POST', '/api/team/tokens', { label: 'tests' })).body.token));
-  const make = async (name: string, role: string) => {
-    const made = await admin.call('POST', '/api/team/accounts', { name, role, password: `${name}-password-1` });
-    if (made.status !== 201) throw new Error(`account ${name}: ${JSON.stringify(made.body)}`);
-    const c = new TeamClient(app);
-    await c.signIn(name, `${name}-password-1`);
-    const t = await c.call('POST', '/api/team/tokens', { label: 'tests' });
-    return new TeamClient(app, String(t.body.token));
-  };
+  const make = (name: string, role: string) => account(app, admin, name, role);
   const editor = await make('editor1', 'editor');
   const viewer = await make('viewer1', 'viewer');
   const list: TeamClient[] = [];

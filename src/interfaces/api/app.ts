@@ -98,9 +98,11 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
   // publication is seen at once and two server processes on one database serve the same. The
   // set's version keys the caches (judgment-scope.ts) and is named in X-Judgment-Set.
   let team: TeamService | null = null;
+  const RATING_WRITE = /^\/api\/team\/rounds\/\d+\/ratings\//;
   if (options.team) {
     app.use('/api/*', async (c, next) => {
-      if (!team) return next();
+      // A rating write computes no ledger: it is spared the look-up (the team's hottest write).
+      if (!team || (c.req.method === 'PUT' && RATING_WRITE.test(c.req.path))) return next();
       const { version, judgments } = await team.judgmentsOf();
       await withJudgmentSet({ version, judgments }, () => next());
       c.header(JUDGMENT_SET_HEADER, String(version));
