@@ -56,19 +56,7 @@ export function startTeamServer(backend: TeamBackend, port = 0, nodeArgs: readon
     env: { ...process.env, ...backend.env, PORT: String(port), ALLIES_ADMIN: ADMIN.name, ALLIES_ADMIN_PASSWORD: ADMIN.password, ALLIES_TEAM: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve({ url: m[1], child });
-    });
-    child.once('exit', (code, signal) => reject(new Error(`the team server exited (${code ?? signal}) before listening: ${out}${err.slice(-2000)}`)));
-  });
+  return untilListening(child, 'the team server');
 }
 
 export function killHard(p: ServerProcess): Promise<void> {
@@ -189,19 +177,7 @@ export function startBarePeer(): Promise<ServerProcess> {
     serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.stdout.write('listening on http://localhost:' + info.port + '\\n'));
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve({ url: m[1], child });
-    });
-    child.once('exit', (code, signal) => reject(new Error(`the bare peer exited (${code ?? signal}): ${out}${err.slice(-2000)}`)));
-  });
+  return untilListening(child, 'the bare peer');
 }
 
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -237,5 +213,22 @@ export function callLean(base: string, method: string, p: string, token: string 
     });
     req.on('error', reject);
     req.end(payload);
+  });
+}
+
+/** The URL a child process prints as "listening on URL", or its exit with what it printed. */
+export function untilListening(child: ChildProcess, what: string): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
+      if (m) resolve({ url: m[1], child });
+    });
+    child.once('exit', (code, signal) => reject(new Error(`${what} exited (${code ?? signal}) before listening: ${out}${err.slice(-2000)}`)));
   });
 }

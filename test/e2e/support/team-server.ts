@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { untilListening } from '../../../bench/team-kit.ts';
 
 export interface TeamServer {
   server: ChildProcess;
@@ -21,15 +22,7 @@ export async function startTeamServer(child: string, admin: { name: string; pass
     env: { ...process.env, PORT: '0', ALLIES_TEAM: '1', ALLIES_TEAM_DIR: dir, ALLIES_ADMIN: admin.name, ALLIES_ADMIN_PASSWORD: admin.password },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`team server exited ${code}: ${out}`)));
-  });
+  const { url: base } = await untilListening(server, 'the team server');
   return {
     server, base, dir,
     stop: async () => {
