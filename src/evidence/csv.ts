@@ -9,7 +9,10 @@ export function formatCell(cell: Cell): string {
   return csvField(cell, false);
 }
 
-export function toCsv(columns: readonly string[], rows: readonly Record<string, Cell>[]): string {
+const field = <T>(row: T, column: string): Cell => (row as Record<string, Cell>)[column];
+
+/** `cell` reads a row's value for a column (default: the property of that name). */
+export function toCsv<T = Record<string, Cell>>(columns: readonly string[], rows: readonly T[], cell: (row: T, column: string) => Cell = field): string {
   // Lines gathered into chunks of ~64 KB, joined once: the same bytes as joining every line, without
   // an array per row and a line per row alive at once (the build writes ~370,000 rows).
   const chunks: string[] = [];
@@ -17,7 +20,7 @@ export function toCsv(columns: readonly string[], rows: readonly Record<string, 
   const n = columns.length;
   for (const row of rows) {
     let line = '\n';
-    for (let i = 0; i < n; i++) line += (i ? ',' : '') + csvField(row[columns[i]], false);
+    for (let i = 0; i < n; i++) line += (i ? ',' : '') + csvField(cell(row, columns[i]), false);
     chunk += line;
     if (chunk.length > 65_536) {
       chunks.push(chunk);

@@ -131,7 +131,7 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
   registerProfileRoutes(app, ctx, engine);
   registerScenarioRoutes(app, ctx, engine);
   registerValidationRoutes(app, ctx, engine);
-  if (options.team) team = await registerTeamRoutes(app, engine, options.team, ctx.evidenceDir);
+  if (options.team) team = await registerTeamRoutes(app, engine, options.team, ctx.evidenceDir, engineFiles.methodologyFile);
 
   // The description: info, license, servers, tags and security from api-description.ts.
   app.get('/openapi.json', (c) => c.json(apiDocument(app, version)));

@@ -69,9 +69,10 @@ const VersionBody = z.object({ version: Version, reason: Reason }).strict();
 const DecisionParams = IdParam.extend({ decision: Id.openapi({ param: { name: 'decision', in: 'path' } }) });
 const InjectParams = IdParam.extend({ inject: Id.openapi({ param: { name: 'inject', in: 'path' } }) });
 
-export async function registerExerciseRoutes(app: OpenAPIHono, engine: LedgerService, team: TeamService): Promise<void> {
-  const evidenceDir = process.env.ALLIES_EVIDENCE ?? EVIDENCE_DIR;
-  const methodologyFile = process.env.ALLIES_METHODOLOGY || DEFAULT_METHODOLOGY_FILE;
+/** `files`: the evidence folder and methodology file the engine was loaded from (the live state's worker loads the same). */
+export async function registerExerciseRoutes(app: OpenAPIHono, engine: LedgerService, team: TeamService, files: { evidenceDir?: string; methodologyFile?: string } = {}): Promise<void> {
+  const evidenceDir = files.evidenceDir ?? EVIDENCE_DIR;
+  const methodologyFile = files.methodologyFile ?? DEFAULT_METHODOLOGY_FILE;
   const runner = liveRunner(() => liveEngine({ evidence: team.evidence, methodology: team.methodology, present: engine.years.latest }, engine.judgments), evidenceDir, methodologyFile);
   const live = new LiveExercises(team, runner);
   const keepaliveMs = Number(process.env.ALLIES_EXERCISE_KEEPALIVE_MS) > 0 ? Number(process.env.ALLIES_EXERCISE_KEEPALIVE_MS) : KEEPALIVE_MS;

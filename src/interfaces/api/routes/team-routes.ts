@@ -59,7 +59,8 @@ const AuditSchema = z.object({
 }).openapi('TeamAuditEntry');
 const Ok = z.object({ ok: z.boolean() });
 
-export async function registerTeamRoutes(app: OpenAPIHono, engine: LedgerService | string, teamOrOptions: TeamService | TeamOptions, evidenceDir?: string): Promise<TeamService> {
+/** `evidenceDir` and `methodologyFile`: what the engine was loaded from, for the worker threads that load them again. */
+export async function registerTeamRoutes(app: OpenAPIHono, engine: LedgerService | string, teamOrOptions: TeamService | TeamOptions, evidenceDir?: string, methodologyFile?: string): Promise<TeamService> {
   if (typeof engine === 'string') throw new Error(`team mode needs the balance-sheet engine: ${engine}`);
   const team = teamOrOptions instanceof TeamService ? teamOrOptions : await TeamService.start(engine.evidence, engine.methodology, teamOrOptions);
   const store = team.store;
@@ -334,6 +335,6 @@ export async function registerTeamRoutes(app: OpenAPIHono, engine: LedgerService
   }
 
   await registerTeamLibraryRoutes(app, engine, team);
-  await registerExerciseRoutes(app, engine, team);
+  await registerExerciseRoutes(app, engine, team, { evidenceDir, methodologyFile });
   return team;
 }
