@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -214,6 +215,87 @@ export function callLean(base: string, method: string, p: string, token: string 
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/**
+ * One keep-alive HTTP/1.1 connection on a plain socket, one request at a time: the request
+ * written as one string, the response's status line, Content-Length and body read from the
+ * bytes as they come. The cheapest client the load bench has (no agent, no parser objects, no
+ * streams), so the server it measures has most of the cores. Chunked responses are not
+ * understood: the team server answers JSON with a Content-Length.
+ */
+class RawConnection {
+  private readonly socket: net.Socket;
+  private buffer: Buffer = Buffer.alloc(0);
+  private waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
+
+  constructor(readonly host: string, readonly port: number) {
+    this.socket = net.connect({ host, port, noDelay: true });
+    this.socket.on('data', (chunk: Buffer) => {
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.settle();
+    });
+    this.socket.on('error', (e) => this.waiting?.reject(e));
+    this.socket.on('close', () => this.waiting?.reject(new Error('connection closed')));
+  }
+
+  request(head: string, payload: string): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.socket.write(head + payload);
+    });
+  }
+
+  private settle(): void {
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0 || !this.waiting) return;
+    const head = this.buffer.toString('latin1', 0, end);
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    if (!length) return this.waiting.reject(new Error(`a response without Content-Length: ${head.slice(0, 200)}`));
+    const total = end + 4 + Number(length[1]);
+    if (this.buffer.length < total) return;
+    const text = this.buffer.toString('utf8', end + 4, total);
+    this.buffer = this.buffer.subarray(total);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      body = { text };
+    }
+    const w = this.waiting;
+    this.waiting = null;
+    w.resolve({ status: Number(head.slice(9, 12)), body });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+const rawConnections = new Map<string, RawConnection>();
+
+/** `call` on a raw keep-alive connection per token (each rater its own): see RawConnection. */
+export function callRaw(base: string, method: string, p: string, token: string | null, body?: unknown): Promise<Reply> {
+  const key = `${base} ${token}`;
+  let conn = rawConnections.get(key);
+  if (!conn) {
+    const u = new URL(base);
+    conn = new RawConnection(u.hostname === 'localhost' ? '127.0.0.1' : u.hostname, Number(u.port));
+    rawConnections.set(key, conn);
+  }
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  const head = `${method} ${p} HTTP/1.1\r\nHost: ${new URL(base).host}\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}${body === undefined ? '' : 'Content-Type: application/json\r\n'}Content-Length: ${Buffer.byteLength(payload)}\r\n\r\n`;
+  return conn.request(head, payload);
+}
+
+/** Close the raw connections to `base` (callRaw). */
+export function closeRaw(base: string): void {
+  for (const [key, conn] of rawConnections) {
+    if (key.startsWith(`${base} `)) {
+      conn.close();
+      rawConnections.delete(key);
+    }
+  }
 }
 
 /** The URL a child process prints as "listening on URL", or its exit with what it printed. */

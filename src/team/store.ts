@@ -137,22 +137,31 @@ function setOf(r: Row): JudgmentSet {
 
 // The hot path of putRating in one statement each ($1 round, $2 account, $3 judgment, $4 ally,
 // $5 value, $6 low, $7 high, $8 rationale, $9 citations, $10 the rater's name, $11 reason,
-// $12 the version seen). The audit's before and after are built in SQL with the keys and values
-// `ratingOf` gives (updated_at as JavaScript's toISOString writes it), so they read as the
-// transaction's. The round row is locked FOR SHARE (closing waits), and a revision locks the
+// $12 the version seen (revisions), and the token check below as $12 or $13). The audit's
+// before and after are built in SQL with the keys and values `ratingOf` gives (updated_at as
+// JavaScript's toISOString writes it), so they read as the transaction's. The round row is locked FOR SHARE (closing waits), and a revision locks the
 // rating's current row FOR UPDATE before comparing versions: a concurrent revision commits
 // first and this one is then refused (no row), never lost.
 // Named columns, not *: a prepared statement's result must keep its shape if a later migration adds a column.
 const RATING_COLUMNS = 'id, round_id, judgment, ally, value, low, high, rationale, citations, version, updated_at';
-const RATING_OPEN_ROUND = `round AS (
+// $v (the parameter after the statement's others), when given, is the hash of the API token the
+// actor was taken from (a hint remembered by this process, see ratingActor): the statement
+// writes only if that token still names account $2, unrevoked, enabled and at least an analyst,
+// so a revocation or a role change made through another server process takes effect on the
+// very next write.
+const RATING_ROLES = ROLES.filter((r) => roleAtLeast(r, 'analyst')).map((r) => `'${r}'`).join(', ');
+const ratingOpenRound = (v: number) => `round AS (
   SELECT r.id FROM team_rounds r
    WHERE r.id = $1::bigint AND r.status = 'open' AND r.items @> jsonb_build_array(jsonb_build_object('judgment', $3::text, 'ally', $4::text))
-   FOR SHARE
+     AND ($${v}::text IS NULL OR EXISTS (
+       SELECT 1 FROM team_tokens t JOIN team_accounts a ON a.id = t.account_id
+        WHERE t.token_hash = $${v}::text AND t.account_id = $2::bigint AND t.revoked_at IS NULL AND NOT a.disabled AND a.role IN (${RATING_ROLES})))
+   FOR SHARE OF r
 )`;
 const ratingJson = (t: string) => `jsonb_build_object('id', ${t}.id, 'round_id', ${t}.round_id, 'rater', $10::text, 'judgment', ${t}.judgment, 'ally', ${t}.ally,
   'value', ${t}.value, 'low', ${t}.low, 'high', ${t}.high, 'rationale', ${t}.rationale, 'citations', ${t}.citations, 'version', ${t}.version,
   'updated_at', to_char(${t}.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
-const PUT_RATING_FIRST = `WITH ${RATING_OPEN_ROUND},
+const PUT_RATING_FIRST = `WITH ${ratingOpenRound(12)},
 after AS (
   INSERT INTO team_ratings (round_id, account_id, judgment, ally, value, low, high, rationale, citations)
   SELECT round.id, $2::bigint, $3::text, $4::text, $5::float8, $6::float8, $7::float8, $8::text, $9::jsonb FROM round
@@ -163,7 +172,7 @@ audit AS (
   SELECT $2::bigint, $10::text, 'create', 'rating', a.id::text, NULL, ${ratingJson('a')}, $11::text FROM after a
 )
 SELECT ${RATING_COLUMNS} FROM after`;
-const PUT_RATING_REVISE = `WITH ${RATING_OPEN_ROUND},
+const PUT_RATING_REVISE = `WITH ${ratingOpenRound(13)},
 before AS (
   SELECT t.* FROM team_ratings t, round
    WHERE t.round_id = round.id AND t.account_id = $2::bigint AND t.judgment = $3::text AND t.ally = $4::text
@@ -184,7 +193,13 @@ const ROUND_SELECT = 'SELECT r.*, a.name AS opened_by FROM team_rounds r JOIN te
 const RATING_SELECT = 'SELECT t.*, a.name AS rater FROM team_ratings t JOIN team_accounts a ON a.id = t.account_id';
 const SET_SELECT = 'SELECT s.version, s.name, s.description, s.round_id, s.aggregation, a.name AS published_by, s.published_at, s.entries FROM team_judgment_sets s LEFT JOIN team_accounts a ON a.id = s.published_by';
 
+/** At most this many remembered token actors (ratingActor); the memory is emptied when full. */
+const TOKEN_HINTS = 10_000;
+
 export class TeamStore {
+  /** Token hash -> the rater it named when last looked up: hints for ratingActor, checked by every write. */
+  private readonly tokenHints = new Map<string, Actor>();
+
   constructor(readonly db: Db, readonly catalog: TeamCatalog) {}
 
   /** Apply the migrations; with a default set given, import it as set 1 when the database has none. */
@@ -303,10 +318,43 @@ export class TeamStore {
    * a changed role takes effect at once, in every server process on the database.
    */
   async tokenActor(token: string): Promise<Actor | null> {
+    return this.tokenActorByHash(secretHash(token));
+  }
+
+  private async tokenActorByHash(hash: string): Promise<Actor | null> {
     const [r] = await this.db.query(
       `SELECT a.id, a.name, a.role FROM team_tokens t JOIN team_accounts a ON a.id = t.account_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT a.disabled`, [secretHash(token)], 'team_token_actor_v1');
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT a.disabled`, [hash], 'team_token_actor_v1');
     return r ? { id: num(r.id), name: String(r.name), role: r.role as Role } : null;
+  }
+
+  /**
+   * The actor of an API token for a rating write, the team's hottest write. A token this process
+   * has seen name a rater is taken from memory without a look-up, with `verify` set to the
+   * token's hash: putRating then writes only if the token still names that account, unrevoked,
+   * enabled and a rater, checked in the writing statement itself (so the remembered actor is a
+   * hint, never the authority, and two processes still behave as one). A write the check refuses
+   * looks the token up afresh and answers 401 or 403 as the look-up says.
+   */
+  async ratingActor(token: string): Promise<{ actor: Actor | null; verify: string | null }> {
+    const hash = secretHash(token);
+    const hint = this.tokenHints.get(hash);
+    if (hint) return { actor: hint, verify: hash };
+    const actor = await this.tokenActorByHash(hash);
+    if (actor && roleAtLeast(actor.role, 'analyst')) {
+      if (this.tokenHints.size >= TOKEN_HINTS) this.tokenHints.clear();
+      this.tokenHints.set(hash, actor);
+    }
+    return { actor, verify: null };
+  }
+
+  /** The actor of a token hint that a write's check refused: looked up afresh, 401 or 403 if no longer a rater. */
+  private async verifiedRater(hash: string): Promise<Actor> {
+    this.tokenHints.delete(hash);
+    const actor = await this.tokenActorByHash(hash);
+    if (!actor) throw new TeamError(401, 'unauthorized', 'Authorization: the API token is not recognized or was revoked', 'Authorization');
+    if (!roleAtLeast(actor.role, 'analyst')) throw new TeamError(403, 'forbidden', `this needs the analyst role; your account is a ${actor.role}`);
+    return actor;
   }
 
   /** A new API token for the actor's own account: the secret is returned once and kept only as a hash. */
@@ -447,8 +495,11 @@ export class TeamStore {
 
   // ── ratings ──
 
-  /** Create (no version) or revise (the version last seen) the actor's rating of one item in an open round. */
-  async putRating(actor: Actor, roundId: number, judgment: string, ally: string, input: RatingInput): Promise<{ rating: Rating; created: boolean }> {
+  /**
+   * Create (no version) or revise (the version last seen) the actor's rating of one item in an
+   * open round. `verify`: the hash of the API token the actor was remembered from (ratingActor).
+   */
+  async putRating(actor: Actor, roundId: number, judgment: string, ally: string, input: RatingInput, verify: string | null = null): Promise<{ rating: Rating; created: boolean }> {
     const def = this.catalog.judgments[judgment];
     if (!def) throw invalid('judgment', `unknown judgment "${judgment}"; the methodology defines ${Object.keys(this.catalog.judgments).join(', ')}`);
     if (!this.catalog.allies.has(ally)) throw invalid('ally', `unknown ally "${ally}": use the ISO code of a covered ally`);
@@ -469,11 +520,13 @@ export class TeamStore {
     if (input.citations.length === 0) throw invalid('citations', 'cite at least one source');
     // The common write (every citation a source of the evidence, no new source): one statement.
     if ((input.new_sources ?? []).length === 0 && input.citations.every((c) => this.catalog.sources.has(c.source))) {
-      const done = await this.putRatingAtOnce(actor, roundId, judgment, ally, input);
+      const done = await this.putRatingAtOnce(actor, roundId, judgment, ally, input, verify);
       if (done) return done;
-      // Nothing written: a closed or missing round, an item not in it, a stale or missing
-      // version, a first rating that exists. The transaction below finds which and says so.
+      // Nothing written: a remembered token no longer a rater's, a closed or missing round, an
+      // item not in it, a stale or missing version, a first rating that exists. The transaction
+      // below finds which and says so.
     }
+    if (verify) actor = await this.verifiedRater(verify);
     return this.db.transaction(async (tx) => {
       // The round row is locked against closing while the rating is written.
       const round = await this.round(roundId, tx, 'FOR SHARE OF r');
@@ -534,12 +587,12 @@ export class TeamStore {
    * them) inserted, all in the statement's own transaction. Null when it wrote nothing; the
    * caller's transaction then finds out why (the same checks, with their messages).
    */
-  private async putRatingAtOnce(actor: Actor, roundId: number, judgment: string, ally: string, input: RatingInput): Promise<{ rating: Rating; created: boolean } | null> {
+  private async putRatingAtOnce(actor: Actor, roundId: number, judgment: string, ally: string, input: RatingInput, verify: string | null): Promise<{ rating: Rating; created: boolean } | null> {
     const citations = JSON.stringify(input.citations.map((c) => ({ source: c.source, locator: c.locator ?? '' })));
     const common = [roundId, actor.id, judgment, ally, input.value, input.low, input.high, input.rationale, citations, actor.name, input.reason ?? null];
     const rows = input.version === undefined
-      ? await this.db.query(PUT_RATING_FIRST, common, 'team_put_rating_first_v1')
-      : await this.db.query(PUT_RATING_REVISE, [...common, input.version], 'team_put_rating_revise_v1');
+      ? await this.db.query(PUT_RATING_FIRST, [...common, verify], 'team_put_rating_first_v2')
+      : await this.db.query(PUT_RATING_REVISE, [...common, input.version, verify], 'team_put_rating_revise_v2');
     return rows.length ? { rating: ratingOf({ ...rows[0], rater: actor.name }), created: input.version === undefined } : null;
   }
 

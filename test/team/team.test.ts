@@ -8,7 +8,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { loadMethodology } from '../../src/method/files.ts';
 import { checkJudgments, parseJudgments } from '../../src/method/judgments.ts';
 import type { Db } from '../../src/team/db.ts';
-import { ADMIN, BACKENDS, TeamClient, leaksNothing, sharedEvidence, teamApp, teamWithRoles } from './support.ts';
+import { ADMIN, BACKENDS, TeamClient, account, leaksNothing, sharedEvidence, teamApp, teamWithRoles } from './support.ts';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -252,6 +252,53 @@ describe.each(BACKENDS)('team server on $name', (backend) => {
     for (let i = 0; i < 5; i++) await new TeamClient(i % 2 ? app : other).signIn('throttled2', 'wrong-password');
     expect((await new TeamClient(other).signIn('throttled2', 'throttled2-password')).status).toBe(429);
     expect((await new TeamClient(app).signIn('throttled2', 'throttled2-password')).status).toBe(429);
+  });
+
+  it.skipIf(backend.skip)('a rater\'s token remembered by one instance is checked by every write: revoked, demoted or disabled through another, the next write is refused and writes nothing', async () => {
+    const other = await teamApp(db);
+    const adminThere = new TeamClient(other, roles.admin.token);
+    const items = [{ judgment: 'leadership_commitment', ally: 'JPN' }];
+    const round = await roles.editor.call<Obj>('POST', '/api/team/rounds', { title: 'token hints', items });
+    expect(round.status).toBe(201);
+    const put = (c: TeamClient, version?: number) => c.call<Obj>('PUT', `/api/team/rounds/${round.body.id}/ratings/leadership_commitment/JPN`, rating(3, 2, 4, version ? { version } : {}));
+    const auditCount = async () => (await roles.admin.call<Obj>('GET', '/api/team/audit?limit=1')).body.entries[0].id as number;
+    const accountId = async (name: string) => ((await adminThere.call<Obj>('GET', '/api/team/accounts')).body.accounts as Obj[]).find((a) => a.name === name)!;
+
+    // Revoked through the other instance: 401 here, on the write after the one that remembered the token.
+    expect((await roles.admin.call('POST', '/api/team/accounts', { name: 'hinted1', role: 'analyst', password: 'hinted1-password-1' })).status).toBe(201);
+    const session = new TeamClient(other);
+    await session.signIn('hinted1', 'hinted1-password-1');
+    const token = await session.call<Obj>('POST', '/api/team/tokens', { label: 'script' });
+    const rater = new TeamClient(app, String(token.body.token));
+    const first = await put(rater);
+    expect(first.status).toBe(201);
+    expect((await put(rater, first.body.version)).status).toBe(200);
+    expect((await session.call('DELETE', `/api/team/tokens/${token.body.id}`)).status).toBe(200);
+    const before = await auditCount();
+    const revoked = await put(rater, first.body.version + 1);
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.field).toBe('Authorization');
+    expect(await auditCount()).toBe(before);
+
+    // Demoted to viewer, then disabled, through the other instance: 403, then 401; nothing written.
+    const demoted = await account(app, roles.admin, 'hinted2', 'analyst');
+    const made = await put(demoted);
+    expect(made.status).toBe(201);
+    const acc = await accountId('hinted2');
+    expect((await adminThere.call('PATCH', `/api/team/accounts/${acc.id}`, { version: acc.version, role: 'viewer' })).status).toBe(200);
+    const n = await auditCount();
+    const refused = await put(demoted, made.body.version);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/analyst role/);
+    const acc2 = await accountId('hinted2');
+    expect(await auditCount()).toBe(n);
+    expect((await adminThere.call('PATCH', `/api/team/accounts/${acc2.id}`, { version: acc2.version, role: 'analyst', disabled: true })).status).toBe(200);
+    const m = await auditCount();
+    expect((await put(demoted, made.body.version)).status).toBe(401);
+    expect(await auditCount()).toBe(m);
+    const mine = await roles.editor.call<Obj>('GET', `/api/team/rounds/${round.body.id}/distribution`);
+    const item = (mine.body.items as Obj[]).find((i) => i.judgment === 'leadership_commitment' && i.ally === 'JPN')!;
+    expect(item.n).toBe(2);
   });
 
   it.skipIf(backend.skip)('creates the first admin only once, and does not answer the team API in the single-user server', async () => {

@@ -32,6 +32,7 @@ import { registerScenarioRoutes } from './routes/scenarios.ts';
 import { registerTimelineRoutes } from './routes/timeline.ts';
 import { registerValidationRoutes } from './routes/validation.ts';
 import { registerTeamRoutes } from './routes/team-routes.ts';
+import { RATING_WRITE } from './routes/team-kit.ts';
 import type { TeamOptions, TeamService } from '../../team/service.ts';
 
 export interface AppOptions {
@@ -98,14 +99,15 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
   // publication is seen at once and two server processes on one database serve the same. The
   // set's version keys the caches (judgment-scope.ts) and is named in X-Judgment-Set.
   let team: TeamService | null = null;
-  const RATING_WRITE = /^\/api\/team\/rounds\/\d+\/ratings\//;
   if (options.team) {
     app.use('/api/*', async (c, next) => {
       // A rating write computes no ledger: it is spared the look-up (the team's hottest write).
       if (!team || (c.req.method === 'PUT' && RATING_WRITE.test(c.req.path))) return next();
       const { version, judgments } = await team.judgmentsOf();
       await withJudgmentSet({ version, judgments }, () => next());
-      c.header(JUDGMENT_SET_HEADER, String(version));
+      // On the response's headers, not c.header(): after the handler, c.header() makes the
+      // response anew (and @hono/node-server's lightweight response a full one).
+      c.res.headers.set(JUDGMENT_SET_HEADER, String(version));
     });
   }
 
@@ -117,7 +119,7 @@ export async function createApp(options: AppOptions = {}): Promise<OpenAPIHono> 
       if (hit) return sendCached(c, hit);
     }
     await next();
-    c.header('X-Content-Type-Options', 'nosniff');
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
   // Before any route reads a body (413 naming the limit): see body-limit.ts.
   app.use('*', requestBodyLimit());

@@ -22,12 +22,17 @@ export interface TeamAuth {
   via: 'session' | 'token' | null;
   csrf: string | null;
   sessionToken: string | null;
+  /** The hash of an API token whose actor was remembered, not looked up: the write checks it (TeamStore.ratingActor). */
+  verifyToken: string | null;
 }
+
+/** A rating write (PUT /api/team/rounds/{id}/ratings/{judgment}/{ally}): the team's hottest write. */
+export const RATING_WRITE = /^\/api\/team\/rounds\/\d+\/ratings\/[^/]+\/[^/]+$/;
 
 const auths = new WeakMap<Request, TeamAuth>();
 
 export function authOf(c: Context): TeamAuth {
-  return auths.get(c.req.raw) ?? { actor: null, via: null, csrf: null, sessionToken: null };
+  return auths.get(c.req.raw) ?? { actor: null, via: null, csrf: null, sessionToken: null, verifyToken: null };
 }
 
 export function actorOf(c: Context): Actor {
@@ -39,10 +44,15 @@ export function actorOf(c: Context): Actor {
 /** Resolves the caller for every /api/team route; never refuses by itself (the routes' role checks do). */
 export function teamAuthentication(team: TeamService): MiddlewareHandler {
   return async (c, next) => {
-    const auth: TeamAuth = { actor: null, via: null, csrf: null, sessionToken: null };
+    const auth: TeamAuth = { actor: null, via: null, csrf: null, sessionToken: null, verifyToken: null };
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (bearer) {
-      auth.actor = await team.store.tokenActor(bearer);
+      if (c.req.method === 'PUT' && RATING_WRITE.test(c.req.path)) {
+        const { actor, verify } = await team.store.ratingActor(bearer);
+        Object.assign(auth, { actor, verifyToken: verify });
+      } else {
+        auth.actor = await team.store.tokenActor(bearer);
+      }
       if (auth.actor) auth.via = 'token';
       else return problem(c, new TeamError(401, 'unauthorized', 'Authorization: the API token is not recognized or was revoked', 'Authorization'));
     } else {
@@ -59,7 +69,7 @@ export function teamAuthentication(team: TeamService): MiddlewareHandler {
     }
     auths.set(c.req.raw, auth);
     await next();
-    c.header('Cache-Control', 'no-store');
+    c.res.headers.set('Cache-Control', 'no-store'); // not c.header(): see app.ts
   };
 }
 

@@ -184,7 +184,7 @@ export async function registerTeamRoutes(app: OpenAPIHono, engine: LedgerService
     response: RatingSchema,
   }, async (c) => {
     const p = readParams<{ id: number; judgment: string; ally: string }>(c);
-    const { rating, created } = await store.putRating(actorOf(c), p.id, p.judgment, p.ally, readJson<RatingInput>(c));
+    const { rating, created } = await store.putRating(actorOf(c), p.id, p.judgment, p.ally, readJson<RatingInput>(c), authOf(c).verifyToken);
     return c.json(rating, created ? 201 : 200);
   });
   teamRoute(app, {
