@@ -1,8 +1,10 @@
 // The typed library API over the committed evidence tables:
 //   const evidence = await loadEvidence();
 //   evidence.latest('JPN', 'milex_share_gdp')  // -> observation with value, source, locator
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { derived } from '../method/derived-cache.ts';
 import { packagePath } from '../paths.ts';
 import { NotStorable, openEvidenceStore } from '../store/evidence-store.ts';
 import type { ObservationStore } from '../store/evidence-store.ts';
@@ -311,6 +313,12 @@ export class Evidence {
   readonly indicators: Indicator[];
   private readonly tables: Map<string, TableRow[] | (() => TableRow[])>;
   private readonly tableHeads: Map<string, () => string[] | null> | undefined;
+  /**
+   * A key of the evidence's content (the checksums of the files the store was made from): the
+   * same key, the same evidence. Results derived from it may be kept between processes under
+   * this key (src/method/derived-cache.ts). Null for evidence parsed from CSV (not kept).
+   */
+  readonly contentKey: string | null;
   private readonly obs: ObservationIndex;
   private readonly countryByIso: Map<string, Country>;
   private readonly sourceById: Map<string, Source>;
@@ -329,8 +337,10 @@ export class Evidence {
     tables: Map<string, TableRow[] | (() => TableRow[])>;
     /** For tables given as functions: their column names without their rows (null: parse to know). */
     tableHeads?: Map<string, () => string[] | null>;
+    contentKey?: string | null;
   }) {
     this.tableHeads = parts.tableHeads;
+    this.contentKey = parts.contentKey ?? null;
     this.countries = parts.countries;
     this.sources = parts.sources;
     this.sourceFiles = parts.sourceFiles;
@@ -515,12 +525,17 @@ export function evidenceFromStore(store: ObservationStore, dir: string, options:
     return parseTypedCsv(text(p), r.schema.fields, path.join(dir, p));
   };
   const [countries, sources, sourceFiles, indicators] = ['countries.csv', 'sources.csv', 'source_files.csv', 'indicators.csv'].map(parse);
+  const contentKey = createHash('sha256').update(store.header.files.map((f) => `${f.path}\u0000${f.sha256}`).join('\n')).digest('hex');
   const tables = new Map<string, TableRow[] | (() => TableRow[])>();
   const tableHeads = new Map<string, () => string[] | null>();
-  for (const r of pkg.resources) {
-    if (!r.path.startsWith('tables/')) continue;
-    tables.set(path.basename(r.path, '.csv'), () => parse(r.path));
-    tableHeads.set(path.basename(r.path, '.csv'), () => columnsOf(text(r.path)));
+  const tablePaths = pkg.resources.filter((r) => r.path.startsWith('tables/')).map((r) => r.path);
+  // Every table's columns at once (a methodology's check asks for all of them), kept between
+  // processes: finding them decodes each table's text.
+  let heads: Record<string, string[] | null> | null = null;
+  const headsOf = () => (heads ??= derived('table-columns', contentKey, () => Object.fromEntries(tablePaths.map((p) => [p, columnsOf(text(p))]))));
+  for (const p of tablePaths) {
+    tables.set(path.basename(p, '.csv'), () => parse(p));
+    tableHeads.set(path.basename(p, '.csv'), () => headsOf()[p] ?? null);
   }
   let files: Set<number> | null = null;
   if (options.indicators) {
@@ -536,6 +551,7 @@ export function evidenceFromStore(store: ObservationStore, dir: string, options:
     store: { store, files },
     tables,
     tableHeads,
+    contentKey,
   });
 }
 

@@ -11,28 +11,34 @@
 import type { Evidence } from '../evidence/load.ts';
 import { commitmentNames, readAllianceEvidence } from '../analyses/alliances.ts';
 import { allianceMemberships, allyTieStrength, groupingMemberships } from '../analyses/network.ts';
+import { derived } from './derived-cache.ts';
 import type { AllyTies, NetworkMembership } from '../analyses/network.ts';
 
 export type { AllyTies };
 
 const memberships = new WeakMap<object, NetworkMembership[]>();
 
-/** The network memberships of the evidence, read once per evidence object. */
-export function networkMemberships(evidence: Pick<Evidence, 'table' | 'tableNames'>): NetworkMembership[] {
+/**
+ * The network memberships of the evidence, read once per evidence object, and kept between
+ * processes by the evidence's content (derived-cache.ts) when it has a content key.
+ */
+export function networkMemberships(evidence: Pick<Evidence, 'table' | 'tableNames'> & { contentKey?: string | null }): NetworkMembership[] {
   let m = memberships.get(evidence);
   if (!m) {
-    const { alliances, members, commitments } = readAllianceEvidence(evidence);
-    m = [
-      ...allianceMemberships(alliances, members, commitments, commitmentNames(commitments)),
-      ...groupingMemberships(evidence.table('groupings'), evidence.table('grouping_members')),
-    ];
+    m = derived('network-memberships', evidence.contentKey, () => {
+      const { alliances, members, commitments } = readAllianceEvidence(evidence);
+      return [
+        ...allianceMemberships(alliances, members, commitments, commitmentNames(commitments)),
+        ...groupingMemberships(evidence.table('groupings'), evidence.table('grouping_members')),
+      ];
+    });
     memberships.set(evidence, m);
   }
   return m;
 }
 
 /** Every ally's ties in a year (cached in the ledger's per-year cache when one is given). */
-export function allianceTies(evidence: Pick<Evidence, 'table' | 'tableNames'>, allies: readonly string[], year: number, cache?: Map<string, unknown>): Map<string, AllyTies> {
+export function allianceTies(evidence: Pick<Evidence, 'table' | 'tableNames'> & { contentKey?: string | null }, allies: readonly string[], year: number, cache?: Map<string, unknown>): Map<string, AllyTies> {
   const key = `alliance ties ${year} ${allies.join(',')}`;
   const hit = cache?.get(key) as Map<string, AllyTies> | undefined;
   if (hit) return hit;

@@ -4,12 +4,13 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EVIDENCE_DIR, loadEvidence } from '../evidence/load.ts';
 import { packagePath } from '../paths.ts';
-import { yamlCache } from '../store/yaml-cache.ts';
+import { derivedCache, yamlCache } from '../store/yaml-cache.ts';
 import type { Evidence } from '../evidence/load.ts';
 import { CuratedFileError } from '../evidence/curated-error.ts';
 import { checkJudgments, overlayJudgments } from './judgment-book.ts';
 import type { Judgment } from './judgment-book.ts';
 import type { JudgmentsFile } from './judgments.ts';
+import { useDerivedCache } from './derived-cache.ts';
 import { located, lineInTree, useCheckedYamlCache } from './located.ts';
 import type { LocatedYaml } from './located.ts';
 import { checkMethodology, indicatorsOf } from './methodology-check.ts';
@@ -20,6 +21,7 @@ import type { Methodology } from './methodology.ts';
 // judgment files between runs (src/store/yaml-cache.ts). A file found there needs neither the
 // YAML parser nor the schemas: methodology.ts and judgments.ts (and yaml, zod) load on a miss.
 useCheckedYamlCache(yamlCache);
+useDerivedCache(derivedCache);
 
 async function parsedMethodology(file: string, text: string): Promise<LocatedYaml<Methodology>> {
   const hit = yamlCache.read('methodology', file, text);

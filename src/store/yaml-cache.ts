@@ -1,4 +1,5 @@
-// A derived cache of checked YAML files (the methodology, the judgments): what parsing the file
+// A derived cache of checked YAML files (the methodology, the judgments), and of a few results
+// derived from the evidence (derivedCache, below): what parsing the file
 // and validating it with its zod schema gave, and the line of every node (for the semantic
 // checks' error messages and the judgments' origins), so that a process that reads an unchanged
 // file skips the YAML parser and the schema (~0.4 s and much of the garbage of `allies sheet`).
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import * as zlib from 'node:zlib';
+import type { DerivedCache } from '../method/derived-cache.ts';
 import type { CheckedYamlCache, LineTree } from '../method/located.ts';
 import { storeFolders } from './evidence-store.ts';
 
@@ -52,6 +54,7 @@ function code(): string {
   // The folders of the modules that parse and validate (beside this one, from the sources or compiled).
   const folders: [string, URL][] = [
     ['method', new URL('../method/', import.meta.url)],
+    ['analyses', new URL('../analyses/', import.meta.url)],
     ['evidence', new URL('../evidence/', import.meta.url)],
     ['store', new URL('./', import.meta.url)],
   ];
@@ -94,17 +97,21 @@ function checksum(body: Uint8Array): number {
   return h >>> 0;
 }
 
-/** One file per kind, YAML file and code: the sources (through tsx) and the build do not take turns overwriting it. */
-function cacheName(kind: string, file: string): string {
-  return `yaml-${createHash('sha256').update(`${kind}\u0000${path.resolve(file)}\u0000${code()}`).digest('hex').slice(0, 16)}.bin`;
+/** One file per kind, YAML file (or derived scope) and code: the sources (through tsx) and the build do not take turns overwriting it. */
+function cacheName(kind: string, scope: string): string {
+  return `yaml-${createHash('sha256').update(`${kind}\u0000${scope}\u0000${code()}`).digest('hex').slice(0, 16)}.bin`;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The cached result of parsing and validating `text` as `kind`, or null (a miss). */
 export function readYamlCache(kind: string, file: string, text: string): { data: unknown; lines: LineTree | null } | null {
+  return readEntry(kind, path.resolve(file), text);
+}
+
+function readEntry(kind: string, scope: string, text: string): { data: unknown; lines: LineTree | null } | null {
   if (!enabled()) return null;
-  const name = cacheName(kind, file);
+  const name = cacheName(kind, scope);
   let textSha: string | null = null;
   for (const dir of storeFolders()) {
     let bytes: Buffer;
@@ -123,7 +130,7 @@ export function readYamlCache(kind: string, file: string, text: string): { data:
       continue;
     }
     textSha ??= sha256(text);
-    if (entry.format !== FORMAT || entry.kind !== kind || entry.file !== path.resolve(file) || entry.sha256 !== textSha || entry.code !== code()) continue;
+    if (entry.format !== FORMAT || entry.kind !== kind || entry.file !== scope || entry.sha256 !== textSha || entry.code !== code()) continue;
     return { data: entry.data, lines: entry.lines };
   }
   return null;
@@ -131,17 +138,21 @@ export function readYamlCache(kind: string, file: string, text: string): { data:
 
 /** Keep the result of parsing and validating `text` (quietly: a cache that cannot be written is no error). */
 export function writeYamlCache(kind: string, file: string, text: string, data: unknown, lines: LineTree | null): void {
+  writeEntry(kind, path.resolve(file), text, data, lines);
+}
+
+function writeEntry(kind: string, scope: string, text: string, data: unknown, lines: LineTree | null): void {
   if (!enabled()) return;
   let body: Buffer;
   try {
-    body = serialize({ format: FORMAT, kind, file: path.resolve(file), sha256: sha256(text), code: code(), data, lines } satisfies Entry);
+    body = serialize({ format: FORMAT, kind, file: scope, sha256: sha256(text), code: code(), data, lines } satisfies Entry);
   } catch {
     return; // something the serializer cannot hold: not cached
   }
   const head = Buffer.alloc(16);
   head.write(MAGIC, 0, 'latin1');
   head.writeUInt32LE(checksum(body), 8);
-  const name = cacheName(kind, file);
+  const name = cacheName(kind, scope);
   for (const dir of storeFolders()) {
     const temporary = path.join(dir, `.${name}.${process.pid}.${Date.now()}.tmp`);
     try {
@@ -172,3 +183,13 @@ function prune(dir: string): void {
 
 /** The cache for src/method/yaml.ts's parseLocatedYaml. */
 export const yamlCache: CheckedYamlCache = { read: readYamlCache, write: writeYamlCache };
+
+/**
+ * The same cache for results derived from the evidence (the alliance network's memberships, the
+ * tables' columns), keyed by the evidence's content (Evidence.contentKey: the checksums of the
+ * files the store was made from) and the code: a changed evidence file or module is a miss.
+ */
+export const derivedCache: DerivedCache = {
+  read: (kind, contentKey) => readEntry(kind, 'evidence', contentKey)?.data ?? null,
+  write: (kind, contentKey, data) => writeEntry(kind, 'evidence', contentKey, data, null),
+};
