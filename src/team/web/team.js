@@ -1,6 +1,7 @@
 // The team page: sign-in, rounds, "my ratings" for a round, the spread of ratings per item as
 // a chart, the round's progress for editors (close, publish), the judgment lines of a ledger
-// under the published set, and the audit trail. Plain DOM against /api/team (no build step);
+// under the published set, the team library (methodologies and scenarios: editors add, revise
+// and delete them, everyone reads them and runs the scenarios), and the audit trail. Plain DOM against /api/team (no build step);
 // writes carry the session's CSRF token in X-CSRF-Token.
 /* global document, fetch, window, URLSearchParams, FormData */
 
@@ -58,9 +59,10 @@ async function signedIn() {
   $('#sign-in-section').hidden = true;
   $('#who').textContent = `Signed in as ${me.name} (${me.role})`;
   $('#sign-out').hidden = false;
-  for (const id of ['#rounds-section', '#ledger-section', '#audit-section']) $(id).hidden = false;
+  for (const id of ['#rounds-section', '#ledger-section', '#library-section', '#audit-section']) $(id).hidden = false;
   $('#open-round').hidden = !atLeast('editor');
-  await Promise.all([showRounds(), showAudit()]);
+  $('#library-form').hidden = !atLeast('editor');
+  await Promise.all([showRounds(), showLibrary(), showAudit()]);
   const wanted = new URLSearchParams(window.location.search).get('round');
   if (wanted) await showRound(Number(wanted));
 }
@@ -282,6 +284,130 @@ $('#ledger-form').addEventListener('submit', async (e) => {
     say(err.message, true);
   }
 });
+
+// ── the team library: methodologies and scenarios (editors write, everyone reads and runs) ──
+
+const PLURAL = { methodology: 'methodologies', scenario: 'scenarios' };
+
+async function showLibrary() {
+  for (const kind of Object.keys(PLURAL)) {
+    const plural = PLURAL[kind];
+    const list = (await api('GET', `/api/team/${plural}`))[plural];
+    const body = $(`#library-${plural} tbody`);
+    body.replaceChildren();
+    if (!list.length) body.append(el('tr', {}, el('td', { colspan: '6', text: `No ${plural} yet.` })));
+    for (const r of list) {
+      const open = el('button', { type: 'button', text: atLeast('editor') ? 'Edit' : 'Show' });
+      open.addEventListener('click', () => void openLibraryRecord(kind, r.name));
+      const actions = el('td', {}, open, ' ', el('a', { href: `/api/team/${plural}/${r.name}?format=yaml`, text: 'YAML' }));
+      if (kind === 'scenario') {
+        const run = el('button', { type: 'button', text: 'Run' });
+        run.addEventListener('click', () => void runTeamScenario(r.name));
+        actions.append(' ', run);
+      }
+      body.append(el('tr', { 'data-name': r.name }, el('td', { text: r.name }), el('td', { text: r.title }), el('td', { text: `v${r.version}` }),
+        el('td', { text: r.updated_by ?? r.author ?? '' }), el('td', { text: r.updated_at.replace('T', ' ').slice(0, 19) }), actions));
+    }
+  }
+}
+
+function libraryForm(kind, record) {
+  const form = $('#library-form');
+  form.hidden = false;
+  form.elements.kind.value = kind;
+  form.elements.kind.disabled = Boolean(record);
+  form.elements.name.value = record?.name ?? '';
+  form.elements.name.readOnly = Boolean(record);
+  form.elements.yaml.value = record?.yaml ?? '';
+  form.elements.reason.value = '';
+  form.elements.version.value = record ? String(record.version) : '';
+  $('#library-form-title').textContent = record ? `${kind} ${record.name}, version ${record.version}` : 'Add to the library';
+  $('#library-save').textContent = record ? `Save as version ${record.version + 1}` : 'Add';
+  $('#library-delete').hidden = !record;
+  for (const f of [form.elements.yaml, form.elements.reason, $('#library-save')]) f.disabled = !atLeast('editor');
+}
+
+async function openLibraryRecord(kind, name) {
+  try {
+    libraryForm(kind, await api('GET', `/api/team/${PLURAL[kind]}/${name}`));
+    $('#library-form').elements.yaml.focus();
+  } catch (err) {
+    say(err.message, true);
+  }
+}
+
+/** A refusal as the API gives it: the field and, for a checked text, its line. */
+function refusal(err) {
+  const b = err.body ?? {};
+  return [err.message, b.line ? `(line ${b.line})` : ''].filter(Boolean).join(' ');
+}
+
+$('#library-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.target;
+  const kind = form.elements.kind.value;
+  const name = form.elements.name.value;
+  const version = form.elements.version.value;
+  const reason = form.elements.reason.value.trim();
+  const body = { yaml: form.elements.yaml.value, ...(reason ? { reason } : {}) };
+  try {
+    const saved = version
+      ? await api('PUT', `/api/team/${PLURAL[kind]}/${name}`, { ...body, version: Number(version) })
+      : await api('POST', `/api/team/${PLURAL[kind]}`, { ...body, name });
+    await Promise.all([showLibrary(), showAudit()]);
+    libraryForm(kind, saved);
+    say(`Saved ${kind} ${saved.name} as version ${saved.version}.`);
+  } catch (err) {
+    if (err.status === 409 && err.body?.current) {
+      // Someone saved first: their version is shown; the text you wrote stays for you to apply again.
+      const mine = form.elements.yaml.value;
+      libraryForm(kind, err.body.current);
+      form.elements.yaml.value = mine;
+      say(`${refusal(err)} (the form now revises version ${err.body.current.version}; your text is kept: check it against theirs and save again)`, true);
+    } else {
+      say(refusal(err), true);
+    }
+  }
+});
+
+$('#library-delete').addEventListener('click', async () => {
+  const form = $('#library-form');
+  const kind = form.elements.kind.value;
+  const name = form.elements.name.value;
+  const reason = form.elements.reason.value.trim();
+  try {
+    await api('DELETE', `/api/team/${PLURAL[kind]}/${name}`, { version: Number(form.elements.version.value), ...(reason ? { reason } : {}) });
+    libraryForm(kind, null);
+    await Promise.all([showLibrary(), showAudit()]);
+    say(`Deleted ${kind} ${name}; the audit trail keeps its text.`);
+  } catch (err) {
+    say(refusal(err), true);
+  }
+});
+
+$('#library-new').addEventListener('click', () => libraryForm($('#library-form').elements.kind.value, null));
+
+const signed = (x) => (x === null || x === undefined ? '–' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
+
+async function runTeamScenario(name) {
+  say(`Running ${name}...`);
+  try {
+    const r = await api('GET', `/api/team/scenarios/${name}/run`);
+    const body = $('#library-run-table tbody');
+    body.replaceChildren();
+    const moved = r.diff.filter((d) => d.before.net !== d.after.net || d.before.rank !== d.after.rank);
+    for (const d of moved) {
+      body.append(el('tr', { 'data-ally': d.ally }, el('td', { text: `${d.name} (${d.ally})` }), el('td', { text: signed(d.before.net) }), el('td', { text: signed(d.after.net) }),
+        el('td', { text: String(d.before.rank ?? '–') }), el('td', { text: String(d.after.rank ?? '–') }),
+        el('td', { text: d.causes.map((c) => `${c.label}: ${signed(c.net)}`).join('; ') })));
+    }
+    $('#library-run').hidden = false;
+    $('#library-run-title').textContent = `${name} (version ${r.team_scenario.version}) against judgment set v${r.judgment_set}: ${moved.length} allies moved, horizon ${r.scenario.horizon}`;
+    say(`Ran ${name}.`);
+  } catch (err) {
+    say(refusal(err), true);
+  }
+}
 
 async function showAudit() {
   const { entries } = await api('GET', '/api/team/audit?limit=50');
