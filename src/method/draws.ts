@@ -3,15 +3,16 @@
 // a per-chunk sum merged in chunk order, so a result depends on the seed alone, never on how
 // many threads ran the chunks. Draws go through the WebAssembly kernel where the engine has
 // one (wasm-kernel.ts): weight-only draws four at a time; data and judgment draws one at a
-// time, the kernel redrawing the scores it can (redraw.ts makes the plan). This file's
+// time, the kernel redrawing the scores it can (redraw.ts makes the plan); untraced blocks of
+// draws run in the kernel in one call when it draws everything (weightBlock, redrawBlock). This file's
 // JavaScript path, and the general redraw path, are the references the kernel is tested
 // against, bit for bit.
 import { Xoshiro128 } from './random.ts';
-import { endChunk, kernelArena, planBytes, redrawPlan, redrawScores, redrawScoresInKernel, SCORE_BINS, startChunk } from './redraw.ts';
+import { endChunk, kernelArena, kernelList, planBytes, redrawPlan, redrawRest, redrawScores, redrawScoresInKernel, SCORE_BINS, startChunk } from './redraw.ts';
 import type { RedrawKernel, RedrawPlan } from './redraw.ts';
 import { baselineNets, netsInto, orderOf } from './score-matrix.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
-import { instantiateKernel } from './wasm-kernel.ts';
+import { ARGS, instantiateKernel } from './wasm-kernel.ts';
 import type { KernelExports } from './wasm-kernel.ts';
 
 /** Draws per chunk: the unit of seeding and of work given to a thread. */
@@ -512,14 +513,16 @@ interface MatrixKernel {
   table: Float64Array;
   /** Which log-uniform table is loaded ("low high"). */
   tableKey: string;
-  at: Record<'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts' | 'above', number>;
+  /** The draw arguments drawOne and weightBlock read (wasm-kernel.ts ARGS), as i32 and f64 views. */
+  args: { i32: Int32Array; f64: Float64Array };
+  at: Record<'args' | 'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts' | 'above', number>;
 }
 
 function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKernel | null {
   const { n, m } = matrix;
   const stride = n + (n & 1);
   const sizes = {
-    scores: 8 * n * m, scoresT: 8 * stride * m, plan: planBytes(matrix, stride * m), w4: 8 * LANES * m, w0: 8 * m, table: 8 * (LOG_STEPS + 1), state: 16, exStart: 4 * (n + 1), exItem: 4 * Math.max(1, matrix.excludedItem.length),
+    args: ARGS.bytes, scores: 8 * n * m, scoresT: 8 * stride * m, plan: planBytes(matrix, stride * m), w4: 8 * LANES * m, w0: 8 * m, table: 8 * (LOG_STEPS + 1), state: 16, exStart: 4 * (n + 1), exItem: 4 * Math.max(1, matrix.excludedItem.length),
     assets: 8 * LANES * n, liabilities: 8 * LANES * n, nets: 8 * LANES * n, sums: 8 * 3 * n, min: 8 * 3 * n, max: 8 * 3 * n,
     totals: 2 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: 4 * n, rankCounts: 4 * n * n, above: 16 * Math.ceil(n / 4) + 4 * (n + 8),
   };
@@ -540,7 +543,7 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   i32('baseline', n).set(baselineOrder);
   f64('w0', m).set(matrix.weights);
   const kernel: MatrixKernel = {
-    exports: instance.exports, at, state: i32('state', 4), nets: f64('nets', LANES * n), scoresT: f64('scoresT', stride * m), stride,
+    exports: instance.exports, at, args: { i32: i32('args', ARGS.bytes / 4), f64: f64('args', ARGS.bytes / 8) }, state: i32('state', 4), nets: f64('nets', LANES * n), scoresT: f64('scoresT', stride * m), stride,
     redraw: { exports: instance.exports, memory: buffer, arena: kernelArena(buffer, at.plan, at.plan + sizes.plan), state: i32('state', 4), counts: new Uint16Array(0) }, table: f64('table', LOG_STEPS + 1), tableKey: '',
     w4: f64('w4', LANES * m), sums: f64('sums', 3 * n), min: f64('min', 3 * n), max: f64('max', 3 * n),
     totals: new Uint16Array(buffer, at.totals, 3 * n * TOTAL_BINS), positive: i32('positive', n), rankCounts: i32('rankCounts', n * n), order: i32('order', n),
@@ -549,6 +552,20 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   kernel.redraw.counts = new Uint16Array(counts.buffer, counts.byteOffset, n * m * SCORE_BINS);
   kernel.min.fill(Infinity);
   kernel.max.fill(-Infinity);
+  const a = kernel.args.i32;
+  const pointers: [keyof typeof ARGS, keyof typeof sizes][] = [
+    ['pW0', 'w0'], ['pTable', 'table'], ['pState', 'state'], ['pW4', 'w4'], ['pScores', 'scores'], ['pScoresT', 'scoresT'], ['pExStart', 'exStart'], ['pExItem', 'exItem'],
+    ['pAssets', 'assets'], ['pLiabilities', 'liabilities'], ['pNets', 'nets'], ['pSums', 'sums'], ['pMin', 'min'], ['pMax', 'max'], ['pTotals', 'totals'],
+    ['pPositive', 'positive'], ['pOrder', 'order'], ['pBaseline', 'baseline'], ['pRankCounts', 'rankCounts'], ['pAbove', 'above'],
+  ];
+  for (const [field, key] of pointers) a[ARGS[field] / 4] = at[key];
+  a[ARGS.n / 4] = n;
+  a[ARGS.m / 4] = m;
+  a[ARGS.mA / 4] = matrix.assetItems;
+  a[ARGS.stride / 4] = stride;
+  a[ARGS.bins / 4] = TOTAL_BINS;
+  kernel.args.f64[ARGS.ba / 8] = matrix.balanceAssets;
+  kernel.args.f64[ARGS.bl / 8] = matrix.balanceLiabilities;
   return kernel;
 }
 
@@ -578,6 +595,12 @@ function kernelChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number,
   }
   const inKernel = scheme.kind !== 'dirichlet';
   if (inKernel || redraw) k.state.set(rng.state());
+  const args = k.args;
+  args.i32[ARGS.kind / 4] = kind;
+  args.i32[ARGS.weightsInKernel / 4] = inKernel ? 1 : 0;
+  args.f64[ARGS.low / 8] = low;
+  args.f64[ARGS.span / 8] = span;
+  for (let i = 0; i < 6; i++) args.f64[ARGS.lo0 / 8 + i] = bins[i];
   let sameOrder = 0;
   for (let d = 0; d < draws; d += BLOCK_DRAWS) {
     const count = Math.min(BLOCK_DRAWS, draws - d);
@@ -625,15 +648,49 @@ function kernelRedrawBlock(
     cellOf: out.cellOf.byteOffset, bin: out.bin.byteOffset, since: out.since.byteOffset,
   };
   let sameOrder = 0;
+  const list = kernelList(buf.plan, settings.data, settings.judgments);
+  if (list.all && inKernel && buf.trace === null) {
+    // Every redrawn item redraws in the kernel, and the weights too: the draws run in the
+    // kernel, returning only where a draw needs the general path.
+    const args = k.args.i32;
+    args[ARGS.pCounts / 4] = pointers.counts;
+    args[ARGS.pCellOf / 4] = pointers.cellOf;
+    args[ARGS.pBin / 4] = pointers.bin;
+    args[ARGS.pSince / 4] = pointers.since;
+    args[ARGS.pList / 4] = list.at;
+    args[ARGS.listLength / 4] = list.length;
+    for (let d = 0; d < count;) {
+      const stopped = x.redrawBlock(at.args, out.now, count - d);
+      const done = args[ARGS.done / 4];
+      sameOrder += args[ARGS.same / 4];
+      d += done;
+      out.now += done;
+      buf.drawIndex += done;
+      if (stopped === 0) break;
+      redrawRest(buf.plan, settings.data, settings.judgments, 1);
+      sameOrder += x.drawOne(at.args);
+      d++;
+      out.now++;
+      buf.drawIndex++;
+    }
+    return sameOrder;
+  }
   for (let d = 0; d < count; d++) {
     redrawScoresInKernel(buf.plan, settings.data, settings.judgments, pointers);
-    if (inKernel) x.weights4(1, kind, m, at.w0, at.table, at.state, at.w4, low, span, 1);
-    else {
+    if (!inKernel) {
       rng.setState(k.state);
       drawWeights(matrix, settings.weights, rng, buf.weights, buf.gammas);
       rng.saveState(k.state);
       for (let i = 0; i < m; i++) k.w4[i * 4] = buf.weights[i];
     }
+    if (buf.trace === null) {
+      // Weights (in the kernel's draws), nets and the record in one call.
+      sameOrder += x.drawOne(at.args);
+      buf.drawIndex++;
+      out.now++;
+      continue;
+    }
+    if (inKernel) x.weights4(1, kind, m, at.w0, at.table, at.state, at.w4, low, span, 1);
     x.nets1(n, k.stride, m, matrix.assetItems, at.scoresT, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
     sameOrder += x.record(0, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
       at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above);
@@ -655,6 +712,11 @@ function kernelBlock(
   const weights = buf.weights, gammas = buf.gammas;
   const { n, m } = matrix;
   const { exports: x, at, w4 } = k;
+  if (inKernel && buf.trace === null) {
+    // The whole block in one call.
+    buf.drawIndex += count;
+    return x.weightBlock(at.args, count);
+  }
   let sameOrder = 0;
   for (let d = 0; d < count; d += LANES) {
     const lanes = Math.min(LANES, count - d);

@@ -8,6 +8,8 @@
 //   so a draw compares them with the drawn ones (a winsorized one needs two quantiles, read
 //   from the fixed values, sorted once, merged with the few drawn ones); when the bounds are
 //   those of the previous draw, only the drawn allies' scores are rewritten;
+// - with the WebAssembly kernel, affine, min-max and winsorized items (linear or log scales)
+//   are drawn and scored in the kernel; JavaScript takes only the general path;
 // - anything else (percentile ranks, imputation over a moving set) takes the general path,
 //   normalizeInto and imputeInto, which is also the reference the plan is tested against
 //   (both give the same bits).
@@ -17,7 +19,7 @@ import { imputeInto, normalizeInto, onScale } from './normalize.ts';
 import type { NormalizeBuffers } from './normalize.ts';
 import type { Xoshiro128 } from './random.ts';
 import type { ScoreMatrix, UncertainItem } from './score-matrix.ts';
-import { FINISH, HOW, ITEM } from './wasm-kernel.ts';
+import { HOW, ITEM } from './wasm-kernel.ts';
 import type { KernelExports } from './wasm-kernel.ts';
 
 /** Histogram bins for a score (0-100). */
@@ -130,7 +132,7 @@ export function planBytes(matrix: ScoreMatrix, values: number): number {
   let bytes = 4 * pad(4 * values) + pad(4 * matrix.n * matrix.m * SCORE_BINS);
   for (const u of matrix.uncertain) {
     const N = u.value.length;
-    bytes += pad(ITEM.bytes) + pad(8 * TRI * N) + 3 * pad(8 * N) + 5 * pad(4 * N) + 2 * pad(8 * N) + pad(4 * N);
+    bytes += pad(ITEM.bytes) + 2 * pad(8 * TRI * (N + 1)) + 3 * pad(8 * N) + 2 * pad(4 * N) + 3 * pad(8 * N) + 5 * pad(4 * N) + 2 * pad(8 * N) + pad(4 * N);
   }
   return bytes;
 }
@@ -202,17 +204,25 @@ export function redrawPlan(
 
 /** Write an item's descriptor into the kernel's memory (the layout of wasm-kernel.ts's ITEM). */
 function describe(p: ItemPlan, kernel: RedrawKernel): number {
-  // The kernel applies affine and min-max draws on a linear scale (a logarithm would have
-  // to call out to Math.log10); of the others it draws the uniforms only.
-  p.inKernel = (p.how === 'affine' || p.how === 'minmax') && p.scale === 0;
+  // The kernel applies affine and min-max draws (on a log scale with its own log10, which
+  // gives Math.log10's bits); of the others it draws the uniforms only.
+  p.inKernel = p.how === 'affine' || p.how === 'minmax' || p.how === 'winsorized';
   p.uniforms = kernel.arena.f64(p.cols.length);
   const block = kernel.arena.f64(ITEM.bytes / 8);
   const at = block.byteOffset;
   const i32 = new Int32Array(kernel.memory, at, ITEM.bytes / 4);
   const pointer = (a: Float64Array | Int32Array) => a.byteOffset;
   i32[ITEM.k / 4] = p.cols.length;
-  i32[ITEM.how / 4] = !p.inKernel ? HOW.uniforms : p.how === 'affine' ? HOW.affine : HOW.minmax;
+  i32[ITEM.how / 4] = !p.inKernel ? HOW.uniforms : p.how === 'affine' ? HOW.affine : p.how === 'winsorized' ? HOW.winsorized : HOW.minmax;
   i32[ITEM.invert / 4] = p.invert ? 1 : 0;
+  i32[ITEM.scale / 4] = p.scale;
+  // Winsorizing: the fixed values sorted, room for the drawn ones sorted and their places.
+  const fixedSorted = kernel.arena.f64(p.fixedSorted.length);
+  fixedSorted.set(p.fixedSorted);
+  i32[ITEM.fixedSorted / 4] = pointer(fixedSorted);
+  i32[ITEM.fixed / 4] = p.fixedSorted.length;
+  i32[ITEM.drawnSorted / 4] = pointer(kernel.arena.f64(p.cols.length));
+  i32[ITEM.drawnPos / 4] = pointer(kernel.arena.i32(p.cols.length));
   i32[ITEM.tri / 4] = pointer(p.tri);
   i32[ITEM.drawnRaw / 4] = pointer(p.drawnRaw);
   i32[ITEM.drawn / 4] = pointer(p.drawn);
@@ -226,12 +236,28 @@ function describe(p: ItemPlan, kernel: RedrawKernel): number {
   i32[ITEM.cols / 4] = pointer(p.cols);
   i32[ITEM.count / 4] = p.count;
   i32[ITEM.uniforms / 4] = pointer(p.uniforms);
+  // The triangular parameters again, by pairs of values (the kernel draws two at a time):
+  // pair q's parameter f at [(q * TRI + f) * 2 + lane].
+  const triT = kernel.arena.f64(2 * TRI * Math.ceil(p.cols.length / 2));
+  for (let r = 0; r < p.cols.length; r++) for (let f = 0; f < TRI; f++) triT[((r >> 1) * TRI + f) * 2 + (r & 1)] = p.tri[r * TRI + f];
+  i32[ITEM.triT / 4] = pointer(triT);
+  // The live allies' values on the scale in liveSlot's order, and each ranged value's place there.
+  const liveScaled = kernel.arena.f64(p.liveCol.length);
+  liveScaled.set(Array.from(p.liveCol, (j) => p.scaled[j]));
+  const liveOf = new Map(Array.from(p.liveCol, (j, i) => [j, i]));
+  const rangedLive = kernel.arena.i32(p.cols.length);
+  rangedLive.set(Array.from(p.cols, (j) => liveOf.get(j) ?? -1));
+  i32[ITEM.liveScaled / 4] = pointer(liveScaled);
+  i32[ITEM.rangedLive / 4] = pointer(rangedLive);
   block[ITEM.lo / 8] = p.lo;
   block[ITEM.hi / 8] = p.hi;
   block[ITEM.fixedMin / 8] = p.fixedMin;
   block[ITEM.fixedMax / 8] = p.fixedMax;
   block[ITEM.lastLo / 8] = Number.NaN;
   block[ITEM.lastHi / 8] = Number.NaN;
+  block[ITEM.winsorLow / 8] = p.winsorLow;
+  block[ITEM.winsorHigh / 8] = p.winsorHigh;
+  i32[ITEM.deadDone / 4] = 0;
   return at;
 }
 
@@ -318,7 +344,10 @@ export function startChunk(plan: RedrawPlan, matrix: ScoreMatrix, counts: Int32A
   for (const p of plan.items) {
     p.lastLo = Number.NaN;
     p.lastHi = Number.NaN;
-    if (p.desc >= 0) new Float64Array(plan.kernel!.memory, p.desc + ITEM.lastLo, 2).fill(Number.NaN);
+    if (p.desc >= 0) {
+      new Float64Array(plan.kernel!.memory, p.desc + ITEM.lastLo, 2).fill(Number.NaN);
+      new Int32Array(plan.kernel!.memory, p.desc + ITEM.deadDone, 1)[0] = 0;
+    }
   }
 }
 
@@ -373,24 +402,32 @@ export function redrawScores(plan: RedrawPlan, data: boolean, judgments: boolean
  * others' afterwards (items write disjoint scores, so the order of writing is free).
  */
 export function redrawScoresInKernel(plan: RedrawPlan, data: boolean, judgments: boolean, p: { state: number; values: number; counts: number; cellOf: number; bin: number; since: number }): void {
-  const kernel = plan.kernel!;
   const list = plan.lists[(data ? 1 : 0) + (judgments ? 2 : 0)];
-  const x = kernel.exports;
-  const now = plan.out.now;
-  const failed = x.redrawAll(list.at, list.length, p.state, p.values, p.counts, p.cellOf, p.bin, p.since, now);
+  const failed = plan.kernel!.exports.redrawAll(list.at, list.length, p.state, p.values, p.counts, p.cellOf, p.bin, p.since, plan.out.now);
+  redrawRest(plan, data, judgments, failed);
+}
+
+/**
+ * After the kernel's redrawAll of a draw: the items it only drew the uniforms of (the general
+ * path), and, when `failed` items drew a value that is not a number, those on the general
+ * path with the values the kernel drew.
+ */
+export function redrawRest(plan: RedrawPlan, data: boolean, judgments: boolean, failed: number): void {
+  const list = plan.lists[(data ? 1 : 0) + (judgments ? 2 : 0)];
   for (let j = 0; j < list.js.length; j++) {
-    // Log scales and winsorizing: JavaScript draws the values, the kernel writes the scores.
     const item = plan.items[list.js[j]];
-    if (!drawScaled(item, item.uniforms) || item.how === 'general') general(item, plan);
-    else if (item.how === 'winsorized') {
-      placeDrawn(item);
-      x.finishItem(item.desc, FINISH.bounds, mergedQuantile(item, item.winsorLow), mergedQuantile(item, item.winsorHigh), p.values, p.counts, p.cellOf, p.bin, p.since, now);
-    } else x.finishItem(item.desc, item.how === 'affine' ? FINISH.affine : FINISH.minmax, 0, 0, p.values, p.counts, p.cellOf, p.bin, p.since, now);
+    drawScaled(item, item.uniforms);
+    general(item, plan);
   }
   if (failed === 0) return;
-  // A drawn value that is not a number: the general path, with the values the kernel drew.
-  const ok = new Int32Array(kernel.memory);
+  const ok = new Int32Array(plan.kernel!.memory);
   for (const item of plan.items) if (item.inKernel && ok[(item.desc + ITEM.ok) >> 2] === 0 && redrawnItem(item, data, judgments)) general(item, plan);
+}
+
+/** The kernel's list of items redrawn under these settings, and whether all of them redraw in the kernel. */
+export function kernelList(plan: RedrawPlan, data: boolean, judgments: boolean): { at: number; length: number; all: boolean } {
+  const list = plan.lists[(data ? 1 : 0) + (judgments ? 2 : 0)];
+  return { at: list.at, length: list.length, all: list.js.length === 0 };
 }
 
 function redrawnItem(p: ItemPlan, data: boolean, judgments: boolean): boolean {
@@ -435,7 +472,10 @@ function general(p: ItemPlan, plan: RedrawPlan): void {
   }
   // The next fast draw of this item rewrites every score.
   p.lastLo = Number.NaN;
-  if (p.desc >= 0) new Float64Array(plan.kernel!.memory, p.desc + ITEM.lastLo, 1)[0] = Number.NaN;
+  if (p.desc >= 0) {
+    new Float64Array(plan.kernel!.memory, p.desc + ITEM.lastLo, 1)[0] = Number.NaN;
+    new Int32Array(plan.kernel!.memory, p.desc + ITEM.deadDone, 1)[0] = 0;
+  }
 }
 
 /** Fixed bounds: only the drawn allies' scores move. */

@@ -1,8 +1,11 @@
 // The hot loops of the robustness draws as WebAssembly (SIMD). Weight draws: the nets of four
 // draws at once (nets4), then, per draw, the sums, extremes, histograms, P(net > 0) (two allies
-// to a vector), the ranking (by counting, four allies to a vector) and the rank counts (record). Data and judgment draws: each item's triangular
-// draws, normalization and scores (redrawAll, redrawItem, finishItem), then the nets of the
-// draw's own scores (nets1) and record. JavaScript spends about ten machine instructions per multiply-add on typed-array
+// to a vector), the ranking (by counting, four allies to a vector) and the rank counts (record),
+// a block of draws to a call (weightBlock). Data and judgment draws: each item's triangular
+// draws (two to a vector), logarithms (log10, fdlibm's as V8 has it, so Math.log10's bits),
+// winsorizing quantiles, normalization and scores (two affine scores to a vector) with their
+// histogram runs (redrawAll, redrawItem, finishItem), then the nets of the draw's own scores
+// (nets1, eight allies at a time) and record (drawOne), a block of draws to a call (redrawBlock). JavaScript spends about ten machine instructions per multiply-add on typed-array
 // checks; this kernel spends about two, which is what lets a million draws fit in seconds.
 // It computes exactly what the JavaScript paths in draws.ts and redraw.ts compute, in the same order
 // (WebAssembly never fuses a multiply and an add), so both give bit-identical results; the
@@ -15,6 +18,7 @@ type Bytes = number[];
 const I32 = 0x7f;
 const F64 = 0x7c;
 const V128 = 0x7b;
+const I64 = 0x7e;
 
 function uleb(n: number): Bytes {
   const out: Bytes = [];
@@ -73,6 +77,8 @@ class Code {
   set(i: number): this { return this.emit(0x21, ...uleb(i)); }
   tee(i: number): this { return this.emit(0x22, ...uleb(i)); }
   i32(v: number): this { return this.emit(0x41, ...sleb(v)); }
+  /** i64.const of a small value. */
+  i64(v: number): this { return this.emit(0x42, ...sleb(v)); }
   f64(v: number): this {
     const b = new Uint8Array(new Float64Array([v]).buffer);
     return this.emit(0x44, ...b);
@@ -213,10 +219,22 @@ function nets4(): Code {
     c.get(pW).set(wp);
     const dot = (to: number, acc01: number, acc23: number) => {
       c.at(pW, (x) => x.get(to), 32).set(end);
-      overWeights(() => {
-        c.get(sp).loadF64().splat().set(s);
-        c.get(acc01).get(wp).loadV128().get(s).mulV().addV().set(acc01);
-        c.get(acc23).get(wp).loadV128(16).get(s).mulV().addV().set(acc23);
+      const step = (j: number) => {
+        c.get(sp).loadF64(8 * j).splat().set(s);
+        c.get(acc01).get(wp).loadV128(32 * j).get(s).mulV().addV().set(acc01);
+        c.get(acc23).get(wp).loadV128(32 * j + 16).get(s).mulV().addV().set(acc23);
+      };
+      // Two items a step (fewer loop instructions), then the last one.
+      c.emit(0x02, 0x40, 0x03, 0x40);
+      c.get(wp).i32(64).addI32().get(end).gtI32().emit(0x0d, 1);
+      step(0);
+      step(1);
+      c.get(wp).i32(64).addI32().set(wp);
+      c.get(sp).i32(16).addI32().set(sp);
+      c.emit(0x0c, 0, 0x0b, 0x0b);
+      c.when((x) => x.get(wp).get(end).ltI32(), () => {
+        step(0);
+        c.get(wp).i32(32).addI32().set(wp);
         c.get(sp).i32(8).addI32().set(sp);
       });
     };
@@ -295,8 +313,30 @@ function nets1(): Code {
   c.for(k, (z) => z.i32(0), (z) => z.get(mA), () => { c.get(wa); weight(k); c.addF64().set(wa); });
   c.for(k, (z) => z.get(mA), (z) => z.get(m), () => { c.get(wl); weight(k); c.addF64().set(wl); });
   c.get(stride).i32(3).shlI32().set(row);
-  // Two allies at a time: the raw sums go to pAssets and pLiabilities.
-  c.for(pair, (z) => z.i32(0), (z) => z.get(n).i32(1).addI32().i32(1).shrI32(), () => {
+  // Two allies to a vector, four vectors at a time (a sum's additions run one after another in
+  // item order: four independent sums keep the adder busy), then a pair at a time. The raw
+  // sums go to pAssets and pLiabilities.
+  const pairs = c.local(I32), side = c.local(I32), w2 = c.local(V128);
+  const acc4 = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  c.get(n).i32(1).addI32().i32(1).shrI32().set(pairs);
+  c.i32(0).set(pair);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(pair).i32(4).addI32().get(pairs).gtI32().emit(0x0d, 1);
+  c.get(pST).get(pair).i32(4).shlI32().addI32().set(sp);
+  for (const [from, to, out] of [[-1, mA, pA], [mA, m, pL]] as const) {
+    for (const q of acc4) c.zeroV().set(q);
+    c.for(k, (z) => (from < 0 ? z.i32(0) : z.get(from)), (z) => z.get(to), () => {
+      weight(k);
+      c.splat().set(w2);
+      acc4.forEach((q, j) => c.get(q).get(w2).get(sp).loadV128(16 * j).mulV().addV().set(q));
+      c.get(sp).get(row).addI32().set(sp);
+    });
+    c.get(out).get(pair).i32(4).shlI32().addI32().set(side);
+    acc4.forEach((q, j) => c.get(side).i32(16 * j).addI32().get(q).storeV128());
+  }
+  c.get(pair).i32(4).addI32().set(pair);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  c.for(pair, (z) => z.get(pair), (z) => z.get(pairs), () => {
     c.zeroV().set(acc).zeroV().set(accL);
     c.get(pST).get(pair).i32(4).shlI32().addI32().set(sp);
     c.for(k, (z) => z.i32(0), (z) => z.get(mA), () => {
@@ -333,11 +373,12 @@ function nets1(): Code {
 /** Byte offsets of an item's redraw descriptor (redraw.ts writes it, redrawItem reads it). */
 export const ITEM = {
   k: 0, how: 4, invert: 12, tri: 16, drawnRaw: 20, drawn: 24, rangedSlot: 28, liveSlot: 32, liveCol: 36, live: 40, deadSlot: 44, dead: 48,
-  scaled: 52, cols: 56, count: 60, lo: 64, hi: 72, fixedMin: 80, fixedMax: 88, lastLo: 96, lastHi: 104, uniforms: 112, ok: 116, bytes: 128,
+  scaled: 52, cols: 56, count: 60, lo: 64, hi: 72, fixedMin: 80, fixedMax: 88, lastLo: 96, lastHi: 104, uniforms: 112, ok: 116, deadDone: 120, triT: 124, liveScaled: 128, rangedLive: 132, scale: 136,
+  fixedSorted: 140, drawnSorted: 144, drawnPos: 148, fixed: 152, winsorLow: 160, winsorHigh: 168, bytes: 176,
 } as const;
 
-/** ITEM.how: an affine item, a min-max item, or one whose uniforms the kernel only draws (JavaScript applies them). */
-export const HOW = { affine: 0, minmax: 1, uniforms: 2 } as const;
+/** ITEM.how: an affine item, a min-max item, a winsorized min-max item, or one whose uniforms the kernel only draws (JavaScript applies them). */
+export const HOW = { affine: 0, minmax: 1, uniforms: 2, winsorized: 3 } as const;
 
 const REDRAW_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32];
 
@@ -352,7 +393,7 @@ export const FINISH = { affine: 0, minmax: 1, bounds: 2 } as const;
  * For ITEM.how = HOW.uniforms it only draws the item's uniforms into ITEM.uniforms
  * (JavaScript applies them: log scales, winsorizing, the general path).
  */
-function redrawItem(finishIndex: number): Code {
+function redrawItem(finishIndex: number, log10Index: number): Code {
   const [pItem, pState, pValues, pCounts, pCellOf, pBin, pSince, now] = REDRAW_PARAMS.map((_, i) => i);
   const c = new Code(REDRAW_PARAMS.length);
   const k = c.local(I32), how = c.local(I32), pTri = c.local(I32), pRaw = c.local(I32), pDrawn = c.local(I32), pOut = c.local(I32);
@@ -367,18 +408,52 @@ function redrawItem(finishIndex: number): Code {
   [s0, s1, s2, s3].forEach((l, w) => c.get(pState).loadI32(4 * w).set(l));
   const saveState = () => [s0, s1, s2, s3].forEach((l, w) => c.get(pState).i32(4 * w).addI32().get(l).storeI32());
   const uniform = () => nextUniform(c, [s0, s1, s2, s3], res, t, u);
-  c.when((z) => z.get(how).i32(HOW.uniforms).eqI32(), () => {
-    field(ITEM.uniforms).set(pOut);
-    c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
-      uniform();
-      c.at(pOut, (z) => z.get(r), 8).get(u).storeF64();
-    });
-    saveState();
-    c.i32(1).ret();
-  });
-  c.i32(1).set(defined);
+  // The uniforms first (the stream in column order), then the triangular draws from them.
+  field(ITEM.uniforms).set(pOut);
   c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
     uniform();
+    c.at(pOut, (z) => z.get(r), 8).get(u).storeF64();
+  });
+  saveState();
+  c.when((z) => z.get(how).i32(HOW.uniforms).eqI32(), () => c.i32(1).ret());
+  c.i32(1).set(defined);
+  // Two draws to a vector: ITEM.triT holds the triangular parameters by pairs of values, each
+  // parameter's two lanes together (TRI vectors a pair). Both sides' arguments are computed and
+  // one kept by lane, as the scalar loop below does, so the bits are its bits.
+  const simd = (op: number) => c.emit(0xfd, ...uleb(op));
+  const pTT = c.local(I32), pq = c.local(I32), uV = c.local(V128), mV = c.local(V128), spanV = c.local(V128), rootV = c.local(V128), vV = c.local(V128);
+  field(ITEM.triT).set(pTT);
+  c.i32(0).set(r);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(r).i32(2).addI32().get(k).gtI32().emit(0x0d, 1);
+  c.at(pOut, (z) => z.get(r), 8).loadV128().set(uV);
+  c.get(pTT).get(r).i32(48).mulI32().addI32().set(pq);
+  c.get(uV).get(pq).loadV128(0);
+  simd(0x49); // f64x2.lt: below the split
+  c.set(mV);
+  c.get(pq).loadV128(32).set(spanV);
+  c.get(uV).get(spanV).mulV().get(pq).loadV128(48).mulV();
+  c.f64(1).splat().get(uV).subV().get(spanV).mulV().get(pq).loadV128(80).mulV();
+  c.get(mV);
+  simd(0x52); // v128.bitselect
+  simd(0xef); // f64x2.sqrt
+  c.set(rootV);
+  c.get(pq).loadV128(16).get(rootV).addV();
+  c.get(pq).loadV128(64).get(rootV).subV();
+  c.get(mV);
+  simd(0x52);
+  c.set(vV);
+  c.at(pRaw, (z) => z.get(r), 8).get(vV).storeV128();
+  c.at(pDrawn, (z) => z.get(r), 8).get(vV).storeV128();
+  c.get(vV).get(vV);
+  simd(0x47); // f64x2.eq: both numbers
+  simd(0xc4); // i64x2.bitmask
+  c.i32(3).eqI32().get(defined).emit(0x71).set(defined);
+  c.get(r).i32(2).addI32().set(r);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  // The last draw when k is odd.
+  c.for(r, (z) => z.get(r), (z) => z.get(k), () => {
+    c.at(pOut, (z) => z.get(r), 8).loadF64().set(u);
     // Triangular: split, low, span, below, high, above (redraw.ts, TRI)
     c.get(pTri).get(r).i32(48).mulI32().addI32().set(o);
     // Both sides' arguments computed, one kept, then one square root (the divider and square
@@ -396,13 +471,185 @@ function redrawItem(finishIndex: number): Code {
     c.at(pDrawn, (z) => z.get(r), 8).get(v).storeF64();
     c.get(defined).get(v).get(v).eqF64().emit(0x71).set(defined);
   });
-  saveState();
+  // A log scale: the drawn value's logarithm is what is normalized (as redraw.ts's drawScaled:
+  // log10(v) for v > 0, log10(1 + v) for v > -1, else not a number).
+  const scale = c.local(I32);
+  field(ITEM.scale).set(scale);
+  c.when((z) => z.get(scale), () => {
+    c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
+      c.at(pRaw, (z) => z.get(r), 8).loadF64().set(v);
+      c.when((z) => z.get(scale).i32(1).eqI32(), () => {
+        c.when((z) => z.get(v).f64(0).gtF64(), () => c.get(v).call(log10Index).set(root), () => c.f64(Number.NaN).set(root));
+      }, () => {
+        c.when((z) => z.get(v).f64(-1).gtF64(), () => c.f64(1).get(v).addF64().call(log10Index).set(root), () => c.f64(Number.NaN).set(root));
+      });
+      c.at(pDrawn, (z) => z.get(r), 8).get(root).storeF64();
+      c.get(defined).get(root).get(root).eqF64().emit(0x71).set(defined);
+    });
+  });
   c.when((z) => z.get(defined).emit(0x45), () => {
     c.get(pItem).f64(Number.NaN).storeF64(ITEM.lastLo);
     c.i32(0).ret();
   });
+  c.when((z) => z.get(how).i32(HOW.winsorized).eqI32(), () => {
+    // Winsorized: the bounds are two quantiles of all values, the fixed ones (sorted once)
+    // merged with the drawn ones, as redraw.ts's placeDrawn and mergedQuantile find them.
+    const pS = c.local(I32), pPos = c.local(I32), pFixed = c.local(I32), nFixed = c.local(I32), j = c.local(I32), a = c.local(I32), b = c.local(I32), mid = c.local(I32);
+    const count = c.local(I32), at = c.local(I32), before = c.local(I32), loI = c.local(I32), hiI = c.local(I32);
+    const h = c.local(F64), fl = c.local(F64), qa = c.local(F64), qLo = c.local(F64);
+    field(ITEM.drawnSorted).set(pS);
+    field(ITEM.drawnPos).set(pPos);
+    field(ITEM.fixedSorted).set(pFixed);
+    field(ITEM.fixed).set(nFixed);
+    // Insertion sort of the drawn values.
+    c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
+      c.at(pDrawn, (z) => z.get(r), 8).loadF64().set(v);
+      c.get(r).i32(1).subI32().set(j);
+      c.emit(0x02, 0x40, 0x03, 0x40);
+      c.get(j).i32(0).ltI32().emit(0x0d, 1);
+      c.at(pS, (z) => z.get(j), 8).loadF64().set(u);
+      c.get(u).get(v).gtF64().emit(0x45).emit(0x0d, 1);
+      c.at(pS, (z) => z.get(j).i32(1).addI32(), 8).get(u).storeF64();
+      c.get(j).i32(1).subI32().set(j);
+      c.emit(0x0c, 0, 0x0b, 0x0b);
+      c.at(pS, (z) => z.get(j).i32(1).addI32(), 8).get(v).storeF64();
+    });
+    // Each one's place among all values: its index plus the fixed values below it.
+    c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
+      c.at(pS, (z) => z.get(r), 8).loadF64().set(v);
+      c.i32(0).set(a).get(nFixed).set(b);
+      c.emit(0x02, 0x40, 0x03, 0x40);
+      c.get(a).get(b).geI32().emit(0x0d, 1);
+      c.get(a).get(b).addI32().i32(1).emit(0x75).set(mid);
+      c.when((z) => z.at(pFixed, (q) => q.get(mid), 8).loadF64().get(v).ltF64(), () => c.get(mid).i32(1).addI32().set(a), () => c.get(mid).set(b));
+      c.emit(0x0c, 0, 0x0b, 0x0b);
+      c.at(pPos, (z) => z.get(r), 4).get(r).get(a).addI32().storeI32();
+    });
+    /** The value at place `at` (a local) of all values sorted, into local `into` (mergedAt). */
+    const mergedAt = (into: number) => {
+      c.i32(0).set(before);
+      c.i32(-1).set(j);
+      c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
+        c.at(pPos, (z) => z.get(r), 4).loadI32().set(a);
+        c.when((z) => z.get(a).get(at).eqI32(), () => {
+          c.get(r).set(j);
+          c.get(k).set(r);
+        }, () => {
+          c.when((z) => z.get(a).get(at).ltI32(), () => c.get(before).i32(1).addI32().set(before));
+        });
+      });
+      c.when((z) => z.get(j).i32(0).geI32(), () => c.at(pS, (z) => z.get(j), 8).loadF64().set(into), () => {
+        c.at(pFixed, (z) => z.get(at).get(before).subI32(), 8).loadF64().set(into);
+      });
+    };
+    field(ITEM.count).set(count);
+    for (const [q, into] of [[ITEM.winsorLow, qLo], [ITEM.winsorHigh, root]] as const) {
+      // mergedQuantile: a + (h - lo) * (next - a), h = (count - 1) * q.
+      c.when((z) => z.get(count).i32(1).eqI32(), () => {
+        c.i32(0).set(at);
+        mergedAt(into);
+      }, () => {
+        c.get(count).i32(1).subI32().fromI32().get(pItem).loadF64(q).mulF64().tee(h).floorF64().tee(fl).truncF64().set(loI);
+        c.get(loI).i32(1).addI32().set(hiI);
+        c.get(count).i32(1).subI32().get(hiI).get(hiI).get(count).i32(1).subI32().gtI32().select().set(hiI);
+        c.get(loI).set(at);
+        mergedAt(qa);
+        c.get(hiI).set(at);
+        mergedAt(into);
+        c.get(qa).get(h).get(fl).subF64().get(into).get(qa).subF64().mulF64().addF64().set(into);
+      });
+    }
+    c.get(pItem).i32(FINISH.bounds).get(qLo).get(root).get(pValues).get(pCounts).get(pCellOf).get(pBin).get(pSince).get(now).call(finishIndex);
+    c.i32(1).ret();
+  });
   c.get(pItem).get(how).f64(0).f64(0).get(pValues).get(pCounts).get(pCellOf).get(pBin).get(pSince).get(now).call(finishIndex);
   c.i32(1);
+  return c;
+}
+
+/**
+ * log10(x) -> f64: Math.log10 bit for bit. V8's Math.log10 is fdlibm's (FreeBSD msun, as
+ * adapted in V8's src/base/ieee754.cc): log10(x) = n * log10_2hi + (n * log10_2lo + ivln10 *
+ * log(x / 2^n)), with fdlibm's log of the reduced x in [1, 2) inlined. The same operations in
+ * the same order, so the same bits (checked against Math.log10 in test/method/redraw.test.ts).
+ */
+function log10(): Code {
+  const X = 0;
+  const c = new Code(1);
+  const bits = c.local(I64), hx = c.local(I32), lx = c.local(I32), k = c.local(I32), i = c.local(I32), j = c.local(I32);
+  const x = c.local(F64), y = c.local(F64), f = c.local(F64), s = c.local(F64), z = c.local(F64), w = c.local(F64), R = c.local(F64), dk = c.local(F64), hfsq = c.local(F64);
+  const words = () => {
+    c.get(x).emit(0xbd).tee(bits).i64(32).emit(0x88).emit(0xa7).set(hx); // i64.reinterpret_f64, i64.shr_u, i32.wrap_i64
+    c.get(bits).emit(0xa7).set(lx);
+  };
+  /** x = the double of high word hx and low word lx. */
+  const compose = () => {
+    c.get(hx).emit(0xad).i64(32).emit(0x86).get(lx).emit(0xad).emit(0x84).emit(0xbf).set(x); // extend_u, shl, or, f64.reinterpret_i64
+  };
+  c.get(X).set(x);
+  words();
+  c.i32(0).set(k);
+  c.when((q) => q.get(hx).i32(0x00100000).ltI32(), () => {
+    c.when((q) => q.get(hx).i32(0x7fffffff).emit(0x71).get(lx).emit(0x72).emit(0x45), () => c.f64(-Infinity).ret());
+    c.when((q) => q.get(hx).i32(0).ltI32(), () => c.f64(Number.NaN).ret());
+    c.i32(-54).set(k);
+    c.get(x).f64(1.80143985094819840000e+16).mulF64().set(x);
+    words();
+  });
+  c.when((q) => q.get(hx).i32(0x7ff00000).geI32(), () => c.get(x).get(x).addF64().ret());
+  c.when((q) => q.get(hx).i32(0x3ff00000).eqI32().get(lx).emit(0x45).emit(0x71), () => c.f64(0).ret());
+  c.get(k).get(hx).i32(20).emit(0x75).i32(1023).subI32().addI32().set(k); // i32.shr_s
+  c.get(k).i32(31).shrI32().set(i);
+  c.get(hx).i32(0x000fffff).emit(0x71).i32(0x3ff).get(i).subI32().i32(20).shlI32().emit(0x72).set(hx);
+  c.get(k).get(i).addI32().fromI32().set(y);
+  compose();
+  // log(x), x normal and finite (its exponent is 0 or -1 here).
+  words();
+  c.get(hx).i32(20).emit(0x75).i32(1023).subI32().set(k);
+  c.get(hx).i32(0x000fffff).emit(0x71).set(hx);
+  c.get(hx).i32(0x95f64).addI32().i32(0x100000).emit(0x71).set(i);
+  c.get(hx).set(j);
+  c.get(hx).get(i).i32(0x3ff00000).xorI32().emit(0x72).set(hx);
+  compose();
+  c.get(j).set(hx);
+  c.get(k).get(i).i32(20).emit(0x75).addI32().set(k);
+  c.get(x).f64(1).subF64().set(f);
+  const ln2Hi = 6.93147180369123816490e-01, ln2Lo = 1.90821492927058770002e-10;
+  /** The result r (pushed by `log`) taken to base 10: z = y * log10_2lo + ivln10 * r; z + y * log10_2hi. */
+  const done = (log: () => void) => {
+    c.get(y).f64(3.69423907715893078616e-13).mulF64().f64(4.34294481903251816668e-01);
+    log();
+    c.mulF64().addF64().get(y).f64(3.01029995663611771306e-01).mulF64().addF64().ret();
+  };
+  c.get(k).fromI32().set(dk);
+  c.when((q) => q.i32(0x000fffff).i32(2).get(hx).addI32().emit(0x71).i32(3).ltI32(), () => {
+    c.when((q) => q.get(f).f64(0).eqF64(), () => {
+      c.when((q) => q.get(k).emit(0x45), () => done(() => c.f64(0)));
+      done(() => c.get(dk).f64(ln2Hi).mulF64().get(dk).f64(ln2Lo).mulF64().addF64());
+    });
+    c.get(f).get(f).mulF64().f64(0.5).f64(0.3333333333333333).get(f).mulF64().subF64().mulF64().set(R);
+    c.when((q) => q.get(k).emit(0x45), () => done(() => c.get(f).get(R).subF64()));
+    done(() => c.get(dk).f64(ln2Hi).mulF64().get(R).get(dk).f64(ln2Lo).mulF64().subF64().get(f).subF64().subF64());
+  });
+  c.get(f).f64(2).get(f).addF64().divF64().set(s);
+  c.get(s).get(s).mulF64().set(z);
+  c.get(hx).i32(0x6147a).subI32().set(i);
+  c.get(z).get(z).mulF64().set(w);
+  c.i32(0x6b851).get(hx).subI32().set(j);
+  const [Lg1, Lg2, Lg3, Lg4, Lg5, Lg6, Lg7] = [6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01, 2.222219843214978396e-01,
+    1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01];
+  // t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7))); t1 = w * (Lg2 + w * (Lg4 + w * Lg6)); R = t2 + t1
+  c.get(z).f64(Lg1).get(w).f64(Lg3).get(w).f64(Lg5).get(w).f64(Lg7).mulF64().addF64().mulF64().addF64().mulF64().addF64().mulF64();
+  c.get(w).f64(Lg2).get(w).f64(Lg4).get(w).f64(Lg6).mulF64().addF64().mulF64().addF64().mulF64();
+  c.addF64().set(R);
+  c.when((q) => q.get(i).get(j).emit(0x72).i32(0).gtI32(), () => {
+    c.f64(0.5).get(f).mulF64().get(f).mulF64().set(hfsq);
+    c.when((q) => q.get(k).emit(0x45), () => done(() => c.get(f).get(hfsq).get(s).get(hfsq).get(R).addF64().mulF64().subF64().subF64()));
+    done(() => c.get(dk).f64(ln2Hi).mulF64().get(hfsq).get(s).get(hfsq).get(R).addF64().mulF64().get(dk).f64(ln2Lo).mulF64().addF64().subF64().get(f).subF64().subF64());
+  });
+  c.when((q) => q.get(k).emit(0x45), () => done(() => c.get(f).get(s).get(f).get(R).subF64().mulF64().subF64()));
+  done(() => c.get(dk).f64(ln2Hi).mulF64().get(s).get(f).get(R).subF64().mulF64().get(dk).f64(ln2Lo).mulF64().subF64().get(f).subF64().subF64());
+  c.f64(0);
   return c;
 }
 
@@ -422,45 +669,127 @@ function finishItem(): Code {
   const slot = c.local(I32), b = c.local(I32), was = c.local(I32), addr = c.local(I32), pSlot = c.local(I32), pCol = c.local(I32), pScaled = c.local(I32), flat = c.local(I32);
   const sv = c.local(F64), lo = c.local(F64), hi = c.local(F64), range = c.local(F64), x = c.local(F64), t2 = c.local(F64), fl = c.local(F64);
   const changed = c.local(I32), since = c.local(I32), sinceAt = c.local(I32);
+  const hiV = c.local(V128), rawV = c.local(V128);
+  const loV = c.local(V128), rangeV = c.local(V128), xV = c.local(V128), t2V = c.local(V128), flV = c.local(V128), badV = c.local(V128), bV = c.local(V128);
   const field = (off: number) => c.get(pItem).loadI32(off);
   field(ITEM.k).set(k);
   field(ITEM.invert).set(invert);
   field(ITEM.drawn).set(pDrawn);
+  /** The histogram run of slot `slot`, whose new bin is in b (see put). */
+  const run = () => {
+    // A run ends when the bin changes: its draws go to the bin it leaves. Branch-free (the
+    // change is as good as random): an unchanged bin adds 0 and keeps its start.
+    c.at(pBin, (z) => z.get(slot), 4).tee(addr).loadI32().set(was);
+    c.get(addr).get(b).storeI32();
+    c.get(b).get(was).neI32().set(changed);
+    c.at(pSince, (z) => z.get(slot), 4).tee(sinceAt).loadI32().set(since);
+    c.get(sinceAt).get(now).get(since).get(changed).select().storeI32();
+    // The counts are u16 (one chunk's; the caller folds them).
+    c.get(pCounts).at(pCellOf, (z) => z.get(slot), 4).loadI32().i32(200).mulI32().get(was).addI32().i32(1).shlI32().addI32().tee(addr);
+    c.get(addr).loadU16().get(now).get(since).subI32().i32(0).get(changed).select().addI32().storeI16();
+  };
+  /** The bin of score x into b, as redraw.ts's binOf. */
+  const binOf = () => {
+    // bin = floor(x / 100 * 200). x is in [0, 100], so x * 2 is exact and x / 100 * 200 is
+    // within 4.5e-14 of it: their floors differ only when x * 2 lies within that of a whole
+    // number, where the division runs (rarely: no division else).
+    c.get(x).f64(2).mulF64().tee(t2).floorF64().set(fl);
+    c.get(t2).get(fl).subF64().set(t2);
+    c.when((z) => z.get(t2).f64(1e-12).ltF64().get(t2).f64(1 - 1e-12).gtF64().emit(0x72), () => {
+      c.get(x).f64(100).divF64().f64(200).mulF64().floorF64().set(fl);
+    });
+    c.get(fl).truncF64().set(b);
+    c.i32(0).get(b).get(b).i32(0).ltI32().select().set(b);
+    c.i32(199).get(b).get(b).i32(199).gtI32().select().set(b);
+  };
   /** put(slot, x): the score, and its histogram run. */
   const put = () => {
     c.get(pValues).get(slot).i32(3).shlI32().addI32().get(x).storeF64();
     c.when((z) => z.get(pCounts), () => {
-      // bin = floor(x / 100 * 200) as redraw.ts's binOf. x is in [0, 100], so x * 2 is exact
-      // and x / 100 * 200 is within 4.5e-14 of it: their floors differ only when x * 2 lies
-      // within that of a whole number, where the division runs (rarely: no division else).
-      c.get(x).f64(2).mulF64().tee(t2).floorF64().set(fl);
-      c.get(t2).get(fl).subF64().set(t2);
-      c.when((z) => z.get(t2).f64(1e-12).ltF64().get(t2).f64(1 - 1e-12).gtF64().emit(0x72), () => {
-        c.get(x).f64(100).divF64().f64(200).mulF64().floorF64().set(fl);
-      });
-      c.get(fl).truncF64().set(b);
-      c.i32(0).get(b).get(b).i32(0).ltI32().select().set(b);
-      c.i32(199).get(b).get(b).i32(199).gtI32().select().set(b);
-      // A run ends when the bin changes: its draws go to the bin it leaves. Branch-free (the
-      // change is as good as random): an unchanged bin adds 0 and keeps its start.
-      c.at(pBin, (z) => z.get(slot), 4).tee(addr).loadI32().set(was);
-      c.get(addr).get(b).storeI32();
-      c.get(b).get(was).neI32().set(changed);
-      c.at(pSince, (z) => z.get(slot), 4).tee(sinceAt).loadI32().set(since);
-      c.get(sinceAt).get(now).get(since).get(changed).select().storeI32();
-      // The counts are u16 (one chunk's; the caller folds them).
-      c.get(pCounts).at(pCellOf, (z) => z.get(slot), 4).loadI32().i32(200).mulI32().get(was).addI32().i32(1).shlI32().addI32().tee(addr);
-      c.get(addr).loadU16().get(now).get(since).subI32().i32(0).get(changed).select().addI32().storeI16();
+      binOf();
+      run();
     });
   };
   const inverted = () => c.when((z) => z.get(invert), () => c.f64(100).get(x).subF64().set(x));
   const drawn = (z: Code) => z.at(pDrawn, (q) => q.get(r), 8).loadF64();
+  const simd = (op: number) => c.emit(0xfd, ...uleb(op));
+  /**
+   * Scores two to a vector (the same operations lane by lane as the scalar code, so the same
+   * bits), their bins too, then each written and counted as put() does: for idx from 0 by
+   * twos while two remain. `raw` pushes the pair's values (idx is the index), `score` turns
+   * rawV into the scores; slots from the i32 array at local pSlot (negative: not ranked).
+   */
+  const vectorPuts = (idx: number, count: (z: Code) => void, raw: () => void, score: () => void) => {
+    c.i32(0).set(idx);
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(idx).i32(2).addI32();
+    count(c);
+    c.gtI32().emit(0x0d, 1);
+    raw();
+    c.set(rawV);
+    score();
+    c.set(xV);
+    c.when((z) => z.get(invert), () => c.f64(100).splat().get(xV).subV().set(xV));
+    // Bins as put() computes them, lane by lane.
+    c.get(xV).f64(2).splat().mulV().tee(t2V);
+    simd(0x75); // f64x2.floor
+    c.set(flV);
+    c.get(t2V).get(flV).subV().set(t2V);
+    c.get(t2V).f64(1e-12).splat();
+    simd(0x49); // f64x2.lt
+    c.get(t2V).f64(1 - 1e-12).splat();
+    simd(0x4a); // f64x2.gt
+    simd(0x50); // v128.or
+    c.tee(badV);
+    simd(0x53); // v128.any_true
+    c.when(() => undefined, () => {
+      c.get(xV).f64(100).splat().divV().f64(200).splat().mulV();
+      simd(0x75);
+      c.get(flV).get(badV);
+      simd(0x52); // v128.bitselect
+      c.set(flV);
+    });
+    c.get(flV);
+    simd(0xfc); // i32x4.trunc_sat_f64x2_s_zero
+    c.zeroV();
+    simd(0xb8); // i32x4.max_s
+    c.i32(199).emit(0xfd, 0x11);
+    simd(0xb6); // i32x4.min_s
+    c.set(bV);
+    for (const j of [0, 1]) {
+      c.at(pSlot, (z) => z.get(idx), 4).loadI32(4 * j).set(slot);
+      c.when((z) => z.get(slot).i32(0).geI32(), () => {
+        c.get(pValues).get(slot).i32(3).shlI32().addI32().get(xV).lane(j).storeF64();
+        c.when((z) => z.get(pCounts), () => {
+          c.get(bV).emit(0xfd, 0x1b, j).set(b);
+          run();
+        });
+      });
+    }
+    c.get(idx).i32(2).addI32().set(idx);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+  };
+  /** Min-max scores of rawV: ((min(hi, max(lo, raw)) - lo) / range) * 100 (not flat). */
+  const minmaxV = () => {
+    c.get(hiV).get(loV).get(rawV);
+    simd(0xf5); // f64x2.max
+    simd(0xf4); // f64x2.min
+    c.get(loV).subV().get(rangeV).divV().f64(100).splat().mulV();
+  };
   c.when((z) => z.get(mode).i32(FINISH.affine).eqI32(), () => {
     // Affine: only the drawn allies' scores.
     c.get(pItem).loadF64(ITEM.lo).set(lo);
     c.get(pItem).loadF64(ITEM.hi).get(lo).subF64().set(range);
     field(ITEM.rangedSlot).set(pSlot);
-    c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
+    // Two scores to a vector, then the last one when k is odd.
+    c.get(lo).splat().set(loV);
+    c.get(range).splat().set(rangeV);
+    vectorPuts(r, (z) => z.get(k), () => c.at(pDrawn, (q) => q.get(r), 8).loadV128(), () => {
+      c.f64(100).splat().f64(0).splat().get(rawV).get(loV).subV().get(rangeV).divV().f64(100).splat().mulV();
+      simd(0xf5); // f64x2.max
+      simd(0xf4); // f64x2.min
+    });
+    c.for(r, (z) => z.get(r), (z) => z.get(k), () => {
       c.at(pSlot, (z) => z.get(r), 4).loadI32().set(slot);
       c.when((z) => z.get(slot).i32(0).geI32(), () => {
         c.f64(100).f64(0);
@@ -489,6 +818,7 @@ function finishItem(): Code {
   c.get(hi).get(lo).subF64().set(range);
   // flat = !(range > 1e-12 * max(1, |hi|))
   c.get(range).f64(1e-12).f64(1).get(hi).absF64().maxF64().mulF64().gtF64().emit(0x45).set(flat);
+  c.get(lo).splat().set(loV).get(hi).splat().set(hiV).get(range).splat().set(rangeV);
   const score = (value: (z: Code) => void) => {
     c.when((z) => z.get(flat), () => c.f64(50).set(x), () => {
       c.get(hi).get(lo);
@@ -500,7 +830,9 @@ function finishItem(): Code {
   };
   c.when((z) => z.get(lo).get(pItem).loadF64(ITEM.lastLo).eqF64().get(hi).get(pItem).loadF64(ITEM.lastHi).eqF64().emit(0x71), () => {
     field(ITEM.rangedSlot).set(pSlot);
-    c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
+    c.i32(0).set(r);
+    c.when((z) => z.get(flat).emit(0x45), () => vectorPuts(r, (z) => z.get(k), () => c.at(pDrawn, (q) => q.get(r), 8).loadV128(), minmaxV));
+    c.for(r, (z) => z.get(r), (z) => z.get(k), () => {
       c.at(pSlot, (z) => z.get(r), 4).loadI32().set(slot);
       c.when((z) => z.get(slot).i32(0).geI32(), () => score(drawn));
     });
@@ -508,24 +840,35 @@ function finishItem(): Code {
   });
   c.get(pItem).get(lo).storeF64(ITEM.lastLo);
   c.get(pItem).get(hi).storeF64(ITEM.lastHi);
-  field(ITEM.scaled).set(pScaled);
-  field(ITEM.cols).set(pCol);
+  // ITEM.liveScaled: the live allies' values on the scale, in liveSlot's order; the drawn
+  // ones go to their places (ITEM.rangedLive, -1 for an ally not ranked).
+  field(ITEM.liveScaled).set(pScaled);
+  field(ITEM.rangedLive).set(pCol);
   c.for(r, (z) => z.i32(0), (z) => z.get(k), () => {
-    c.at(pScaled, (z) => z.at(pCol, (q) => q.get(r), 4).loadI32(), 8);
-    drawn(c);
-    c.storeF64();
+    c.at(pCol, (q) => q.get(r), 4).loadI32().set(slot);
+    c.when((z) => z.get(slot).i32(0).geI32(), () => {
+      c.at(pScaled, (z) => z.get(slot), 8);
+      drawn(c);
+      c.storeF64();
+    });
   });
+  // One at a time: two to a vector measured slower here (a vector load right after scalar
+  // stores to the same bytes waits for them).
   field(ITEM.liveSlot).set(pSlot);
-  field(ITEM.liveCol).set(pCol);
   c.for(i, (z) => z.i32(0), () => field(ITEM.live), () => {
     c.at(pSlot, (z) => z.get(i), 4).loadI32().set(slot);
-    score((z) => z.at(pScaled, (q) => q.at(pCol, (w) => w.get(i), 4).loadI32(), 8).loadF64());
+    score((z) => z.at(pScaled, (q) => q.get(i), 8).loadF64());
   });
-  field(ITEM.deadSlot).set(pSlot);
-  c.for(i, (z) => z.i32(0), () => field(ITEM.dead), () => {
-    c.at(pSlot, (z) => z.get(i), 4).loadI32().set(slot);
-    c.f64(0).set(x);
-    put();
+  // The allies without a value score 0: once written in a chunk (and after the general path,
+  // which writes them too) they hold 0 in bin 0, where writing 0 again changes nothing.
+  c.when(() => field(ITEM.deadDone).emit(0x45), () => {
+    field(ITEM.deadSlot).set(pSlot);
+    c.for(i, (z) => z.i32(0), () => field(ITEM.dead), () => {
+      c.at(pSlot, (z) => z.get(i), 4).loadI32().set(slot);
+      c.f64(0).set(x);
+      put();
+    });
+    c.get(pItem).i32(1).emit(0x36, 2, ...uleb(ITEM.deadDone));
   });
   return c;
 }
@@ -637,6 +980,7 @@ function record(): Code {
   const numeric = c.local(I32), pF = c.local(I32), n8 = c.local(I32), qEnd = c.local(I32);
   const odd = c.local(I32), ok = c.local(I32), jp = c.local(I32), jEnd = c.local(I32), jEnd4 = c.local(I32), pairV = c.local(V128);
   const counts = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)], vs = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  const sumV = c.local(V128), sum = c.local(I32), sumS = c.local(I32);
   // Pointers walk the allies: xp over this lane's assets (liabilities and nets at fixed
   // distances), sp over the sums (extremes at fixed distances), tp over the histogram rows.
   c.get(bins).i32(1).subI32().set(last);
@@ -842,13 +1186,39 @@ function record(): Code {
     step(0); step(16);
     c.get(jp).i32(32).addI32().set(jp);
     c.emit(0x0c, 0, 0x0b, 0x0b);
-    for (let q = 0; q < width; q++) {
-      c.at(pAbove, (y) => y.get(i).i32(q).addI32(), 4);
-      c.get(counts[q]).emit(0xfd, 0x1b, 0).get(counts[q]).emit(0xfd, 0x1b, 1).addI32();
-      c.get(counts[q]).emit(0xfd, 0x1b, 2).addI32().get(counts[q]).emit(0xfd, 0x1b, 3).addI32();
-      c.storeI32();
+    if (width === 4) {
+      // The four allies' counts (each the sum of its vector's lanes) by two rounds of pairwise
+      // sums, stored together; their total is kept for the check below.
+      const shuffle = (lanes: number[]) => c.emit(0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+      const addI = () => c.emit(0xfd, ...uleb(0xae)); // i32x4.add
+      for (const [x, y, into] of [[counts[0], counts[1], vs[0]], [counts[2], counts[3], vs[1]]] as const) {
+        c.get(x).get(y);
+        shuffle([0, 1, 4, 5]);
+        c.get(x).get(y);
+        shuffle([2, 3, 6, 7]);
+        addI();
+        c.set(into);
+      }
+      c.get(vs[0]).get(vs[1]);
+      shuffle([0, 2, 4, 6]);
+      c.get(vs[0]).get(vs[1]);
+      shuffle([1, 3, 5, 7]);
+      addI();
+      c.set(pairV);
+      c.at(pAbove, (y) => y.get(i), 4).get(pairV).storeV128();
+      c.get(sumV).get(pairV);
+      addI();
+      c.set(sumV);
+      return;
     }
+    c.at(pAbove, (y) => y.get(i), 4);
+    c.get(counts[0]).emit(0xfd, 0x1b, 0).get(counts[0]).emit(0xfd, 0x1b, 1).addI32();
+    c.get(counts[0]).emit(0xfd, 0x1b, 2).addI32().get(counts[0]).emit(0xfd, 0x1b, 3).addI32();
+    c.tee(sumS).storeI32();
+    c.get(sum).get(sumS).addI32().set(sum);
   };
+  c.zeroV().set(sumV);
+  c.i32(0).set(sum);
   c.i32(0).set(i);
   c.emit(0x02, 0x40, 0x03, 0x40);
   c.get(i).i32(4).addI32().get(n).gtI32().emit(0x0d, 1);
@@ -860,7 +1230,15 @@ function record(): Code {
   countAbove32(1);
   c.get(i).i32(1).addI32().set(i);
   c.emit(0x0c, 0, 0x0b, 0x0b);
-  place();
+  // The counts total n(n - 1) / 2 exactly when every pair of nets is ordered (no two equal in
+  // f32, none not a number): then they are the ranks, each place claimed once.
+  for (const lane of [0, 1, 2, 3]) c.get(sum).get(sumV).emit(0xfd, 0x1b, lane).addI32().set(sum);
+  c.get(sum).get(n).get(n).i32(1).subI32().mulI32().i32(1).shrI32().eqI32().set(ok);
+  c.when((y) => y.get(ok), () => {
+    c.for(i, (y) => y.i32(0), (y) => y.get(n), () => {
+      c.at(pOrder, (y) => y.at(pAbove, (z) => z.get(i), 4).loadI32(), 4).get(i).storeI32();
+    });
+  });
   c.when((y) => y.get(ok).emit(0x45), () => {
     c.get(numeric).set(ok);
     c.i32(0).set(i);
@@ -892,6 +1270,114 @@ function record(): Code {
   return c;
 }
 
+/** Byte offsets of the draw arguments (draws.ts writes them once a chunk; drawOne and weightBlock read them). */
+export const ARGS = {
+  n: 0, m: 4, mA: 8, stride: 12, kind: 16, pW0: 20, pTable: 24, pState: 28, pW4: 32, pScores: 36, pScoresT: 40, pExStart: 44, pExItem: 48,
+  pAssets: 52, pLiabilities: 56, pNets: 60, pSums: 64, pMin: 68, pMax: 72, pTotals: 76, pPositive: 80, pOrder: 84, pBaseline: 88, pRankCounts: 92,
+  bins: 96, pAbove: 100, weightsInKernel: 104,
+  low: 112, span: 120, ba: 128, bl: 136, lo0: 144, sc0: 152, lo1: 160, sc1: 168, lo2: 176, sc2: 184,
+  pCounts: 192, pCellOf: 196, pBin: 200, pSince: 204, pList: 208, listLength: 212, done: 216, same: 220, bytes: 224,
+} as const;
+
+/** Push the record() call's arguments for lane `lane` (a local) from the arguments at local pArgs. */
+function recordCall(c: Code, pArgs: number, lane: number, recordIndex: number): void {
+  const i = (off: number) => c.get(pArgs).loadI32(off);
+  const f = (off: number) => c.get(pArgs).loadF64(off);
+  c.get(lane);
+  i(ARGS.n); i(ARGS.pAssets); i(ARGS.pLiabilities); i(ARGS.pNets); i(ARGS.pSums); i(ARGS.pMin); i(ARGS.pMax); i(ARGS.pTotals); i(ARGS.pPositive);
+  i(ARGS.pOrder); i(ARGS.pBaseline); i(ARGS.pRankCounts);
+  f(ARGS.lo0); f(ARGS.sc0); f(ARGS.lo1); f(ARGS.sc1); f(ARGS.lo2); f(ARGS.sc2);
+  i(ARGS.bins); i(ARGS.pAbove);
+  c.call(recordIndex);
+}
+
+/**
+ * drawOne(pArgs) -> 1 when the ranking equals the baseline: one data or judgment draw after its
+ * scores are written (draws.ts kernelRedrawBlock): its weights (weights4 with one lane, unless
+ * JavaScript drew them: ARGS.weightsInKernel 0), nets1, record. One call instead of three.
+ */
+function drawOne(weights4Index: number, nets1Index: number, recordIndex: number): Code {
+  const pArgs = 0;
+  const c = new Code(1);
+  const lane = c.local(I32);
+  const i = (off: number) => c.get(pArgs).loadI32(off);
+  const f = (off: number) => c.get(pArgs).loadF64(off);
+  c.when(() => i(ARGS.weightsInKernel), () => {
+    c.i32(1); i(ARGS.kind); i(ARGS.m); i(ARGS.pW0); i(ARGS.pTable); i(ARGS.pState); i(ARGS.pW4); f(ARGS.low); f(ARGS.span); c.i32(1);
+    c.call(weights4Index);
+  });
+  i(ARGS.n); i(ARGS.stride); i(ARGS.m); i(ARGS.mA); i(ARGS.pScoresT); i(ARGS.pW4); i(ARGS.pExStart); i(ARGS.pExItem); i(ARGS.pAssets); i(ARGS.pLiabilities); i(ARGS.pNets);
+  f(ARGS.ba); f(ARGS.bl);
+  c.call(nets1Index);
+  c.i32(0).set(lane);
+  recordCall(c, pArgs, lane, recordIndex);
+  return c;
+}
+
+/**
+ * weightBlock(pArgs, count) -> the draws whose ranking equals the baseline: `count` weight
+ * draws four at a time (draws.ts kernelBlock, the weights drawn in the kernel): weights4,
+ * nets4, then record for each lane. One call for a block of draws.
+ */
+function weightBlock(weights4Index: number, nets4Index: number, recordIndex: number): Code {
+  const [pArgs, count] = [0, 1];
+  const c = new Code(2);
+  const d = c.local(I32), lanes = c.local(I32), lane = c.local(I32), same = c.local(I32);
+  const i = (off: number) => c.get(pArgs).loadI32(off);
+  const f = (off: number) => c.get(pArgs).loadF64(off);
+  c.i32(0).set(same);
+  c.i32(0).set(d);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(d).get(count).geI32().emit(0x0d, 1);
+  // lanes = min(4, count - d)
+  c.get(count).get(d).subI32().set(lanes);
+  c.i32(4).get(lanes).get(lanes).i32(4).gtI32().select().set(lanes);
+  c.get(lanes); i(ARGS.kind); i(ARGS.m); i(ARGS.pW0); i(ARGS.pTable); i(ARGS.pState); i(ARGS.pW4); f(ARGS.low); f(ARGS.span); c.i32(4);
+  c.call(weights4Index);
+  i(ARGS.n); i(ARGS.m); i(ARGS.mA); i(ARGS.pScores); i(ARGS.pW4); i(ARGS.pExStart); i(ARGS.pExItem); i(ARGS.pAssets); i(ARGS.pLiabilities); i(ARGS.pNets);
+  f(ARGS.ba); f(ARGS.bl);
+  c.call(nets4Index);
+  c.for(lane, (z) => z.i32(0), (z) => z.get(lanes), () => {
+    c.get(same);
+    recordCall(c, pArgs, lane, recordIndex);
+    c.addI32().set(same);
+  });
+  c.get(d).i32(4).addI32().set(d);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  c.get(same);
+  return c;
+}
+
+/**
+ * redrawBlock(pArgs, now, count) -> 1 when it stopped at a draw whose kernel items need the
+ * general path, else 0: `count` data and judgment draws whose items all redraw in the kernel
+ * (redrawAll over ARGS.pList), each then drawOne, as draws.ts kernelRedrawBlock makes them.
+ * ARGS.done gets the draws completed, ARGS.same those whose ranking equals the baseline; a
+ * stopped draw (number `done`) has its kernel items drawn and awaits JavaScript.
+ */
+function redrawBlock(redrawAllIndex: number, drawOneIndex: number): Code {
+  const [pArgs, now, count] = [0, 1, 2];
+  const c = new Code(3);
+  const d = c.local(I32), same = c.local(I32);
+  const i = (off: number) => c.get(pArgs).loadI32(off);
+  const finish = (done: number, stopped: number) => {
+    c.get(pArgs).get(done).emit(0x36, 2, ...uleb(ARGS.done));
+    c.get(pArgs).get(same).emit(0x36, 2, ...uleb(ARGS.same));
+    c.i32(stopped).ret();
+  };
+  c.i32(0).set(same);
+  c.for(d, (z) => z.i32(0), (z) => z.get(count), () => {
+    i(ARGS.pList); i(ARGS.listLength); i(ARGS.pState); i(ARGS.pScoresT); i(ARGS.pCounts); i(ARGS.pCellOf); i(ARGS.pBin); i(ARGS.pSince);
+    c.get(now).get(d).addI32();
+    c.call(redrawAllIndex);
+    c.when(() => undefined, () => finish(d, 1));
+    c.get(same).get(pArgs).call(drawOneIndex).addI32().set(same);
+  });
+  finish(count, 0);
+  c.i32(0);
+  return c;
+}
+
 function moduleBytes(k: LogUniformConstants): Uint8Array<ArrayBuffer> {
   const types = [
     [0x60, ...vec(NETS4_PARAMS.map((t) => [t])), ...vec([])],
@@ -901,17 +1387,23 @@ function moduleBytes(k: LogUniformConstants): Uint8Array<ArrayBuffer> {
     [0x60, ...vec(REDRAW_PARAMS.map((t) => [t])), ...vec([[I32]])],
     [0x60, ...vec(REDRAW_ALL_PARAMS.map((t) => [t])), ...vec([[I32]])],
     [0x60, ...vec(FINISH_PARAMS.map((t) => [t])), ...vec([])],
+    [0x60, ...vec([[F64]]), ...vec([[F64]])],
+    [0x60, ...vec([[I32]]), ...vec([[I32]])],
+    [0x60, ...vec([[I32], [I32]]), ...vec([[I32]])],
+    [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])],
   ];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vec([[0], [1], [2], [3], [4], [5], [6]])),
+    ...section(3, vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [10]])),
     ...section(7, vec([
       [...name('nets4'), 0x00, 0], [...name('record'), 0x00, 1], [...name('weights4'), 0x00, 2], [...name('nets1'), 0x00, 3], [...name('redrawItem'), 0x00, 4],
-      [...name('redrawAll'), 0x00, 5], [...name('finishItem'), 0x00, 6],
+      [...name('redrawAll'), 0x00, 5], [...name('finishItem'), 0x00, 6], [...name('log10'), 0x00, 7],
+      [...name('drawOne'), 0x00, 8], [...name('weightBlock'), 0x00, 9], [...name('redrawBlock'), 0x00, 10],
     ])),
-    ...section(10, vec([nets4().body(), record().body(), weights4(k).body(), nets1().body(), redrawItem(6).body(), redrawAll(4).body(), finishItem().body()])),
+    ...section(10, vec([nets4().body(), record().body(), weights4(k).body(), nets1().body(), redrawItem(6, 7).body(), redrawAll(4).body(), finishItem().body(), log10().body(),
+      drawOne(2, 3, 1).body(), weightBlock(2, 0, 1).body(), redrawBlock(5, 8).body()])),
   ];
   return new Uint8Array(bytes);
 }
@@ -923,6 +1415,10 @@ export interface KernelExports {
     balanceAssets: number, balanceLiabilities: number): void;
   redrawAll(pList: number, items: number, pState: number, pValues: number, pCounts: number, pCellOf: number, pBin: number, pSince: number, now: number): number;
   finishItem(pItem: number, mode: number, lo: number, hi: number, pValues: number, pCounts: number, pCellOf: number, pBin: number, pSince: number, now: number): void;
+  log10(x: number): number;
+  drawOne(pArgs: number): number;
+  weightBlock(pArgs: number, count: number): number;
+  redrawBlock(pArgs: number, now: number, count: number): number;
   redrawItem(pItem: number, pState: number, pValues: number, pCounts: number, pCellOf: number, pBin: number, pSince: number, now: number): number;
   record(lane: number, n: number, pAssets: number, pLiabilities: number, pNets: number, pSums: number, pMin: number, pMax: number, pTotals: number, pPositive: number,
     pOrder: number, pBaselineOrder: number, pRankCounts: number, lo0: number, sc0: number, lo1: number, sc1: number, lo2: number, sc2: number, bins: number, pAbove: number): number;

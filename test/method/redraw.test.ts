@@ -7,6 +7,7 @@ import type { DrawSettings, ScoreMatrix, UncertainItem } from '../../src/method/
 import { imputeInto, normalizeBuffers, normalizeInto } from '../../src/method/normalize.ts';
 import type { MissingPolicy, Normalization } from '../../src/method/methodology.ts';
 import { Xoshiro128 } from '../../src/method/random.ts';
+import { instantiateKernel } from '../../src/method/wasm-kernel.ts';
 
 interface Column {
   normalize: Normalization;
@@ -73,7 +74,7 @@ function cells(seed: number, N: number, scale: number, options: { missing?: numb
 }
 
 const N = 23;
-const matrix = matrixOf([
+const columns: Column[] = [
   { side: 'asset', normalize: { method: 'minmax', scale: 'linear', invert: false }, cells: cells(1, N, 100) },
   { side: 'asset', normalize: { method: 'minmax', scale: 'log', invert: false }, cells: cells(2, N, 1e5, { missing: [3], offset: 1 }) },
   { side: 'asset', normalize: { method: 'minmax', scale: 'log1p', invert: true }, cells: cells(3, N, 50, { ranged: 3 }) },
@@ -86,7 +87,8 @@ const matrix = matrixOf([
   // A range reaching below the log scale's domain: some draws leave it (the general path).
   { side: 'liability', normalize: { method: 'minmax', scale: 'log', invert: false }, cells: cells(11, N, 10, { offset: 1 }).map(([v, lo, hi], j) => (j === 4 ? [0.5, -1, 2] : [v, lo, hi])) },
   { side: 'liability', judgment: true, normalize: { method: 'judgment_scale', invert: true }, cells: cells(10, N, 4, { ranged: 2 }).map(([v], j) => (j % 2 ? [v, v, v] : [v, Math.max(0, v - 0.5), Math.min(4, v + 0.5)])) },
-]);
+];
+const matrix = matrixOf(columns);
 
 const settings = (over: Partial<DrawSettings> = {}): DrawSettings => ({
   draws: CHUNK_DRAWS + 517, seed: 11, weights: { kind: 'log-multiplier', low: 0.5, high: 2 }, data: true, judgments: true, ...over,
@@ -104,6 +106,42 @@ describe('data and judgment draws', () => {
       expect(kernel).toEqual(reference);
       expect(summarize(matrix, kernel, s, 0.9)).toEqual(summarize(matrix, reference, s, 0.9));
     }
+  });
+
+  it('an odd number of ranked allies (the last pair of the kernel half empty) gives the same bits', () => {
+    const odd = matrixOf(columns, 2);
+    expect(odd.n % 2).toBe(1);
+    const s = settings({ draws: 3000 });
+    expect(runChunks(odd, s, allChunks(s.draws))).toEqual(runChunks(odd, s, allChunks(s.draws), { general: true }));
+    const w = settings({ draws: 3000, data: false, judgments: false });
+    expect(runChunks(odd, w, allChunks(w.draws))).toEqual(runChunks(odd, w, allChunks(w.draws), { wasm: false }));
+  });
+
+  it('draws run in the kernel between the ones that need the general path, with the same bits', () => {
+    // Every item redraws in the kernel (no percentile, no imputation), and one range reaches
+    // below the log scale's domain: the kernel's block of draws stops at each such draw.
+    const kernelOnly = matrixOf([columns[0], columns[2], columns[3], columns[5], columns[6], columns[8], columns[9], columns[10]]);
+    const s = settings({ draws: 5000 });
+    const kernel = runChunks(kernelOnly, s, allChunks(s.draws));
+    expect(kernel).toEqual(runChunks(kernelOnly, s, allChunks(s.draws), { general: true }));
+    expect(kernel).toEqual(runChunks(kernelOnly, s, allChunks(s.draws), { wasm: false }));
+  });
+
+  it("the kernel's log10 gives Math.log10's bits", () => {
+    const k = instantiateKernel(1 << 16, { steps: 1024, c2: 1 / 2, c3: 1 / 6, c4: 1 / 24, c5: 1 / 120 });
+    expect(k).not.toBeNull();
+    const log10 = k!.exports.log10;
+    const special = [0, -0, 1, 10, 100, 1e22, 1e300, 5e-324, 1e-310, 2.2250738585072014e-308, Infinity, -Infinity, Number.NaN, -1, 0.5, 2, 1 + 2 ** -52, 1 - 2 ** -53];
+    for (const x of special) expect(Object.is(log10(x), Math.log10(x))).toBe(true);
+    const rng = new Xoshiro128(5);
+    let differ = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const u = rng.uniform();
+      // Across the exponents, near 1 (the series' short branch), and data-like magnitudes.
+      const x = i % 3 === 0 ? Math.exp((u - 0.5) * 1400) : i % 3 === 1 ? 1 + (u - 0.5) * 2 ** -18 : 1e6 * u;
+      if (!Object.is(log10(x), Math.log10(x))) differ++;
+    }
+    expect(differ).toBe(0);
   });
 
   it('the scores really move: intervals widen where ranges are, and stay points elsewhere', () => {
