@@ -84,7 +84,7 @@ console.log(`\nfull build (median of ${runs} processes): ${wall.toFixed(2)} s wa
 console.log(`peer: read + sha256 of the ${(peers[0].bytes! / 2 ** 20).toFixed(1)} MiB of snapshot files: ${peerWall.toFixed(2)} s wall (${median(peers.map((x) => x.ms)).toFixed(0)} ms in the work), peak RSS ${median(peers.map((x) => x.rssMiB)).toFixed(0)} MiB`);
 console.log(`ratio build / peer (wall): ${(wall / peerWall).toFixed(1)}x   [goal <= 2x]`);
 console.log(`CPU time (user + system): build ${median(builds.map((x) => x.cpu)).toFixed(2)} s, peer ${median(peers.map((x) => x.cpu)).toFixed(2)} s`);
-console.log('\nper transform (median ms):');
+console.log('\nper transform (median ms; the transforms run two at a time on worker threads, so these overlap):');
 const perTransform = new Map<string, number[]>();
 for (const r of builds) for (const [id, ms] of r.timings ?? []) perTransform.set(id, [...(perTransform.get(id) ?? []), ms]);
 for (const [id, ms] of [...perTransform.entries()].sort((x, y) => median(y[1]) - median(x[1]))) console.log(`  ${id.padEnd(14)} ${median(ms).toFixed(0).padStart(6)}`);

@@ -2,23 +2,24 @@
 // The new tables are written beside the old ones and swapped in only when every transform
 // and every check has passed, so a failed build leaves the committed evidence untouched; a
 // killed build is repaired by the next build or load (src/store/swap.ts).
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { moduleExtension, PACKAGE_ROOT } from '../paths.ts';
 import { compareKeys, toCsv } from '../evidence/csv.ts';
-import type { Cell } from '../evidence/csv.ts';
 import { loadSourceRegistry } from '../evidence/sources.ts';
-import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../evidence/schema.ts';
-import type { Indicator, Observation, Source } from '../evidence/schema.ts';
+import type { Indicator, Source } from '../evidence/schema.ts';
 import { ObservationEncoder, writeEvidenceStore } from '../store/evidence-store.ts';
 import { yamlCache } from '../store/yaml-cache.ts';
 import { useCheckedYamlCache } from '../method/located.ts';
-import { plainlyValid } from '../evidence/check.ts';
 import { exists, recoverFolder, stagingFolder, swapFolderIn } from '../store/swap.ts';
 import { buildCountryRegistry } from './countries.ts';
-import { inferForeignKeys, nonNullKeyFields, observationPrimaryKey, packageDescriptor, resourceDescriptor } from './datapackage.ts';
+import { inferForeignKeys, nonNullKeyFields, packageDescriptor, resourceDescriptor } from './datapackage.ts';
 import { Snapshot, SnapshotError } from './snapshot.ts';
+import { OBSERVATION_FIELDS } from './observations.ts';
+import type { ObservationFile } from './observations.ts';
+import { deserializeError, TransformPool } from './parallel.ts';
 import type { EvidenceTable, FieldDef, Transform } from './transform.ts';
 
 // Checked YAML files (the source registry, read by the build and two transforms) are kept between
@@ -62,18 +63,25 @@ export interface BuildReport {
 }
 
 export async function loadTransforms(): Promise<Transform[]> {
+  return (await loadTransformModules()).map((m) => m.transform);
+}
+
+/** The transforms with the module file each comes from (a build worker imports only the ones it runs). */
+async function loadTransformModules(): Promise<{ file: string; transform: Transform }[]> {
   // Beside this module: src/pipeline/transforms/*.ts from the sources, dist/lib/pipeline/transforms/*.js compiled.
-  const dir = fileURLToPath(new URL('./transforms/', import.meta.url));
+  const dir = transformDir();
   const ext = moduleExtension(import.meta.url);
   const files = (await readdir(dir)).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).sort();
-  const out: Transform[] = [];
+  const out: { file: string; transform: Transform }[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { transform?: Transform };
     if (!mod.transform) throw new Error(`src/pipeline/transforms/${f} does not export a transform`);
-    out.push(mod.transform);
+    out.push({ file: f, transform: mod.transform });
   }
-  return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return out.sort((a, b) => (a.transform.id < b.transform.id ? -1 : 1));
 }
+
+const transformDir = () => fileURLToPath(new URL('./transforms/', import.meta.url));
 
 export async function buildEvidence(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
@@ -84,10 +92,10 @@ export async function buildEvidence(options: BuildOptions): Promise<BuildReport>
   // dropped: the same cells the CSV gives back, without keeping every observation, or reading and
   // scanning the CSV again) and the texts (for their checksums). A partial build (`only`) and
   // folders other than the project's get theirs from the files (on their first load).
-  const written: Written | undefined = store ? { texts: new Map(), encoder: options.only === undefined ? new ObservationEncoder() : null } : undefined;
+  const written: Written | undefined = store ? { texts: new Map(), sha256: new Map(), encoder: options.only === undefined ? new ObservationEncoder() : null } : undefined;
   const report = await buildEvidenceTables(options, written);
   if (written) {
-    await writeEvidenceStore(report.outDir, written.texts, undefined, written.encoder ?? undefined).catch((e: Error) => process.stderr.write(`allies: the evidence store was not written (${e.message}); the next load builds it\n`));
+    await writeEvidenceStore(report.outDir, written.texts, undefined, written.encoder ?? undefined, written.sha256).catch((e: Error) => process.stderr.write(`allies: the evidence store was not written (${e.message}); the next load builds it\n`));
   }
   report.ms = performance.now() - started;
   return report;
@@ -95,34 +103,10 @@ export async function buildEvidence(options: BuildOptions): Promise<BuildReport>
 
 /** For the store: what a build wrote (texts by path), and its observation files encoded as they were made. */
 interface Written {
-  texts: Map<string, string>;
+  texts: Map<string, string | Uint8Array>;
+  /** The SHA-256 of the observation files, written as they came and not kept. */
+  sha256: Map<string, string>;
   encoder: ObservationEncoder | null;
-}
-
-/** What the datapackage needs of an observation file, worked out while its observations are in memory. */
-interface ObservationFile {
-  csv: string;
-  primaryKey: string[];
-  required: string[];
-  /** One row per distinct value of each column a foreign key may cover: inferForeignKeys gives the same answer over them as over the rows. */
-  keyValues: Record<string, string>[];
-}
-
-const KEY_COLUMNS = ['country', 'counterpart', 'indicator', 'source'] as const;
-
-function observationFile(obs: readonly Observation[]): ObservationFile {
-  const rows = obs as unknown as Record<string, unknown>[];
-  const primaryKey = observationPrimaryKey(rows).primaryKey;
-  const distinct = new Map<string, Set<string>>(KEY_COLUMNS.map((c) => [c, new Set<string>()]));
-  for (const o of obs) {
-    for (const c of KEY_COLUMNS) {
-      const v = o[c] as unknown;
-      if (v !== null && v !== undefined && v !== '') distinct.get(c)!.add(String(v));
-    }
-  }
-  const keyValues: Record<string, string>[] = [];
-  for (const [c, values] of distinct) for (const v of values) keyValues.push({ [c]: v });
-  return { csv: observationsCsv(obs), primaryKey, required: nonNullKeyFields(primaryKey, rows), keyValues };
 }
 
 async function buildEvidenceTables(options: BuildOptions, written?: Written): Promise<BuildReport> {
@@ -137,46 +121,91 @@ async function buildEvidenceTables(options: BuildOptions, written?: Written): Pr
     throw new SnapshotError(options.snapshotDir, null, null, 'snapshot directory not found',
       'Pass --snapshots DIR or set ALLIES_SNAPSHOTS to a folder laid out like ../shared/data (the committed evidence is still usable as it is).');
   }
+  // Files go into a fresh sibling folder as they are made (each observation file as its transform
+  // finishes, so its bytes are not kept), swapped in once all are written (src/store/swap.ts).
+  const staging = new Staging(outDir, options.only !== undefined);
+  // The workers start now: loading their modules and the country registry overlaps the build's own.
+  const pool = new TransformPool({ snapshotDir: options.snapshotDir, curatedDir, transformDir: transformDir() }, options.only?.length === 1 ? 0 : undefined);
+  try {
+    return await buildInto(staging, pool, options, outDir, curatedDir, started, written);
+  } catch (err) {
+    await staging.abort();
+    throw err;
+  } finally {
+    await pool.close();
+  }
+}
+
+async function buildInto(staging: Staging, pool: TransformPool, options: BuildOptions, outDir: string, curatedDir: string, started: number, written?: Written): Promise<BuildReport> {
   const snapshot = new Snapshot(options.snapshotDir);
   const countries = await buildCountryRegistry(snapshot, curatedDir);
   const sources = await loadSourceRegistry(curatedDir);
   const sourceIds = new Set(sources.map((s) => s.id));
-  let transforms = await loadTransforms();
-  if (options.only) transforms = transforms.filter((t) => options.only!.includes(t.id));
+  let modules = await loadTransformModules();
+  if (options.only) modules = modules.filter((m) => options.only!.includes(m.transform.id));
+  const transforms = modules.map((m) => m.transform);
 
   const timings: TransformTiming[] = [];
   const observationFiles = new Map<string, ObservationFile>();
   let observationCount = 0;
   const tables: EvidenceTable[] = [];
   const indicators = new Map<string, Indicator & { transform: string }>();
-  for (const [i, t] of transforms.entries()) {
-    options.onProgress?.({ transform: t.id, done: i, total: transforms.length });
-    for (const ind of t.indicators) {
-      const prior = indicators.get(ind.id);
-      if (prior && prior.transform !== t.id) throw new Error(`indicator "${ind.id}" is declared by both ${prior.transform} and ${t.id}`);
-      indicators.set(ind.id, { ...ind, transform: t.id });
+  // What a transform is checked against before it runs; a transform that fails them is not run
+  // (its error is thrown in its turn, below).
+  const refused = new Map<string, Error>();
+  for (const t of transforms) {
+    try {
+      for (const ind of t.indicators) {
+        const prior = indicators.get(ind.id);
+        if (prior && prior.transform !== t.id) throw new Error(`indicator "${ind.id}" is declared by both ${prior.transform} and ${t.id}`);
+        indicators.set(ind.id, { ...ind, transform: t.id });
+      }
+      for (const s of t.sources) if (!sourceIds.has(s)) throw new Error(`transform ${t.id} names source "${s}", which is not in curated/sources.yaml`);
+    } catch (e) {
+      refused.set(t.id, e as Error);
+      break; // as running them in turn: the transforms after it are never reached
     }
-    for (const s of t.sources) if (!sourceIds.has(s)) throw new Error(`transform ${t.id} names source "${s}", which is not in curated/sources.yaml`);
-    const t0 = performance.now();
-    const result = await t.run({ snapshot, countries, curatedDir });
-    const own = new Set(t.indicators.map((x) => x.id));
-    validateObservations(t, result.observations, own, sourceIds, countries.registry.has.bind(countries.registry));
-    const sorted = sortObservations(result.observations);
-    // The file's CSV, keys and store columns now; the observations are not kept (peak memory).
-    observationFiles.set(t.id, observationFile(sorted));
-    written?.encoder?.add(`observations/${t.id}.csv`, OBSERVATION_COLUMNS, sorted as unknown as Record<string, unknown>[], OBSERVATION_FIELDS, outDir);
-    observationCount += sorted.length;
-    for (const table of result.tables ?? []) tables.push(validateTable(t.id, table, sourceIds));
-    timings.push({ id: t.id, ms: performance.now() - t0, observations: result.observations.length, tables: result.tables?.length ?? 0 });
+  }
+  const firstRefused = transforms.findIndex((t) => refused.has(t.id));
+  const runnable = firstRefused < 0 ? modules : modules.slice(0, firstRefused);
+  let handedOut = 0;
+  const storeFileBase = written?.encoder ? path.resolve(outDir) : null;
+  const outcomes = await pool.run(runnable.map((m) => ({ id: m.transform.id, file: m.file, sourceIds: [...sourceIds], storeFileBase })), (id) => options.onProgress?.({ transform: id, done: handedOut++, total: transforms.length }), (outcome) => {
+    if (!outcome.ok) return;
+    const rel = `observations/${outcome.id}.csv`;
+    const bytes = outcome.file.csv;
+    if (written && options.only === undefined) written.sha256.set(rel, createHash('sha256').update(bytes).digest('hex'));
+    staging.write(rel, bytes);
+    outcome.file.csv = new Uint8Array(0);
+  });
+  await pool.close(); // their memory back before the files and the store are written
+  // In transform order: the first failure is the one running them in turn would have stopped at.
+  for (const t of transforms) {
+    const refusal = refused.get(t.id);
+    if (refusal) throw refusal;
+    const outcome = outcomes.get(t.id);
+    if (!outcome) throw new Error(`the ${t.id} transform did not run`);
+    if (!outcome.ok) throw deserializeError(outcome.error);
+    for (const f of outcome.reads) snapshot.recordRead(f);
+    countries.replayResolutions(outcome.names);
+    // The file's CSV, keys and store columns; the observations were never sent (peak memory).
+    observationFiles.set(t.id, outcome.file);
+    if (outcome.chunk) {
+      written!.encoder!.addChunk(`observations/${t.id}.csv`, outcome.chunk);
+    }
+    outcomes.delete(t.id);
+    observationCount += outcome.observations;
+    for (const table of outcome.tables) tables.push(validateTable(t.id, table, sourceIds));
+    timings.push({ id: t.id, ms: outcome.ms, observations: outcome.observations, tables: outcome.tables.length });
   }
   options.onProgress?.({ transform: 'write', done: transforms.length, total: transforms.length });
 
-  const files = new Map<string, string>();
+  const files = new Map<string, string | Uint8Array>();
   const resources: object[] = [];
   const registryById = new Map(sources.map((s) => [s.id, s]));
   const refs = { countries: new Set(countries.registry.countries.map((c) => c.iso3)), indicators: new Set(indicators.keys()), sources: sourceIds };
   const put = (rel: string, title: string, description: string, fields: FieldDef[], primaryKey: string[], rows: Record<string, unknown>[], rowSources: string[], prepared?: ObservationFile) => {
-    files.set(rel, prepared?.csv ?? toCsv(fields.map((f) => f.name), rows as Record<string, string | number | boolean | null>[]));
+    if (!prepared) files.set(rel, toCsv(fields.map((f) => f.name), rows as Record<string, string | number | boolean | null>[]));
     resources.push(resourceDescriptor({
       rel, title, description, fields, primaryKey, required: prepared?.required ?? nonNullKeyFields(primaryKey, rows),
       foreignKeys: inferForeignKeys(rel, fields, prepared?.keyValues ?? rows, refs), sources: rowSources,
@@ -213,9 +242,11 @@ async function buildEvidenceTables(options: BuildOptions, written?: Written): Pr
   const datapackage = packageDescriptor(sources, resources);
   files.set('datapackage.json', JSON.stringify(datapackage, null, 2) + '\n');
 
-  await writeEvidenceAtomically(outDir, files, options.only !== undefined);
+  for (const [rel, text] of files) staging.write(rel, text);
+  await staging.commit();
   // A partial build (`only`) carries other files over: the store reads those from the folder.
   if (written && options.only === undefined) for (const [rel, text] of files) written.texts.set(rel, text);
+  else written?.sha256.clear();
   return {
     outDir,
     timings,
@@ -224,30 +255,6 @@ async function buildEvidenceTables(options: BuildOptions, written?: Written): Pr
     sources: sources.length,
     ms: performance.now() - started,
   };
-}
-
-function validateObservations(t: Transform, obs: Observation[], own: Set<string>, sourceIds: Set<string>, hasCountry: (iso: string) => boolean): void {
-  const seen = new Map<string, string>();
-  for (const o of obs) {
-    // Rows that plainly satisfy the schema skip the zod pass (a second per row); zod names the issue otherwise.
-    const parsed = plainlyValid(o) ? null : ObservationSchema.safeParse(o);
-    if (parsed && !parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new SnapshotError(o.locator ?? t.id, null, issue.path.join('.'), `invalid observation (${issue.message})`, `Check the ${t.id} transform's reading of this row.`);
-    }
-    if (!own.has(o.indicator)) throw new Error(`transform ${t.id} wrote indicator "${o.indicator}" without declaring it`);
-    if (!sourceIds.has(o.source)) throw new SnapshotError(o.locator, null, 'source', `unknown source "${o.source}"`, 'Add it to curated/sources.yaml.');
-    if (!hasCountry(o.country)) throw new SnapshotError(o.locator, null, 'country', `unknown country "${o.country}"`, 'Use a code from evidence/countries.csv.');
-    if (o.counterpart && !hasCountry(o.counterpart)) throw new SnapshotError(o.locator, null, 'counterpart', `unknown country "${o.counterpart}"`, 'Use a code from evidence/countries.csv.');
-    if (o.value === null && !o.flags.includes('missing')) throw new SnapshotError(o.locator, null, 'flags', 'a missing value must be flagged "missing"', 'Flag it and say why in the note.');
-    const key = `${o.country}|${o.counterpart}|${o.indicator}|${o.year}|${o.source}`;
-    const prior = seen.get(key);
-    if (prior !== undefined) {
-      throw new SnapshotError(o.locator, null, null, `duplicate observation: ${o.country}${o.counterpart ? `-${o.counterpart}` : ''} ${o.indicator} ${o.year} also at ${prior}`,
-        'Remove the duplicated row, or replace the file with the publisher\'s original.');
-    }
-    seen.set(key, o.locator);
-  }
 }
 
 function validateTable(transformId: string, table: EvidenceTable, sourceIds: Set<string>): EvidenceTable {
@@ -267,38 +274,49 @@ function validateTable(transformId: string, table: EvidenceTable, sourceIds: Set
   return { ...table, rows };
 }
 
-/** The observations as CSV, their flags joined by ";" (no row object made for each). */
-function observationsCsv(obs: readonly Observation[]): string {
-  return toCsv(OBSERVATION_COLUMNS, obs, (o, c) => (c === 'flags' ? o.flags.join(';') : (o as unknown as Record<string, Cell>)[c]));
-}
-
-/** compareKeys over [indicator, country, counterpart, year, source], without making two arrays per comparison. */
-function sortObservations(obs: Observation[]): Observation[] {
-  const text = (x: string, y: string) => (x === y ? 0 : x < y ? -1 : 1);
-  return [...obs].sort((a, b) => text(a.indicator, b.indicator) || text(a.country, b.country) || text(a.counterpart, b.counterpart)
-    || (a.year === b.year ? 0 : a.year - b.year) || text(a.source, b.source));
-}
-
 /**
- * Write every file into a fresh sibling folder, then swap it in (src/store/swap.ts). With
- * `partial`, files of the existing folder that this build did not produce are carried over.
+ * The fresh sibling folder a build writes into, then swaps in (src/store/swap.ts): made on the
+ * first write; with `partial`, the existing folder's files are copied in first (the build's own
+ * files then replace theirs). Writes run in the background; commit waits for them.
  */
-async function writeEvidenceAtomically(outDir: string, files: Map<string, string>, partial: boolean): Promise<void> {
-  const tmp = stagingFolder(outDir);
-  try {
-    if (partial && (await exists(outDir))) {
-      const { cp } = await import('node:fs/promises');
-      await cp(outDir, tmp, { recursive: true });
-    }
-    for (const [rel, text] of files) {
-      await mkdir(path.dirname(path.join(tmp, rel)), { recursive: true });
-      await writeFile(path.join(tmp, rel), text);
-    }
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
+class Staging {
+  private folder: Promise<string> | null = null;
+  private readonly writes: Promise<void>[] = [];
+  private failed: unknown = null;
+
+  constructor(private readonly outDir: string, private readonly partial: boolean) {}
+
+  private open(): Promise<string> {
+    return (this.folder ??= (async () => {
+      const tmp = stagingFolder(this.outDir);
+      if (this.partial && (await exists(this.outDir))) await cp(this.outDir, tmp, { recursive: true });
+      else await mkdir(tmp, { recursive: true });
+      return tmp;
+    })());
   }
-  await swapFolderIn(tmp, outDir);
+
+  write(rel: string, data: string | Uint8Array): void {
+    this.writes.push((async () => {
+      const tmp = await this.open();
+      await mkdir(path.dirname(path.join(tmp, rel)), { recursive: true });
+      await writeFile(path.join(tmp, rel), data);
+    })().catch((e: unknown) => {
+      this.failed ??= e;
+    }));
+  }
+
+  async commit(): Promise<void> {
+    const tmp = await this.open();
+    await Promise.all(this.writes);
+    if (this.failed) throw this.failed;
+    await swapFolderIn(tmp, this.outDir);
+  }
+
+  async abort(): Promise<void> {
+    await Promise.all(this.writes);
+    const tmp = await this.folder?.catch(() => null);
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  }
 }
 
 const COUNTRY_FIELDS: FieldDef[] = [
@@ -342,23 +360,5 @@ const INDICATOR_FIELDS: FieldDef[] = [
   { name: 'transform', type: 'string', description: 'pipeline transform that writes it' },
   { name: 'sources', type: 'string', description: 'source ids that feed it, ";"-separated' },
 ];
-
-const OBSERVATION_FIELDS: FieldDef[] = OBSERVATION_COLUMNS.map((name) => ({
-  name,
-  type: name === 'year' ? 'integer' : ['value', 'low', 'high'].includes(name) ? 'number' : 'string',
-  description: {
-    country: 'ISO code of the subject country',
-    counterpart: 'ISO code of the second country for dyadic indicators, else empty',
-    indicator: 'indicator id (indicators.csv)',
-    year: 'calendar year (or the fiscal year the source names)',
-    value: 'the value in the indicator\'s unit; empty when missing (never 0 for missing)',
-    low: 'lower end of a range the source states',
-    high: 'upper end of a range the source states',
-    source: 'source id (sources.csv)',
-    locator: 'where in the source: file and row, sheet and cell, page or table',
-    flags: 'missing | estimate | imputed | uncertain | derived, ";"-separated',
-    note: 'footnotes that qualify the value, or why it is missing',
-  }[name],
-}));
 
 export type { Source };

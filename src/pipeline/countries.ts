@@ -53,6 +53,14 @@ const WB_REGION: Record<string, Region> = {
   'North America': 'americas',
 };
 
+/** A spelling resolved to a country (see CountryResolver.takeResolutions). */
+export interface NameResolution {
+  publisher: string;
+  name: string;
+  iso3: string;
+  fromFile: boolean;
+}
+
 export interface CountryResolver {
   registry: CountryRegistry;
   /**
@@ -62,6 +70,14 @@ export interface CountryResolver {
   resolve(publisher: string, name: string, where: Where): string | null;
   /** Spellings resolved so far, to be written as evidence/country_names.csv. */
   namesUsed(): CountryName[];
+  /**
+   * The resolutions since the last call (a build worker's, for the build to replay in transform
+   * order): each spelling once, first resolution first, and whether the publisher's names file
+   * gave it.
+   */
+  takeResolutions(): NameResolution[];
+  /** Resolutions made elsewhere, applied to namesUsed as resolving them here in that order would. */
+  replayResolutions(events: readonly NameResolution[]): void;
   /** Each country's COW and Gleditsch-Ward codes by year (evidence/tables/state_codes.csv); reads the two state lists on first use. */
   stateCodes(): Promise<StateCodePeriod[]>;
   /** The registry's countries as countries.csv rows: with the GW code, and the COW code filled from the state codes where the code list has none (Serbia, 345). */
@@ -117,6 +133,12 @@ export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: strin
   const loadStateCodes = () => (stateCodes ??= buildStateCodes(snapshot, registry, curated.gw_crosswalk, curatedPath));
   const publisherFiles = await loadPublisherNames(curatedDir);
   const used = new Map<string, CountryName>();
+  const resolutions = new Map<string, NameResolution>();
+  const resolved = (publisher: string, name: string, iso3: string, fromFile: boolean) => {
+    const key = `${publisher}\u0000${name}\u0000${fromFile ? 1 : 0}`;
+    if (!resolutions.has(key)) resolutions.set(key, { publisher, name, iso3, fromFile });
+    return iso3;
+  };
   return {
     registry,
     resolve(publisher, name, where) {
@@ -131,19 +153,31 @@ export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: strin
         for (const [n, iso3] of Object.entries(file.names)) {
           if (normalizeName(n) === key) {
             if (!registry.has(iso3)) throw new SnapshotError(path.join(curatedDir, 'country-names', `${publisher}.yaml`), null, n, `maps to ${iso3}, which is not a registered country`, 'Use an ISO code from evidence/countries.csv.');
-            return remember(iso3);
+            return resolved(publisher, name, remember(iso3), true);
           }
         }
         for (const n of Object.keys(file.not_countries)) if (normalizeName(n) === key) return null;
       }
       const known = registry.knownName(publisher, name);
-      if (known) return known;
-      if (registry.has(name.trim()) && /^[A-Z]{3}$/.test(name.trim())) return remember(name.trim());
+      if (known) return resolved(publisher, name, known, false);
+      if (registry.has(name.trim()) && /^[A-Z]{3}$/.test(name.trim())) return resolved(publisher, name, remember(name.trim()), false);
       const matches = [...new Set(patterns.filter((p) => p.regex.test(name)).map((p) => p.iso3))];
-      if (matches.length === 1) return remember(matches[0]);
+      if (matches.length === 1) return resolved(publisher, name, remember(matches[0]), false);
       throw new SnapshotError(where.file, where.row, where.column ?? null,
         matches.length === 0 ? `unknown country name "${name}"` : `country name "${name}" is ambiguous (${matches.join(', ')})`,
         `Add it to curated/country-names/${publisher}.yaml under names (with its ISO code) or under not_countries (with the reason).`);
+    },
+    takeResolutions() {
+      const out = [...resolutions.values()];
+      resolutions.clear();
+      return out;
+    },
+    replayResolutions(events) {
+      for (const e of events) {
+        if (!e.fromFile && registry.knownName(e.publisher, e.name)) continue;
+        used.set(`${e.publisher}\u0000${e.name}`, { iso3: e.iso3, publisher: e.publisher, name: e.name });
+        registry.rememberName(e.publisher, e.name, e.iso3);
+      }
     },
     namesUsed() {
       return [...used.values()].sort((a, b) => (a.publisher + a.name < b.publisher + b.name ? -1 : 1));

@@ -52,8 +52,20 @@ export interface CsvOptions {
 
 export class Snapshot {
   private readonly files = new Map<string, ReadFile>();
+  /** Reads since the last takeReads(), in order (a build worker hands each transform's to the build). */
+  private readonly log: ReadFile[] = [];
 
   constructor(readonly dir: string) {}
+
+  /** The reads since the last call, in the order they were made. */
+  takeReads(): ReadFile[] {
+    return this.log.splice(0, this.log.length);
+  }
+
+  /** Record a read made elsewhere (by a build worker) as if made here. */
+  recordRead(f: ReadFile): void {
+    this.files.set(f.path, f);
+  }
 
   /** Every file read so far, with its checksum, for the source registry. */
   filesRead(): ReadFile[] {
@@ -77,12 +89,14 @@ export class Snapshot {
       throw new SnapshotError(rel, null, null, `file not found in snapshot directory ${this.dir}`,
         'Download it from the publisher (see the source registry: allies sources) and place it at this path.');
     }
-    this.files.set(rel, {
+    const read: ReadFile = {
       source,
       path: rel,
       sha256: createHash('sha256').update(buf).digest('hex'),
       bytes: buf.length,
-    });
+    };
+    this.files.set(rel, read);
+    this.log.push(read);
     return buf;
   }
 
@@ -105,6 +119,7 @@ export function parseCsvRecords(rel: string, text: string, options: CsvOptions =
   let header: string[] | null = null;
   let headerLine = 0;
   let blank: Record<string, string> = {};
+  let make: ((cells: string[]) => Record<string, string>) | null = null;
   let failed = false;
   let fieldCount: { line: number; cells: number } | null = null;
   const out: CsvRecord[] = [];
@@ -117,12 +132,17 @@ export function parseCsvRecords(rel: string, text: string, options: CsvOptions =
       // repeated name keeps its first place, as assigning in order gives).
       blank = {};
       if (!header.includes('__proto__')) for (const h of header) blank[h] = '';
+      make = recordMaker(header);
       return;
     }
     if (failed) return;
     if (cells.length !== header.length) {
       fieldCount = { line, cells: cells.length };
       failed = true;
+      return;
+    }
+    if (make) {
+      out.push({ line, values: make(cells) });
       return;
     }
     const values: Record<string, string> = { ...blank };
@@ -145,6 +165,19 @@ export function parseCsvRecords(rel: string, text: string, options: CsvOptions =
       'The file may be truncated or edited by hand; replace it with the publisher\'s original.');
   }
   return out;
+}
+
+/**
+ * A function that makes a file's record from its cells as one object literal with the header's
+ * names in order: the same object as copying a blank one and assigning each column (a repeated
+ * name keeps its first place and its last value), made many times faster (objects of more than a
+ * dozen columns built by assignment are kept as hash tables). Null for a header naming
+ * __proto__, which a literal would treat as the prototype.
+ */
+function recordMaker(header: readonly string[]): ((cells: string[]) => Record<string, string>) | null {
+  if (header.includes('__proto__')) return null;
+  const body = `return {${header.map((h, i) => `${JSON.stringify(h)}: c[${i}]`).join(', ')}};`;
+  return new Function('c', body) as (cells: string[]) => Record<string, string>;
 }
 
 /**

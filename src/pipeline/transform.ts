@@ -55,12 +55,20 @@ export interface Transform {
 
 /** Build an observation with the defaults filled in (no counterpart, no range, no flags). */
 export function observation(o: Pick<Observation, 'country' | 'indicator' | 'year' | 'value' | 'source' | 'locator'> & Partial<Observation>): Observation {
+  // Field by field rather than spreading `o` over the defaults (one object made instead of two, for
+  // ~370,000 observations); a field `o` holds, even as undefined, wins as with the spread. The key
+  // order differs from the spread's, which nothing reads.
   return {
-    counterpart: '',
-    low: null,
-    high: null,
-    flags: o.value === null ? ['missing'] : [],
-    note: '',
-    ...o,
+    country: o.country,
+    counterpart: 'counterpart' in o ? o.counterpart! : '',
+    indicator: o.indicator,
+    year: o.year,
+    value: o.value,
+    low: 'low' in o ? o.low! : null,
+    high: 'high' in o ? o.high! : null,
+    source: o.source,
+    locator: o.locator,
+    flags: 'flags' in o ? o.flags! : o.value === null ? ['missing'] : [],
+    note: 'note' in o ? o.note! : '',
   };
 }

@@ -316,8 +316,8 @@ const NUMBER_COLUMNS = ['year', 'value', 'low', 'high'] as const;
 /** What encodeStore reads: the evidence folder's files, or their texts when the caller has them. */
 export interface EncodeInput {
   dir: string;
-  /** Texts by path relative to dir (the build passes what it just wrote); others are read. */
-  texts?: ReadonlyMap<string, string>;
+  /** Texts (or UTF-8 bytes) by path relative to dir (the build passes what it just wrote); others are read. */
+  texts?: ReadonlyMap<string, string | Uint8Array>;
   /**
    * Rows of observation files by path, with their header (the build passes the observations it
    * just wrote as those files' texts, which then need no scanning). Each row's cells are read as
@@ -326,6 +326,8 @@ export interface EncodeInput {
   rows?: ReadonlyMap<string, { header: readonly string[]; rows: readonly Record<string, unknown>[] }>;
   /** Or every observation file already encoded, in datapackage order (otherwise ignored: the files are read). */
   encoded?: EncodedObservations;
+  /** The SHA-256 of files the caller wrote and no longer holds the bytes of (by path, as texts). */
+  sha256?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -348,24 +350,41 @@ export class ObservationEncoder implements EncodedObservations {
     this.encoder.addRows(this.files.length, header, rows, fields, path.join(path.resolve(dir), rel));
     this.files.push(rel);
   }
+  /** Add an observation file encoded apart (a build worker's ColumnEncoder.toChunk). */
+  addChunk(rel: string, chunk: EncodedChunk): void {
+    if (this.files.length >= 65535) throw new NotStorable('more than 65535 observation files');
+    this.encoder.addChunk(this.files.length, chunk);
+    this.files.push(rel);
+  }
 }
 
 /** Encode the evidence folder's observations, registries and tables into a store file's bytes. */
 export async function encodeStore(input: EncodeInput): Promise<Buffer> {
   const dir = path.resolve(input.dir);
   const stamps: FileStamp[] = [];
-  const read = async (rel: string): Promise<string> => {
+  // A file's text (or bytes, as the build gave them or as read: observation files are decoded
+  // only if scanned); null for a file the caller gave only the checksum of (read if needed).
+  const readRaw = async (rel: string): Promise<string | Uint8Array | null> => {
     const file = path.join(dir, rel);
     const st = await stat(file); // before reading: a later change moves mtime past the stamp
     const given = input.texts?.get(rel);
     if (given !== undefined) {
-      stamps.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs, sha256: createHash('sha256').update(given, 'utf8').digest('hex') });
+      const hash = createHash('sha256');
+      if (typeof given === 'string') hash.update(given, 'utf8');
+      else hash.update(given);
+      stamps.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs, sha256: hash.digest('hex') });
       return given;
+    }
+    const sha256 = input.sha256?.get(rel);
+    if (sha256 !== undefined) {
+      stamps.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs, sha256 });
+      return null;
     }
     const bytes = await readFile(file);
     stamps.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs, sha256: createHash('sha256').update(bytes).digest('hex') });
-    return bytes.toString('utf8');
+    return bytes;
   };
+  const read = async (rel: string): Promise<string> => asText((await readRaw(rel)) ?? (await readFile(path.join(dir, rel))));
   const pkgText = await read('datapackage.json');
   const pkg = JSON.parse(pkgText) as { resources: Resource[] };
   const byPath = new Map(pkg.resources.map((r) => [r.path, r]));
@@ -374,10 +393,10 @@ export async function encodeStore(input: EncodeInput): Promise<Buffer> {
     if (!byPath.has(p)) throw new Error(`${path.join(dir, 'datapackage.json')} lists no resource ${p}; rebuild with: npx allies data build`);
     texts.push([p, await read(p)]);
   }
-  const observations: { resource: Resource; text: string }[] = [];
+  const observations: { resource: Resource; raw: string | Uint8Array | null }[] = [];
   for (const r of pkg.resources) {
     if (r.path.startsWith('tables/')) texts.push([r.path, await read(r.path)]);
-    else if (r.path.startsWith('observations/')) observations.push({ resource: r, text: await read(r.path) });
+    else if (r.path.startsWith('observations/')) observations.push({ resource: r, raw: await readRaw(r.path) });
   }
   if (observations.length > 65535) throw new NotStorable('more than 65535 observation files');
   const encoded = input.encoded;
@@ -386,7 +405,9 @@ export async function encodeStore(input: EncodeInput): Promise<Buffer> {
   }
   // Every record ends a line or the text: lines + 1 per file bounds the rows.
   let capacity = 0;
-  for (const { resource: r, text } of observations) {
+  const decoded: { resource: Resource; text: string }[] = [];
+  for (const { resource, raw } of observations.splice(0)) decoded.push({ resource, text: asText(raw ?? (await readFile(path.join(dir, resource.path)))) });
+  for (const { resource: r, text } of decoded) {
     capacity++;
     const given = input.rows?.get(r.path);
     if (given) capacity += given.rows.length;
@@ -394,13 +415,18 @@ export async function encodeStore(input: EncodeInput): Promise<Buffer> {
   }
   const enc = new ColumnEncoder(capacity);
   const observationFiles: string[] = [];
-  for (const { resource: r, text } of observations) {
+  for (const { resource: r, text } of decoded) {
     const given = input.rows?.get(r.path);
     if (given) enc.addRows(observationFiles.length, given.header, given.rows, r.schema.fields, path.join(dir, r.path));
     else enc.addFile(observationFiles.length, text, r.schema.fields, path.join(dir, r.path));
     observationFiles.push(r.path);
   }
   return enc.finish(dir, stamps, observationFiles, texts);
+}
+
+/** A file's text from its UTF-8 bytes (or the text itself). */
+function asText(raw: string | Uint8Array): string {
+  return typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
 }
 
 /**
@@ -442,6 +468,37 @@ class Grow<T extends TypedColumn> {
     return this.data.subarray(0, this.length) as T;
   }
 }
+
+/** One observation file's columns, encoded apart (by a build worker) and sent as transferable arrays. */
+export interface EncodedChunk {
+  n: number;
+  /** Countries, counterparts, indicators, sources and flags, in the order the file first holds them. */
+  strings: string[];
+  notes: string[];
+  /** Locator templates: the key (parts joined by NUL) and whether the locator was kept whole. */
+  templates: { key: string; plain: boolean }[];
+  country: Uint32Array;
+  counterpart: Uint32Array;
+  indicator: Uint32Array;
+  source: Uint32Array;
+  flags: Uint32Array;
+  note: Uint32Array;
+  year: Int32Array;
+  value: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+  mask: Uint8Array;
+  template: Uint32Array;
+  numStart: Uint32Array;
+  nums: Uint32Array;
+}
+
+/** The typed arrays of a chunk, for a postMessage transfer list. */
+export function chunkBuffers(c: EncodedChunk): ArrayBuffer[] {
+  return [c.country, c.counterpart, c.indicator, c.source, c.flags, c.note, c.year, c.value, c.low, c.high, c.mask, c.template, c.numStart, c.nums].map((a) => a.buffer as ArrayBuffer);
+}
+
+const OBSERVATION_HEADER_LENGTH = 11;
 
 export class ColumnEncoder {
   private readonly strings = new Map<string, number>();
@@ -532,8 +589,50 @@ export class ColumnEncoder {
   }
 
   /** A locator as a template (the text between runs of digits) and the runs as numbers. */
+  /** The template of the last locator (rows of a file mostly share one): matched in place, without making its key. */
+  private lastTemplate: { id: number; parts: string[] } | null = null;
+
   private locator(s: string): void {
     this.numStart[this.n] = this.nums.length;
+    const last = this.lastTemplate;
+    if (last && this.sameTemplate(s, last.parts)) {
+      this.template[this.n] = last.id;
+      return;
+    }
+    this.nums.length = this.numStart[this.n];
+    this.locatorByKey(s);
+  }
+
+  /** Whether `s` has the template `parts` (its numbers pushed as it is read; the caller drops them if not). */
+  private sameTemplate(s: string, parts: string[]): boolean {
+    if (s.indexOf('\u0000') >= 0) return false;
+    let k = 0;
+    let last = 0;
+    let i = 0;
+    const n = s.length;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) {
+        i++;
+        continue;
+      }
+      let j = i;
+      let v = 0;
+      while (j < n && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) v = v * 10 + (s.charCodeAt(j++) - 48);
+      if (j - i <= 9 && (c !== 48 || j - i === 1)) {
+        const part = parts[k];
+        if (k >= parts.length - 1 || i - last !== part.length || !s.startsWith(part, last)) return false;
+        k++;
+        this.nums.push(v);
+        last = j;
+      }
+      i = j;
+    }
+    const tail = parts[k];
+    return k === parts.length - 1 && n - last === tail.length && s.startsWith(tail, last);
+  }
+
+  private locatorByKey(s: string): void {
     // The template's key: its parts joined by NUL (a locator holding a NUL keeps all its text as one part).
     const plain = s.indexOf('\u0000') >= 0;
     let key = '';
@@ -566,6 +665,7 @@ export class ColumnEncoder {
       this.templateList.push(plain ? [s] : key.split('\u0000'));
     }
     this.template[this.n] = id;
+    this.lastTemplate = plain ? null : { id, parts: this.templateList[id] };
   }
 
   /** Where each column is in a file's header, after checking the columns the store needs are there and typed as it keeps them. */
@@ -605,13 +705,112 @@ export class ColumnEncoder {
    * cell is the text the CSV writer (src/evidence/csv.ts) writes for it, unquoted. Saves writing
    * and scanning the text again; `addFile` of the written text gives the same columns.
    */
-  addRows(fileIndex: number, header: readonly string[], rows: readonly Record<string, unknown>[], fields: FieldSpec[], file: string): void {
+  addRows(fileIndex: number, header: readonly string[], rows: readonly Record<string, unknown>[], fields: FieldSpec[], file: string, firstRow = 0): void {
     const at = this.columnsOf(header, fields, file);
     const rec: string[] = new Array<string>(header.length).fill('');
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       for (let k = 0; k < header.length; k++) rec[k] = cellText(row[header[k]]);
-      this.addRecord(fileIndex, rec, at, file, i + 2);
+      this.addRecord(fileIndex, rec, at, file, firstRow + i + 2);
+    }
+  }
+
+  /**
+   * Observations the build is about to write as CSV (observation columns, flags an array): the
+   * columns addRows gives for them, read straight from the objects (no text made per cell).
+   */
+  addObservations(fileIndex: number, header: readonly string[], obs: readonly Observation[], fields: FieldSpec[], file: string): void {
+    this.columnsOf(header, fields, file);
+    const cellNum = (x: unknown): number | null => (x === null || x === undefined ? null : typeof x === 'number' ? x : num(cellText(x)));
+    const last: Record<'country' | 'counterpart' | 'indicator' | 'source' | 'flags' | 'note', string | null> = { country: null, counterpart: null, indicator: null, source: null, flags: null, note: null };
+    const ids = { country: -1, counterpart: -1, indicator: -1, source: -1, flags: -1, note: -1 };
+    for (let i = 0; i < obs.length; i++) {
+      const o = obs[i];
+      if (header.length !== OBSERVATION_HEADER_LENGTH || typeof o.year !== 'number' || typeof o.country !== 'string' || typeof o.counterpart !== 'string'
+        || typeof o.indicator !== 'string' || typeof o.source !== 'string' || typeof o.locator !== 'string' || typeof o.note !== 'string' || !Array.isArray(o.flags)) {
+        // Anything but the plain shape: the general path, cell by cell.
+        this.addRows(fileIndex, header, obs.slice(i) as unknown as Record<string, unknown>[], fields, file, i);
+        return;
+      }
+      let year: number | null = o.year;
+      if (!Number.isFinite(year)) year = num(cellText(year));
+      if (year !== null && !(Number.isInteger(year) && year >= -2147483648 && year <= 2147483647)) {
+        throw new NotStorable(`${file} row ${i + 2}: year "${cellText(o.year)}" is not a whole number`);
+      }
+      const value = cellNum(o.value);
+      const low = cellNum(o.low);
+      const high = cellNum(o.high);
+      if (this.n === this.country.length) this.grow();
+      const r = this.n;
+      // Sorted rows repeat the row before's strings: those ids are reused without a look-up.
+      const flags = o.flags.length === 0 ? '' : o.flags.length === 1 ? String(o.flags[0]) : o.flags.join(';');
+      this.country[r] = o.country === last.country ? ids.country : (ids.country = this.str((last.country = o.country)));
+      this.counterpart[r] = o.counterpart === last.counterpart ? ids.counterpart : (ids.counterpart = this.str((last.counterpart = o.counterpart)));
+      this.indicator[r] = o.indicator === last.indicator ? ids.indicator : (ids.indicator = this.str((last.indicator = o.indicator)));
+      this.source[r] = o.source === last.source ? ids.source : (ids.source = this.str((last.source = o.source)));
+      this.flags[r] = flags === last.flags ? ids.flags : (ids.flags = this.str((last.flags = flags)));
+      this.note[r] = o.note === last.note ? ids.note : (ids.note = this.noteId((last.note = o.note)));
+      this.locator(o.locator);
+      this.file[r] = fileIndex;
+      // As the CSV gives them back: -0 is written 0.
+      this.year[r] = year === null ? 0 : year + 0;
+      this.value[r] = value === null ? 0 : value + 0;
+      this.low[r] = low === null ? 0 : low + 0;
+      this.high[r] = high === null ? 0 : high + 0;
+      this.mask[r] = (value === null ? 1 : 0) | (low === null ? 2 : 0) | (high === null ? 4 : 0) | (year === null ? 8 : 0);
+      this.n = r + 1;
+    }
+  }
+
+  /** This encoder's rows as transferable columns (a build worker encodes one file: see addChunk). */
+  toChunk(): EncodedChunk {
+    const n = this.n;
+    const cut = <T extends TypedColumn>(col: T): T => (col.length === n ? col : (col.slice(0, n) as T));
+    const templates: EncodedChunk['templates'] = [];
+    for (const [key, id] of this.templateIds) templates[id] = { key, plain: false };
+    for (const [key, id] of this.plainTemplateIds) templates[id] = { key, plain: true };
+    return {
+      n, strings: this.stringList, notes: this.noteList, templates,
+      country: cut(this.country), counterpart: cut(this.counterpart), indicator: cut(this.indicator), source: cut(this.source), flags: cut(this.flags),
+      note: cut(this.note), year: cut(this.year), value: cut(this.value), low: cut(this.low), high: cut(this.high), mask: cut(this.mask),
+      template: cut(this.template), numStart: cut(this.numStart), nums: this.nums.data.slice(0, this.nums.length),
+    };
+  }
+
+  /** A chunk's rows as one file's (the same columns as adding its rows here: ids are given in the order the chunk first met each string). */
+  addChunk(fileIndex: number, chunk: EncodedChunk): void {
+    const strings = chunk.strings.map((x) => this.str(x));
+    const notes = chunk.notes.map((x) => this.noteId(x));
+    const templates = chunk.templates.map(({ key, plain }) => {
+      const ids = plain ? this.plainTemplateIds : this.templateIds;
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = this.templateList.length;
+        ids.set(key, id);
+        this.templateList.push(plain ? [key] : key.split('\u0000'));
+      }
+      return id;
+    });
+    const base = this.nums.length;
+    for (let k = 0; k < chunk.nums.length; k++) this.nums.push(chunk.nums[k]);
+    for (let i = 0; i < chunk.n; i++) {
+      if (this.n === this.country.length) this.grow();
+      const r = this.n;
+      this.country[r] = strings[chunk.country[i]];
+      this.counterpart[r] = strings[chunk.counterpart[i]];
+      this.indicator[r] = strings[chunk.indicator[i]];
+      this.source[r] = strings[chunk.source[i]];
+      this.flags[r] = strings[chunk.flags[i]];
+      this.note[r] = notes[chunk.note[i]];
+      this.template[r] = templates[chunk.template[i]];
+      this.numStart[r] = base + chunk.numStart[i];
+      this.file[r] = fileIndex;
+      this.year[r] = chunk.year[i];
+      this.value[r] = chunk.value[i];
+      this.low[r] = chunk.low[i];
+      this.high[r] = chunk.high[i];
+      this.mask[r] = chunk.mask[i];
+      this.n = r + 1;
     }
   }
 
@@ -923,7 +1122,7 @@ export async function openEvidenceStore(evidenceDir: string, options: { quiet?: 
 
 async function rebuildStore(dir: string, candidates: string[], why: string, options: { quiet?: boolean } & Omit<EncodeInput, 'dir'>): Promise<OpenedStore> {
   const t0 = performance.now();
-  const bytes = await encodeStore({ dir, texts: options.texts, rows: options.rows, encoded: options.encoded });
+  const bytes = await encodeStore({ dir, texts: options.texts, rows: options.rows, encoded: options.encoded, sha256: options.sha256 });
   const store = decodeStore(bytes, dir);
   if (typeof store === 'string') throw new Error(`evidence store: the store just encoded ${store}`);
   const errors: string[] = [];
@@ -945,7 +1144,7 @@ async function rebuildStore(dir: string, candidates: string[], why: string, opti
  * Write the store of a freshly built evidence folder (allies data build), from the texts the build
  * just wrote. Quiet; returns the file written, or null when no store folder is writable.
  */
-export async function writeEvidenceStore(evidenceDir: string, texts?: ReadonlyMap<string, string>, rows?: EncodeInput['rows'], encoded?: EncodedObservations): Promise<string | null> {
+export async function writeEvidenceStore(evidenceDir: string, texts?: ReadonlyMap<string, string | Uint8Array>, rows?: EncodeInput['rows'], encoded?: EncodedObservations, sha256?: ReadonlyMap<string, string>): Promise<string | null> {
   const dir = path.resolve(evidenceDir);
-  return (await rebuildStore(dir, storeFilesFor(dir), 'was rebuilt', { quiet: true, texts, rows, encoded })).file;
+  return (await rebuildStore(dir, storeFilesFor(dir), 'was rebuilt', { quiet: true, texts, rows, encoded, sha256 })).file;
 }

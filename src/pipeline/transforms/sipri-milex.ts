@@ -2,7 +2,8 @@
 // workbook. One indicator per country sheet; SIPRI's markers become missing values with their
 // meaning, its blue and red figures become `estimate` and `uncertain` flags, and the footnotes
 // that qualify a country's figures travel in each observation's note.
-import ExcelJS from 'exceljs';
+import { readXlsx } from '../xlsx.ts';
+import type { XlsxCell, XlsxSheet, XlsxWorkbook } from '../xlsx.ts';
 import type { Indicator, Observation, ObservationFlag } from '../../evidence/schema.ts';
 import { SnapshotError } from '../snapshot.ts';
 import type { Where } from '../snapshot.ts';
@@ -99,7 +100,7 @@ export function sipriStateInYear(iso3: string, year: number): { iso3: string; wh
 type CellValue = string | number | null;
 
 /** A cell's value as text or number: rich text joined, formulas by their cached result. */
-function cellValue(cell: ExcelJS.Cell): CellValue {
+function cellValue(cell: XlsxCell): CellValue {
   const v = cell.value as unknown;
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' || typeof v === 'string') return v;
@@ -115,7 +116,7 @@ function cellValue(cell: ExcelJS.Cell): CellValue {
 
 const locator = (sheet: string, address: string) => `${MILEX_FILE} sheet "${sheet}" cell ${address}`;
 
-function requireSheet(wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
+function requireSheet(wb: XlsxWorkbook, name: string): XlsxSheet {
   const ws = wb.getWorksheet(name);
   if (!ws) {
     throw new SnapshotError(`${MILEX_FILE} sheet "${name}"`, null, null, `the workbook has no sheet "${name}" (sheets: ${wb.worksheets.map((w) => w.name).join(', ')})`,
@@ -125,7 +126,7 @@ function requireSheet(wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
 }
 
 /** The Footnotes sheet: special-note symbol or footnote number -> its text. */
-export function readFootnotes(ws: ExcelJS.Worksheet): Map<string, string> {
+export function readFootnotes(ws: XlsxSheet): Map<string, string> {
   const out = new Map<string, string>();
   ws.eachRow((row, r) => {
     const key = cellValue(row.getCell(1));
@@ -171,7 +172,7 @@ interface SheetLayout {
 }
 
 /** Find the header row by content (the row whose first cell reads "Country"): layouts differ by sheet. */
-export function sheetLayout(ws: ExcelJS.Worksheet): SheetLayout {
+export function sheetLayout(ws: XlsxSheet): SheetLayout {
   const max = Math.min(ws.rowCount, 40);
   for (let r = 1; r <= max; r++) {
     const row = ws.getRow(r);
@@ -224,7 +225,7 @@ function rowNotes(refs: string[], spec: SheetSpec, footnotes: Map<string, string
   return { full, refs: short.length ? [`SIPRI footnotes ${short.join(' ')} (${FOOTNOTES_SHEET} sheet)`] : [] };
 }
 
-function colourFlag(cell: ExcelJS.Cell, sheet: string): ObservationFlag | null {
+function colourFlag(cell: XlsxCell, sheet: string): ObservationFlag | null {
   const color = cell.font?.color as { argb?: string; theme?: number } | undefined;
   if (!color) return null;
   if (color.argb === ESTIMATE_ARGB) return 'estimate';
@@ -246,7 +247,7 @@ export function cachedResolver(ctx: TransformContext): ResolveName {
 }
 
 /** Read one country sheet into readings (one per country row and year column). */
-export function readCountrySheet(resolve: ResolveName, ws: ExcelJS.Worksheet, spec: SheetSpec, footnotes: Map<string, string>): Reading[] {
+export function readCountrySheet(resolve: ResolveName, ws: XlsxSheet, spec: SheetSpec, footnotes: Map<string, string>): Reading[] {
   const layout = sheetLayout(ws);
   const file = `${MILEX_FILE} sheet "${spec.sheet}"`;
   const out: Reading[] = [];
@@ -306,7 +307,7 @@ function noteOf(...parts: string[]): string {
 }
 
 /** One figure cell: a number (with its colour flag), or a SIPRI marker (missing, with the reason). */
-function readFigure(cell: ExcelJS.Cell, f: FigureContext): Reading {
+function readFigure(cell: XlsxCell, f: FigureContext): Reading {
   const { spec } = f;
   const v = cellValue(cell);
   const state = sipriStateInYear(f.iso, f.year);
@@ -338,7 +339,7 @@ function readFigure(cell: ExcelJS.Cell, f: FigureContext): Reading {
   };
 }
 
-function notANumber(cell: ExcelJS.Cell, spec: SheetSpec, raw: string): SnapshotError {
+function notANumber(cell: XlsxCell, spec: SheetSpec, raw: string): SnapshotError {
   return new SnapshotError(`${MILEX_FILE} sheet "${spec.sheet}"`, Number(cell.row), cell.address,
     `"${raw}" is neither a number nor a SIPRI marker ("...", ". .", "..", "xxx")`,
     'Replace the workbook with SIPRI\'s original, or correct the cell.');
@@ -363,15 +364,13 @@ export function mergeReadings(readings: Reading[]): Observation[] {
   return [...best.values()].map((r) => r.obs);
 }
 
-export async function loadMilexWorkbook(ctx: TransformContext): Promise<ExcelJS.Workbook> {
+export async function loadMilexWorkbook(ctx: TransformContext): Promise<XlsxWorkbook> {
   const buf = await ctx.snapshot.readBuffer(MILEX_FILE, MILEX_SOURCE);
-  const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    return readXlsx(buf);
   } catch (err) {
     throw new SnapshotError(MILEX_FILE, null, null, `not a readable xlsx workbook (${(err as Error).message})`, 'Replace it with SIPRI\'s original workbook.');
   }
-  return wb;
 }
 
 export const transform: Transform = {

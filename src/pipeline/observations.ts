@@ -1,0 +1,285 @@
+// What the build does with a transform's observations before they are written: check them, sort
+// them, and make the file's CSV text, its datapackage keys and (for the evidence store) its
+// columns. The same code runs in a build worker (src/pipeline/transform-worker.ts) and, for a
+// single transform, on the calling thread.
+import { formatCell } from '../evidence/csv.ts';
+import { csvField } from '../exports/csv-cell.ts';
+import type { Cell } from '../evidence/csv.ts';
+import { plainlyValid } from '../evidence/check.ts';
+import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../evidence/schema.ts';
+import type { Observation } from '../evidence/schema.ts';
+import { ColumnEncoder } from '../store/evidence-store.ts';
+import type { EncodedChunk } from '../store/evidence-store.ts';
+import { nonNullKeyFields, observationPrimaryKey } from './datapackage.ts';
+import { SnapshotError } from './snapshot.ts';
+import type { FieldDef, Transform } from './transform.ts';
+
+/** What the datapackage needs of an observation file, worked out while its observations are in memory. */
+export interface ObservationFile {
+  /** The file's bytes (UTF-8): what toCsv writes for the observations. */
+  csv: Uint8Array;
+  primaryKey: string[];
+  required: string[];
+  /** One row per distinct value of each column a foreign key may cover: inferForeignKeys gives the same answer over them as over the rows. */
+  keyValues: Record<string, string>[];
+}
+
+const KEY_COLUMNS = ['country', 'counterpart', 'indicator', 'source'] as const;
+
+export const OBSERVATION_FIELDS: FieldDef[] = OBSERVATION_COLUMNS.map((name) => ({
+  name,
+  type: name === 'year' ? 'integer' : ['value', 'low', 'high'].includes(name) ? 'number' : 'string',
+  description: {
+    country: 'ISO code of the subject country',
+    counterpart: 'ISO code of the second country for dyadic indicators, else empty',
+    indicator: 'indicator id (indicators.csv)',
+    year: 'calendar year (or the fiscal year the source names)',
+    value: 'the value in the indicator\'s unit; empty when missing (never 0 for missing)',
+    low: 'lower end of a range the source states',
+    high: 'upper end of a range the source states',
+    source: 'source id (sources.csv)',
+    locator: 'where in the source: file and row, sheet and cell, page or table',
+    flags: 'missing | estimate | imputed | uncertain | derived, ";"-separated',
+    note: 'footnotes that qualify the value, or why it is missing',
+  }[name],
+}));
+
+/** A transform's observations, checked and sorted: the file, and its store columns when asked. */
+export interface PreparedObservations {
+  file: ObservationFile;
+  chunk: EncodedChunk | null;
+  count: number;
+}
+
+/**
+ * Check, sort and encode one transform's observations (the order of the checks and so which
+ * error a bad row gives is the build's: schema, indicator, source, country, counterpart, missing
+ * flag, duplicate; then the CSV writer's, then the store's).
+ */
+export function prepareObservations(t: Transform, obs: Observation[], sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, storeFile: string | null): PreparedObservations {
+  const own = new Set(t.indicators.map((x) => x.id));
+  // Each row's own checks first; duplicates are then found side by side in the sorted rows (the
+  // duplicate key is the sort key). Should there be one, the checks run again in the rows' order,
+  // which stops at the same row with the same error as checking row by row.
+  validateObservations(t, obs, own, sourceIds, hasCountry, false);
+  const sorted = sortObservations(obs);
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1];
+    const b = sorted[i];
+    if (a.indicator === b.indicator && a.country === b.country && a.counterpart === b.counterpart && String(a.year) === String(b.year) && a.source === b.source) {
+      validateObservations(t, obs, own, sourceIds, hasCountry, true);
+    }
+  }
+  const file = observationFile(sorted);
+  let chunk: EncodedChunk | null = null;
+  if (storeFile !== null) {
+    const enc = new ColumnEncoder(sorted.length);
+    enc.addObservations(0, OBSERVATION_COLUMNS, sorted, OBSERVATION_FIELDS, storeFile);
+    chunk = enc.toChunk();
+  }
+  return { file, chunk, count: sorted.length };
+}
+
+function observationFile(obs: readonly Observation[]): ObservationFile {
+  const rows = obs as unknown as Record<string, unknown>[];
+  const primaryKey = observationPrimaryKey(rows).primaryKey;
+  const distinct = new Map<string, Set<string>>(KEY_COLUMNS.map((c) => [c, new Set<string>()]));
+  for (const o of obs) {
+    for (const c of KEY_COLUMNS) {
+      const v = o[c] as unknown;
+      if (v !== null && v !== undefined && v !== '') distinct.get(c)!.add(String(v));
+    }
+  }
+  const keyValues: Record<string, string>[] = [];
+  for (const [c, values] of distinct) for (const v of values) keyValues.push({ [c]: v });
+  return { csv: observationsCsv(obs), primaryKey, required: nonNullKeyFields(primaryKey, rows), keyValues };
+}
+
+function validateObservations(t: Transform, obs: Observation[], own: Set<string>, sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, duplicates: boolean): void {
+  const seen = new Map<string, string>();
+  for (const o of obs) {
+    // Rows that plainly satisfy the schema skip the zod pass (a second per row); zod names the issue otherwise.
+    const parsed = plainlyValid(o) ? null : ObservationSchema.safeParse(o);
+    if (parsed && !parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SnapshotError(o.locator ?? t.id, null, issue.path.join('.'), `invalid observation (${issue.message})`, `Check the ${t.id} transform's reading of this row.`);
+    }
+    if (!own.has(o.indicator)) throw new Error(`transform ${t.id} wrote indicator "${o.indicator}" without declaring it`);
+    if (!sourceIds.has(o.source)) throw new SnapshotError(o.locator, null, 'source', `unknown source "${o.source}"`, 'Add it to curated/sources.yaml.');
+    if (!hasCountry(o.country)) throw new SnapshotError(o.locator, null, 'country', `unknown country "${o.country}"`, 'Use a code from evidence/countries.csv.');
+    if (o.counterpart && !hasCountry(o.counterpart)) throw new SnapshotError(o.locator, null, 'counterpart', `unknown country "${o.counterpart}"`, 'Use a code from evidence/countries.csv.');
+    if (o.value === null && !o.flags.includes('missing')) throw new SnapshotError(o.locator, null, 'flags', 'a missing value must be flagged "missing"', 'Flag it and say why in the note.');
+    if (!duplicates) continue;
+    const key = `${o.country}|${o.counterpart}|${o.indicator}|${o.year}|${o.source}`;
+    const prior = seen.get(key);
+    if (prior !== undefined) {
+      throw new SnapshotError(o.locator, null, null, `duplicate observation: ${o.country}${o.counterpart ? `-${o.counterpart}` : ''} ${o.indicator} ${o.year} also at ${prior}`,
+        'Remove the duplicated row, or replace the file with the publisher\'s original.');
+    }
+    seen.set(key, o.locator);
+  }
+}
+
+/**
+ * The observations as CSV bytes: byte for byte what toCsv (src/evidence/csv.ts) writes for them,
+ * their flags joined by ";", written straight into one buffer (toCsv's strings for ~370,000 rows
+ * were most of the build's garbage).
+ */
+export function observationsCsv(obs: readonly Observation[]): Uint8Array {
+  // Room for ~250 bytes a row (the files average 110-240): untouched room costs no memory.
+  const w = new ByteWriter(obs.length * 256 + 4096);
+  w.ascii(OBSERVATION_COLUMNS.map(formatCell).join(','));
+  // Rows are sorted by indicator, country, counterpart: those (and source, flags, often the note)
+  // repeat from the row before, and are copied from its bytes.
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i];
+    w.byte(10);
+    w.repeated(0, o.country);
+    w.byte(44);
+    w.repeated(1, o.counterpart);
+    w.byte(44);
+    w.repeated(2, o.indicator);
+    w.byte(44);
+    w.cell(o.year);
+    w.byte(44);
+    w.cell(o.value);
+    w.byte(44);
+    w.cell(o.low);
+    w.byte(44);
+    w.cell(o.high);
+    w.byte(44);
+    w.repeated(3, o.source);
+    w.byte(44);
+    w.cell(o.locator);
+    w.byte(44);
+    const flags = o.flags as unknown;
+    w.repeated(4, Array.isArray(flags) ? (flags.length === 0 ? '' : flags.length === 1 ? flags[0] as unknown : flags.join(';')) : flags);
+    w.byte(44);
+    w.repeated(5, o.note);
+  }
+  w.byte(10);
+  return w.done();
+}
+
+const SPECIAL = /[",\n\r]/;
+
+/** A growing byte buffer that CSV cells are written into as csvField (src/exports/csv-cell.ts, not spreadsheet-safe) writes them. */
+class ByteWriter {
+  private buf: Buffer;
+  /** The same bytes as a plain Uint8Array: element access in loops is faster than through Buffer. */
+  private u8: Uint8Array;
+  private pos = 0;
+  constructor(size: number) {
+    // Its own ArrayBuffer (never the shared pool): done()'s view is transferred whole.
+    this.buf = Buffer.allocUnsafeSlow(size);
+    this.u8 = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  }
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+    this.u8 = new Uint8Array(bigger.buffer, bigger.byteOffset, bigger.length);
+  }
+  /** Per column: the last value written through repeated(), and where its bytes are. */
+  private readonly last: unknown[] = [];
+  private readonly lastStart: number[] = [];
+  private readonly lastEnd: number[] = [];
+
+  byte(b: number): void {
+    this.room(1);
+    this.u8[this.pos++] = b;
+  }
+
+  /** A cell of a column whose value often repeats the row before's: its bytes copied when it does. */
+  repeated(column: number, cell: unknown): void {
+    if (typeof cell === 'string' && cell === this.last[column]) {
+      const start = this.lastStart[column];
+      const n = this.lastEnd[column] - start;
+      this.room(n);
+      const buf = this.u8;
+      if (n > 32) buf.copyWithin(this.pos, start, start + n);
+      else for (let k = 0; k < n; k++) buf[this.pos + k] = buf[start + k];
+      this.lastStart[column] = this.pos;
+      this.pos += n;
+      this.lastEnd[column] = this.pos;
+      return;
+    }
+    const start = this.pos;
+    this.cell(cell);
+    this.last[column] = cell;
+    this.lastStart[column] = start;
+    this.lastEnd[column] = this.pos;
+  }
+  /** Text known to be ASCII, or any text (UTF-8). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.room(n * 3);
+    const buf = this.u8;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 127) {
+        this.pos += this.buf.write(s, this.pos, 'utf8');
+        return;
+      }
+      buf[p++] = c;
+    }
+    this.pos = p;
+  }
+  cell(cell: unknown): void {
+    if (cell === null || cell === undefined) return;
+    if (typeof cell === 'string') {
+      this.text(cell);
+      return;
+    }
+    if (typeof cell === 'number' && Number.isInteger(cell) && cell >= 0 && cell < 1e9) {
+      this.uint(cell);
+      return;
+    }
+    this.ascii(csvField(cell as Cell, false));
+  }
+  private uint(v: number): void {
+    this.room(10);
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    const end = this.pos + digits;
+    let x = v;
+    for (let p = end - 1; p >= this.pos; p--) {
+      this.u8[p] = 48 + (x % 10);
+      x = Math.floor(x / 10);
+    }
+    this.pos = end;
+  }
+  private text(s: string): void {
+    const n = s.length;
+    if (n === 0) return;
+    // What makes csvField quote a text: a quote, comma or line break in it, or white space at an
+    // end (as String.prototype.trim sees it: only characters up to 32 or past 127 can be that).
+    const first = s.charCodeAt(0);
+    const last = s.charCodeAt(n - 1);
+    if (SPECIAL.test(s) || ((first <= 32 || first > 127 || last <= 32 || last > 127) && s !== s.trim())) {
+      this.utf8(`"${s.replace(/"/g, '""')}"`);
+      return;
+    }
+    this.utf8(s);
+  }
+
+  /** A text's UTF-8 in one call (reading a concatenated string char by char flattens it first). */
+  private utf8(s: string): void {
+    this.room(s.length * 3);
+    this.pos += (this.buf as unknown as { utf8Write(s: string, offset: number, length: number): number }).utf8Write(s, this.pos, this.buf.length - this.pos);
+  }
+
+  /** The bytes written: a view of the writer's own buffer (transferable; no copy). */
+  done(): Uint8Array {
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos);
+  }
+}
+
+/** compareKeys over [indicator, country, counterpart, year, source], without making two arrays per comparison. */
+function sortObservations(obs: Observation[]): Observation[] {
+  const text = (x: string, y: string) => (x === y ? 0 : x < y ? -1 : 1);
+  return [...obs].sort((a, b) => text(a.indicator, b.indicator) || text(a.country, b.country) || text(a.counterpart, b.counterpart)
+    || (a.year === b.year ? 0 : a.year - b.year) || text(a.source, b.source));
+}

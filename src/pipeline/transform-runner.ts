@@ -1,0 +1,58 @@
+// Running one transform for the build, on a build worker or on the build's own thread: the
+// transform, then its observations checked, sorted, written as CSV bytes and encoded for the
+// store (src/pipeline/observations.ts). Each runner has its own snapshot reader and country
+// resolver, and hands back what the transform read and resolved, so the build can replay both in
+// transform order (src/pipeline/build.ts) as if the transforms had run one after another.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chunkBuffers } from '../store/evidence-store.ts';
+import { buildCountryRegistry } from './countries.ts';
+import { prepareObservations } from './observations.ts';
+import { serializeError } from './parallel.ts';
+import type { TransformJob, TransformOutcome, WorkerSetup } from './parallel.ts';
+import { Snapshot } from './snapshot.ts';
+import type { Transform } from './transform.ts';
+
+export type TransformRunner = ((job: TransformJob) => Promise<{ outcome: TransformOutcome; transfer: ArrayBuffer[] }>) & { warm: () => void };
+
+export function transformRunner(setup: WorkerSetup): TransformRunner {
+  let ready: Promise<{ snapshot: Snapshot; countries: Awaited<ReturnType<typeof buildCountryRegistry>> }> | null = null;
+  const start = () => (ready ??= (async () => {
+    const snapshot = new Snapshot(setup.snapshotDir);
+    const countries = await buildCountryRegistry(snapshot, setup.curatedDir);
+    snapshot.takeReads(); // the build read these itself
+    return { snapshot, countries };
+  })());
+  /** Read the registry now (a worker does, while the build reads its own). */
+  run.warm = () => void start().catch(() => undefined);
+  return run;
+  async function run(job: TransformJob): Promise<{ outcome: TransformOutcome; transfer: ArrayBuffer[] }> {
+    let t0 = performance.now();
+    try {
+      const ctx = await start();
+      t0 = performance.now(); // the transform's own time, not the runner's start
+      const sourceIds = new Set(job.sourceIds);
+      ctx.snapshot.takeReads();
+      ctx.countries.takeResolutions();
+      const mod = (await import(pathToFileURL(path.join(setup.transformDir, job.file)).href)) as { transform: Transform };
+      const t = mod.transform;
+      try {
+        const result = await t.run({ snapshot: ctx.snapshot, countries: ctx.countries, curatedDir: setup.curatedDir });
+        const reads = ctx.snapshot.takeReads();
+        const names = ctx.countries.takeResolutions();
+        const prepared = prepareObservations(t, result.observations, sourceIds, ctx.countries.registry.has.bind(ctx.countries.registry),
+          job.storeFileBase !== null ? path.join(job.storeFileBase, `observations/${t.id}.csv`) : null);
+        const outcome: TransformOutcome = {
+          id: job.id, ok: true, ms: performance.now() - t0, observations: result.observations.length, tables: result.tables ?? [],
+          file: prepared.file, chunk: prepared.chunk, reads, names,
+        };
+        return { outcome, transfer: [prepared.file.csv.buffer as ArrayBuffer, ...(prepared.chunk ? chunkBuffers(prepared.chunk) : [])] };
+      } finally {
+        ctx.snapshot.takeReads();
+        ctx.countries.takeResolutions();
+      }
+    } catch (e) {
+      return { outcome: { id: job.id, ok: false, ms: performance.now() - t0, error: serializeError(e) }, transfer: [] };
+    }
+  }
+}
