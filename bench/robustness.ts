@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EVIDENCE_DIR } from '../src/evidence/load.ts';
 import { logUniformTable, totalRanges, TOTAL_BINS } from '../src/method/draws.ts';
 import { loadLedgerInputs } from '../src/method/files.ts';
@@ -251,13 +251,21 @@ function child(args: string[], runs: number): { wall: number; cpu: number } | nu
 
 /** `allies robustness --draws 1000000` end to end, beside the bare process start, and its parts in this process. */
 async function cliRun(): Promise<void> {
+  // bin/allies.js runs dist/lib when it is current (or ALLIES_FROM_SOURCE=0), else the sources
+  // through tsx: say which.
+  const { compiledIsCurrent } = await import(pathToFileURL(path.join(root, 'bin/build-state.js')).href) as { compiledIsCurrent: (root: string) => boolean };
+  const from = process.env.ALLIES_FROM_SOURCE;
+  const compiled = from === '0' || (from !== '1' && compiledIsCurrent(root));
   const cli = child(['bin/allies.js', 'robustness', '--draws', '1000000', '--json'], cliRuns);
   if (!cli) return void console.log('\nallies robustness --draws 1000000: GNU time not installed, skipped');
+  // The text table prints no score intervals, so its draws keep no score histograms.
+  const text = child(['bin/allies.js', 'robustness', '--draws', '1000000'], cliRuns)!;
   const bare = child(['-e', '0'], 3)!;
   const hello = child([tsxHelloWorld(scratch, root)], 3)!;
   const line2 = (label: string, x: { wall: number; cpu: number }, extra = '') => console.log(`${label.padEnd(58)} ${(x.wall * 1000).toFixed(0).padStart(6)} ms wall ${(x.cpu * 1000).toFixed(0).padStart(6)} ms cpu${extra}`);
-  console.log(`\nThe command, median of ${cliRuns} (child processes; 2 threads):`);
+  console.log(`\nThe command, median of ${cliRuns} (child processes; 2 threads; ${compiled ? 'the compiled build' : 'the sources through tsx (dist/lib is older than them: npm run build first)'}):`);
   line2('allies robustness --draws 1000000 --json', cli, `  (target <= 4000 ms wall: ${cli.wall <= 4 ? 'met' : 'MISSED'})`);
+  line2('allies robustness --draws 1000000 (text)', text, `  (target <= 4000 ms wall: ${text.wall <= 4 ? 'met' : 'MISSED'})`);
   line2('  peer: node -e 0', bare, `  command/peer ${(cli.wall / bare.wall).toFixed(0)}x`);
   line2('  peer: a TypeScript hello world through tsx', hello, `  command/peer ${(cli.wall / hello.wall).toFixed(0)}x`);
   // Its parts, as the command runs them, in this process (modules loaded, the evidence loaded

@@ -12,7 +12,7 @@ import { endChunk, kernelArena, kernelList, planBytes, redrawPlan, redrawRest, r
 import type { RedrawKernel, RedrawPlan } from './redraw.ts';
 import { baselineNets, netsInto, orderOf } from './score-matrix.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
-import { ARGS, instantiateKernel } from './wasm-kernel.ts';
+import { ARGS, instantiateKernel, kernelModule } from './wasm-kernel.ts';
 import type { KernelExports } from './wasm-kernel.ts';
 
 /** Draws per chunk: the unit of seeding and of work given to a thread. */
@@ -332,27 +332,33 @@ function netsBatch(matrix: ScoreMatrix, scores: Float64Array, w4: Float64Array, 
   }
 }
 
+/** The kernel's counts are u16: at most this many draws are folded at once. */
+const MAX_PENDING_DRAWS = 65_535;
+
 /**
  * Run one chunk of draws into the accumulator. `chunk` is the chunk's index: it seeds the
  * chunk's stream, so any thread may run any chunk. Draws are taken in order; weight-only
  * draws are computed four at a time, which consumes the random stream in the same order.
+ * `defer`: the kernel may keep the chunk's counts to fold them with the next chunks' (a
+ * thread running many chunks into one accumulator folds once every few chunks); the caller
+ * then calls flushChunks(buf) before it reads the accumulator.
  */
-export function runChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number, acc: Accumulator, buf: DrawBuffers): void {
+export function runChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number, acc: Accumulator, buf: DrawBuffers, defer = false): void {
   const draws = Math.min(CHUNK_DRAWS, settings.draws - chunk * CHUNK_DRAWS);
   if (draws <= 0) return;
+  const k = buf.kernel;
+  if (k !== null && k.pending !== null && (k.pending !== acc || k.pendingDraws + draws > MAX_PENDING_DRAWS)) flushChunks(buf);
   const rng = new Xoshiro128(settings.seed, chunk);
   buf.drawIndex = chunk * CHUNK_DRAWS;
   const redraw = matrix.uncertain.some((u) => (u.kind === 'data' ? settings.data : settings.judgments));
   buf.scores.set(matrix.scores);
   // The general (reference) path counts every score of every draw; the plan counts runs
   // (in the kernel's memory when the kernel redraws).
-  if (redraw) startChunk(buf.plan, matrix, buf.plan.general ? null : buf.plan.kernel ? (acc.scoreCounts && buf.plan.kernel.counts) : acc.scoreCounts);
+  if (redraw) startChunk(buf.plan, matrix, buf.plan.general ? null : buf.plan.kernel ? (acc.scoreCounts && buf.plan.kernel.counts) : acc.scoreCounts, settings.data, settings.judgments);
   if (buf.kernel && !(redraw && buf.plan.general)) {
     kernelChunk(matrix, settings, chunk, draws, rng, acc, buf, buf.kernel, redraw);
-    if (redraw) {
-      endChunk(buf.plan, draws);
-      if (acc.scoreCounts && buf.plan.kernel) foldScoreCounts(buf, acc.scoreCounts);
-    }
+    if (redraw) endChunk(buf.plan, draws);
+    if (!defer) flushChunks(buf);
     return;
   }
   const sums = new Float64Array(3 * matrix.n);
@@ -513,9 +519,25 @@ interface MatrixKernel {
   table: Float64Array;
   /** Which log-uniform table is loaded ("low high"). */
   tableKey: string;
+  /**
+   * The accumulator whose finished chunks' counts (histograms, rank counts, P(net > 0),
+   * extremes, score histograms) are still in the kernel's memory, and their draws: folded
+   * when another accumulator's chunk starts, before the u16 counts could overflow, and by
+   * flushChunks (a chunk run with `defer`).
+   */
+  pending: Accumulator | null;
+  pendingDraws: number;
   /** The draw arguments drawOne and weightBlock read (wasm-kernel.ts ARGS), as i32 and f64 views. */
   args: { i32: Int32Array; f64: Float64Array };
   at: Record<'args' | 'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts' | 'above', number>;
+}
+
+/** The kernel's constants (the log-uniform formula's). */
+const KERNEL_CONSTANTS = { steps: LOG_STEPS, c2: EXP_C2, c3: EXP_C3, c4: EXP_C4, c5: EXP_C5 };
+
+/** Compile the WebAssembly kernel now, before any matrix needs it (a worker waiting for its first job). */
+export function warmKernel(): void {
+  kernelModule(KERNEL_CONSTANTS);
 }
 
 function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKernel | null {
@@ -532,7 +554,7 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
     at[key] = end;
     end += Math.ceil(size / 16) * 16;
   }
-  const instance = instantiateKernel(end, { steps: LOG_STEPS, c2: EXP_C2, c3: EXP_C3, c4: EXP_C4, c5: EXP_C5 });
+  const instance = instantiateKernel(end, KERNEL_CONSTANTS);
   if (!instance) return null;
   const buffer = instance.memory.buffer;
   const f64 = (key: keyof typeof sizes, length: number) => new Float64Array(buffer, at[key], length);
@@ -544,7 +566,7 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   f64('w0', m).set(matrix.weights);
   const kernel: MatrixKernel = {
     exports: instance.exports, at, args: { i32: i32('args', ARGS.bytes / 4), f64: f64('args', ARGS.bytes / 8) }, state: i32('state', 4), nets: f64('nets', LANES * n), scoresT: f64('scoresT', stride * m), stride,
-    redraw: { exports: instance.exports, memory: buffer, arena: kernelArena(buffer, at.plan, at.plan + sizes.plan), state: i32('state', 4), counts: new Uint16Array(0) }, table: f64('table', LOG_STEPS + 1), tableKey: '',
+    redraw: { exports: instance.exports, memory: buffer, arena: kernelArena(buffer, at.plan, at.plan + sizes.plan), state: i32('state', 4), counts: new Uint16Array(0) }, table: f64('table', LOG_STEPS + 1), tableKey: '', pending: null, pendingDraws: 0,
     w4: f64('w4', LANES * m), sums: f64('sums', 3 * n), min: f64('min', 3 * n), max: f64('max', 3 * n),
     totals: new Uint16Array(buffer, at.totals, 3 * n * TOTAL_BINS), positive: i32('positive', n), rankCounts: i32('rankCounts', n * n), order: i32('order', n),
   };
@@ -608,11 +630,28 @@ function kernelChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number,
       ? kernelRedrawBlock(count, matrix, settings, rng, buf, bins, k, inKernel, kind, low, span)
       : kernelBlock(count, matrix, settings, rng, buf, bins, k, inKernel, kind, low, span);
   }
-  foldKernel(k, acc, chunk, draws, sameOrder);
+  acc.sameOrder += sameOrder;
+  acc.draws += draws;
+  acc.chunkSums.push([chunk, k.sums.slice()]);
+  k.pending = acc;
+  k.pendingDraws += draws;
 }
 
-/** Fold the kernel's counts of a chunk into the accumulator and start the next chunk from zero. */
-function foldKernel(k: MatrixKernel, acc: Accumulator, chunk: number, draws: number, sameOrder: number): void {
+/**
+ * Fold the counts of the chunks run with `defer` into their accumulator (a run's last step
+ * on a thread); a chunk run without it leaves nothing to fold.
+ */
+export function flushChunks(buf: DrawBuffers): void {
+  const k = buf.kernel;
+  if (k === null || k.pending === null) return;
+  foldKernel(k, k.pending);
+  if (k.pending.scoreCounts && buf.plan.kernel) foldScoreCounts(buf, k.pending.scoreCounts);
+  k.pending = null;
+  k.pendingDraws = 0;
+}
+
+/** Fold the kernel's counts into the accumulator and start again from zero. */
+function foldKernel(k: MatrixKernel, acc: Accumulator): void {
   for (let i = 0; i < k.totals.length; i++) acc.totals[i] += k.totals[i];
   for (let i = 0; i < k.rankCounts.length; i++) acc.rankCounts[i] += k.rankCounts[i];
   for (let i = 0; i < k.positive.length; i++) acc.positive[i] += k.positive[i];
@@ -625,9 +664,6 @@ function foldKernel(k: MatrixKernel, acc: Accumulator, chunk: number, draws: num
   k.positive.fill(0);
   k.min.fill(Infinity);
   k.max.fill(-Infinity);
-  acc.sameOrder += sameOrder;
-  acc.draws += draws;
-  acc.chunkSums.push([chunk, k.sums.slice()]);
 }
 
 /**
@@ -750,7 +786,8 @@ export interface DrawOptions {
 export function runChunks(matrix: ScoreMatrix, settings: DrawSettings, chunks: readonly number[], options: DrawOptions = {}): Accumulator {
   const acc = emptyAccumulator(matrix, keepsScores(settings));
   const buf = drawBuffers(matrix, options);
-  for (const c of chunks) runChunk(matrix, settings, c, acc, buf);
+  for (const c of chunks) runChunk(matrix, settings, c, acc, buf, true);
+  flushChunks(buf);
   acc.chunkSums.sort((a, b) => a[0] - b[0]);
   return acc;
 }

@@ -85,7 +85,9 @@ interface ItemPlan {
  * of two layouts: ally-major like the matrix (slot a * m + k), or item-major for the
  * WebAssembly kernel (slot k * stride + a). Histograms are kept by runs: a score is counted
  * when it changes bin (and at the end of a chunk) for every draw it sat in its bin, so the
- * cost follows the scores a draw writes, not all of them.
+ * cost follows the scores a draw writes, not all of them. The drawn scores of an affine item
+ * that the run redraws are written in every draw: those are counted draw by draw instead
+ * (`direct`), which costs less than keeping their runs.
  */
 export interface ScoreOut {
   values: Float64Array;
@@ -98,6 +100,8 @@ export interface ScoreOut {
   /** Each slot's current bin and the draw since which it has been there. */
   bin: Int32Array;
   since: Int32Array;
+  /** 1 for a slot counted draw by draw (written in every draw of the chunk), 0 for one counted by runs. */
+  direct: Uint8Array;
   /** The draw being made (0-based within the chunk). */
   now: number;
   /** Slots of the uncertain items' scores of ranked allies. */
@@ -186,7 +190,7 @@ export function redrawPlan(
   const slots: number[] = [];
   for (const u of matrix.uncertain) for (let a = 0; a < matrix.n; a++) slots.push(slot(a, u.item));
   const out: ScoreOut = {
-    values, itemMajor, stride, cellOf, counts: null, bin: arena.i32(size), since: arena.i32(size), now: 0, slots: Int32Array.from(slots),
+    values, itemMajor, stride, cellOf, counts: null, bin: arena.i32(size), since: arena.i32(size), direct: new Uint8Array(size), now: 0, slots: Int32Array.from(slots),
   };
   const lists: RedrawPlan['lists'] = [];
   if (kernel) {
@@ -328,9 +332,11 @@ function binOf(score: number): number {
 
 /**
  * Start a chunk: the scores from the matrix (the baseline), histograms counted into `counts`
- * (or not), and no memory of earlier chunks (a chunk's work must not depend on them).
+ * (or not), and no memory of earlier chunks (a chunk's work must not depend on them). `data`
+ * and `judgments`: which items the chunk redraws (the drawn scores of those that are affine
+ * are counted draw by draw: every draw writes them, by the fast path or the general one).
  */
-export function startChunk(plan: RedrawPlan, matrix: ScoreMatrix, counts: Int32Array | Uint16Array | null): void {
+export function startChunk(plan: RedrawPlan, matrix: ScoreMatrix, counts: Int32Array | Uint16Array | null, data: boolean, judgments: boolean): void {
   const out = plan.out;
   const { n, m } = matrix;
   for (let a = 0; a < n; a++) for (let k = 0; k < m; k++) out.values[slotOf(matrix, out.itemMajor, out.stride, a, k)] = matrix.scores[a * m + k];
@@ -340,6 +346,11 @@ export function startChunk(plan: RedrawPlan, matrix: ScoreMatrix, counts: Int32A
     const s = out.slots[i];
     out.bin[s] = binOf(out.values[s]);
     out.since[s] = 0;
+    out.direct[s] = 0;
+  }
+  for (const p of plan.items) {
+    if (p.how !== 'affine' || !redrawnItem(p, data, judgments)) continue;
+    for (let r = 0; r < p.rangedSlot.length; r++) if (p.rangedSlot[r] >= 0) out.direct[p.rangedSlot[r]] = 1;
   }
   for (const p of plan.items) {
     p.lastLo = Number.NaN;
@@ -358,16 +369,20 @@ export function endChunk(plan: RedrawPlan, draws: number): void {
   if (counts === null) return;
   for (let i = 0; i < out.slots.length; i++) {
     const s = out.slots[i];
-    counts[out.cellOf[s] * SCORE_BINS + out.bin[s]] += draws - out.since[s];
+    if (out.direct[s] === 0) counts[out.cellOf[s] * SCORE_BINS + out.bin[s]] += draws - out.since[s];
   }
 }
 
-/** Write a score of the current draw, counting the run its bin ends. */
+/** Write a score of the current draw, counting the run its bin ends (or the draw, for a direct slot). */
 function put(out: ScoreOut, slot: number, x: number): void {
   out.values[slot] = x;
   const counts = out.counts;
   if (counts === null) return;
   const b = binOf(x);
+  if (out.direct[slot] === 1) {
+    counts[out.cellOf[slot] * SCORE_BINS + b]++;
+    return;
+  }
   const was = out.bin[slot];
   if (b === was) return;
   counts[out.cellOf[slot] * SCORE_BINS + was] += out.now - out.since[slot];

@@ -688,6 +688,14 @@ function finishItem(): Code {
     c.get(pCounts).at(pCellOf, (z) => z.get(slot), 4).loadI32().i32(200).mulI32().get(was).addI32().i32(1).shlI32().addI32().tee(addr);
     c.get(addr).loadU16().get(now).get(since).subI32().i32(0).get(changed).select().addI32().storeI16();
   };
+  /**
+   * The draw of slot `slot`, whose bin is in b, counted directly: the drawn scores of an affine
+   * item are written in every draw (redraw.ts's ScoreOut.direct), so they keep no runs.
+   */
+  const direct = () => {
+    c.get(pCounts).at(pCellOf, (z) => z.get(slot), 4).loadI32().i32(200).mulI32().get(b).addI32().i32(1).shlI32().addI32().tee(addr);
+    c.get(addr).loadU16().i32(1).addI32().storeI16();
+  };
   /** The bin of score x into b, as redraw.ts's binOf. */
   const binOf = () => {
     // bin = floor(x / 100 * 200). x is in [0, 100], so x * 2 is exact and x / 100 * 200 is
@@ -702,12 +710,12 @@ function finishItem(): Code {
     c.i32(0).get(b).get(b).i32(0).ltI32().select().set(b);
     c.i32(199).get(b).get(b).i32(199).gtI32().select().set(b);
   };
-  /** put(slot, x): the score, and its histogram run. */
-  const put = () => {
+  /** put(slot, x): the score, and its histogram run (or its draw, `counted` direct). */
+  const put = (counted = run) => {
     c.get(pValues).get(slot).i32(3).shlI32().addI32().get(x).storeF64();
     c.when((z) => z.get(pCounts), () => {
       binOf();
-      run();
+      counted();
     });
   };
   const inverted = () => c.when((z) => z.get(invert), () => c.f64(100).get(x).subF64().set(x));
@@ -719,7 +727,7 @@ function finishItem(): Code {
    * twos while two remain. `raw` pushes the pair's values (idx is the index), `score` turns
    * rawV into the scores; slots from the i32 array at local pSlot (negative: not ranked).
    */
-  const vectorPuts = (idx: number, count: (z: Code) => void, raw: () => void, score: () => void) => {
+  const vectorPuts = (idx: number, count: (z: Code) => void, raw: () => void, score: () => void, counted = run) => {
     c.i32(0).set(idx);
     c.emit(0x02, 0x40, 0x03, 0x40);
     c.get(idx).i32(2).addI32();
@@ -730,7 +738,8 @@ function finishItem(): Code {
     score();
     c.set(xV);
     c.when((z) => z.get(invert), () => c.f64(100).splat().get(xV).subV().set(xV));
-    // Bins as put() computes them, lane by lane.
+    // Bins as put() computes them, lane by lane (only when histograms are kept).
+    c.when((z) => z.get(pCounts), () => {
     c.get(xV).f64(2).splat().mulV().tee(t2V);
     simd(0x75); // f64x2.floor
     c.set(flV);
@@ -756,13 +765,14 @@ function finishItem(): Code {
     c.i32(199).emit(0xfd, 0x11);
     simd(0xb6); // i32x4.min_s
     c.set(bV);
+    });
     for (const j of [0, 1]) {
       c.at(pSlot, (z) => z.get(idx), 4).loadI32(4 * j).set(slot);
       c.when((z) => z.get(slot).i32(0).geI32(), () => {
         c.get(pValues).get(slot).i32(3).shlI32().addI32().get(xV).lane(j).storeF64();
         c.when((z) => z.get(pCounts), () => {
           c.get(bV).emit(0xfd, 0x1b, j).set(b);
-          run();
+          counted();
         });
       });
     }
@@ -788,7 +798,7 @@ function finishItem(): Code {
       c.f64(100).splat().f64(0).splat().get(rawV).get(loV).subV().get(rangeV).divV().f64(100).splat().mulV();
       simd(0xf5); // f64x2.max
       simd(0xf4); // f64x2.min
-    });
+    }, direct);
     c.for(r, (z) => z.get(r), (z) => z.get(k), () => {
       c.at(pSlot, (z) => z.get(r), 4).loadI32().set(slot);
       c.when((z) => z.get(slot).i32(0).geI32(), () => {
@@ -796,7 +806,7 @@ function finishItem(): Code {
         drawn(c);
         c.get(lo).subF64().get(range).divF64().f64(100).mulF64().maxF64().minF64().set(x);
         inverted();
-        put();
+        put(direct);
       });
     });
     c.ret();
@@ -852,10 +862,17 @@ function finishItem(): Code {
       c.storeF64();
     });
   });
-  // One at a time: two to a vector measured slower here (a vector load right after scalar
-  // stores to the same bytes waits for them).
+  // Two to a vector, each pair read by two scalar loads (a vector load right after scalar
+  // stores to the same bytes would wait for them), then the last one when live is odd (or
+  // all of them, one at a time, when the item is flat).
   field(ITEM.liveSlot).set(pSlot);
-  c.for(i, (z) => z.i32(0), () => field(ITEM.live), () => {
+  c.i32(0).set(i);
+  c.when((z) => z.get(flat).emit(0x45), () => vectorPuts(i, () => field(ITEM.live), () => {
+    c.at(pScaled, (q) => q.get(i), 8).loadF64().splat();
+    c.at(pScaled, (q) => q.get(i).i32(1).addI32(), 8).loadF64();
+    c.emit(0xfd, 0x22, 1); // f64x2.replace_lane 1
+  }, minmaxV));
+  c.for(i, (z) => z.get(i), () => field(ITEM.live), () => {
     c.at(pSlot, (z) => z.get(i), 4).loadI32().set(slot);
     score((z) => z.at(pScaled, (q) => q.get(i), 8).loadF64());
   });

@@ -1,7 +1,7 @@
 // Robustness: draws of weights, data and judgments; seeded, and independent of threads.
 import { describe, expect, it } from 'vitest';
 import { computeLedger } from '../../src/method/ledger.ts';
-import { logUniform, logUniformTable } from '../../src/method/draws.ts';
+import { emptyAccumulator, keepsScores, logUniform, logUniformTable, runChunk } from '../../src/method/draws.ts';
 import { Xoshiro128 } from '../../src/method/random.ts';
 import { RobustnessPool } from '../../src/method/robustness-parallel.ts';
 import {
@@ -104,6 +104,30 @@ describe('robustness runs', () => {
       expect(shared).toEqual(alone);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('a pool started early runs data, judgment and weight draws one after another with the results of one thread', async () => {
+    const full = settings({ draws: 17 * CHUNK_DRAWS + 5, seed: 7 });
+    const weights = settings({ draws: 16 * CHUNK_DRAWS, seed: 8, data: false, judgments: false });
+    const pool = new RobustnessPool(2);
+    try {
+      pool.prestart(full.draws);
+      expect(await pool.run(matrix, full)).toEqual(runRobustness(matrix, full));
+      expect(await pool.run(matrix, weights)).toEqual(runRobustness(matrix, weights));
+      expect(await pool.run(matrix, { ...full, scores: false })).toEqual(runRobustness(matrix, { ...full, scores: false }));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('chunks folded a few at a time (runChunks) give what chunks folded one by one give', () => {
+    // More than seven chunks: the kernel's u16 counts are folded before they could overflow.
+    for (const s of [settings({ draws: 9 * CHUNK_DRAWS, seed: 3 }), settings({ draws: 9 * CHUNK_DRAWS, seed: 4, data: false, judgments: false })]) {
+      const one = emptyAccumulator(matrix, keepsScores(s));
+      const buf = drawBuffers(matrix);
+      for (const c of allChunks(s.draws)) runChunk(matrix, s, c, one, buf);
+      expect(runChunks(matrix, s, allChunks(s.draws))).toEqual(one);
     }
   });
 

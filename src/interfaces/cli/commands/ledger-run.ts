@@ -109,30 +109,41 @@ export async function rank(opts: InputOptions & { year?: number; region?: string
 
 export async function robustness(opts: InputOptions & { draws?: number; seed?: number; year?: number; scheme?: string; concentration: number; weightsOnly?: boolean; sweep: boolean; threads?: number; partners?: boolean; json?: boolean; csv?: boolean }, command: Command): Promise<void> {
   const format = outputFormat(command, opts);
-  const inputs = await loadInputs(opts);
-  // Partners never enter the draws (scoreMatrix leaves them out); --partners only lists them.
-  const ledger = ledgerFor(inputs, opts.year, opts.partners === true);
-  // The draws' modules load only for robustness (sheet and rank do not need them).
-  const { drawSettingsOf, scoreMatrix } = await import('../../../method/robustness.ts');
-  const matrix = scoreMatrix(ledger, inputs.methodology);
-  const r = inputs.methodology.robustness;
-  const override: Partial<DrawSettings> = {};
-  if (opts.draws !== undefined) override.draws = opts.draws;
-  if (opts.seed !== undefined) override.seed = opts.seed;
-  if (opts.scheme === 'dirichlet') override.weights = { kind: 'dirichlet', concentration: opts.concentration };
-  if (opts.scheme === 'multiplier') override.weights = { kind: 'log-multiplier', low: r.weights.scheme === 'multiplier' ? r.weights.low : 0.5, high: r.weights.scheme === 'multiplier' ? r.weights.high : 2 };
-  if (opts.weightsOnly) Object.assign(override, { data: false, judgments: false });
-  const settings = drawSettingsOf(r, override);
-  // The worker pool loads only for the draws.
+  // The draws' modules and the worker pool load only for robustness (sheet and rank do not
+  // need them). With --draws given, the workers start first: they load their modules and
+  // compile the kernel while this thread loads the evidence.
   const { RobustnessPool } = await import('../../../method/robustness-parallel.ts');
   const pool = new RobustnessPool(opts.threads);
   let result: RobustnessResult;
   const sweep: SweepLevel[] = [];
+  let ledger: YearLedger;
   try {
-    result = await pool.run(matrix, settings, r.interval);
-    // Each level runs until its printed figures are stable (at least 100,000 draws, at most
-    // --draws): see runSweep in src/method/robustness.ts.
-    if (opts.sweep) sweep.push(...await pool.sweep(matrix, r.sweep, settings.draws, settings.seed, r.interval));
+    if (opts.draws !== undefined) pool.prestart(opts.draws);
+    const inputs = await loadInputs(opts);
+    // Partners never enter the draws (scoreMatrix leaves them out); --partners only lists them.
+    ledger = ledgerFor(inputs, opts.year, opts.partners === true);
+    const { drawSettingsOf, scoreMatrix } = await import('../../../method/robustness.ts');
+    const matrix = scoreMatrix(ledger, inputs.methodology);
+    const r = inputs.methodology.robustness;
+    const override: Partial<DrawSettings> = {};
+    if (opts.draws !== undefined) override.draws = opts.draws;
+    if (opts.seed !== undefined) override.seed = opts.seed;
+    if (opts.scheme === 'dirichlet') override.weights = { kind: 'dirichlet', concentration: opts.concentration };
+    if (opts.scheme === 'multiplier') override.weights = { kind: 'log-multiplier', low: r.weights.scheme === 'multiplier' ? r.weights.low : 0.5, high: r.weights.scheme === 'multiplier' ? r.weights.high : 2 };
+    if (opts.weightsOnly) Object.assign(override, { data: false, judgments: false });
+    // Text and CSV print no score intervals: their draws keep no score histograms (the same
+    // totals, ranks and probabilities, without the cost of counting every score).
+    if (format !== 'json') override.scores = false;
+    const settings = drawSettingsOf(r, override);
+    // Each sweep level runs until its printed figures are stable (at least 100,000 draws, at
+    // most --draws): see runSweep in src/method/robustness.ts. The sweep starts as the run's
+    // last chunks finish, so no thread waits between them; neither result depends on it.
+    const [run, levels] = await Promise.all([
+      pool.run(matrix, settings, r.interval),
+      opts.sweep ? pool.sweep(matrix, r.sweep, settings.draws, settings.seed, r.interval) : Promise.resolve([]),
+    ]);
+    result = run;
+    sweep.push(...levels);
   } finally {
     await pool.close();
   }
