@@ -270,7 +270,11 @@ function validateTable(transformId: string, table: EvidenceTable, sourceIds: Set
     if (seen.has(key)) throw new Error(`table ${table.name}: duplicate row for ${table.primaryKey.join(', ')} = ${key}`);
     seen.add(key);
   }
-  const rows = [...table.rows].sort((a, b) => compareKeys(table.primaryKey.map((k) => a[k] as string | number), table.primaryKey.map((k) => b[k] as string | number)));
+  // Each row's key made once (not two arrays per comparison); a stable sort of the row indices
+  // gives the rows' stable sort.
+  const keys = table.rows.map((row) => table.primaryKey.map((k) => row[k] as string | number));
+  const order = table.rows.map((_, i) => i).sort((a, b) => compareKeys(keys[a], keys[b]));
+  const rows = order.map((i) => table.rows[i]);
   return { ...table, rows };
 }
 

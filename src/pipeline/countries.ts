@@ -133,6 +133,22 @@ export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: strin
   const loadStateCodes = () => (stateCodes ??= buildStateCodes(snapshot, registry, curated.gw_crosswalk, curatedPath));
   const publisherFiles = await loadPublisherNames(curatedDir);
   const used = new Map<string, CountryName>();
+  // A publisher's names file by normalized spelling (the first entry of a spelling, as a scan in
+  // file order finds it), made on first use instead of normalizing every entry on every call.
+  const keyed = new Map<string, { names: Map<string, [string, string]>; notCountries: Set<string> }>();
+  const fileKeys = (publisher: string, file: { names: Record<string, string>; not_countries: Record<string, unknown> }) => {
+    let k = keyed.get(publisher);
+    if (!k) {
+      k = { names: new Map(), notCountries: new Set() };
+      for (const [n, iso3] of Object.entries(file.names)) {
+        const nk = normalizeName(n);
+        if (!k.names.has(nk)) k.names.set(nk, [n, iso3]);
+      }
+      for (const n of Object.keys(file.not_countries)) k.notCountries.add(normalizeName(n));
+      keyed.set(publisher, k);
+    }
+    return k;
+  };
   const resolutions = new Map<string, NameResolution>();
   const resolved = (publisher: string, name: string, iso3: string, fromFile: boolean) => {
     const key = `${publisher}\u0000${name}\u0000${fromFile ? 1 : 0}`;
@@ -150,13 +166,14 @@ export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: strin
       };
       const file = publisherFiles.get(publisher);
       if (file) {
-        for (const [n, iso3] of Object.entries(file.names)) {
-          if (normalizeName(n) === key) {
-            if (!registry.has(iso3)) throw new SnapshotError(path.join(curatedDir, 'country-names', `${publisher}.yaml`), null, n, `maps to ${iso3}, which is not a registered country`, 'Use an ISO code from evidence/countries.csv.');
-            return resolved(publisher, name, remember(iso3), true);
-          }
+        const byKey = fileKeys(publisher, file);
+        const named = byKey.names.get(key);
+        if (named) {
+          const [n, iso3] = named;
+          if (!registry.has(iso3)) throw new SnapshotError(path.join(curatedDir, 'country-names', `${publisher}.yaml`), null, n, `maps to ${iso3}, which is not a registered country`, 'Use an ISO code from evidence/countries.csv.');
+          return resolved(publisher, name, remember(iso3), true);
         }
-        for (const n of Object.keys(file.not_countries)) if (normalizeName(n) === key) return null;
+        if (byKey.notCountries.has(key)) return null;
       }
       const known = registry.knownName(publisher, name);
       if (known) return resolved(publisher, name, known, false);

@@ -10,7 +10,6 @@ import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../eviden
 import type { Observation } from '../evidence/schema.ts';
 import { ColumnEncoder } from '../store/evidence-store.ts';
 import type { EncodedChunk } from '../store/evidence-store.ts';
-import { nonNullKeyFields, observationPrimaryKey } from './datapackage.ts';
 import { SnapshotError } from './snapshot.ts';
 import type { FieldDef, Transform } from './transform.ts';
 
@@ -23,8 +22,6 @@ export interface ObservationFile {
   /** One row per distinct value of each column a foreign key may cover: inferForeignKeys gives the same answer over them as over the rows. */
   keyValues: Record<string, string>[];
 }
-
-const KEY_COLUMNS = ['country', 'counterpart', 'indicator', 'source'] as const;
 
 export const OBSERVATION_FIELDS: FieldDef[] = OBSERVATION_COLUMNS.map((name) => ({
   name,
@@ -66,7 +63,7 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1];
     const b = sorted[i];
-    if (a.indicator === b.indicator && a.country === b.country && a.counterpart === b.counterpart && String(a.year) === String(b.year) && a.source === b.source) {
+    if (a.indicator === b.indicator && a.country === b.country && a.counterpart === b.counterpart && (a.year === b.year || String(a.year) === String(b.year)) && a.source === b.source) {
       validateObservations(t, obs, own, sourceIds, hasCountry, true);
     }
   }
@@ -81,18 +78,47 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
 }
 
 function observationFile(obs: readonly Observation[]): ObservationFile {
+  // One pass over the rows, each column read by name (a keyed read per row and column was
+  // most of this function's time): what observationPrimaryKey and nonNullKeyFields
+  // (src/pipeline/datapackage.ts) give over the rows, and each key column's distinct values in
+  // the order first met.
   const rows = obs as unknown as Record<string, unknown>[];
-  const primaryKey = observationPrimaryKey(rows).primaryKey;
-  const distinct = new Map<string, Set<string>>(KEY_COLUMNS.map((c) => [c, new Set<string>()]));
-  for (const o of obs) {
-    for (const c of KEY_COLUMNS) {
-      const v = o[c] as unknown;
-      if (v !== null && v !== undefined && v !== '') distinct.get(c)!.add(String(v));
+  const country = new Set<string>();
+  const counterpart = new Set<string>();
+  const indicator = new Set<string>();
+  const source = new Set<string>();
+  let withCounterpart = 0;
+  let nullCountry = false;
+  let nullIndicator = false;
+  let nullYear = false;
+  let nullSource = false;
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i] as unknown as Record<'country' | 'counterpart' | 'indicator' | 'year' | 'source', unknown>;
+    const c = o.country;
+    if (c === null || c === undefined || c === '') nullCountry = true;
+    else country.add(typeof c === 'string' ? c : String(c));
+    const cp = o.counterpart;
+    if (cp !== null && cp !== undefined && cp !== '') {
+      withCounterpart++;
+      counterpart.add(typeof cp === 'string' ? cp : String(cp));
     }
+    const ind = o.indicator;
+    if (ind === null || ind === undefined || ind === '') nullIndicator = true;
+    else indicator.add(typeof ind === 'string' ? ind : String(ind));
+    const y = o.year;
+    if (y === null || y === undefined || y === '') nullYear = true;
+    const s = o.source;
+    if (s === null || s === undefined || s === '') nullSource = true;
+    else source.add(typeof s === 'string' ? s : String(s));
   }
+  const keyed = withCounterpart === 0 ? 'none' : withCounterpart === rows.length ? 'all' : 'some';
+  const primaryKey = keyed === 'none' ? ['country', 'indicator', 'year', 'source'] : ['country', 'counterpart', 'indicator', 'year', 'source'];
+  const isNullSomewhere: Record<string, boolean> = { country: nullCountry, counterpart: withCounterpart < rows.length, indicator: nullIndicator, year: nullYear, source: nullSource };
+  const required = primaryKey.filter((k) => !isNullSomewhere[k]);
   const keyValues: Record<string, string>[] = [];
+  const distinct: [string, Set<string>][] = [['country', country], ['counterpart', counterpart], ['indicator', indicator], ['source', source]];
   for (const [c, values] of distinct) for (const v of values) keyValues.push({ [c]: v });
-  return { csv: observationsCsv(obs), primaryKey, required: nonNullKeyFields(primaryKey, rows), keyValues };
+  return { csv: observationsCsv(obs), primaryKey, required, keyValues };
 }
 
 function validateObservations(t: Transform, obs: Observation[], own: Set<string>, sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, duplicates: boolean): void {

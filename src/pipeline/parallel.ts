@@ -76,7 +76,7 @@ export function deserializeError(s: SerializedError): Error {
 }
 
 /** Transforms that take longest, first (the rest follow in id order): the two workers finish close together. */
-const LONGEST_FIRST = ['troops', 'sipri-arms', 'cow', 'sipri-milex', 'capitals', 'wdi', 'commitments', 'exercises', 'curated', 'atop', 'pew', 'bases'];
+const LONGEST_FIRST = ['sipri-arms', 'cow', 'sipri-milex', 'troops', 'wdi', 'capitals', 'exercises', 'commitments', 'curated', 'atop', 'bases', 'pew'];
 
 /**
  * Heap limits of each worker (MB): they bound the build's peak memory (measured: 128 and 8 keep

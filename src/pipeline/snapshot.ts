@@ -194,8 +194,25 @@ function splitCsvRecords(rel: string, text: string, delimiter: string, skipLines
     line++;
   }
   const delim = delimiter.charCodeAt(0);
+  const delimText = String.fromCharCode(delim);
+  // Where the next quote and carriage return are (searched again only once passed): a line with
+  // neither inside it (a CR just before its LF aside) is split in one call.
+  let nextQuote = text.indexOf('"', i);
+  let nextCr = text.indexOf('\r', i);
   while (i < n) {
     const startLine = line;
+    let nl = text.indexOf('\n', i);
+    if (nl < 0) nl = n;
+    if (nextQuote >= 0 && nextQuote < i) nextQuote = text.indexOf('"', i);
+    if (nextCr >= 0 && nextCr < i) nextCr = text.indexOf('\r', i);
+    const end = nl > i && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if ((nextQuote < 0 || nextQuote >= nl) && (nextCr < 0 || nextCr >= end)) {
+      const cells = end > i ? text.slice(i, end).split(delimText) : [''];
+      i = nl < n ? nl + 1 : n;
+      line++;
+      if (!(cells.length === 1 && cells[0] === '')) onRecord(cells, startLine);
+      continue;
+    }
     const cells: string[] = [];
     for (;;) {
       let cell: string;
@@ -264,7 +281,7 @@ export function numberAt(
 ): number | null {
   const text = (raw ?? '').trim();
   if (missing.has(text)) return null;
-  const n = Number(text.replace(/,/g, ''));
+  const n = Number(text.indexOf(',') < 0 ? text : text.replace(/,/g, ''));
   if (text === '' || !Number.isFinite(n)) {
     throw new SnapshotError(where.file, where.row, column, `"${text}" is not a number`,
       'Replace the file with the publisher\'s original, or correct the value.');

@@ -605,7 +605,8 @@ export class ColumnEncoder {
 
   /** Whether `s` has the template `parts` (its numbers pushed as it is read; the caller drops them if not). */
   private sameTemplate(s: string, parts: string[]): boolean {
-    if (s.indexOf('\u0000') >= 0) return false;
+    // A locator holding a NUL is a plain template (never this one): found as the text is read
+    // (every character but the digits' is looked at), not by a scan of its own.
     let k = 0;
     let last = 0;
     let i = 0;
@@ -613,6 +614,7 @@ export class ColumnEncoder {
     while (i < n) {
       const c = s.charCodeAt(i);
       if (c < 48 || c > 57) {
+        if (c === 0) return false;
         i++;
         continue;
       }
@@ -849,7 +851,12 @@ export class ColumnEncoder {
     const remap = new Uint16Array(sorted.length);
     sorted.forEach(([, old], i) => (remap[old] = i));
     const dictList = sorted.map(([s]) => s);
-    const ids = (col: Uint32Array) => Uint16Array.from(c(col), (x) => remap[x]);
+    const ids = (col: Uint32Array) => {
+      // A loop, not Uint16Array.from with a mapping function (a call per element).
+      const out = new Uint16Array(n);
+      for (let i = 0; i < n; i++) out[i] = remap[col[i]];
+      return out;
+    };
     const country = ids(this.country);
     const counterpart = ids(this.counterpart);
     const indicator = ids(this.indicator);
@@ -858,12 +865,16 @@ export class ColumnEncoder {
     // order: what Evidence's index gives (each series sorted by year and source, stable).
     const year = c(this.year);
     const mask = c(this.mask);
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
     const key = new Float64Array(n);
     for (let i = 0; i < n; i++) key[i] = (indicator[i] * 65536 + country[i]) * 65536 + counterpart[i];
-    // Evidence sorted by a.year - b.year, which takes a null year for 0.
-    order.sort((a, b) => key[a] - key[b] || (mask[a] & 8 ? 0 : year[a]) - (mask[b] & 8 ? 0 : year[b]) || source[a] - source[b] || a - b);
+    // Evidence sorted by a.year - b.year, which takes a null year for 0. The comparison is a total
+    // order (the load index decides last), so any sort gives the same order: a plain array's sort
+    // (TimSort) takes the rows as the runs they come in (each file's rows are sorted already), a
+    // typed array's sorts them from scratch.
+    const rows: number[] = new Array<number>(n);
+    for (let i = 0; i < n; i++) rows[i] = i;
+    rows.sort((a, b) => key[a] - key[b] || (mask[a] & 8 ? 0 : year[a]) - (mask[b] & 8 ? 0 : year[b]) || source[a] - source[b] || a - b);
+    const order = Uint32Array.from(rows);
     const rowOf = new Uint32Array(n); // load index -> store row
     for (let r = 0; r < n; r++) rowOf[order[r]] = r;
     const permute16 = (col: ArrayLike<number>) => { const out = new Uint16Array(n); for (let r = 0; r < n; r++) out[r] = col[order[r]]; return out; };

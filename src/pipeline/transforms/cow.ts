@@ -174,7 +174,9 @@ function nmcStateYears(records: CsvRecord[], countries: CountryResolver, stateNa
     if (code.kind === 'other-years') throw outsideCrosswalkYears(where, ccode, year);
     const key = `${code.iso3}|${year}`;
     const row = { ccode, year, iso3: code.iso3, where, values };
-    byIsoYear.set(key, [...(byIsoYear.get(key) ?? []), row]);
+    const group = byIsoYear.get(key);
+    if (group) group.push(row);
+    else byIsoYear.set(key, [row]);
   }
   const continues = carriedOn(byIsoYear);
   return [...byIsoYear.values()].map((rows) => {
@@ -198,6 +200,9 @@ function nmcObservations(rows: ReturnType<typeof nmcStateYears>, stateNames: Map
   const out: Observation[] = [];
   for (const row of rows) {
     const merged = mergedNote(row.mergedWith, stateNames, row.ccode);
+    // The two notes a row's cells can have, made once for the row.
+    const present = merged;
+    const missing = merged ? `${NMC_MISSING_NOTE} ${merged}` : NMC_MISSING_NOTE;
     for (const { column, indicator } of NMC_COLUMNS) {
       const value = numberAt(row.where, column, row.values[column], NMC_MISSING);
       out.push(observation({
@@ -207,7 +212,7 @@ function nmcObservations(rows: ReturnType<typeof nmcStateYears>, stateNames: Map
         value,
         source: NMC,
         locator: `${NMC_FILE} row ${row.where.row}, column ${column}`,
-        note: [value === null ? NMC_MISSING_NOTE : '', merged].filter(Boolean).join(' '),
+        note: value === null ? missing : present,
       }));
     }
   }
@@ -328,6 +333,8 @@ function sdpIso(countries: CountryResolver, stateNames: Map<number, string>, cco
   return cowCodeInYear(countries, ccode, year, stateNames.get(ccode), where);
 }
 
+const SDP_NA_NOTE = 'NA in the file: the simulation gives no estimate for this state-year.';
+
 function sdpObservations(records: CsvRecord[], countries: CountryResolver, stateNames: Map<number, string>): Observation[] {
   const byIsoYear = new Map<string, CowStateYearRow[]>();
   for (const { line, values } of records) {
@@ -339,7 +346,10 @@ function sdpObservations(records: CsvRecord[], countries: CountryResolver, state
     if (code.kind === 'not-a-country') continue;
     if (code.kind === 'other-years') throw outsideCrosswalkYears(where, ccode, year);
     const key = `${code.iso3}|${year}`;
-    byIsoYear.set(key, [...(byIsoYear.get(key) ?? []), { ccode, year, iso3: code.iso3, where, values }]);
+    const row = { ccode, year, iso3: code.iso3, where, values };
+    const group = byIsoYear.get(key);
+    if (group) group.push(row);
+    else byIsoYear.set(key, [row]);
   }
   const continues = carriedOn(byIsoYear);
   const out: Observation[] = [];
@@ -347,6 +357,9 @@ function sdpObservations(records: CsvRecord[], countries: CountryResolver, state
     const row = pickContinuing(rows, rows[0].iso3, rows[0].year, continues);
     const others = rows.filter((r) => r !== row).map((r) => `${r.ccode} at row ${r.where.row}`);
     const unit = SDP_UNITS.get(row.ccode);
+    const unitNote = unit ? `Code ${row.ccode}: ${unit.reason}.` : '';
+    const othersNote = others.length ? `The file also has code ${others.join(', ')} for this ISO code and year; the code that continues is kept.` : '';
+    const missingNote = [SDP_NA_NOTE, unitNote, othersNote].filter(Boolean).join(' ');
     for (const [column, indicator] of SDP_COLUMNS) {
       const log = numberAt(row.where, column, row.values[column], SDP_MISSING);
       const value = log === null ? null : Number(Math.exp(log).toPrecision(4));
@@ -358,11 +371,7 @@ function sdpObservations(records: CsvRecord[], countries: CountryResolver, state
         source: SDP,
         locator: `${SDP_FILE} row ${row.where.row}, column ${column}`,
         flags: value === null ? ['missing'] : ['estimate'],
-        note: [
-          value === null ? 'NA in the file: the simulation gives no estimate for this state-year.' : `exp(${log}).`,
-          unit ? `Code ${row.ccode}: ${unit.reason}.` : '',
-          others.length ? `The file also has code ${others.join(', ')} for this ISO code and year; the code that continues is kept.` : '',
-        ].filter(Boolean).join(' '),
+        note: value === null ? missingNote : unitNote || othersNote ? [`exp(${log}).`, unitNote, othersNote].filter(Boolean).join(' ') : `exp(${log}).`,
       }));
     }
   }

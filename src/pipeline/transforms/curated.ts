@@ -282,12 +282,30 @@ const PROVENANCE_FIELDS: FieldDef[] = [
   { name: 'line', type: 'integer', description: 'line of the entry in that file' },
 ];
 
+/** The 1-based line of an offset in a text (text.slice(0, offset).split('\n').length), by a search over its line breaks. */
+function lineFinder(text: string): (offset: number) => number {
+  const breaks: number[] = [];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) breaks.push(i);
+  return (offset) => {
+    // Line breaks before the offset, plus one.
+    let lo = 0;
+    let hi = breaks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (breaks[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+}
+
 function provenanceTable(files: LoadedFile[]): EvidenceTable {
   const rows = files.flatMap((f) => {
     const doc = parseDocument(f.text);
+    const lineOf = lineFinder(f.text);
     return f.content.series.flatMap((s, i) => s.entries.map((e, j) => {
       const node = doc.getIn(['series', i, 'entries', j], true) as { range?: [number, number, number] } | undefined;
-      const line = node?.range ? f.text.slice(0, node.range[0]).split('\n').length : null;
+      const line = node?.range ? lineOf(node.range[0]) : null;
       return { indicator: s.indicator, country: e.country, counterpart: e.counterpart ?? '', year: e.year, source: e.source, file: f.display, line };
     }));
   });

@@ -351,17 +351,29 @@ function notANumber(cell: XlsxCell, spec: SheetSpec, raw: string): SnapshotError
  * marker, "data unavailable" beats "did not exist", and two figures for one state-year stop the build.
  */
 export function mergeReadings(readings: Reading[]): Observation[] {
-  const best = new Map<string, Reading>();
+  // The best reading of each country, indicator and year, in the order the keys are first met:
+  // nested maps to a slot in `best` rather than a key string made per reading.
+  const best: Reading[] = [];
+  const slots = new Map<string, Map<string, Map<number, number>>>();
   for (const r of readings) {
-    const key = `${r.obs.country}|${r.obs.indicator}|${r.obs.year}`;
-    const prior = best.get(key);
-    if (!prior || r.rank > prior.rank) best.set(key, r);
+    let byIndicator = slots.get(r.obs.country);
+    if (!byIndicator) slots.set(r.obs.country, (byIndicator = new Map()));
+    let byYear = byIndicator.get(r.obs.indicator);
+    if (!byYear) byIndicator.set(r.obs.indicator, (byYear = new Map()));
+    const slot = byYear.get(r.obs.year);
+    if (slot === undefined) {
+      byYear.set(r.obs.year, best.length);
+      best.push(r);
+      continue;
+    }
+    const prior = best[slot];
+    if (r.rank > prior.rank) best[slot] = r;
     else if (r.rank === 2 && prior.rank === 2) {
       throw new SnapshotError(r.obs.locator, null, null, `SIPRI rows "${prior.sipriName}" and "${r.sipriName}" both give ${r.obs.country} a figure for ${r.obs.year} (also ${prior.obs.locator})`,
         'Check the names in curated/country-names/sipri.yaml: two rows should not resolve to the same country in the same year.');
     }
   }
-  return [...best.values()].map((r) => r.obs);
+  return best.map((r) => r.obs);
 }
 
 export async function loadMilexWorkbook(ctx: TransformContext): Promise<XlsxWorkbook> {

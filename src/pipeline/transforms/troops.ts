@@ -316,10 +316,12 @@ function personnelObservations(lines: ReportLine[], annual: Map<number, string>,
   const byHostYear = new Map<string, ReportLine[]>();
   for (const l of lines) {
     const key = `${l.iso3}|${l.year}`;
-    byHostYear.set(key, [...(byHostYear.get(key) ?? []), l]);
+    const group = byHostYear.get(key);
+    if (group) group.push(l);
+    else byHostYear.set(key, [l]);
   }
   const out: Observation[] = [];
-  for (const group of byHostYear.values()) out.push(...hostYearObservations(distinctLines(group)));
+  for (const group of byHostYear.values()) for (const o of hostYearObservations(distinctLines(group))) out.push(o);
   out.push(...unlistedYears(lines, annual, registry));
   return out;
 }
@@ -352,32 +354,59 @@ function hostYearObservations(group: ReportLine[]): Observation[] {
   const locator = `${REPORTS_FILE} ${group.length > 1 ? 'rows' : 'row'} ${rows} (DMDC ${first.report} report)`;
   const lineNames = group.map((l) => `"${l.location}"`).join(' + ');
   const out: Observation[] = [];
+  // What every measure of the group shares, made once: the measures' notes are mostly the same
+  // text, and one string for them is flattened, written and encoded once.
+  const allParts = group.every((l) => l.part);
+  const withheld = group.some((l) => l.withheld);
+  const undercount = undercountsContingency(first.iso3, first.year);
+  const contingency = undercount ? ' The report\'s country line leaves out forces deployed in contingency operations here, so the figure understates the U.S. presence.' : '';
+  const summed = group.length > 1 ? `Sum of the report lines ${lineNames}.` : `DMDC ${first.report} report, line ${lineNames}.`;
+  let printedNote: string | null = null;
+  let blankNote: string | null = null;
+  let withheldNote: string | null = null;
   for (const measure of Object.keys(first.values) as Measure[]) {
-    const parts = group.map((l) => l.values[measure] ?? null);
-    const what = measure.replace('_', ' ');
-    const base = { country: first.iso3, indicator: INDICATOR_OF[measure], year: first.year, source: SOURCE, locator };
+    const indicator = INDICATOR_OF[measure];
     if (group.some((l) => l.disputed.includes(measure))) {
-      out.push(observation({ ...base, value: null, flags: ['missing', 'uncertain'],
-        note: `The file repeats the report line ${lineNames} with different ${what} figures; the report's own figure cannot be told.` }));
-    } else if (group.every((l) => l.part)) {
-      out.push(observation({ ...base, value: null,
-        note: `The file has only the report line ${lineNames} (${parts.join(' + ')}), a part of the state, for the DMDC ${first.report} report; the state's own line is not in the file.` }));
-    } else if (group.some((l) => l.withheld)) {
-      out.push(observation({ ...base, value: null,
-        note: `The DMDC ${first.report} report line ${lineNames} gives no count (personnel deployed in contingency operations are reported elsewhere or withheld).` }));
-    } else if (parts.some((p) => p === null)) {
-      out.push(observation({ ...base, value: null, note: `The DMDC ${first.report} report prints no ${what} figure for ${lineNames} (NA).` }));
-    } else {
-      const value = (parts as number[]).reduce((a, b) => a + b, 0);
-      const blank = group.some((l) => l.blankServices.includes(measure))
-        ? ' The report leaves the cell blank; read as 0 because the services it prints add up to its total.' : '';
-      const undercount = undercountsContingency(first.iso3, first.year);
-      const contingency = undercount ? ' The report\'s country line leaves out forces deployed in contingency operations here, so the figure understates the U.S. presence.' : '';
-      out.push(observation({ ...base, value, flags: undercount ? ['uncertain'] : [],
-        note: (group.length > 1 ? `Sum of the report lines ${lineNames}.` : `DMDC ${first.report} report, line ${lineNames}.`) + blank + contingency }));
+      out.push(row(first, indicator, locator, null, ['missing', 'uncertain'],
+        `The file repeats the report line ${lineNames} with different ${measure.replace('_', ' ')} figures; the report's own figure cannot be told.`));
+      continue;
     }
+    if (allParts) {
+      const parts = group.map((l) => l.values[measure] ?? null);
+      out.push(row(first, indicator, locator, null, ['missing'],
+        `The file has only the report line ${lineNames} (${parts.join(' + ')}), a part of the state, for the DMDC ${first.report} report; the state's own line is not in the file.`));
+      continue;
+    }
+    if (withheld) {
+      out.push(row(first, indicator, locator, null, ['missing'],
+        withheldNote ??= `The DMDC ${first.report} report line ${lineNames} gives no count (personnel deployed in contingency operations are reported elsewhere or withheld).`));
+      continue;
+    }
+    let value = 0;
+    let missing = false;
+    for (const l of group) {
+      const v = l.values[measure] ?? null;
+      if (v === null) {
+        missing = true;
+        break;
+      }
+      value += v;
+    }
+    if (missing) {
+      out.push(row(first, indicator, locator, null, ['missing'], `The DMDC ${first.report} report prints no ${measure.replace('_', ' ')} figure for ${lineNames} (NA).`));
+      continue;
+    }
+    const note = group.some((l) => l.blankServices.includes(measure))
+      ? (blankNote ??= summed + ' The report leaves the cell blank; read as 0 because the services it prints add up to its total.' + contingency)
+      : (printedNote ??= summed + contingency);
+    out.push(row(first, indicator, locator, value, undercount ? ['uncertain'] : [], note));
   }
   return out;
+}
+
+/** One observation of a host and year, as observation() makes it (one object shape for every row). */
+function row(first: ReportLine, indicator: string, locator: string, value: number | null, flags: Observation['flags'], note: string): Observation {
+  return { country: first.iso3, counterpart: '', indicator, year: first.year, value, low: null, high: null, source: SOURCE, locator, flags, note };
 }
 
 /**
@@ -400,10 +429,10 @@ function unlistedYears(lines: ReportLine[], annual: Map<number, string>, registr
       const report = annual.get(year);
       if (!report || listed.has(year)) continue;
       const measures: Measure[] = year >= COMPONENT_FORMAT_FROM ? (Object.keys(COMPONENT_COLUMNS) as Measure[]) : (Object.keys(EARLY_COLUMNS) as Measure[]);
+      const locator = `${REPORTS_FILE} (DMDC ${report} report: no line)`;
+      const note = `The DMDC ${report} report has no line for this location (not listed, listed only inside a regional total, or left out as a contingency deployment).`;
       for (const m of measures) {
-        out.push(observation({ country: iso3, indicator: INDICATOR_OF[m], year, value: null, source: SOURCE,
-          locator: `${REPORTS_FILE} (DMDC ${report} report: no line)`,
-          note: `The DMDC ${report} report has no line for this location (not listed, listed only inside a regional total, or left out as a contingency deployment).` }));
+        out.push(observation({ country: iso3, indicator: INDICATOR_OF[m], year, value: null, source: SOURCE, locator, note }));
       }
     }
   }
