@@ -1,75 +1,86 @@
 // Prints the time and peak memory of the full evidence build, per transform, and beside a peer
 // measured in the same run: a plain read + sha256 of every snapshot file (not a test). Each run is
-// a fresh process (node --import tsx), so peak RSS is the build's own.
+// a fresh process, so peak RSS is the build's own. The build runs as a user's `allies data build`
+// does (bin/allies.js): the compiled dist/lib/pipeline/build.js with plain node when dist/lib is
+// current (`npm run build`), else the sources through tsx; it prints which.
 //   npx tsx bench/build.ts [--snapshots DIR] [--runs N] [--no-store]
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildEvidence, defaultSnapshotDir } from '../src/pipeline/build.ts';
+import { pathToFileURL } from 'node:url';
+import { defaultSnapshotDir } from '../src/pipeline/build.ts';
 import { loadEvidence } from '../src/evidence/load.ts';
+// @ts-expect-error plain JavaScript without declarations (bin/)
+import { compiledIsCurrent, LIB } from '../bin/build-state.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const snapshotDir = arg('--snapshots') ?? defaultSnapshotDir();
-const child = arg('--child');
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
+// The child, in plain JavaScript (node --input-type=module -e), so that with a current dist/lib it
+// runs no tsx at all (nor do the build's workers, which take the child's Node options):
+//   node [--import tsx] --input-type=module -e CHILD kind module out snapshots [--no-store]
+const CHILD = `
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+const [kind, module, out, snapshotDir, noStore] = process.argv.slice(1);
+async function filesUnder(dir) {
+  const found = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else if (e.isFile()) out.push(p);
+    if (e.isDirectory()) found.push(...(await filesUnder(p)));
+    else if (e.isFile()) found.push(p);
   }
-  return out.sort();
+  return found.sort();
 }
-
-if (child) {
-  const t0 = performance.now();
-  const result: Record<string, unknown> = {};
-  if (child === 'build') {
-    const out = arg('--out')!;
-    const report = await buildEvidence({ snapshotDir, outDir: out, store: !process.argv.includes('--no-store') });
-    result.timings = report.timings.map((t) => [t.id, t.ms]);
-    result.observations = report.observations;
-    result.countries = report.countries;
-    result.sources = report.sources;
-  } else {
-    let bytes = 0;
-    for (const f of await filesUnder(snapshotDir)) {
-      const data = await readFile(f);
-      bytes += data.length;
-      createHash('sha256').update(data).digest('hex');
-    }
-    result.bytes = bytes;
+const t0 = performance.now();
+const result = {};
+if (kind === 'build') {
+  const { buildEvidence } = await import(module);
+  const report = await buildEvidence({ snapshotDir, outDir: out, store: noStore !== '--no-store' });
+  result.timings = report.timings.map((t) => [t.id, t.ms]);
+  result.observations = report.observations;
+  result.countries = report.countries;
+  result.sources = report.sources;
+} else {
+  let bytes = 0;
+  for (const f of await filesUnder(snapshotDir)) {
+    const data = await readFile(f);
+    bytes += data.length;
+    createHash('sha256').update(data).digest('hex');
   }
-  result.ms = performance.now() - t0;
-  const usage = process.resourceUsage();
-  result.rssMiB = usage.maxRSS / 1024;
-  result.cpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6; // seconds of CPU: steadier than wall on a busy machine
-  process.stdout.write(JSON.stringify(result));
-  process.exit(0);
+  result.bytes = bytes;
 }
+result.ms = performance.now() - t0;
+const usage = process.resourceUsage();
+result.rssMiB = usage.maxRSS / 1024;
+result.cpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6; // seconds of CPU: steadier than wall on a busy machine
+process.stdout.write(JSON.stringify(result));
+process.exit(0);
+`;
 
 const runs = Number(arg('--runs') ?? 3);
-const self = fileURLToPath(import.meta.url);
+// As bin/allies.js decides: the compiled build when it is current, else the sources through tsx.
+const compiled = (compiledIsCurrent as () => boolean)();
+const buildModule = compiled ? pathToFileURL(path.join(LIB as string, 'pipeline/build.js')).href : new URL('../src/pipeline/build.ts', import.meta.url).href;
 const out = await mkdtemp(path.join(os.tmpdir(), 'allies-bench-'));
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 interface Run { wall: number; ms: number; rssMiB: number; cpu: number; timings?: [string, number][]; observations?: number; countries?: number; sources?: number; bytes?: number }
 function spawn(kind: string): Run {
   const started = performance.now();
   const extra = process.argv.includes('--no-store') ? ['--no-store'] : [];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', kind, '--out', out, '--snapshots', snapshotDir, ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ALLIES_STORE_DIR: path.join(out, '.store') } });
+  const r = spawnSync(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), '--input-type=module', '-e', CHILD, kind, buildModule, out, snapshotDir, ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ALLIES_STORE_DIR: path.join(out, '.store') } });
   if (r.status !== 0) throw new Error(`${kind}: ${r.stderr}`);
   return { ...(JSON.parse(r.stdout) as Run), wall: (performance.now() - started) / 1000 };
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`load average at start: ${load()}`);
+console.log(compiled ? `running the compiled build (${path.relative(process.cwd(), LIB as string) || LIB}/pipeline/build.js, current)` : 'running the TypeScript sources through tsx (dist/lib is not current: npm run build)');
 const builds: Run[] = [];
 const peers: Run[] = [];
 for (let i = 0; i < runs; i++) {

@@ -170,8 +170,19 @@ async function buildInto(staging: Staging, pool: TransformPool, options: BuildOp
   const runnable = firstRefused < 0 ? modules : modules.slice(0, firstRefused);
   let handedOut = 0;
   const storeFileBase = written?.encoder ? path.resolve(outDir) : null;
+  // Work that waits on no transform's outcome (the state codes, from two snapshot files), and each
+  // transform's tables checked as its outcome arrives, overlap the workers instead of following
+  // them; their errors are thrown where they were (below: in transform order, then when written).
+  const countryRowsReady = countries.countryRows();
+  countryRowsReady.catch(() => undefined);
+  const checkedTables = new Map<string, EvidenceTable[] | Error>();
   const outcomes = await pool.run(runnable.map((m) => ({ id: m.transform.id, file: m.file, sourceIds: [...sourceIds], storeFileBase })), (id) => options.onProgress?.({ transform: id, done: handedOut++, total: transforms.length }), (outcome) => {
     if (!outcome.ok) return;
+    try {
+      checkedTables.set(outcome.id, outcome.tables.map((table) => validateTable(outcome.id, table, sourceIds)));
+    } catch (e) {
+      checkedTables.set(outcome.id, e as Error);
+    }
     const rel = `observations/${outcome.id}.csv`;
     const bytes = outcome.file.csv;
     if (written && options.only === undefined) written.sha256.set(rel, createHash('sha256').update(bytes).digest('hex'));
@@ -195,7 +206,9 @@ async function buildInto(staging: Staging, pool: TransformPool, options: BuildOp
     }
     outcomes.delete(t.id);
     observationCount += outcome.observations;
-    for (const table of outcome.tables) tables.push(validateTable(t.id, table, sourceIds));
+    const checked = checkedTables.get(t.id) ?? outcome.tables.map((table) => validateTable(t.id, table, sourceIds));
+    if (checked instanceof Error) throw checked;
+    tables.push(...checked);
     timings.push({ id: t.id, ms: outcome.ms, observations: outcome.observations, tables: outcome.tables.length });
   }
   options.onProgress?.({ transform: 'write', done: transforms.length, total: transforms.length });
@@ -213,7 +226,7 @@ async function buildInto(staging: Staging, pool: TransformPool, options: BuildOp
   };
 
   put('countries.csv', 'Country registry', 'ISO 3166 alpha-3 keys with COW codes and analytic regions; historical states carry ISO 3166-3 codes.', COUNTRY_FIELDS, ['iso3'],
-    await countries.countryRows(), ['countrycode', 'cow-states-2016', 'gleditsch-ward-states']);
+    await countryRowsReady, ['countrycode', 'cow-states-2016', 'gleditsch-ward-states']);
   put('country_names.csv', 'Publisher spellings', 'Every country name as a publisher spells it, with the ISO code it resolves to.',
     [{ name: 'publisher', type: 'string', description: 'publisher whose files use this spelling' }, { name: 'name', type: 'string', description: 'the spelling' }, { name: 'iso3', type: 'string', description: 'ISO code it resolves to' }],
     ['publisher', 'name'], countries.namesUsed().map((n) => ({ ...n })), []);
