@@ -20,3 +20,7 @@ export class TeamError extends Error {
 export const invalid = (field: string, message: string): TeamError => new TeamError(400, 'invalid_request', `${field}: ${message}`, field);
 export const missing = (what: string, field?: string): TeamError => new TeamError(404, 'not_found', `${what} not found`, field);
 export const conflict = (message: string, current: unknown, field = 'version'): TeamError => new TeamError(409, 'conflict', message, field, { current });
+/** An API token that names no enabled account (unknown, or revoked). */
+export const tokenRefused = (): TeamError => new TeamError(401, 'unauthorized', 'Authorization: the API token is not recognized or was revoked', 'Authorization');
+/** An account below the role an action needs. */
+export const belowRole = (needed: string, role: string): TeamError => new TeamError(403, 'forbidden', `this needs the ${needed} role; your account is a ${role}`);

@@ -10,7 +10,7 @@ import { DUMMY_HASH, PASSWORD_MIN, ROLES, hashPassword, newSecret, roleAtLeast, 
 import type { Role } from './auth.ts';
 import type { Db, Sql } from './db.ts';
 import { sqlState } from './db.ts';
-import { TeamError, conflict, invalid, missing } from './errors.ts';
+import { TeamError, belowRole, conflict, invalid, missing, tokenRefused } from './errors.ts';
 import { AGGREGATIONS, aggregateRatings, entriesFromJudgments, median } from './judgment-sets.ts';
 import type { Aggregation, JudgmentSet, SetEntry } from './judgment-sets.ts';
 import { migrate } from './migrations.ts';
@@ -352,8 +352,8 @@ export class TeamStore {
   private async verifiedRater(hash: string): Promise<Actor> {
     this.tokenHints.delete(hash);
     const actor = await this.tokenActorByHash(hash);
-    if (!actor) throw new TeamError(401, 'unauthorized', 'Authorization: the API token is not recognized or was revoked', 'Authorization');
-    if (!roleAtLeast(actor.role, 'analyst')) throw new TeamError(403, 'forbidden', `this needs the analyst role; your account is a ${actor.role}`);
+    if (!actor) throw tokenRefused();
+    if (!roleAtLeast(actor.role, 'analyst')) throw belowRole('analyst', actor.role);
     return actor;
   }
 

@@ -5,6 +5,7 @@
 // schema below (errors name file, line and field) and turns the entries into observations.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { bisectLeft } from 'd3-array';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { CountryCode, ObservationFlag } from '../../evidence/schema.ts';
@@ -286,17 +287,7 @@ const PROVENANCE_FIELDS: FieldDef[] = [
 function lineFinder(text: string): (offset: number) => number {
   const breaks: number[] = [];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) breaks.push(i);
-  return (offset) => {
-    // Line breaks before the offset, plus one.
-    let lo = 0;
-    let hi = breaks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (breaks[mid] < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
+  return (offset) => bisectLeft(breaks, offset) + 1; // line breaks before the offset, plus one
 }
 
 function provenanceTable(files: LoadedFile[]): EvidenceTable {

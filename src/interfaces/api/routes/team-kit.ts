@@ -7,7 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { roleAtLeast } from '../../../team/auth.ts';
 import type { Role } from '../../../team/auth.ts';
-import { TeamError } from '../../../team/errors.ts';
+import { TeamError, belowRole, tokenRefused } from '../../../team/errors.ts';
 import type { Actor } from '../../../team/store.ts';
 import type { TeamService } from '../../../team/service.ts';
 import { ApiProblem } from '../problem.ts';
@@ -54,7 +54,7 @@ export function teamAuthentication(team: TeamService): MiddlewareHandler {
         auth.actor = await team.store.tokenActor(bearer);
       }
       if (auth.actor) auth.via = 'token';
-      else return problem(c, new TeamError(401, 'unauthorized', 'Authorization: the API token is not recognized or was revoked', 'Authorization'));
+      else return problem(c, tokenRefused());
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
       if (cookie) {
@@ -78,7 +78,7 @@ export function requireRole(role: Role): MiddlewareHandler {
   return async (c, next) => {
     const { actor } = authOf(c);
     if (!actor) return problem(c, new TeamError(401, 'unauthorized', 'sign in first (POST /api/team/session) or send Authorization: Bearer <API token>'));
-    if (!roleAtLeast(actor.role, role)) return problem(c, new TeamError(403, 'forbidden', `this needs the ${role} role; your account is a ${actor.role}`));
+    if (!roleAtLeast(actor.role, role)) return problem(c, belowRole(role, actor.role));
     await next();
   };
 }
