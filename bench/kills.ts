@@ -65,7 +65,7 @@ async function bench(name: string, make: (work: string) => KillArea): Promise<Ta
           : Math.round((0.7 + random() * 0.3) * tally.runMs);
       const t = await killOnce(area, at, old, fresh);
       const when = typeof at === 'number' ? `${at} ms` : `${at.writingMs} ms into writing`;
-      if (t.run.killedAt === null) {
+      if (t.run.killedAt === null || t.run.signal === null) {
         tally.completed++;
         if (t.after !== 'new') tally.failures.push(`a run that finished left ${t.after}`);
         process.stderr.write(`${name}: finished before ${when}\n`);
@@ -80,7 +80,7 @@ async function bench(name: string, make: (work: string) => KillArea): Promise<Ta
       tally.leftoversAfterRepair += t.remaining.length;
       if (t.after !== 'old' && t.after !== 'new') tally.failures.push(`kill at ${when}: ${t.after} after the repair`);
       if (t.remaining.length) tally.failures.push(`kill at ${when}: ${t.remaining.join(', ')} remained`);
-      process.stderr.write(`${name}: kill ${i + 1}/${KILLS} at ${when} (${Math.round(t.run.killedAt)} ms): ${t.raw}${t.leftBehind.length ? ` + ${t.leftBehind.join(', ')}` : ''} -> ${t.after}\n`);
+      process.stderr.write(`${name}: kill ${i + 1}/${KILLS} at ${when} (${Math.round(t.run.killedAt ?? 0)} ms): ${t.raw}${t.leftBehind.length ? ` + ${t.leftBehind.join(', ')}` : ''} -> ${t.after}\n`);
       if (t.after !== 'old') await area.plantOld();
     }
 
