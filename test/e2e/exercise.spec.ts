@@ -101,6 +101,8 @@ async function decide(page: Page, decision: string, option: string, rationale: s
 
 test.describe('live crisis exercises', () => {
   test.beforeAll(async () => {
+    // A team server (PGlite, migrations, the admin) can take more than the 30 s a test gets on a busy machine.
+    test.setTimeout(90_000);
     team = await startTeamServer('test/e2e/support/exercise-serve-child.ts', ADMIN, 'allies-exercise-e2e-');
     ({ base, dir } = team);
     const s = await adminCall('POST', '/api/team/session', ADMIN);

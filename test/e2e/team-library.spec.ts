@@ -19,6 +19,8 @@ let scenario = '';
 const ADMIN = { name: 'lib-admin', password: 'lib-admin-password' };
 
 test.beforeAll(async () => {
+  // A team server (PGlite, migrations, the admin) can take more than the 30 s a test gets on a busy machine.
+  test.setTimeout(90_000);
   scenario = await readFile(path.resolve(import.meta.dirname, '../../scenarios/japan-2pct-2027.yaml'), 'utf8');
   team = await startTeamServer('bench/team-serve-child.ts', ADMIN, 'allies-team-library-e2e-');
   ({ base } = team);
@@ -83,6 +85,8 @@ test('editors add, run, revise and delete a team scenario; a stale save gets 409
   await expect(editor.locator('#library-form-title')).toContainText('version 1');
   const other = await signIn(browser, 'editor2');
   await row(other, 'japan-2pct').getByRole('button', { name: 'Edit' }).click();
+  // The form fills once the record has come (a text typed before then would be replaced).
+  await expect(other.locator('#library-form-title')).toContainText('version 1');
   await other.locator('#library-form').getByLabel('Text (YAML)').fill(scenario.replace('target: 2.0', 'target: 1.9'));
   await other.locator('#library-form').getByRole('button', { name: 'Save as version 2' }).click();
   await expect(other.locator('#message')).toContainText('Saved scenario japan-2pct as version 2');
@@ -108,6 +112,7 @@ test('editors add, run, revise and delete a team scenario; a stale save gets 409
 
   // Deleted with the version seen; the audit trail keeps every step.
   await row(editor, 'japan-2pct').getByRole('button', { name: 'Edit' }).click();
+  await expect(editor.locator('#library-form-title')).toContainText('version 3');
   await form.getByLabel('Why').fill('superseded by the 2027 budget');
   await form.getByRole('button', { name: 'Delete' }).click();
   await expect(editor.locator('#message')).toContainText('Deleted scenario japan-2pct');

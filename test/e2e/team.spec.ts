@@ -18,6 +18,8 @@ async function adminCall(method: string, p: string, body?: unknown, cookie = '',
 }
 
 test.beforeAll(async () => {
+  // A team server (PGlite, migrations, the admin) can take more than the 30 s a test gets on a busy machine.
+  test.setTimeout(90_000);
   team = await startTeamServer('bench/team-serve-child.ts', ADMIN, 'allies-team-e2e-');
   ({ base } = team);
   const s = await adminCall('POST', '/api/team/session', ADMIN);
