@@ -10,11 +10,15 @@
 //                                        installed (npm install --omit=dev): the CLI then runs the
 //                                        sources through tsx (`prepare`, on npm install / npm pack)
 //   node scripts/build.mjs --dashboard   also build dist/web (Vite) when it is stale (`prepack`)
+//   node scripts/build.mjs --store       also write dist/store/evidence.bin, the evidence store of
+//                                        evidence/ that the package ships (`prepack`, `npm run
+//                                        build`), with the compiled encoder; kept when its files
+//                                        still match evidence/ by content (src/store/evidence-store.ts)
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compiledIsCurrent } from '../bin/build-state.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,6 +73,21 @@ function buildLib() {
 
 if (args.has('--if-needed') && compiledIsCurrent(root)) log('dist/lib is current');
 else buildLib();
+
+if (args.has('--store')) {
+  // The compiled encoder writes the store; the check that the one there still matches (a hash of
+  // each evidence file) makes a repeated build cheap.
+  const module = path.join(lib, 'store/evidence-store.js');
+  if (!existsSync(module)) log('dist/store/evidence.bin not written: dist/lib is not built');
+  else {
+    const script = `const started = performance.now();
+      const m = await import(${JSON.stringify(pathToFileURL(module).href)});
+      const wrote = await m.writeShippedStore(${JSON.stringify(path.join(root, 'evidence'))}, ${JSON.stringify(path.join(root, 'dist/store/evidence.bin'))});
+      console.log(wrote ? 'dist/store/evidence.bin written in ' + ((performance.now() - started) / 1000).toFixed(1) + ' s' : 'dist/store/evidence.bin is current');`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
 
 if (args.has('--dashboard')) {
   // The dashboard's own check (a hash of its sources beside dist/web) decides whether Vite runs.

@@ -105,7 +105,9 @@ describe('the package', { timeout: SLOW }, () => {
       for (const absent of ['test', 'bench', '.ci', 'src', 'scripts', 'docs', 'node_modules', 'test-results', '.alliance-ledger']) expect(top.has(absent), absent).toBe(false);
       for (const present of ['package.json', 'bin/allies.js', 'bin/build-state.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/interfaces/cli/main.js',
         'dist/lib/interfaces/api/heavy-worker.js', 'dist/lib/method/robustness-worker.js', 'dist/lib/build.json',
-        'evidence/datapackage.json', 'methods/default.yaml', 'judgments/default.yaml', 'curated/claims.yaml', 'dist/web/index.html']) {
+        'evidence/datapackage.json', 'methods/default.yaml', 'judgments/default.yaml', 'curated/claims.yaml', 'dist/web/index.html',
+        // The evidence store of evidence/, so that the first use does not encode the CSV.
+        'dist/store/evidence.bin']) {
         expect(files, present).toContain(present);
       }
       // The files modules read beside themselves come along, in the same place relative to them.
@@ -140,6 +142,9 @@ describe('the package', { timeout: SLOW }, () => {
       const r = await run(process.execPath, ['--input-type=module', '-e', script], scratch);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toMatch(/warning|error/i);
+      // The first use of the installed package takes the store it ships (dist/store/evidence.bin,
+      // checked against its evidence by content): no evidence store is encoded from the CSV.
+      expect(r.stderr).not.toMatch(/evidence store/);
       const got = JSON.parse(r.stdout) as { evidenceDir: string; year: number; net: number; rank: number; lines: number };
       // The shipped evidence, found from dist/lib inside node_modules, not the repo's.
       expect(got.evidenceDir).toBe(path.join(packageDir, 'evidence'));
@@ -218,6 +223,7 @@ console.log(wrong);
       const sheet = await run(bin, ['sheet', 'JPN'], scratch);
       expect(sheet.code, sheet.stderr).toBe(0);
       expect(sheet.stdout).toMatch(/Japan \(JPN\): balance sheet/);
+      expect(sheet.stderr).not.toMatch(/evidence store/);
     });
   });
 });

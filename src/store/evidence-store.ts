@@ -15,6 +15,15 @@
 // a store that is truncated, damaged, of another format or for another folder is rebuilt: a bad
 // store is never read as data.
 //
+// The shipped store: a packed package carries the store of its own evidence folder in
+// dist/store/evidence.bin (SHIPPED_STORE; written at pack time by scripts/build.mjs --store, never
+// committed), so that an installed package does not encode the CSV on first use. It was made on
+// the pack machine (its header names the folder 'evidence', its stamps are that machine's), so it
+// is trusted neither by path nor by time: it is taken only for the package's own evidence folder,
+// when no store of that folder is usable, and only when every file its header lists has the same
+// size and SHA-256 here; then it is written, with this folder's path and stamps, where a rebuilt
+// store would go. A shipped store that does not match, is damaged or of another format is ignored.
+//
 // Layout (little-endian): "ALSTORE" 0x01 | u32 header length | u32 0 | header JSON | pad to 8 |
 // body, whose sections (8-aligned) the header lists by name with offset and length.
 import { createHash } from 'node:crypto';
@@ -23,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as zlib from 'node:zlib';
 import { fieldCountMessage, scanCsv } from '../evidence/csv-scan.ts';
-import { PACKAGE_ROOT } from '../paths.ts';
+import { PACKAGE_ROOT, packagePath } from '../paths.ts';
 import type { Observation, ObservationFlag } from '../evidence/schema.ts';
 import { exists, pauseInSwapForTests, removeStaleTemporaryFiles } from './swap.ts';
 
@@ -281,8 +290,11 @@ function checksum(body: Uint8Array): number {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
-/** Read a store from its bytes: the header and the checked body, or why it cannot be used. */
-export function decodeStore(buf: Uint8Array, evidenceDir: string): ObservationStore | string {
+/**
+ * Read a store from its bytes: the header and the checked body, or why it cannot be used.
+ * evidenceDir null accepts a store of any folder (a shipped store, checked by content after).
+ */
+export function decodeStore(buf: Uint8Array, evidenceDir: string | null): ObservationStore | string {
   if (buf.byteLength < 16 || Buffer.from(buf.buffer, buf.byteOffset, 8).toString('latin1') !== MAGIC) return 'is not an evidence store';
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const headerLength = view.getUint32(8, true);
@@ -294,7 +306,7 @@ export function decodeStore(buf: Uint8Array, evidenceDir: string): ObservationSt
     return 'has a damaged header';
   }
   if (header.format !== STORE_FORMAT) return `is of format ${String(header.format)}, this version reads ${STORE_FORMAT}`;
-  if (header.evidenceDir !== evidenceDir) return `belongs to ${header.evidenceDir}`;
+  if (evidenceDir !== null && header.evidenceDir !== evidenceDir) return `belongs to ${header.evidenceDir}`;
   const start = align8(16 + headerLength);
   if (buf.byteLength !== start + header.bodyLength) return buf.byteLength < start + header.bodyLength ? 'is truncated' : 'has bytes past its end';
   let body = buf.subarray(start);
@@ -1038,6 +1050,85 @@ async function verifyStamps(dir: string, header: StoreHeader): Promise<{ state: 
   return restamp ? { state: 'restamp', files } : { state: 'fresh' };
 }
 
+/**
+ * Whether the files a store was made from (in another folder, maybe) are here with the same
+ * content: sizes first, then the SHA-256 of every file; never the times. The stamps returned are
+ * this folder's (taken before reading, so a later change moves the time past them).
+ */
+async function verifyContent(dir: string, header: StoreHeader): Promise<{ files: FileStamp[] } | { why: string }> {
+  if (!Array.isArray(header.files) || header.files[0]?.path !== 'datapackage.json') return { why: 'lists no datapackage.json' };
+  const stats = await Promise.all(header.files.map((f) => stat(path.join(dir, f.path)).catch(() => null)));
+  for (const [i, f] of header.files.entries()) {
+    const st = stats[i];
+    if (!st) return { why: `does not match (${f.path} is missing here)` };
+    if (st.size !== f.size) return { why: `does not match (${f.path} differs)` };
+  }
+  const hashes = await Promise.all(header.files.map(async (f) => createHash('sha256').update(await readFile(path.join(dir, f.path))).digest('hex')));
+  for (const [i, f] of header.files.entries()) if (hashes[i] !== f.sha256) return { why: `does not match (${f.path} differs)` };
+  return { files: header.files.map((f, i) => ({ ...f, mtimeMs: stats[i]!.mtimeMs })) };
+}
+
+/** The store a packed package ships for its own evidence folder (scripts/build.mjs --store). */
+export const SHIPPED_STORE = packagePath('dist/store/evidence.bin');
+
+/** The shipped store to try for an evidence folder: SHIPPED_STORE for the package's own, else none. */
+export function shippedStoreFor(evidenceDir: string): string | null {
+  return path.resolve(evidenceDir) === packagePath('evidence') ? SHIPPED_STORE : null;
+}
+
+/**
+ * Take a shipped store for an evidence folder when it matches the folder by content: the store,
+ * rebound to this folder (its path and stamps) and written to the first writable candidate; or
+ * why not (null when there is no shipped store at all). A mismatched store is never read as data.
+ */
+async function adoptShippedStore(dir: string, shipped: string, candidates: string[]): Promise<OpenedStore | string | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(shipped);
+  } catch {
+    return null;
+  }
+  const store = decodeStore(bytes, null);
+  if (typeof store === 'string') return store;
+  const verdict = await verifyContent(dir, store.header);
+  if ('why' in verdict) return verdict.why;
+  const header: StoreHeader = { ...store.header, evidenceDir: dir, files: verdict.files };
+  const adopted = new ObservationStore(header, store.bodyBytes);
+  const out = withHeader(header, store.bodyBytes);
+  for (const file of candidates) {
+    try {
+      await writeStoreFile(file, out);
+      await pruneStores(path.dirname(file), file).catch(() => undefined);
+      return { store: adopted, file, rebuilt: false };
+    } catch {
+      // the next candidate
+    }
+  }
+  // No store folder is writable: every run checks the shipped store again (a hash, no encoding).
+  return { store: adopted, file: null, rebuilt: false };
+}
+
+/**
+ * Write the store of an evidence folder to a file of one's choosing (scripts/build.mjs --store:
+ * the shipped store, SHIPPED_STORE), unless that file already holds a store of this format whose
+ * files match the folder's by content. Returns whether it was written.
+ */
+export async function writeShippedStore(evidenceDir: string, file: string = SHIPPED_STORE): Promise<boolean> {
+  const dir = path.resolve(evidenceDir);
+  const current = await readFile(file).then((b) => decodeStore(b, null), () => 'is missing');
+  if (typeof current !== 'string' && current.header.evidenceDir === path.basename(dir) && !('why' in (await verifyContent(dir, current.header)))) return false;
+  try {
+    // The header names the folder as the package does (evidence), not the pack machine's path.
+    const store = decodeStore(await encodeStore({ dir }), dir);
+    if (typeof store === 'string') throw new Error(`evidence store: the store just encoded ${store}`);
+    await writeStoreFile(file, withHeader({ ...store.header, evidenceDir: path.basename(dir) }, store.bodyBytes));
+  } catch (e) {
+    await rm(file, { force: true }); // not a store of other evidence left to ship
+    throw e;
+  }
+  return true;
+}
+
 let counter = 0;
 
 /** Write a store file whole or not at all: a temporary beside it, then a rename. */
@@ -1099,10 +1190,12 @@ export interface OpenedStore {
 
 /**
  * Open the store of an evidence folder, rebuilding it when missing, damaged or stale (one line on
- * stderr says so, and where it went). Throws NotStorable when the folder holds a cell the columns
- * cannot hold exactly; the caller then reads the CSV.
+ * stderr says so, and where it went). Before rebuilding, the shipped store (options.shipped, by
+ * default shippedStoreFor(evidenceDir); null for none) is taken when it matches the folder by
+ * content. Throws NotStorable when the folder holds a cell the columns cannot hold exactly; the
+ * caller then reads the CSV.
  */
-export async function openEvidenceStore(evidenceDir: string, options: { quiet?: boolean } = {}): Promise<OpenedStore> {
+export async function openEvidenceStore(evidenceDir: string, options: { quiet?: boolean; shipped?: string | null } = {}): Promise<OpenedStore> {
   const dir = path.resolve(evidenceDir);
   const candidates = storeFilesFor(dir);
   let why = 'is missing';
@@ -1127,6 +1220,12 @@ export async function openEvidenceStore(evidenceDir: string, options: { quiet?: 
     }
     why = `is stale (${verdict.why})`;
     break;
+  }
+  const shipped = options.shipped === undefined ? shippedStoreFor(dir) : options.shipped;
+  if (shipped) {
+    const taken = await adoptShippedStore(dir, shipped, candidates);
+    if (taken !== null && typeof taken !== 'string') return taken;
+    if (taken !== null) why += `, and the shipped store ${shipped} ${taken}`;
   }
   return rebuildStore(dir, candidates, why, options);
 }
