@@ -41,6 +41,13 @@ export interface DrawSettings {
    * wants only totals, ranks and P(net > 0), such as a scenario's, saves their cost.
    */
   scores?: boolean;
+  /**
+   * Keep the totals (default true): each ally's assets, liabilities and net summed, their
+   * extremes and histograms, and P(net > 0). A run that wants only the ranking and the rank
+   * counts (the sweep's levels) leaves them out; its result's intervals and P(net > 0) are then
+   * empty and must not be read.
+   */
+  totals?: boolean;
 }
 
 /** Whether a run keeps score histograms. */
@@ -408,6 +415,7 @@ function drawBlock(
   const order = buf.order, baselineOrder = buf.baselineOrder;
   const lo0 = bins[0], sc0 = bins[1], lo1 = bins[2], sc1 = bins[3], lo2 = bins[4], sc2 = bins[5];
   const last = TOTAL_BINS - 1;
+  const keepTotals = settings.totals !== false;
   let sameOrder = 0;
   for (let d = 0; d < count;) {
     let lanes: number;
@@ -429,7 +437,7 @@ function drawBlock(
     }
     for (let j = 0; j < lanes; j++) {
       const off = j * n;
-      for (let a = 0; a < n; a++) {
+      for (let a = 0; keepTotals && a < n; a++) {
         const x0 = assets[off + a], x1 = liabilities[off + a], x2 = nets[off + a];
         sums[a] += x0;
         sums[n + a] += x1;
@@ -622,6 +630,7 @@ function kernelChunk(matrix: ScoreMatrix, settings: DrawSettings, chunk: number,
   args.i32[ARGS.weightsInKernel / 4] = inKernel ? 1 : 0;
   args.f64[ARGS.low / 8] = low;
   args.f64[ARGS.span / 8] = span;
+  args.i32[ARGS.totals / 4] = settings.totals === false ? 0 : 1;
   for (let i = 0; i < 6; i++) args.f64[ARGS.lo0 / 8 + i] = bins[i];
   let sameOrder = 0;
   for (let d = 0; d < draws; d += BLOCK_DRAWS) {
@@ -729,7 +738,7 @@ function kernelRedrawBlock(
     if (inKernel) x.weights4(1, kind, m, at.w0, at.table, at.state, at.w4, low, span, 1);
     x.nets1(n, k.stride, m, matrix.assetItems, at.scoresT, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
     sameOrder += x.record(0, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
-      at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above);
+      at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above, settings.totals === false ? 0 : 1);
     if (buf.trace !== null) traceDraw(buf.trace, buf.drawIndex, k.nets, 0, k.order, buf.rankOf);
     buf.drawIndex++;
     out.now++;
@@ -767,7 +776,7 @@ function kernelBlock(
     x.nets4(n, m, matrix.assetItems, at.scores, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
     for (let j = 0; j < lanes; j++) {
       sameOrder += x.record(j, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
-        at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above);
+        at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above, settings.totals === false ? 0 : 1);
       if (buf.trace !== null) traceDraw(buf.trace, buf.drawIndex, k.nets, j * n, k.order, buf.rankOf);
       buf.drawIndex++;
     }

@@ -174,9 +174,12 @@ export function sweepLevel(change: number, result: RobustnessResult): SweepLevel
   };
 }
 
-/** The draw settings of sweep level `i` (weights move by up to `change`), at most `draws` draws. */
+/**
+ * The draw settings of sweep level `i` (weights move by up to `change`), at most `draws` draws.
+ * A level reads only the ranking (sweepLevel), so its draws keep no totals (DrawSettings.totals).
+ */
 export function sweepSettings(change: number, i: number, draws: number, seed: number): DrawSettings {
-  return { draws, seed: seed + i + 1, weights: { kind: 'uniform-multiplier', low: 1 - change, high: 1 + change }, data: false, judgments: false };
+  return { draws, seed: seed + i + 1, weights: { kind: 'uniform-multiplier', low: 1 - change, high: 1 + change }, data: false, judgments: false, totals: false };
 }
 
 /** A sweep level grows by blocks of this many chunks (32,768 draws). */

@@ -975,18 +975,20 @@ function weights4(k: LogUniformConstants): Code {
   return c;
 }
 
-const RECORD_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, I32, I32];
+const RECORD_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, I32, I32, I32];
 
 /**
  * record(lane, n, pAssets, pLiabilities, pNets, pSums, pMin, pMax, pTotals, pPositive,
- * pOrder, pBaselineOrder, pRankCounts, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove) -> 1 when
- * the ranking equals the baseline: the per-draw bookkeeping of drawBlock in draws.ts. pAbove is
- * scratch for n i32 (each ally's count of allies with a larger net). The histograms (pTotals)
+ * pOrder, pBaselineOrder, pRankCounts, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove, totals) -> 1
+ * when the ranking equals the baseline: the per-draw bookkeeping of drawBlock in draws.ts. pAbove
+ * is scratch for n i32 (each ally's count of allies with a larger net). totals 0: the ranking and
+ * rank counts only (DrawSettings.totals false: no sums, extremes, histograms or P(net > 0)).
+ * The histograms (pTotals)
  * are u16 counts of one chunk (at most 8,192 draws), which the caller folds and clears: half
  * the memory of i32 counts, so more of them stay in cache.
  */
 function record(): Code {
-  const [laneP, n, pA, pL, pN, pSums, pMin, pMax, pTot, pPos, pOrder, pBase, pRank, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove] = RECORD_PARAMS.map((_, i) => i);
+  const [laneP, n, pA, pL, pN, pSums, pMin, pMax, pTot, pPos, pOrder, pBase, pRank, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove, keepTotals] = RECORD_PARAMS.map((_, i) => i);
   const c = new Code(RECORD_PARAMS.length);
   const a = c.local(I32), b = c.local(I32), i = c.local(I32), k = c.local(I32), cur = c.local(I32), o = c.local(I32);
   const same = c.local(I32), r = c.local(I32), addr = c.local(I32), last = c.local(I32);
@@ -1024,6 +1026,10 @@ function record(): Code {
   }
   c.get(last).emit(0xfd, 0x11).set(lastV);
   const simd = (op: number) => c.emit(0xfd, ...uleb(op));
+  // Without totals (keepTotals 0) the ranking below still finds a net that is not a number: it
+  // leaves a place unclaimed, and the insertion sort ranks that draw.
+  c.emit(0x02, 0x40); // block: the totals, left by br_if when keepTotals is 0
+  c.get(keepTotals).emit(0x45).emit(0x0d, 0);
   c.i32(0).set(a);
   c.emit(0x02, 0x40, 0x03, 0x40);
   c.get(a).i32(2).addI32().get(n).gtI32().emit(0x0d, 1);
@@ -1102,6 +1108,7 @@ function record(): Code {
     c.get(sp).i32(8).addI32().set(sp);
     c.get(tp).get(rowBytes).addI32().set(tp);
   });
+  c.emit(0x0b); // end of the totals' block
   // The ranking: by net, descending, ties by index. Ranked by counting, branch-free (an
   // insertion sort from the previous draw's order mispredicts a branch per ally and costs
   // twice as much): an ally's rank is 1 + the allies with a larger net, counted by vector
@@ -1293,7 +1300,7 @@ export const ARGS = {
   pAssets: 52, pLiabilities: 56, pNets: 60, pSums: 64, pMin: 68, pMax: 72, pTotals: 76, pPositive: 80, pOrder: 84, pBaseline: 88, pRankCounts: 92,
   bins: 96, pAbove: 100, weightsInKernel: 104,
   low: 112, span: 120, ba: 128, bl: 136, lo0: 144, sc0: 152, lo1: 160, sc1: 168, lo2: 176, sc2: 184,
-  pCounts: 192, pCellOf: 196, pBin: 200, pSince: 204, pList: 208, listLength: 212, done: 216, same: 220, bytes: 224,
+  pCounts: 192, pCellOf: 196, pBin: 200, pSince: 204, pList: 208, listLength: 212, done: 216, same: 220, totals: 224, bytes: 240,
 } as const;
 
 /** Push the record() call's arguments for lane `lane` (a local) from the arguments at local pArgs. */
@@ -1304,7 +1311,7 @@ function recordCall(c: Code, pArgs: number, lane: number, recordIndex: number): 
   i(ARGS.n); i(ARGS.pAssets); i(ARGS.pLiabilities); i(ARGS.pNets); i(ARGS.pSums); i(ARGS.pMin); i(ARGS.pMax); i(ARGS.pTotals); i(ARGS.pPositive);
   i(ARGS.pOrder); i(ARGS.pBaseline); i(ARGS.pRankCounts);
   f(ARGS.lo0); f(ARGS.sc0); f(ARGS.lo1); f(ARGS.sc1); f(ARGS.lo2); f(ARGS.sc2);
-  i(ARGS.bins); i(ARGS.pAbove);
+  i(ARGS.bins); i(ARGS.pAbove); i(ARGS.totals);
   c.call(recordIndex);
 }
 
@@ -1438,7 +1445,8 @@ export interface KernelExports {
   redrawBlock(pArgs: number, now: number, count: number): number;
   redrawItem(pItem: number, pState: number, pValues: number, pCounts: number, pCellOf: number, pBin: number, pSince: number, now: number): number;
   record(lane: number, n: number, pAssets: number, pLiabilities: number, pNets: number, pSums: number, pMin: number, pMax: number, pTotals: number, pPositive: number,
-    pOrder: number, pBaselineOrder: number, pRankCounts: number, lo0: number, sc0: number, lo1: number, sc1: number, lo2: number, sc2: number, bins: number, pAbove: number): number;
+    pOrder: number, pBaselineOrder: number, pRankCounts: number, lo0: number, sc0: number, lo1: number, sc1: number, lo2: number, sc2: number, bins: number, pAbove: number,
+    totals: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

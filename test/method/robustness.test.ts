@@ -92,6 +92,27 @@ describe('robustness runs', () => {
     }
   });
 
+  it('draws without totals (the sweep\'s) rank and count exactly as draws with them, on the kernel and in JavaScript, ties included', () => {
+    const tied = { ...matrix, scores: Float64Array.from(matrix.scores) };
+    tied.scores.set(tied.scores.subarray(0, matrix.m), matrix.m);
+    for (const m of [matrix, tied]) {
+      for (const weights of [{ kind: 'uniform-multiplier', low: 0.6, high: 1.4 }, { kind: 'log-multiplier', low: 0.5, high: 2 }] as const) {
+        const s = settings({ draws: CHUNK_DRAWS + 321, seed: 8, weights, data: false, judgments: false });
+        const full = runChunks(m, s, allChunks(s.draws));
+        for (const options of [{}, { wasm: false }]) {
+          const bare = runChunks(m, { ...s, totals: false }, allChunks(s.draws), options);
+          expect(bare.rankCounts).toEqual(full.rankCounts);
+          expect(bare.sameOrder).toBe(full.sameOrder);
+          expect(bare.draws).toBe(full.draws);
+          // Nothing of the totals was kept.
+          expect(bare.totals.every((x) => x === 0)).toBe(true);
+          expect(bare.positive.every((x) => x === 0)).toBe(true);
+          expect(full.totals.some((x) => x > 0)).toBe(true);
+        }
+      }
+    }
+  });
+
   it('worker threads give the same result as one thread', async () => {
     const s = settings({ draws: 16 * CHUNK_DRAWS, seed: 99, data: false, judgments: false });
     const alone = drawTrace([0, 2], s.draws);
