@@ -1,5 +1,6 @@
-// Prints the time and peak memory of the full evidence build, per transform, and beside a peer
-// measured in the same run: a plain read + sha256 of every snapshot file (not a test). Each run is
+// Prints the time and peak memory of the full evidence build, per transform, and beside two peers
+// measured in the same run: a plain read + sha256 of every snapshot file, and pandas reading them
+// into data frames (the issue's peer; when Debian's python3-pandas is installed). Not a test. Each run is
 // a fresh process, so peak RSS is the build's own. The build runs as a user's `allies data build`
 // does (bin/allies.js): the compiled dist/lib/pipeline/build.js with plain node when dist/lib is
 // current (`npm run build`), else the sources through tsx; it prints which.
@@ -63,6 +64,52 @@ process.stdout.write(JSON.stringify(result));
 process.exit(0);
 `;
 
+// The issue's own peer: pandas reading every snapshot file into data frames (CSV with read_csv,
+// the workbook with read_excel) and hashing it, as the build reads them. Debian's python3-pandas
+// (.ci/run installs it); skipped when it is missing.
+const PANDAS_PEER = `
+import hashlib, json, os, resource, sys, time, warnings
+warnings.simplefilter('ignore')
+import pandas as pd
+t0 = time.perf_counter()
+root = sys.argv[1]
+frames = 0
+rows = 0
+for d, _, names in sorted(os.walk(root)):
+    for name in sorted(names):
+        p = os.path.join(d, name)
+        with open(p, 'rb') as f:
+            hashlib.sha256(f.read()).hexdigest()
+        if name.endswith('.csv'):
+            # Skip a publisher's preamble (SIPRI's trade register): the header is the first of
+            # the opening lines with the most commas.
+            with open(p, 'rb') as f:
+                head = [f.readline() for _ in range(40)]
+            widest = max(l.count(b',') for l in head)
+            skip = next(i for i, l in enumerate(head) if l.count(b',') == widest)
+            try:
+                df = pd.read_csv(p, low_memory=False, skiprows=skip)
+            except UnicodeDecodeError:
+                df = pd.read_csv(p, low_memory=False, skiprows=skip, encoding='latin-1')
+            frames += 1
+            rows += len(df)
+        elif name.endswith('.xlsx'):
+            for df in pd.read_excel(p, sheet_name=None).values():
+                frames += 1
+                rows += len(df)
+ms = (time.perf_counter() - t0) * 1000
+u = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({'ms': ms, 'rssMiB': u.ru_maxrss / 1024, 'cpu': u.ru_utime + u.ru_stime, 'frames': frames, 'rows': rows}))
+`;
+const python = '/usr/bin/python3';
+const hasPandas = spawnSync(python, ['-c', 'import pandas, openpyxl'], { stdio: 'ignore' }).status === 0;
+function pandasPeer(): Run & { frames: number; rows: number } {
+  const started = performance.now();
+  const r = spawnSync(python, ['-c', PANDAS_PEER, snapshotDir], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`pandas peer: ${r.stderr}`);
+  return { ...(JSON.parse(r.stdout) as Run & { frames: number; rows: number }), wall: (performance.now() - started) / 1000 };
+}
+
 const runs = Number(arg('--runs') ?? 3);
 // As bin/allies.js decides: the compiled build when it is current, else the sources through tsx.
 const compiled = (compiledIsCurrent as () => boolean)();
@@ -83,9 +130,11 @@ console.log(`load average at start: ${load()}`);
 console.log(compiled ? `running the compiled build (${path.relative(process.cwd(), LIB as string) || LIB}/pipeline/build.js, current)` : 'running the TypeScript sources through tsx (dist/lib is not current: npm run build)');
 const builds: Run[] = [];
 const peers: Run[] = [];
+const pandas: (Run & { frames: number; rows: number })[] = [];
 for (let i = 0; i < runs; i++) {
   builds.push(spawn('build'));
   peers.push(spawn('peer'));
+  if (hasPandas) pandas.push(pandasPeer());
 }
 const b = builds[0];
 console.log(`${b.observations} observations, ${b.countries} countries, ${b.sources} sources; evidence store ${process.argv.includes('--no-store') ? 'not written' : 'written'}`);
@@ -94,7 +143,14 @@ const peerWall = median(peers.map((x) => x.wall));
 console.log(`\nfull build (median of ${runs} processes): ${wall.toFixed(2)} s wall (${(median(builds.map((x) => x.ms)) / 1000).toFixed(2)} s in buildEvidence), peak RSS ${median(builds.map((x) => x.rssMiB)).toFixed(0)} MiB   [goal <= 4 s, <= 400 MB]`);
 console.log(`peer: read + sha256 of the ${(peers[0].bytes! / 2 ** 20).toFixed(1)} MiB of snapshot files: ${peerWall.toFixed(2)} s wall (${median(peers.map((x) => x.ms)).toFixed(0)} ms in the work), peak RSS ${median(peers.map((x) => x.rssMiB)).toFixed(0)} MiB`);
 console.log(`ratio build / peer (wall): ${(wall / peerWall).toFixed(1)}x   [goal <= 2x]`);
-console.log(`CPU time (user + system): build ${median(builds.map((x) => x.cpu)).toFixed(2)} s, peer ${median(peers.map((x) => x.cpu)).toFixed(2)} s`);
+if (hasPandas) {
+  const pandasWall = median(pandas.map((x) => x.wall));
+  console.log(`peer: pandas ${pandas[0].frames} data frames (${pandas[0].rows} rows) read + sha256 of every file: ${pandasWall.toFixed(2)} s wall (${(median(pandas.map((x) => x.ms)) / 1000).toFixed(2)} s in the work), peak RSS ${median(pandas.map((x) => x.rssMiB)).toFixed(0)} MiB`);
+  console.log(`ratio build / pandas peer (wall): ${(wall / pandasWall).toFixed(1)}x   [goal <= 2x]`);
+} else {
+  console.log('peer: pandas not installed (apt-get install python3-pandas python3-openpyxl), skipped');
+}
+console.log(`CPU time (user + system): build ${median(builds.map((x) => x.cpu)).toFixed(2)} s, peer ${median(peers.map((x) => x.cpu)).toFixed(2)} s${hasPandas ? `, pandas ${median(pandas.map((x) => x.cpu)).toFixed(2)} s` : ''}`);
 console.log('\nper transform (median ms; the transforms run two at a time on worker threads, so these overlap):');
 const perTransform = new Map<string, number[]>();
 for (const r of builds) for (const [id, ms] of r.timings ?? []) perTransform.set(id, [...(perTransform.get(id) ?? []), ms]);
