@@ -1,7 +1,7 @@
 // The contract every per-source transform meets: read the publisher's files from the
 // snapshot, resolve countries through the registry, and return observations (and, for
 // structured sources such as ATOP, tables) with a source id and locator on every row.
-import type { Indicator, Observation } from '../evidence/schema.ts';
+import type { Indicator, Observation, ObservationFlag } from '../evidence/schema.ts';
 import type { CountryResolver } from './countries.ts';
 import type { Snapshot } from './snapshot.ts';
 
@@ -53,6 +53,14 @@ export interface Transform {
   run(ctx: TransformContext): Promise<TransformResult>;
 }
 
+/**
+ * The flags of an observation given none: one frozen array for all of them, not one each (the
+ * ~370,000 observations a build holds until written are fewer objects for the garbage collector
+ * to copy; frozen, so a transform that pushes onto them fails loudly instead of flagging all).
+ */
+const NO_FLAGS: ObservationFlag[] = Object.freeze([]) as unknown as ObservationFlag[];
+const MISSING_FLAG: ObservationFlag[] = Object.freeze(['missing']) as unknown as ObservationFlag[];
+
 /** Build an observation with the defaults filled in (no counterpart, no range, no flags). */
 export function observation(o: Pick<Observation, 'country' | 'indicator' | 'year' | 'value' | 'source' | 'locator'> & Partial<Observation>): Observation {
   // Field by field rather than spreading `o` over the defaults (one object made instead of two, for
@@ -68,7 +76,7 @@ export function observation(o: Pick<Observation, 'country' | 'indicator' | 'year
     high: 'high' in o ? o.high! : null,
     source: o.source,
     locator: o.locator,
-    flags: 'flags' in o ? o.flags! : o.value === null ? ['missing'] : [],
+    flags: 'flags' in o ? o.flags! : o.value === null ? MISSING_FLAG : NO_FLAGS,
     note: 'note' in o ? o.note! : '',
   };
 }
