@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultSnapshotDir } from '../src/pipeline/build.ts';
 import { loadEvidence } from '../src/evidence/load.ts';
+import { defaultBuildThreads } from '../src/pipeline/parallel.ts';
 // @ts-expect-error plain JavaScript without declarations (bin/)
 import { compiledIsCurrent, LIB } from '../bin/build-state.js';
 
@@ -117,10 +118,10 @@ const buildModule = compiled ? pathToFileURL(path.join(LIB as string, 'pipeline/
 const out = await mkdtemp(path.join(os.tmpdir(), 'allies-bench-'));
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 interface Run { wall: number; ms: number; rssMiB: number; cpu: number; timings?: [string, number][]; observations?: number; countries?: number; sources?: number; bytes?: number }
-function spawn(kind: string): Run {
+function spawn(kind: string, threads?: number): Run {
   const started = performance.now();
   const extra = process.argv.includes('--no-store') ? ['--no-store'] : [];
-  const r = spawnSync(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), '--input-type=module', '-e', CHILD, kind, buildModule, out, snapshotDir, ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ALLIES_STORE_DIR: path.join(out, '.store') } });
+  const r = spawnSync(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), '--input-type=module', '-e', CHILD, kind, buildModule, out, snapshotDir, ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ALLIES_STORE_DIR: path.join(out, '.store'), ...(threads === undefined ? {} : { ALLIES_BUILD_THREADS: String(threads) }) } });
   if (r.status !== 0) throw new Error(`${kind}: ${r.stderr}`);
   return { ...(JSON.parse(r.stdout) as Run), wall: (performance.now() - started) / 1000 };
 }
@@ -128,11 +129,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 console.log(`load average at start: ${load()}`);
 console.log(compiled ? `running the compiled build (${path.relative(process.cwd(), LIB as string) || LIB}/pipeline/build.js, current)` : 'running the TypeScript sources through tsx (dist/lib is not current: npm run build)');
+// The build's worker threads as a user's build chooses them (src/pipeline/parallel.ts
+// defaultBuildThreads: none on two cores or fewer, else two), and the other choice beside it.
+const threads = defaultBuildThreads();
+const otherThreads = threads === 0 ? 2 : 0;
+console.log(`transforms on ${threads ? `${threads} worker threads` : "the build's own thread"} (defaultBuildThreads, ${os.availableParallelism()} cores); the other choice (${otherThreads ? `${otherThreads} worker threads` : 'no workers'}) runs beside it`);
 const builds: Run[] = [];
+const others: Run[] = [];
 const peers: Run[] = [];
 const pandas: (Run & { frames: number; rows: number })[] = [];
 for (let i = 0; i < runs; i++) {
   builds.push(spawn('build'));
+  others.push(spawn('build', otherThreads));
   peers.push(spawn('peer'));
   if (hasPandas) pandas.push(pandasPeer());
 }
@@ -141,6 +149,7 @@ console.log(`${b.observations} observations, ${b.countries} countries, ${b.sourc
 const wall = median(builds.map((x) => x.wall));
 const peerWall = median(peers.map((x) => x.wall));
 console.log(`\nfull build (median of ${runs} processes): ${wall.toFixed(2)} s wall (${(median(builds.map((x) => x.ms)) / 1000).toFixed(2)} s in buildEvidence), peak RSS ${median(builds.map((x) => x.rssMiB)).toFixed(0)} MiB   [goal <= 4 s, <= 400 MB]`);
+console.log(`  the other choice, ${otherThreads ? `${otherThreads} worker threads` : 'no workers'}: ${median(others.map((x) => x.wall)).toFixed(2)} s wall, ${median(others.map((x) => x.cpu)).toFixed(2)} s CPU (build: ${median(builds.map((x) => x.cpu)).toFixed(2)} s CPU), peak RSS ${median(others.map((x) => x.rssMiB)).toFixed(0)} MiB`);
 console.log(`peer: read + sha256 of the ${(peers[0].bytes! / 2 ** 20).toFixed(1)} MiB of snapshot files: ${peerWall.toFixed(2)} s wall (${median(peers.map((x) => x.ms)).toFixed(0)} ms in the work), peak RSS ${median(peers.map((x) => x.rssMiB)).toFixed(0)} MiB`);
 console.log(`ratio build / peer (wall): ${(wall / peerWall).toFixed(1)}x   [goal <= 2x]`);
 if (hasPandas) {
@@ -151,7 +160,7 @@ if (hasPandas) {
   console.log('peer: pandas not installed (apt-get install python3-pandas python3-openpyxl), skipped');
 }
 console.log(`CPU time (user + system): build ${median(builds.map((x) => x.cpu)).toFixed(2)} s, peer ${median(peers.map((x) => x.cpu)).toFixed(2)} s${hasPandas ? `, pandas ${median(pandas.map((x) => x.cpu)).toFixed(2)} s` : ''}`);
-console.log('\nper transform (median ms; the transforms run two at a time on worker threads, so these overlap):');
+console.log(`\nper transform (median ms${threads ? '; the transforms run two at a time on worker threads, so these overlap' : ', one after another'}):`);
 const perTransform = new Map<string, number[]>();
 for (const r of builds) for (const [id, ms] of r.timings ?? []) perTransform.set(id, [...(perTransform.get(id) ?? []), ms]);
 for (const [id, ms] of [...perTransform.entries()].sort((x, y) => median(y[1]) - median(x[1]))) console.log(`  ${id.padEnd(14)} ${median(ms).toFixed(0).padStart(6)}`);

@@ -44,6 +44,8 @@ export interface BuildOptions {
   onProgress?: (event: { transform: string; done: number; total: number }) => void;
   /** Also write the evidence store (default: only for the project's evidence folder). */
   store?: boolean;
+  /** Worker threads for the transforms (default: defaultBuildThreads() of parallel.ts; 0: this thread runs them). */
+  threads?: number;
 }
 
 export interface TransformTiming {
@@ -125,7 +127,7 @@ async function buildEvidenceTables(options: BuildOptions, written?: Written): Pr
   // finishes, so its bytes are not kept), swapped in once all are written (src/store/swap.ts).
   const staging = new Staging(outDir, options.only !== undefined);
   // The workers start now: loading their modules and the country registry overlaps the build's own.
-  const pool = new TransformPool({ snapshotDir: options.snapshotDir, curatedDir, transformDir: transformDir() }, options.only?.length === 1 ? 0 : undefined);
+  const pool = new TransformPool({ snapshotDir: options.snapshotDir, curatedDir, transformDir: transformDir() }, options.only?.length === 1 ? 0 : options.threads);
   try {
     return await buildInto(staging, pool, options, outDir, curatedDir, started, written);
   } catch (err) {

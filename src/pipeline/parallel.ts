@@ -1,6 +1,6 @@
-// The build's transforms over worker threads (src/pipeline/transform-worker.ts): two workers on a
-// two-core machine take the transforms longest first from one queue, so the build's wall time is
-// about half its CPU time. Each worker sends back a transform's observation file ready to write
+// The build's transforms over worker threads (src/pipeline/transform-worker.ts): two workers (on
+// a machine of more than two cores: see defaultBuildThreads) take the transforms longest first
+// from one queue. Each worker sends back a transform's observation file ready to write
 // (CSV bytes) and its store columns as transferable arrays, not 369,000 observation objects to
 // clone; the build merges the outcomes in transform order, so the files, the store and the first
 // error reported are those of running the transforms one after another.
@@ -86,8 +86,26 @@ const LONGEST_FIRST = ['sipri-arms', 'cow', 'sipri-milex', 'troops', 'wdi', 'cap
 const WORKER_OLD_HEAP_MB = 128;
 const WORKER_YOUNG_HEAP_MB = 8;
 
-/** Worker threads that run transforms. */
+/** Worker threads that run transforms, at most. */
 const MAX_WORKERS = 2;
+
+/**
+ * The worker threads a build uses by default: none on a machine of two cores or fewer, else two.
+ * ALLIES_BUILD_THREADS=N (0-2) chooses. Measured on a 2-core machine (bench/build.ts): two
+ * transforms at once each run about twice as slow as alone (they contend for memory, not for
+ * arithmetic: two separate processes slow each other down as much), so two workers finished no
+ * sooner than the build's own thread and spent 2 s more CPU (7.5 s against 5.5 s); alone, the
+ * build's thread leaves the second core to the garbage collector's and compiler's threads.
+ */
+export function defaultBuildThreads(): number {
+  const chosen = process.env.ALLIES_BUILD_THREADS;
+  if (chosen !== undefined && chosen !== '') {
+    const n = Number(chosen);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`ALLIES_BUILD_THREADS=${chosen}: give a whole number of worker threads (0 runs the transforms on the build's own thread)`);
+    return Math.min(MAX_WORKERS, n);
+  }
+  return availableParallelism() > 2 ? MAX_WORKERS : 0;
+}
 
 function spawnWorker(setup: WorkerSetup): Worker {
   const target = siblingModule('./transform-worker.ts', import.meta.url);
@@ -124,7 +142,7 @@ function tsxApi(): string {
 export class TransformPool {
   private readonly workers: Worker[] = [];
 
-  constructor(private readonly setup: WorkerSetup, threads: number = Math.min(MAX_WORKERS, availableParallelism())) {
+  constructor(private readonly setup: WorkerSetup, threads: number = defaultBuildThreads()) {
     for (let i = 0; i < threads; i++) {
       try {
         const w = spawnWorker(setup);

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvidence, DEFAULT_EVIDENCE_DIR } from '../../src/pipeline/build.ts';
+import { defaultBuildThreads } from '../../src/pipeline/parallel.ts';
 import type { BuildReport } from '../../src/pipeline/build.ts';
 import { SNAPSHOT_DIR } from '../support/pipeline.ts';
 
@@ -51,9 +52,11 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('allies data build from the snapshots',
     for (const [file, hash] of built) expect({ file, hash }).toEqual({ file, hash: committed.get(file) });
   });
 
-  it('changes nothing when run a second time', async () => {
+  it('changes nothing when run a second time, on worker threads or on its own thread alike', async () => {
+    // The second build takes the other way of running the transforms: worker threads where the
+    // first ran them on the build's thread (a machine of two cores), and the reverse elsewhere.
     const before = await digest(out);
-    await buildEvidence({ snapshotDir: SNAPSHOT_DIR, outDir: out });
+    await buildEvidence({ snapshotDir: SNAPSHOT_DIR, outDir: out, threads: defaultBuildThreads() === 0 ? 2 : 0 });
     expect(await digest(out)).toEqual(before);
   }, 120_000);
 
@@ -92,6 +95,27 @@ describe.runIf(existsSync(SNAPSHOT_DIR))('a corrupted snapshot', () => {
     expect(await digest(evidenceCopy)).toEqual(before);
     await rm(snap, { recursive: true, force: true });
   }, 60_000);
+
+  for (const threads of [0, 2]) {
+    it(`stops at a bad row a transform reads, on ${threads ? 'worker threads' : 'its own thread'}, naming file, row and column`, async () => {
+      const snap = await snapshotWithCopiedFolder('opinion-pew');
+      try {
+        const file = path.join(snap, 'opinion-pew/pew_global_attitudes_favorability_country_year_weighted.csv');
+        const lines = (await readFile(file, 'utf8')).split('\n');
+        const at = lines.findIndex((l) => l.startsWith('"USA"')); // a row the transform reads
+        const cells = lines[at].split(',');
+        cells[1] = '"twenty"';
+        lines[at] = cells.join(',');
+        await writeFile(file, lines.join('\n'));
+        const before = await digest(evidenceCopy);
+        await expect(buildEvidence({ snapshotDir: snap, outDir: evidenceCopy, threads }))
+          .rejects.toThrow(new RegExp(`pew_global_attitudes_favorability_country_year_weighted\\.csv, row ${at + 1}, column "wave"`));
+        expect(await digest(evidenceCopy)).toEqual(before);
+      } finally {
+        await rm(snap, { recursive: true, force: true });
+      }
+    }, 120_000);
+  }
 
   it('stops on a missing snapshot directory with what to do', async () => {
     await expect(buildEvidence({ snapshotDir: '/nonexistent/snapshots', outDir: evidenceCopy })).rejects.toThrow(/snapshot directory not found.*--snapshots/);
