@@ -190,7 +190,7 @@ async function buildInto(staging: Staging, pool: TransformPool, options: BuildOp
     if (written && options.only === undefined) written.sha256.set(rel, createHash('sha256').update(bytes).digest('hex'));
     staging.write(rel, bytes);
     outcome.file.csv = new Uint8Array(0);
-  });
+  }, { snapshot, countries });
   await pool.close(); // their memory back before the files and the store are written
   // In transform order: the first failure is the one running them in turn would have stopped at.
   for (const t of transforms) {

@@ -17,6 +17,7 @@ import { SnapshotError } from './snapshot.ts';
 import type { ReadFile } from './snapshot.ts';
 import type { EvidenceTable } from './transform.ts';
 import { transformRunner } from './transform-runner.ts';
+import type { RunnerContext } from './transform-runner.ts';
 
 /** What every worker is started with (it reads the country registry at once, while the build gets ready). */
 export interface WorkerSetup {
@@ -159,8 +160,11 @@ export class TransformPool {
     await Promise.all(this.workers.splice(0).map((w) => w.terminate().catch(() => undefined)));
   }
 
-  /** Run the jobs; every job gets an outcome. `onStart` is called as each is handed out, `onOutcome` as each finishes. */
-  async run(jobs: TransformJob[], onStart?: (id: string) => void, onOutcome?: (outcome: TransformOutcome) => void): Promise<Map<string, TransformOutcome>> {
+  /**
+   * Run the jobs; every job gets an outcome. `onStart` is called as each is handed out, `onOutcome` as each finishes.
+   * Jobs left to this thread run on `local` (the build's own snapshot reader and registry) when given.
+   */
+  async run(jobs: TransformJob[], onStart?: (id: string) => void, onOutcome?: (outcome: TransformOutcome) => void, local?: RunnerContext): Promise<Map<string, TransformOutcome>> {
     const outcomes = new Map<string, TransformOutcome>();
     const got = (outcome: TransformOutcome) => {
       outcomes.set(outcome.id, outcome);
@@ -230,7 +234,7 @@ export class TransformPool {
     for (let round = 0; round < 2; round++) for (const prime of primers) prime();
     await Promise.all(running);
     if (queue.length > 0) {
-      const run = transformRunner(this.setup);
+      const run = transformRunner(this.setup, local);
       for (let job = take(); job; job = take()) got((await run(job)).outcome);
     }
     return outcomes;

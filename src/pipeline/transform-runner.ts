@@ -15,8 +15,20 @@ import type { Transform } from './transform.ts';
 
 export type TransformRunner = ((job: TransformJob) => Promise<{ outcome: TransformOutcome; transfer: ArrayBuffer[] }>) & { warm: () => void };
 
-export function transformRunner(setup: WorkerSetup): TransformRunner {
-  let ready: Promise<{ snapshot: Snapshot; countries: Awaited<ReturnType<typeof buildCountryRegistry>> }> | null = null;
+/** A snapshot reader and country resolver a runner may share with the build that runs it on its own thread. */
+export interface RunnerContext {
+  snapshot: Snapshot;
+  countries: Awaited<ReturnType<typeof buildCountryRegistry>>;
+}
+
+/**
+ * A runner of transforms. On a worker it reads its own registry; on the build's own thread it
+ * takes the build's (`shared`): the transforms then run in turn on it, resolving and reading as
+ * one after another would, and what each hands back (reads, resolutions) is replayed onto the
+ * same objects, which changes nothing.
+ */
+export function transformRunner(setup: WorkerSetup, shared?: RunnerContext): TransformRunner {
+  let ready: Promise<RunnerContext> | null = shared ? Promise.resolve(shared) : null;
   const start = () => (ready ??= (async () => {
     const snapshot = new Snapshot(setup.snapshotDir);
     const countries = await buildCountryRegistry(snapshot, setup.curatedDir);

@@ -7,10 +7,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bisectLeft } from 'd3-array';
 import { parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import { z } from 'zod';
 import { CountryCode, ObservationFlag } from '../../evidence/schema.ts';
 import type { Indicator, Observation } from '../../evidence/schema.ts';
-import { CuratedFileError, loadSourceRegistry, parseYamlFile } from '../../evidence/sources.ts';
+import { CuratedFileError, loadSourceRegistry, parseYamlFileWithDocument } from '../../evidence/sources.ts';
 import { observation } from '../transform.ts';
 import { deriveOffsetShares, derivedProvenance } from '../cost-sharing.ts';
 import type { EvidenceTable, FieldDef, Transform, TransformContext } from '../transform.ts';
@@ -244,6 +245,8 @@ interface LoadedFile {
   display: string;
   text: string;
   content: CuratedFile;
+  /** The parsed document, for the lines of the entries (provenanceTable). */
+  doc: Document;
 }
 
 /** Read and validate every curated/evidence/*.yaml; an indicator belongs to one file only. */
@@ -261,14 +264,14 @@ export async function loadCuratedFiles(curatedDir: string, registries: CuratedRe
   for (const name of names) {
     const file = path.join(folder, name);
     const text = await readFile(file, 'utf8');
-    const content = parseYamlFile(file, text, schema, FIX_HINT);
+    const { data: content, doc } = parseYamlFileWithDocument(file, text, schema, FIX_HINT);
     content.series.forEach((s, i) => {
       const prior = owners.get(s.indicator);
       const where = ['series', i, 'indicator'];
       if (prior !== undefined) throw new CuratedFileError(file, lineAt(text, where), where.join('.'), `"${s.indicator}" is already curated in ${prior}`, 'Keep each indicator in one subject file.');
       owners.set(s.indicator, name);
     });
-    files.push({ display: path.posix.join(path.basename(curatedDir), EVIDENCE_FOLDER, name), text, content });
+    files.push({ display: path.posix.join(path.basename(curatedDir), EVIDENCE_FOLDER, name), text, content, doc });
   }
   return files;
 }
@@ -292,7 +295,7 @@ function lineFinder(text: string): (offset: number) => number {
 
 function provenanceTable(files: LoadedFile[]): EvidenceTable {
   const rows = files.flatMap((f) => {
-    const doc = parseDocument(f.text);
+    const doc = f.doc;
     const lineOf = lineFinder(f.text);
     return f.content.series.flatMap((s, i) => s.entries.map((e, j) => {
       const node = doc.getIn(['series', i, 'entries', j], true) as { range?: [number, number, number] } | undefined;
