@@ -280,26 +280,6 @@ class ByteWriter {
   private text(s: string): void {
     const n = s.length;
     if (n === 0) return;
-    // Most cells (locators, notes) are ASCII with nothing to quote: copied as they are scanned.
-    // A quote, comma, line break, non-ASCII character or white space at an end sends the cell
-    // to the general path below, which decides from the whole text (what it wrote is overwritten).
-    this.room(n);
-    const buf = this.u8;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 34 || c === 44 || c === 10 || c === 13 || c > 127 || (c <= 32 && (i === 0 || i === n - 1))) {
-        this.quotedOrUtf8(s);
-        return;
-      }
-      buf[p++] = c;
-    }
-    this.pos = p;
-  }
-
-  /** A text cell as csvField writes it, from scratch (the general path of text()). */
-  private quotedOrUtf8(s: string): void {
-    const n = s.length;
     // What makes csvField quote a text: a quote, comma or line break in it, or white space at an
     // end (as String.prototype.trim sees it: only characters up to 32 or past 127 can be that).
     const first = s.charCodeAt(0);
