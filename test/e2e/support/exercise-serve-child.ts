@@ -5,6 +5,14 @@
 import { startServer } from '../../../src/interfaces/api/serve.ts';
 import { teamOptionsFromEnv } from '../../../src/team/env.ts';
 
+// Spawned with a pipe on standard input (test/e2e/support/team-server.ts, ALLIES_EXIT_WITH_PARENT=1):
+// its end means the test process is gone (a hook that timed out before it could stop this server).
+if (process.env.ALLIES_EXIT_WITH_PARENT === '1') {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('error', () => process.exit(0));
+  process.stdin.resume();
+}
+
 const server = await startServer({ port: Number(process.env.PORT ?? 0), warm: false, team: teamOptionsFromEnv(process.env, true)! });
 process.stdout.write(`listening on ${server.url}\n`);
 const stop = () => void server.close().then(() => process.exit(0));

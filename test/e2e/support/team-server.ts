@@ -19,10 +19,18 @@ export interface TeamServer {
 export async function startTeamServer(child: string, admin: { name: string; password: string }, prefix: string): Promise<TeamServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   const server = spawn(process.execPath, ['--import', 'tsx', child], {
-    env: { ...process.env, PORT: '0', ALLIES_TEAM: '1', ALLIES_TEAM_DIR: dir, ALLIES_ADMIN: admin.name, ALLIES_ADMIN_PASSWORD: admin.password },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PORT: '0', ALLIES_TEAM: '1', ALLIES_TEAM_DIR: dir, ALLIES_ADMIN: admin.name, ALLIES_ADMIN_PASSWORD: admin.password, ALLIES_EXIT_WITH_PARENT: '1' },
+    // Standard input stays open as long as this process lives: the server exits when it closes.
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const { url: base } = await untilListening(server, 'the team server');
+  let base: string;
+  try {
+    ({ url: base } = await untilListening(server, 'the team server'));
+  } catch (e) {
+    server.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     server, base, dir,
     stop: async () => {
