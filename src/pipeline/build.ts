@@ -19,6 +19,7 @@ import { inferForeignKeys, nonNullKeyFields, packageDescriptor, resourceDescript
 import { Snapshot, SnapshotError } from './snapshot.ts';
 import { OBSERVATION_FIELDS } from './observations.ts';
 import type { ObservationFile } from './observations.ts';
+import { CsvWriter } from './csv-writer.ts';
 import { deserializeError, TransformPool } from './parallel.ts';
 import type { EvidenceTable, FieldDef, Transform } from './transform.ts';
 
@@ -128,17 +129,18 @@ async function buildEvidenceTables(options: BuildOptions, written?: Written): Pr
   const staging = new Staging(outDir, options.only !== undefined);
   // The workers start now: loading their modules and the country registry overlaps the build's own.
   const pool = new TransformPool({ snapshotDir: options.snapshotDir, curatedDir, transformDir: transformDir() }, options.only?.length === 1 ? 0 : options.threads);
+  const csvWriter = new CsvWriter();
   try {
-    return await buildInto(staging, pool, options, outDir, curatedDir, started, written);
+    return await buildInto(staging, pool, csvWriter, options, outDir, curatedDir, started, written);
   } catch (err) {
     await staging.abort();
     throw err;
   } finally {
-    await pool.close();
+    await Promise.all([pool.close(), csvWriter.close()]);
   }
 }
 
-async function buildInto(staging: Staging, pool: TransformPool, options: BuildOptions, outDir: string, curatedDir: string, started: number, written?: Written): Promise<BuildReport> {
+async function buildInto(staging: Staging, pool: TransformPool, csvWriter: CsvWriter, options: BuildOptions, outDir: string, curatedDir: string, started: number, written?: Written): Promise<BuildReport> {
   const snapshot = new Snapshot(options.snapshotDir);
   const countries = await buildCountryRegistry(snapshot, curatedDir);
   const sources = await loadSourceRegistry(curatedDir);
@@ -178,6 +180,9 @@ async function buildInto(staging: Staging, pool: TransformPool, options: BuildOp
   const countryRowsReady = countries.countryRows();
   countryRowsReady.catch(() => undefined);
   const checkedTables = new Map<string, EvidenceTable[] | Error>();
+  // Observation files whose CSV is being made from their columns on the CSV thread (a build on its
+  // own thread): each sets its outcome's columns back, hashes and writes the file when it comes.
+  const csvMade = new Map<string, Promise<void>>();
   const outcomes = await pool.run(runnable.map((m) => ({ id: m.transform.id, file: m.file, sourceIds: [...sourceIds], storeFileBase })), (id) => options.onProgress?.({ transform: id, done: handedOut++, total: transforms.length }), (outcome) => {
     if (!outcome.ok) return;
     try {
@@ -186,9 +191,22 @@ async function buildInto(staging: Staging, pool: TransformPool, options: BuildOp
       checkedTables.set(outcome.id, e as Error);
     }
     const rel = `observations/${outcome.id}.csv`;
+    const wrote = (bytes: Uint8Array, sha256: string) => {
+      if (written && options.only === undefined) written.sha256.set(rel, sha256);
+      staging.write(rel, bytes);
+    };
+    if (outcome.csvFromColumns && outcome.chunk) {
+      const made = csvWriter.write(outcome.chunk).then((w) => {
+        outcome.chunk = w.chunk;
+        wrote(w.csv, w.sha256);
+      });
+      made.catch(() => undefined); // thrown where it is awaited, below
+      outcome.chunk = null; // handed over (its arrays are the CSV thread's until they come back)
+      csvMade.set(outcome.id, made);
+      return;
+    }
     const bytes = outcome.file.csv;
-    if (written && options.only === undefined) written.sha256.set(rel, createHash('sha256').update(bytes).digest('hex'));
-    staging.write(rel, bytes);
+    wrote(bytes, createHash('sha256').update(bytes).digest('hex'));
     outcome.file.csv = new Uint8Array(0);
   }, { snapshot, countries });
   await pool.close(); // their memory back before the files and the store are written
@@ -199,6 +217,7 @@ async function buildInto(staging: Staging, pool: TransformPool, options: BuildOp
     const outcome = outcomes.get(t.id);
     if (!outcome) throw new Error(`the ${t.id} transform did not run`);
     if (!outcome.ok) throw deserializeError(outcome.error);
+    await csvMade.get(t.id);
     for (const f of outcome.reads) snapshot.recordRead(f);
     countries.replayResolutions(outcome.names);
     // The file's CSV, keys and store columns; the observations were never sent (peak memory).

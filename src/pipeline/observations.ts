@@ -43,9 +43,11 @@ export const OBSERVATION_FIELDS: FieldDef[] = OBSERVATION_COLUMNS.map((name) => 
 
 /** A transform's observations, checked and sorted: the file, and its store columns when asked. */
 export interface PreparedObservations {
+  /** Its csv is empty when csvFromColumns: chunkCsv(chunk) makes it. */
   file: ObservationFile;
   chunk: EncodedChunk | null;
   count: number;
+  csvFromColumns: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export interface PreparedObservations {
  * error a bad row gives is the build's: schema, indicator, source, country, counterpart, missing
  * flag, duplicate; then the CSV writer's, then the store's).
  */
-export function prepareObservations(t: Transform, obs: Observation[], sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, storeFile: string | null): PreparedObservations {
+export function prepareObservations(t: Transform, obs: Observation[], sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, storeFile: string | null, csvFromColumns = false): PreparedObservations {
   const own = new Set(t.indicators.map((x) => x.id));
   // Each row's own checks first; duplicates are then found side by side in the sorted rows (the
   // duplicate key is the sort key). Should there be one, the checks run again in the rows' order,
@@ -67,17 +69,89 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
       validateObservations(t, obs, own, sourceIds, hasCountry, true);
     }
   }
-  const file = observationFile(sorted);
+  // The CSV from the store's columns (chunkCsv, on another thread: src/pipeline/csv-writer.ts) when
+  // asked and every row is of the plain shape whose columns give its cells back exactly; else here.
+  const later = csvFromColumns && storeFile !== null && sorted.every(plainRow);
+  if (later) for (const o of sorted) for (const x of [o.year, o.value, o.low, o.high]) if (typeof x === 'number' && !Number.isFinite(x)) csvField(x, false); // the CSV writer's error, in its order
+  const file = observationFile(sorted, !later);
   let chunk: EncodedChunk | null = null;
   if (storeFile !== null) {
     const enc = new ColumnEncoder(sorted.length);
     enc.addObservations(0, OBSERVATION_COLUMNS, sorted, OBSERVATION_FIELDS, storeFile);
     chunk = enc.toChunk();
   }
-  return { file, chunk, count: sorted.length };
+  return { file, chunk, count: sorted.length, csvFromColumns: later };
 }
 
-function observationFile(obs: readonly Observation[]): ObservationFile {
+/**
+ * An observation whose store columns give back exactly the cells the CSV writer writes for it:
+ * texts as texts, the year a whole number, value and range numbers or empty, flags texts.
+ */
+function plainRow(o: Observation): boolean {
+  const num = (x: unknown) => x === null || x === undefined || typeof x === 'number';
+  return typeof o.country === 'string' && typeof o.counterpart === 'string' && typeof o.indicator === 'string' && typeof o.source === 'string'
+    && typeof o.locator === 'string' && typeof o.note === 'string' && typeof o.year === 'number' && Number.isInteger(o.year) && Math.abs(o.year) < 2 ** 31
+    && num(o.value) && num(o.low) && num(o.high) && Array.isArray(o.flags) && o.flags.every((f) => typeof f === 'string');
+}
+
+/**
+ * A transform's observation file as CSV bytes from its store columns: byte for byte what
+ * observationsCsv writes for the observations the columns were encoded from, when every row is
+ * plain (plainRow). Each distinct text (country, indicator, source, flags, note; each locator
+ * template's parts) is made into CSV bytes once; rows copy them.
+ */
+export function chunkCsv(c: EncodedChunk): Uint8Array {
+  const w = new ByteWriter(c.n * 256 + 4096);
+  w.ascii(OBSERVATION_COLUMNS.map(formatCell).join(','));
+  const bytes = (s: string) => Buffer.from(csvField(s, false), 'utf8');
+  const strings = c.strings.map(bytes);
+  const notes = c.notes.map(bytes);
+  const templates = c.templates.map(({ key, plain }) => {
+    if (plain) return { quote: false, parts: [bytes(key)] };
+    const parts = key.split('\u0000');
+    // Quoted as the whole locator would be: the runs of digits between the parts quote nothing.
+    const whole = parts.join('0');
+    const quote = csvField(whole, false) !== whole;
+    return { quote, parts: parts.map((p) => Buffer.from(quote ? p.replace(/"/g, '""') : p, 'utf8')) };
+  });
+  const { country, counterpart, indicator, source, flags, note, year, value, low, high, mask, template, numStart, nums } = c;
+  for (let r = 0; r < c.n; r++) {
+    const m = mask[r];
+    w.byte(10);
+    w.raw(strings[country[r]]);
+    w.byte(44);
+    w.raw(strings[counterpart[r]]);
+    w.byte(44);
+    w.raw(strings[indicator[r]]);
+    w.byte(44);
+    if ((m & 8) === 0) w.number(year[r]);
+    w.byte(44);
+    if ((m & 1) === 0) w.number(value[r]);
+    w.byte(44);
+    if ((m & 2) === 0) w.number(low[r]);
+    w.byte(44);
+    if ((m & 4) === 0) w.number(high[r]);
+    w.byte(44);
+    w.raw(strings[source[r]]);
+    w.byte(44);
+    const t = templates[template[r]];
+    if (t.quote) w.byte(34);
+    w.raw(t.parts[0]);
+    for (let i = 1, k = numStart[r]; i < t.parts.length; i++, k++) {
+      w.number(nums[k]);
+      w.raw(t.parts[i]);
+    }
+    if (t.quote) w.byte(34);
+    w.byte(44);
+    w.raw(strings[flags[r]]);
+    w.byte(44);
+    w.raw(notes[note[r]]);
+  }
+  w.byte(10);
+  return w.done();
+}
+
+function observationFile(obs: readonly Observation[], withCsv = true): ObservationFile {
   // One pass over the rows, each column read by name (a keyed read per row and column was
   // most of this function's time): what observationPrimaryKey and nonNullKeyFields
   // (src/pipeline/datapackage.ts) give over the rows, and each key column's distinct values in
@@ -118,7 +192,7 @@ function observationFile(obs: readonly Observation[]): ObservationFile {
   const keyValues: Record<string, string>[] = [];
   const distinct: [string, Set<string>][] = [['country', country], ['counterpart', counterpart], ['indicator', indicator], ['source', source]];
   for (const [c, values] of distinct) for (const v of values) keyValues.push({ [c]: v });
-  return { csv: observationsCsv(obs), primaryKey, required, keyValues };
+  return { csv: withCsv ? observationsCsv(obs) : new Uint8Array(0), primaryKey, required, keyValues };
 }
 
 function validateObservations(t: Transform, obs: Observation[], own: Set<string>, sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, duplicates: boolean): void {
@@ -215,6 +289,20 @@ class ByteWriter {
   byte(b: number): void {
     this.room(1);
     this.u8[this.pos++] = b;
+  }
+
+  /** Bytes made before (a cell's CSV text). */
+  raw(b: Uint8Array): void {
+    const n = b.length;
+    this.room(n);
+    if (n > 32) this.u8.set(b, this.pos);
+    else for (let k = 0; k < n; k++) this.u8[this.pos + k] = b[k];
+    this.pos += n;
+  }
+
+  /** A number as cell() writes it. */
+  number(x: number): void {
+    this.cell(x);
   }
 
   /** A cell of a column whose value often repeats the row before's: its bytes copied when it does. */

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
 import type { NameResolution } from './countries.ts';
 import { CuratedFileError } from '../evidence/curated-error.ts';
 import { siblingModule, workerExecArgv } from '../paths.ts';
@@ -44,7 +45,9 @@ export interface SerializedError {
 }
 
 export type TransformOutcome =
-  | { id: string; ok: true; ms: number; observations: number; tables: EvidenceTable[]; file: ObservationFile; chunk: EncodedChunk | null; reads: ReadFile[]; names: NameResolution[] }
+  | { id: string; ok: true; ms: number; observations: number; tables: EvidenceTable[]; file: ObservationFile; chunk: EncodedChunk | null; reads: ReadFile[]; names: NameResolution[];
+      /** The file's CSV is left to chunkCsv (src/pipeline/csv-writer.ts): file.csv is empty. */
+      csvFromColumns: boolean }
   | { id: string; ok: false; ms: number; error: SerializedError };
 
 export function serializeError(e: unknown): SerializedError {
@@ -109,13 +112,17 @@ export function defaultBuildThreads(): number {
 }
 
 function spawnWorker(setup: WorkerSetup): Worker {
-  const target = siblingModule('./transform-worker.ts', import.meta.url);
-  const resourceLimits = { maxOldGenerationSizeMb: WORKER_OLD_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB };
+  return startBuildWorker('./transform-worker.ts', setup, { maxOldGenerationSizeMb: WORKER_OLD_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB });
+}
+
+/** A worker thread on a module beside this one (compiled, or the TypeScript source through tsx). */
+export function startBuildWorker(module: string, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  const target = siblingModule(module, import.meta.url);
   const start = (execArgv: string[]) => {
-    if (!target.pathname.endsWith('.ts')) return new Worker(target, { workerData: setup, execArgv, resourceLimits });
+    if (!target.pathname.endsWith('.ts')) return new Worker(target, { workerData, execArgv, resourceLimits });
     // The project runs TypeScript through tsx; a worker must register it before importing.
     const boot = `import(${JSON.stringify(tsxApi())}).then((m) => { m.register(); return import(${JSON.stringify(target.href)}); });`;
-    return new Worker(boot, { eval: true, workerData: setup, execArgv, resourceLimits });
+    return new Worker(boot, { eval: true, workerData, execArgv, resourceLimits });
   };
   try {
     return start(workerExecArgv());

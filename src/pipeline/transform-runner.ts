@@ -52,11 +52,13 @@ export function transformRunner(setup: WorkerSetup, shared?: RunnerContext): Tra
         const result = await t.run({ snapshot: ctx.snapshot, countries: ctx.countries, curatedDir: setup.curatedDir });
         const reads = ctx.snapshot.takeReads();
         const names = ctx.countries.takeResolutions();
+        // On the build's own thread the CSV is made from the store's columns on another thread
+        // (src/pipeline/csv-writer.ts) while the next transform runs; a worker makes its own.
         const prepared = prepareObservations(t, result.observations, sourceIds, ctx.countries.registry.has.bind(ctx.countries.registry),
-          job.storeFileBase !== null ? path.join(job.storeFileBase, `observations/${t.id}.csv`) : null);
+          job.storeFileBase !== null ? path.join(job.storeFileBase, `observations/${t.id}.csv`) : null, shared !== undefined);
         const outcome: TransformOutcome = {
           id: job.id, ok: true, ms: performance.now() - t0, observations: result.observations.length, tables: result.tables ?? [],
-          file: prepared.file, chunk: prepared.chunk, reads, names,
+          file: prepared.file, chunk: prepared.chunk, reads, names, csvFromColumns: prepared.csvFromColumns,
         };
         return { outcome, transfer: [prepared.file.csv.buffer as ArrayBuffer, ...(prepared.chunk ? chunkBuffers(prepared.chunk) : [])] };
       } finally {

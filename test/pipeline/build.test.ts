@@ -38,12 +38,23 @@ async function snapshotWithCopiedFolder(folder: string): Promise<string> {
 
 describe.runIf(existsSync(SNAPSHOT_DIR))('allies data build from the snapshots', () => {
   let out: string;
+  let storeDir: string;
   let report: BuildReport;
+  const savedStoreDir = process.env.ALLIES_STORE_DIR;
   beforeAll(async () => {
     out = await mkdtemp(path.join(os.tmpdir(), 'allies-evidence-'));
-    report = await buildEvidence({ snapshotDir: SNAPSHOT_DIR, outDir: out });
+    // With the evidence store, as `allies data build` writes the project's: on the build's own
+    // thread each observation file's CSV is then made from the store's columns (chunkCsv).
+    storeDir = await mkdtemp(path.join(os.tmpdir(), 'allies-evidence-store-'));
+    process.env.ALLIES_STORE_DIR = storeDir;
+    report = await buildEvidence({ snapshotDir: SNAPSHOT_DIR, outDir: out, store: true });
   }, 120_000);
-  afterAll(async () => rm(out, { recursive: true, force: true }));
+  afterAll(async () => {
+    if (savedStoreDir === undefined) delete process.env.ALLIES_STORE_DIR;
+    else process.env.ALLIES_STORE_DIR = savedStoreDir;
+    await rm(out, { recursive: true, force: true });
+    await rm(storeDir, { recursive: true, force: true });
+  });
 
   it('rewrites the committed evidence tables byte for byte', async () => {
     const built = await digest(out);

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/evidence/csv.ts';
 import { OBSERVATION_COLUMNS } from '../../src/evidence/schema.ts';
 import type { Observation } from '../../src/evidence/schema.ts';
-import { observationsCsv } from '../../src/pipeline/observations.ts';
+import { chunkCsv, OBSERVATION_FIELDS, observationsCsv, prepareObservations } from '../../src/pipeline/observations.ts';
+import type { Transform } from '../../src/pipeline/transform.ts';
+import { ColumnEncoder } from '../../src/store/evidence-store.ts';
 
 const TEXTS = [
   'plain.csv row 12', 'a, with a comma', 'a "quoted" word', 'line\nbreak', 'carriage\rreturn', ' leading space', 'trailing space ',
@@ -20,18 +22,55 @@ function obs(i: number, locator: string, note: string): Observation {
   };
 }
 
+function fixtureRows(): Observation[] {
+  const rows: Observation[] = [];
+  TEXTS.forEach((t, i) => {
+    rows.push(obs(i, t, TEXTS[(i + 7) % TEXTS.length]));
+    rows.push(obs(i + 100, `file.csv row ${i}`, t)); // the same note as a later row's locator
+    rows.push(obs(i + 200, `file.csv row ${i}`, t)); // a repeat of the row before
+    rows.push(obs(i + 300, `${t} row ${i} col 0${i} and ${i}7`, t)); // a template around the text, digits kept as text
+    rows.push(obs(i + 400, `${i}${t}${i}`, '')); // digits at both ends
+  });
+  return rows;
+}
+
 describe('observationsCsv', () => {
   it('writes what toCsv writes, for quoted, spaced, non-ASCII and plain texts alike', () => {
-    const rows: Observation[] = [];
-    TEXTS.forEach((t, i) => {
-      rows.push(obs(i, t, TEXTS[(i + 7) % TEXTS.length]));
-      rows.push(obs(i + 100, `file.csv row ${i}`, t)); // the same note as a later row's locator
-      rows.push(obs(i + 200, `file.csv row ${i}`, t)); // a repeat of the row before
-    });
+    const rows = fixtureRows();
     const expected = toCsv(OBSERVATION_COLUMNS, rows, (o, c) => {
       const v = (o as unknown as Record<string, unknown>)[c];
       return (Array.isArray(v) ? v.join(';') : v) as string | number | null;
     });
     expect(Buffer.from(observationsCsv(rows)).toString('utf8')).toBe(expected);
+  });
+});
+
+describe('chunkCsv', () => {
+  it('writes from the store\'s columns what observationsCsv writes from the observations', () => {
+    const rows = fixtureRows();
+    const enc = new ColumnEncoder(rows.length);
+    enc.addObservations(0, OBSERVATION_COLUMNS, rows, OBSERVATION_FIELDS, 'observations/x.csv');
+    expect(Buffer.from(chunkCsv(enc.toChunk())).toString('utf8')).toBe(Buffer.from(observationsCsv(rows)).toString('utf8'));
+  });
+
+  it('is used only when asked, with the store\'s columns, and a bad row stops it as it stops the writer of observations', () => {
+    const t = { id: 'x', indicators: [{ id: 'x' }] } as unknown as Transform;
+    const has = () => true;
+    const rows = fixtureRows().map((o, i) => ({ ...o, country: 'JPN', year: 1900 + i }));
+    expect(prepareObservations(t, rows, new Set(['src']), has, 'observations/x.csv', true).csvFromColumns).toBe(true);
+    expect(prepareObservations(t, rows, new Set(['src']), has, null, true).csvFromColumns).toBe(false);
+    expect(prepareObservations(t, rows, new Set(['src']), has, 'observations/x.csv', false).csvFromColumns).toBe(false);
+    // A bad row stops it with the error it gives otherwise (here the schema's, before any writer).
+    const infinite = rows.map((o, i) => (i === 5 ? { ...o, high: Infinity } : o));
+    const error = (later: boolean) => {
+      try {
+        prepareObservations(t, infinite, new Set(['src']), has, 'observations/x.csv', later);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return null;
+    };
+    expect(error(true)).toMatch(/column "high": invalid observation/);
+    expect(error(true)).toBe(error(false));
   });
 });

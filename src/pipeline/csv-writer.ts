@@ -1,0 +1,91 @@
+// The observation files' CSV made from the store's columns on a thread of its own, while the
+// build's thread runs the next transform (a build on one thread: src/pipeline/parallel.ts
+// defaultBuildThreads). The build sends a transform's columns (transferred, not copied) and gets
+// back the CSV bytes, their SHA-256 and the columns. Where no thread starts, the same is done on
+// the calling thread. The bytes are chunkCsv's (src/pipeline/observations.ts): those
+// observationsCsv writes from the observations.
+import { createHash } from 'node:crypto';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { chunkBuffers } from '../store/evidence-store.ts';
+import type { EncodedChunk } from '../store/evidence-store.ts';
+import { chunkCsv } from './observations.ts';
+import { startBuildWorker } from './parallel.ts';
+
+export interface WrittenCsv {
+  csv: Uint8Array;
+  sha256: string;
+  chunk: EncodedChunk;
+}
+
+function write(chunk: EncodedChunk): WrittenCsv {
+  const csv = chunkCsv(chunk);
+  return { csv, sha256: createHash('sha256').update(csv).digest('hex'), chunk };
+}
+
+const ROLE = 'csv-writer';
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
+  const port = parentPort!;
+  port.on('message', ({ id, chunk }: { id: number; chunk: EncodedChunk }) => {
+    try {
+      const out = write(chunk);
+      port.postMessage({ id, ...out }, [out.csv.buffer as ArrayBuffer, ...chunkBuffers(out.chunk)]);
+    } catch (e) {
+      port.postMessage({ id, error: (e as Error).message });
+    }
+  });
+}
+
+/** A thread that writes CSV from columns, in the order asked. */
+export class CsvWriter {
+  private worker: Worker | null = null;
+  private started = false;
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (w: WrittenCsv) => void; reject: (e: Error) => void }>();
+
+  private thread(): Worker | null {
+    if (this.started) return this.worker;
+    this.started = true;
+    try {
+      const w = startBuildWorker('./csv-writer.ts', { role: ROLE });
+      w.on('message', (m: ({ id: number } & WrittenCsv) | { id: number; error: string }) => {
+        const waiter = this.waiting.get(m.id);
+        this.waiting.delete(m.id);
+        if ('error' in m) waiter?.reject(new Error(m.error));
+        else waiter?.resolve({ csv: m.csv, sha256: m.sha256, chunk: m.chunk });
+      });
+      const fail = (e: unknown) => {
+        for (const w of this.waiting.values()) w.reject(e instanceof Error ? e : new Error(`the CSV writer thread stopped (${String(e)})`));
+        this.waiting.clear();
+      };
+      w.on('error', fail);
+      w.on('exit', (code) => fail(`exit ${code}`));
+      w.unref();
+      this.worker = w;
+    } catch {
+      this.worker = null;
+    }
+    return this.worker;
+  }
+
+  /** The CSV of a file's columns; the columns are handed over and come back with it. */
+  write(chunk: EncodedChunk): Promise<WrittenCsv> {
+    const w = this.thread();
+    if (!w) return Promise.resolve().then(() => write(chunk));
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      w.postMessage({ id, chunk }, chunkBuffers(chunk));
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) {
+      w.removeAllListeners('exit');
+      await w.terminate().catch(() => undefined);
+    }
+  }
+}
