@@ -232,6 +232,7 @@ async function buildInto(staging: Staging, pool: TransformPool, csvWriter: CsvWr
     tables.push(...checked);
     timings.push({ id: t.id, ms: outcome.ms, observations: outcome.observations, tables: outcome.tables.length });
   }
+  await csvWriter.close(); // every file's CSV is made: its thread's memory back before the store is encoded
   options.onProgress?.({ transform: 'write', done: transforms.length, total: transforms.length });
 
   const files = new Map<string, string | Uint8Array>();

@@ -1,15 +1,15 @@
-// The observation files' CSV made from the store's columns on a thread of its own, while the
-// build's thread runs the next transform (a build on one thread: src/pipeline/parallel.ts
-// defaultBuildThreads). The build sends a transform's columns (transferred, not copied) and gets
-// back the CSV bytes, their SHA-256 and the columns. Where no thread starts, the same is done on
-// the calling thread. The bytes are chunkCsv's (src/pipeline/observations.ts): those
-// observationsCsv writes from the observations.
+// The observation files' CSV made from the store's columns on a thread of its own
+// (src/pipeline/csv-writer-thread.ts), while the build's thread runs the next transform (a build
+// on one thread: src/pipeline/parallel.ts defaultBuildThreads). The build sends a transform's
+// columns (transferred, not copied) and gets back the CSV bytes, their SHA-256 and the columns.
+// Where no thread starts, the same is done on the calling thread. The bytes are chunkCsv's
+// (src/pipeline/csv-bytes.ts): those observationsCsv writes from the observations.
 import { createHash } from 'node:crypto';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
 import { chunkBuffers } from '../store/evidence-store.ts';
 import type { EncodedChunk } from '../store/evidence-store.ts';
-import { chunkCsv } from './observations.ts';
+import { chunkCsv } from './csv-bytes.ts';
+import { OBSERVATIONS_HEADER } from './observations.ts';
 import { startBuildWorker } from './parallel.ts';
 
 export interface WrittenCsv {
@@ -19,23 +19,12 @@ export interface WrittenCsv {
 }
 
 function write(chunk: EncodedChunk): WrittenCsv {
-  const csv = chunkCsv(chunk);
+  const csv = chunkCsv(chunk, OBSERVATIONS_HEADER);
   return { csv, sha256: createHash('sha256').update(csv).digest('hex'), chunk };
 }
 
-const ROLE = 'csv-writer';
-
-if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
-  const port = parentPort!;
-  port.on('message', ({ id, chunk }: { id: number; chunk: EncodedChunk }) => {
-    try {
-      const out = write(chunk);
-      port.postMessage({ id, ...out }, [out.csv.buffer as ArrayBuffer, ...chunkBuffers(out.chunk)]);
-    } catch (e) {
-      port.postMessage({ id, error: (e as Error).message });
-    }
-  });
-}
+/** The CSV thread's heap: it holds one file's columns and bytes at a time (a bound, not a need). */
+const THREAD_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 4 };
 
 /** A thread that writes CSV from columns, in the order asked. */
 export class CsvWriter {
@@ -48,7 +37,7 @@ export class CsvWriter {
     if (this.started) return this.worker;
     this.started = true;
     try {
-      const w = startBuildWorker('./csv-writer.ts', { role: ROLE });
+      const w = startBuildWorker('./csv-writer-thread.ts', { header: OBSERVATIONS_HEADER }, THREAD_LIMITS);
       w.on('message', (m: ({ id: number } & WrittenCsv) | { id: number; error: string }) => {
         const waiter = this.waiting.get(m.id);
         this.waiting.delete(m.id);

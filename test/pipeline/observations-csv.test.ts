@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/evidence/csv.ts';
 import { OBSERVATION_COLUMNS } from '../../src/evidence/schema.ts';
 import type { Observation } from '../../src/evidence/schema.ts';
-import { chunkCsv, OBSERVATION_FIELDS, observationsCsv, prepareObservations } from '../../src/pipeline/observations.ts';
+import { chunkCsv } from '../../src/pipeline/csv-bytes.ts';
+import { OBSERVATION_FIELDS, OBSERVATIONS_HEADER, observationsCsv, prepareObservations } from '../../src/pipeline/observations.ts';
 import type { Transform } from '../../src/pipeline/transform.ts';
 import { ColumnEncoder } from '../../src/store/evidence-store.ts';
 
@@ -50,7 +51,7 @@ describe('chunkCsv', () => {
     const rows = fixtureRows();
     const enc = new ColumnEncoder(rows.length);
     enc.addObservations(0, OBSERVATION_COLUMNS, rows, OBSERVATION_FIELDS, 'observations/x.csv');
-    expect(Buffer.from(chunkCsv(enc.toChunk())).toString('utf8')).toBe(Buffer.from(observationsCsv(rows)).toString('utf8'));
+    expect(Buffer.from(chunkCsv(enc.toChunk(), OBSERVATIONS_HEADER)).toString('utf8')).toBe(Buffer.from(observationsCsv(rows)).toString('utf8'));
   });
 
   it('is used only when asked, with the store\'s columns, and a bad row stops it as it stops the writer of observations', () => {
