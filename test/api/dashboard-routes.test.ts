@@ -11,7 +11,8 @@ describe('dashboard addresses', () => {
     { page: 'ally', ally: 'JPN', year: 2019, weights: { military_expenditure: 0 } },
     { page: 'compare', allies: ['JPN', 'KOR', 'DEU'], year: null, weights: {} },
     { page: 'weights', year: 2024, region: 'europe', weights: { a_b: 1.25 } },
-    { page: 'sources' },
+    { page: 'sources', filters: { q: '', publisher: '', type: '', indicator: '' } },
+    { page: 'sources', filters: { q: 'sipri & "milex", 2024', publisher: 'Stockholm International Peace Research Institute', type: 'dataset', indicator: 'milex_share_gdp' } },
     { page: 'methodology' },
   ];
 

@@ -45,6 +45,41 @@ test('the Sources page searches and filters the registry, with a count', async (
   await expect(page.locator('.notice')).toContainText('No source matches');
 });
 
+test('the Sources page keeps its search and filters in the address: shared, reloaded, and read back', async ({ page }) => {
+  await page.goto('/sources');
+  const rows = page.locator('table.sources-table tbody tr');
+  await expect(rows.first()).toBeVisible();
+  const total = await rows.count();
+  const count = page.locator('.source-count');
+
+  await page.getByRole('searchbox').fill('SIPRI');
+  await page.getByLabel('Type').selectOption('dataset');
+  await expect(page).toHaveURL(/\/sources\?q=SIPRI&type=dataset$/);
+  const found = await count.textContent();
+  expect(found).toMatch(new RegExp(`^\\d+ of ${total} sources$`));
+
+  // The address alone gives the same list (a reload, or a link someone sent).
+  await page.reload();
+  await expect(rows.first()).toBeVisible();
+  await expect(count).toHaveText(found!);
+  await expect(page.getByRole('searchbox')).toHaveValue('SIPRI');
+  await expect(page.getByLabel('Type')).toHaveValue('dataset');
+
+  await page.getByRole('button', { name: 'Clear' }).first().click();
+  await expect(page).toHaveURL(/\/sources$/);
+  await expect(count).toHaveText(`${total} sources`);
+
+  // A filter value the registry does not have is shown as such, with nothing matching.
+  await page.goto('/sources?type=podcast');
+  await expect(page.getByLabel('Type')).toHaveValue('podcast');
+  await expect(page.getByLabel('Type').locator('option:checked')).toHaveText('podcast (no such type)');
+  await expect(count).toHaveText(`0 of ${total} sources`);
+
+  // A malformed one is refused with what is wrong.
+  await page.goto('/sources?indicator=Not%20an%20id');
+  await expect(page.getByRole('main')).toContainText('"Not an id" in indicator= is not an indicator id');
+});
+
 test('Compare: sources behind a count, allies to add in name order, a footnote with dashboard links', async ({ page }) => {
   await page.goto('/compare?allies=JPN,KOR,POL');
   await expect(page.locator('table.comparison tbody tr').first()).toBeVisible();

@@ -60,7 +60,7 @@ function Page({ route }: { route: Route }) {
     case 'ally': return <AllyPage route={route} />;
     case 'compare': return <ComparePage route={route} />;
     case 'weights': return <WeightsPage route={route} />;
-    case 'sources': return <SourcesPage />;
+    case 'sources': return <SourcesPage route={route} />;
     case 'methodology': return <MethodologyPage />;
     case 'scenarios': return <ScenariosPage route={route} />;
     case 'history': return <HistoryPage route={route} />;

@@ -13,13 +13,26 @@ export type Route =
   | { page: 'ally'; ally: string; year: number | null; weights: Weights }
   | { page: 'compare'; allies: string[]; year: number | null; weights: Weights }
   | { page: 'weights'; year: number | null; region: Region; weights: Weights }
-  | { page: 'sources' }
+  | { page: 'sources'; filters: SourceFilters }
   | { page: 'methodology' }
   | { page: 'scenarios'; names: string[]; compare: ScenarioCompare }
   | { page: 'history'; by: string }
   | { page: 'network'; year: number | null }
   | { page: 'regions'; year: number | null; regions: string[] }
   | { page: 'exercise'; session: number | null };
+
+/** The Sources page's search and filters (empty: all), in its address as q=, publisher=, type=, indicator=. */
+export interface SourceFilters {
+  q: string;
+  publisher: string;
+  type: string;
+  indicator: string;
+}
+
+export const NO_SOURCE_FILTERS: SourceFilters = { q: '', publisher: '', type: '', indicator: '' };
+const INDICATOR_ID = /^[a-z][a-z0-9_]*$/;
+/** The longest search or filter value an address may carry. */
+const MAX_FILTER = 200;
 
 /** The analytic regions the theaters page can set side by side (countries.csv). */
 export const THEATERS: readonly string[] = ['asia', 'europe', 'americas', 'middle-east', 'africa'];
@@ -113,7 +126,13 @@ export function parseLocation(pathname: string, search: string): Parsed {
     if (region !== 'all' && region !== 'asia' && region !== 'europe') return fail(region);
     return { ok: true, route: { page: 'weights', year, region, weights } };
   }
-  if (head === 'sources' && rest.length === 0) return { ok: true, route: { page: 'sources' } };
+  if (head === 'sources' && rest.length === 0) {
+    const filters: SourceFilters = { q: params.get('q') ?? '', publisher: params.get('publisher') ?? '', type: params.get('type') ?? '', indicator: params.get('indicator') ?? '' };
+    const long = (Object.keys(filters) as (keyof SourceFilters)[]).find((k) => filters[k].length > MAX_FILTER);
+    if (long !== undefined) return fail(`${long}= is longer than ${MAX_FILTER} characters`);
+    if (filters.indicator !== '' && !INDICATOR_ID.test(filters.indicator)) return fail(`"${filters.indicator}" in indicator= is not an indicator id such as milex_share_gdp`);
+    return { ok: true, route: { page: 'sources', filters } };
+  }
   if (head === 'methodology' && rest.length === 0) return { ok: true, route: { page: 'methodology' } };
   if (head === 'scenarios' && rest.length === 0) {
     const raw = params.get('run') ?? '';
@@ -181,6 +200,7 @@ export function hrefOf(route: Route): string {
       break;
     case 'sources':
       path = '/sources';
+      for (const k of ['q', 'publisher', 'type', 'indicator'] as const) if (route.filters[k] !== '') params.set(k, route.filters[k]);
       break;
     case 'methodology':
       path = '/methodology';

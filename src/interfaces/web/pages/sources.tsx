@@ -1,12 +1,16 @@
 // Sources: every dataset and publication the evidence cites, with its citation, terms and the
 // checksum of each file read; downloadable as BibTeX, CSL-JSON and CSV. Searchable by text and
-// filterable by publisher, type and the indicator a source feeds, with a count of what shows.
-import { useMemo, useState } from 'preact/hooks';
+// filterable by publisher, type and the indicator a source feeds, with a count of what shows. The
+// search and filters are the page's address (/sources?q=sipri&type=dataset), so a filtered list can
+// be shared and survives a reload.
+import { useMemo } from 'preact/hooks';
 import { useApi } from '../api-client.ts';
 import type { Indicator, Rows, SourceWithFiles } from '../api-types.ts';
 import { CsvLink } from '../components/controls.tsx';
 import { Loading, Problem } from '../components/message.tsx';
-import { useScrollToHash } from '../navigation.tsx';
+import { navigate, useScrollToHash } from '../navigation.tsx';
+import { hrefOf, NO_SOURCE_FILTERS } from '../routes.ts';
+import type { Route, SourceFilters } from '../routes.ts';
 
 const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
@@ -20,20 +24,25 @@ function indicatorsBySource(indicators: readonly Indicator[]): ReadonlyMap<strin
   return out;
 }
 
-export function SourcesPage() {
+/** The options of a filter, with the address's value kept as one when the registry has no such value. */
+function withCurrent(values: readonly string[], current: string): string[] {
+  return current === '' || values.includes(current) ? [...values] : [...values, current];
+}
+
+export function SourcesPage({ route }: { route: Extract<Route, { page: 'sources' }> }) {
   const sources = useApi<Rows<SourceWithFiles>>('/api/sources');
   const indicators = useApi<Rows<Indicator>>('/api/indicators');
-  const [text, setText] = useState('');
-  const [publisher, setPublisher] = useState('');
-  const [kind, setKind] = useState('');
-  const [indicator, setIndicator] = useState('');
+  const { q: text, publisher, type: kind, indicator } = route.filters;
+  // Each change replaces the address (typing a search adds no history entry per key).
+  const set = (change: Partial<SourceFilters>) => navigate(hrefOf({ page: 'sources', filters: { ...route.filters, ...change } }), { replace: true });
+  const clear = () => set(NO_SOURCE_FILTERS);
   // /sources#source-<id> (the Methodology page's citations) scrolls to that source.
   useScrollToHash(sources.data !== null);
 
   const rows = sources.data?.rows ?? [];
   const usedBy = useMemo(() => indicatorsBySource(indicators.data?.rows ?? []), [indicators.data]);
   const publishers = useMemo(() => [...new Set(rows.map((s) => s.publisher).filter(Boolean))].sort((a, b) => a.localeCompare(b)), [rows]);
-  const kinds = useMemo(() => [...new Set(rows.map((s) => s.kind).filter(Boolean))].sort(), [rows]);
+  const kinds = useMemo((): string[] => [...new Set(rows.map((s) => s.kind).filter(Boolean))].sort(), [rows]);
   const indicatorOptions = useMemo(() => [...(indicators.data?.rows ?? [])].filter((i) => usedBy.size && [...usedBy.values()].some((l) => l.includes(i))).sort((a, b) => a.label.localeCompare(b.label)), [indicators.data, usedBy]);
   const shown = useMemo(() => {
     const words = fold(text).split(/\s+/).filter(Boolean);
@@ -64,30 +73,31 @@ export function SourcesPage() {
       <form class="source-filters" role="search" aria-label="Find sources" onSubmit={(e) => e.preventDefault()}>
         <label>
           Search
-          <input type="search" value={text} placeholder="title, publisher, citation, file…" onInput={(e) => setText((e.target as HTMLInputElement).value)} />
+          <input type="search" value={text} placeholder="title, publisher, citation, file…" onInput={(e) => set({ q: (e.target as HTMLInputElement).value })} />
         </label>
         <label>
           Publisher
-          <select value={publisher} onChange={(e) => setPublisher((e.target as HTMLSelectElement).value)}>
+          <select value={publisher} onChange={(e) => set({ publisher: (e.target as HTMLSelectElement).value })}>
             <option value="">all publishers</option>
-            {publishers.map((p) => <option key={p} value={p}>{p}</option>)}
+            {withCurrent(publishers, publisher).map((p) => <option key={p} value={p}>{publishers.includes(p) ? p : `${p} (no such publisher)`}</option>)}
           </select>
         </label>
         <label>
           Type
-          <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
+          <select value={kind} onChange={(e) => set({ type: (e.target as HTMLSelectElement).value })}>
             <option value="">all types</option>
-            {kinds.map((k) => <option key={k} value={k}>{k}</option>)}
+            {withCurrent(kinds, kind).map((k) => <option key={k} value={k}>{kinds.includes(k) ? k : `${k} (no such type)`}</option>)}
           </select>
         </label>
         <label>
           Used by indicator
-          <select value={indicator} onChange={(e) => setIndicator((e.target as HTMLSelectElement).value)}>
+          <select value={indicator} onChange={(e) => set({ indicator: (e.target as HTMLSelectElement).value })}>
             <option value="">any indicator</option>
             {indicatorOptions.map((i) => <option key={i.id} value={i.id}>{i.label}</option>)}
+            {indicator !== '' && !indicatorOptions.some((i) => i.id === indicator) ? <option value={indicator}>{indicator} (no source feeds it)</option> : null}
           </select>
         </label>
-        {filtered ? <button type="button" onClick={() => { setText(''); setPublisher(''); setKind(''); setIndicator(''); }}>Clear</button> : null}
+        {filtered ? <button type="button" onClick={clear}>Clear</button> : null}
       </form>
       <p class="source-count" role="status" aria-live="polite">{filtered ? `${shown.length} of ${rows.length} sources` : `${rows.length} sources`}</p>
       <table class="sources-table">
@@ -114,7 +124,7 @@ export function SourcesPage() {
           })}
         </tbody>
       </table>
-      {shown.length === 0 ? <p class="notice">No source matches. <button type="button" onClick={() => { setText(''); setPublisher(''); setKind(''); setIndicator(''); }}>Clear the search</button></p> : null}
+      {shown.length === 0 ? <p class="notice">No source matches. <button type="button" onClick={clear}>Clear the search</button></p> : null}
     </section>
   );
 }
