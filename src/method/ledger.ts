@@ -47,6 +47,8 @@ export interface LedgerLine {
   tables: TableRef[];
   /** Every source id behind the line (observations, judgments' citations, table rows). */
   sources: string[];
+  /** What stood in for a missing part of a present value (MeasureValue.stoodIn); empty when nothing did. */
+  stoodIn: string[];
 }
 
 export interface Coverage {
@@ -249,6 +251,7 @@ function lineOf(item: LineItem, v: MeasureValue, score: number, invalid: boolean
     missing: isMissing, imputed: isMissing && s !== null,
     reason: invalid ? `${v.value} cannot be placed on a ${item.normalize.method === 'minmax' || item.normalize.method === 'fixed' ? item.normalize.scale : 'linear'} scale` : v.reason,
     flags: v.flags, observations: v.observations, judgments: v.judgments, tables: v.tables, sources: sourcesOf(v),
+    stoodIn: v.value === null ? [] : v.stoodIn ?? [],
   };
 }
 

@@ -75,6 +75,9 @@ function sideRows(ledger: AllyLedger, side: 'asset' | 'liability', notes: string
     if (line.missing) {
       notes.push(`${line.label}: ${line.reason ?? 'missing'}${line.imputed ? `; score imputed (${line.score!.toFixed(1)})` : '; excluded, the side\'s other weights renormalized'}`);
       note = ` [${notes.length}]`;
+    } else if (line.stoodIn.length) {
+      notes.push(`${line.label}: ${line.stoodIn.join('; ')}`);
+      note = ` [${notes.length}]`;
     }
     const sources = line.sources.length ? wrapSources(line.sources) : [line.missing ? 'no data' : '–'];
     rows.push({

@@ -32,6 +32,12 @@ export interface MeasureValue {
   observations: Observation[];
   judgments: Judgment[];
   tables: TableRef[];
+  /**
+   * What stood in for a part that was missing (a coalesce's later alternative): why the part was
+   * missing and what counted instead, e.g. "no us_troops_rotational … : counted as 0, as the
+   * methodology states". Missing is not zero: a present value says when it holds a stand-in.
+   */
+  stoodIn?: string[];
 }
 
 export interface MeasureContext {
@@ -56,13 +62,15 @@ function present(value: number, low: number, high: number, parts: readonly Measu
   const observations: Observation[] = [];
   const judgments: Judgment[] = [];
   const tables: TableRef[] = [];
+  const stoodIn: string[] = [];
   for (const p of parts) {
     for (const f of p.flags) flags.add(f);
     for (const o of p.observations) if (!observations.includes(o)) observations.push(o);
     for (const j of p.judgments) if (!judgments.includes(j)) judgments.push(j);
     for (const t of p.tables) tables.push(t);
+    for (const n of p.stoodIn ?? []) if (!stoodIn.includes(n)) stoodIn.push(n);
   }
-  return { value, low: Math.min(low, value), high: Math.max(high, value), flags: [...flags].sort(), reason: null, observations, judgments, tables };
+  return { value, low: Math.min(low, value), high: Math.max(high, value), flags: [...flags].sort(), reason: null, observations, judgments, tables, ...(stoodIn.length ? { stoodIn } : {}) };
 }
 
 /** Evaluate a measure for one ally in the context's year. */
@@ -90,7 +98,11 @@ export function evaluateMeasure(measure: Measure, ally: string, ctx: MeasureCont
       const skipped: Observation[] = [];
       for (const m of measure.of) {
         const v = evaluateMeasure(m, ally, ctx, exactYear);
-        if (v.value !== null) return skipped.length ? { ...v, observations: [...skipped, ...v.observations] } : v;
+        if (v.value !== null) {
+          if (reasons.length === 0) return v;
+          const instead = m.op === 'constant' ? `counted as ${m.value}, as the methodology states` : 'the next alternative stands in';
+          return { ...v, observations: [...skipped, ...v.observations], stoodIn: [...(v.stoodIn ?? []), `${reasons.join('; and ')}: ${instead}`] };
+        }
         reasons.push(v.reason!);
         skipped.push(...v.observations);
       }

@@ -104,7 +104,7 @@ describe('the interest map (methods/interests.yaml)', () => {
     const map = parseInterestMap(DEFAULT_INTERESTS_FILE, await readFile(DEFAULT_INTERESTS_FILE, 'utf8'));
     const line = (item: string, side: 'asset' | 'liability', contribution: number | null): LedgerLine => ({
       item, side, group: '', label: item, unit: '', raw: contribution, low: null, high: null, score: contribution, weight: 1, share: 0.5,
-      contribution, rank: null, rankedAmong: 0, missing: contribution === null, imputed: false, reason: null, flags: [], observations: [], judgments: [], tables: [], sources: ['fixture'],
+      contribution, rank: null, rankedAmong: 0, missing: contribution === null, imputed: false, reason: null, flags: [], observations: [], judgments: [], tables: [], sources: ['fixture'], stoodIn: [],
     });
     const ledger = {
       ally: 'POL', name: 'Poland', region: 'europe', year: 2024,

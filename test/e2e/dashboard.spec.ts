@@ -55,6 +55,13 @@ test('Japan\'s page is a T-account with a source behind every line', async ({ pa
   await page.screenshot({ path: 'test-results/screenshots/ally-JPN.png', fullPage: true });
 });
 
+test('a value that holds a stand-in says so on the balance sheet: Germany\'s forces hosted count no rotation, as none is reported', async ({ page }) => {
+  await page.goto('/ally/DEU');
+  const hosted = page.locator('table.t-side.assets tr[data-item="us_forces_hosted"]');
+  await expect(hosted).not.toHaveClass(/missing/);
+  await expect(hosted.locator('.reason')).toHaveText(/^no us_troops_rotational for DEU in \d{4}-\d{4}: counted as 0, as the methodology states$/);
+});
+
 test('a source popover gives the citation, the locator and the terms', async ({ page }) => {
   await page.goto('/ally/JPN');
   const button = page.locator('table.t-side .source-button').first();

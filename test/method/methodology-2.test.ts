@@ -55,6 +55,17 @@ describe.runIf(built)('methodology 2.0 on the shipped evidence', () => {
     expect(premium.raw).toBe(0);
   });
 
+  it('a stand-in is said, not hidden: forces hosted with no rotation reported say the 0 counted for it; with one reported, nothing stands in', () => {
+    const germany = line('DEU', 'us_forces_hosted');
+    expect(germany.missing).toBe(false);
+    expect(germany.stoodIn).toEqual([expect.stringMatching(/^no us_troops_rotational for DEU in \d{4}-\d{4}: counted as 0, as the methodology states$/)]);
+    const poland = line('POL', 'us_forces_hosted');
+    expect(poland.observations.some((o) => o.indicator === 'us_troops_rotational')).toBe(true);
+    expect(poland.stoodIn).toEqual([]);
+    // A missing line carries its reason, never a stand-in.
+    for (const l of sheet('DEU').lines) if (l.missing) expect(l.stoodIn).toEqual([]);
+  });
+
   it('Poland, at 4.15% of GDP in 2024, has a shortfall near zero; the shortfall is in percentage points, not dollars', () => {
     expect(line('POL', 'defense_effort').raw).toBeCloseTo(4.15, 1);
     expect(line('POL', 'spending_shortfall').raw!).toBeLessThan(0.5);

@@ -39,6 +39,7 @@ const LineSchema = z.object({
   rank: z.number().int().nullable(), rankedAmong: z.number().int(),
   missing: z.boolean(), imputed: z.boolean(), reason: z.string().nullable(), flags: z.array(z.string()),
   sources: z.array(z.string()).describe('every source id behind the line'),
+  stoodIn: z.array(z.string()).describe('what stood in for a missing part of a present value (why the part was missing, what counted instead); empty when nothing did'),
 }).openapi('LedgerLine');
 
 const Standing = z.enum(['treaty', 'mnna', 'treated-as-mnna', 'partner', 'none']);

@@ -42,6 +42,7 @@ function Side({ title, lines, ledger, sources, unitOf }: { title: string; lines:
               <th scope="row" class="item-label">
                 {line.label}
                 {line.missing && <div class="reason">{line.reason ?? 'no data'}{line.imputed ? '; score imputed' : '; excluded, the other weights renormalized'}</div>}
+                {!line.missing && line.stoodIn?.length ? <div class="reason">{line.stoodIn.join('; ')}</div> : null}
               </th>
               <td class="bar-cell">
                 <div class="bar-track" aria-hidden="true"><div class={`bar ${line.imputed ? 'imputed' : ''}`} style={{ width: `${line.score ?? 0}%` }} /></div>
