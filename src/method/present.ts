@@ -161,7 +161,8 @@ function mdCell(line: LedgerLine | undefined, year: number): string {
   if (!line) return '';
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   if (line.missing && !line.imputed) return esc(`**${line.label}**: missing (${line.reason ?? 'no data'}); excluded, weight ${formatNumber(line.weight)}`);
-  return esc(`**${line.label}**: ${valueText(line, year)} · score ${line.score!.toFixed(0)} · weight ${formatNumber(line.weight)} (${pct(line.share)}) · ${line.contribution!.toFixed(1)} pts · ${line.sources.join(', ') || '–'}`);
+  const stoodIn = line.stoodIn.length ? ` (${line.stoodIn.join('; ')})` : '';
+  return esc(`**${line.label}**: ${valueText(line, year)}${stoodIn} · score ${line.score!.toFixed(0)} · weight ${formatNumber(line.weight)} (${pct(line.share)}) · ${line.contribution!.toFixed(1)} pts · ${line.sources.join(', ') || '–'}`);
 }
 
 /** The T-account as a Markdown table (assets left, liabilities right), net below. */

@@ -36,6 +36,8 @@ export function lineValue(line: LedgerLine, year: number): string {
   }
   if (line.flags.includes('estimate')) q.push('estimate');
   if (line.flags.includes('imputed')) q.push('partly imputed');
+  // What stood in for a missing part (LedgerLine.stoodIn): said, not hidden.
+  for (const n of line.stoodIn ?? []) q.push(n);
   return `${formatNumber(line.raw)} ${line.unit}${q.length ? ` (${q.join(', ')})` : ''}`;
 }
 

@@ -64,6 +64,16 @@ describe('the PDF report of every covered ally', () => {
     expect(chapter).toContain('sipri-milex-2025');
   });
 
+  it('says what stood in for a missing part: Germany\'s forces hosted count no rotation, as none is reported', async () => {
+    const germany = result.model.chapters.find((c) => c.iso3 === 'DEU')!;
+    const hosted = germany.ledger.lines.find((l) => l.item === 'us_forces_hosted')!;
+    expect(hosted.stoodIn).toEqual([expect.stringContaining('counted as 0, as the methodology states')]);
+    const page = anchorPages(pdf).get('ally-DEU')!;
+    expect(pages.slice(page - 1, page + 2).join(' ').replace(/\s+/g, ' ')).toContain('counted as 0, as the methodology states');
+    const markdown = await readFile(path.join(dir, REPORT_FILES.md), 'utf8');
+    expect(markdown).toContain('DEU in 2022-2024: counted as 0, as the methodology states');
+  });
+
   it('draws its charts: the map, the ranking, each ally\'s indicators, the regions, the robustness bands', () => {
     // Figures are numbered 1, 2, 3, ... in reading order, each caption printed once.
     const numbers = [...text.matchAll(/Figure (\d+)\. /g)].map((m) => Number(m[1]));
