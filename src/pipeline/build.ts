@@ -181,7 +181,7 @@ async function buildInto(staging: Staging, pool: TransformPool, csvWriter: CsvWr
   countryRowsReady.catch(() => undefined);
   const checkedTables = new Map<string, EvidenceTable[] | Error>();
   // Observation files whose CSV is being made from their columns on the CSV thread (a build on its
-  // own thread): each sets its outcome's columns back, hashes and writes the file when it comes.
+  // own thread): each file is hashed and written when its bytes come.
   const csvMade = new Map<string, Promise<void>>();
   const outcomes = await pool.run(runnable.map((m) => ({ id: m.transform.id, file: m.file, sourceIds: [...sourceIds], storeFileBase })), (id) => options.onProgress?.({ transform: id, done: handedOut++, total: transforms.length }), (outcome) => {
     if (!outcome.ok) return;
@@ -196,12 +196,8 @@ async function buildInto(staging: Staging, pool: TransformPool, csvWriter: CsvWr
       staging.write(rel, bytes);
     };
     if (outcome.csvFromColumns && outcome.chunk) {
-      const made = csvWriter.write(outcome.chunk).then((w) => {
-        outcome.chunk = w.chunk;
-        wrote(w.csv, w.sha256);
-      });
+      const made = csvWriter.write(outcome.chunk).then((w) => wrote(w.csv, w.sha256));
       made.catch(() => undefined); // thrown where it is awaited, below
-      outcome.chunk = null; // handed over (its arrays are the CSV thread's until they come back)
       csvMade.set(outcome.id, made);
       return;
     }

@@ -1,12 +1,13 @@
 // The observation files' CSV made from the store's columns on a thread of its own
 // (src/pipeline/csv-writer-thread.ts), while the build's thread runs the next transform (a build
-// on one thread: src/pipeline/parallel.ts defaultBuildThreads). The build sends a transform's
-// columns (transferred, not copied) and gets back the CSV bytes, their SHA-256 and the columns.
-// Where no thread starts, the same is done on the calling thread. The bytes are chunkCsv's
-// (src/pipeline/csv-bytes.ts): those observationsCsv writes from the observations.
+// on one thread: src/pipeline/parallel.ts defaultBuildThreads). The build sends a copy of a
+// transform's columns (a few MB, copied in milliseconds; the build keeps its own for the store)
+// and gets back the CSV bytes and their SHA-256. Where the thread does not start, or stops, the
+// same is done on the calling thread from the columns it kept: a failed thread never fails a
+// build. The bytes are chunkCsv's (src/pipeline/csv-bytes.ts): those observationsCsv writes from
+// the observations.
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { chunkBuffers } from '../store/evidence-store.ts';
 import type { EncodedChunk } from '../store/evidence-store.ts';
 import { chunkCsv } from './csv-bytes.ts';
 import { OBSERVATIONS_HEADER } from './observations.ts';
@@ -15,12 +16,11 @@ import { startBuildWorker } from './parallel.ts';
 export interface WrittenCsv {
   csv: Uint8Array;
   sha256: string;
-  chunk: EncodedChunk;
 }
 
 function write(chunk: EncodedChunk): WrittenCsv {
   const csv = chunkCsv(chunk, OBSERVATIONS_HEADER);
-  return { csv, sha256: createHash('sha256').update(csv).digest('hex'), chunk };
+  return { csv, sha256: createHash('sha256').update(csv).digest('hex') };
 }
 
 /** The CSV thread's heap: it holds one file's columns and bytes at a time (a bound, not a need). */
@@ -31,7 +31,7 @@ export class CsvWriter {
   private worker: Worker | null = null;
   private started = false;
   private next = 0;
-  private readonly waiting = new Map<number, { resolve: (w: WrittenCsv) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { chunk: EncodedChunk; resolve: (w: WrittenCsv) => void; reject: (e: unknown) => void }>();
 
   private thread(): Worker | null {
     if (this.started) return this.worker;
@@ -41,15 +41,18 @@ export class CsvWriter {
       w.on('message', (m: ({ id: number } & WrittenCsv) | { id: number; error: string }) => {
         const waiter = this.waiting.get(m.id);
         this.waiting.delete(m.id);
-        if ('error' in m) waiter?.reject(new Error(m.error));
-        else waiter?.resolve({ csv: m.csv, sha256: m.sha256, chunk: m.chunk });
+        if (!waiter) return;
+        if ('error' in m) this.inline(waiter);
+        else waiter.resolve({ csv: m.csv, sha256: m.sha256 });
       });
-      const fail = (e: unknown) => {
-        for (const w of this.waiting.values()) w.reject(e instanceof Error ? e : new Error(`the CSV writer thread stopped (${String(e)})`));
+      // The thread stopped (out of its heap, say): what it had left is written here.
+      const stopped = () => {
+        this.worker = null;
+        for (const waiter of this.waiting.values()) this.inline(waiter);
         this.waiting.clear();
       };
-      w.on('error', fail);
-      w.on('exit', (code) => fail(`exit ${code}`));
+      w.on('error', stopped);
+      w.on('exit', stopped);
       w.unref();
       this.worker = w;
     } catch {
@@ -58,14 +61,22 @@ export class CsvWriter {
     return this.worker;
   }
 
-  /** The CSV of a file's columns; the columns are handed over and come back with it. */
+  private inline(waiter: { chunk: EncodedChunk; resolve: (w: WrittenCsv) => void; reject: (e: unknown) => void }): void {
+    try {
+      waiter.resolve(write(waiter.chunk));
+    } catch (e) {
+      waiter.reject(e);
+    }
+  }
+
+  /** The CSV of a file's columns (the columns stay the caller's). */
   write(chunk: EncodedChunk): Promise<WrittenCsv> {
     const w = this.thread();
     if (!w) return Promise.resolve().then(() => write(chunk));
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      w.postMessage({ id, chunk }, chunkBuffers(chunk));
+      this.waiting.set(id, { chunk, resolve, reject });
+      w.postMessage({ id, chunk });
     });
   }
 
@@ -74,6 +85,7 @@ export class CsvWriter {
     this.worker = null;
     if (w) {
       w.removeAllListeners('exit');
+      w.removeAllListeners('error');
       await w.terminate().catch(() => undefined);
     }
   }

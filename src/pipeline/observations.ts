@@ -3,7 +3,6 @@
 // columns. The same code runs in a build worker (src/pipeline/transform-worker.ts) and, for a
 // single transform, on the calling thread.
 import { formatCell } from '../evidence/csv.ts';
-import { csvField } from '../exports/csv-cell.ts';
 import { plainlyValid } from '../evidence/check.ts';
 import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../evidence/schema.ts';
 import type { Observation } from '../evidence/schema.ts';
@@ -75,7 +74,8 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
   // The CSV from the store's columns (chunkCsv of src/pipeline/csv-bytes.ts, on another thread: src/pipeline/csv-writer.ts) when
   // asked and every row is of the plain shape whose columns give its cells back exactly; else here.
   const later = csvFromColumns && storeFile !== null && sorted.every(plainRow);
-  if (later) for (const o of sorted) for (const x of [o.year, o.value, o.low, o.high]) if (typeof x === 'number' && !Number.isFinite(x)) csvField(x, false); // the CSV writer's error, in its order
+  // (The CSV writer's own error, a number that is not finite, cannot arise here: the schema's
+  // check above refuses it first.)
   const file = observationFile(sorted, !later);
   let chunk: EncodedChunk | null = null;
   if (storeFile !== null) {

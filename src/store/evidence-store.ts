@@ -505,7 +505,10 @@ export interface EncodedChunk {
   nums: Uint32Array;
 }
 
-export { chunkBuffers } from './chunk-buffers.ts';
+/** The typed arrays of a chunk, for a postMessage transfer list. */
+export function chunkBuffers(c: EncodedChunk): ArrayBuffer[] {
+  return [c.country, c.counterpart, c.indicator, c.source, c.flags, c.note, c.year, c.value, c.low, c.high, c.mask, c.template, c.numStart, c.nums].map((a) => a.buffer as ArrayBuffer);
+}
 
 const OBSERVATION_HEADER_LENGTH = 11;
 

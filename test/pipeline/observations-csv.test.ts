@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/evidence/csv.ts';
 import { OBSERVATION_COLUMNS } from '../../src/evidence/schema.ts';
 import type { Observation } from '../../src/evidence/schema.ts';
+import type { Worker } from 'node:worker_threads';
 import { chunkCsv } from '../../src/pipeline/csv-bytes.ts';
+import { CsvWriter } from '../../src/pipeline/csv-writer.ts';
 import { OBSERVATION_FIELDS, OBSERVATIONS_HEADER, observationsCsv, prepareObservations } from '../../src/pipeline/observations.ts';
 import type { Transform } from '../../src/pipeline/transform.ts';
 import { ColumnEncoder } from '../../src/store/evidence-store.ts';
@@ -73,5 +75,29 @@ describe('chunkCsv', () => {
     };
     expect(error(true)).toMatch(/column "high": invalid observation/);
     expect(error(true)).toBe(error(false));
+  });
+});
+
+describe('the CSV thread', () => {
+  it('writes what chunkCsv writes, and a thread that stops midway loses nothing: the rest is written on the calling thread', async () => {
+    const rows = fixtureRows();
+    const enc = new ColumnEncoder(rows.length);
+    enc.addObservations(0, OBSERVATION_COLUMNS, rows, OBSERVATION_FIELDS, 'observations/x.csv');
+    const chunk = enc.toChunk();
+    const expected = Buffer.from(chunkCsv(chunk, OBSERVATIONS_HEADER)).toString('utf8');
+    const writer = new CsvWriter();
+    try {
+      const first = await writer.write(chunk);
+      expect(Buffer.from(first.csv).toString('utf8')).toBe(expected);
+      const pending = Array.from({ length: 20 }, () => writer.write(chunk));
+      // Stopped as a thread out of its heap would stop, with files still queued.
+      await (writer as unknown as { worker: Worker }).worker.terminate();
+      for (const w of await Promise.all(pending)) expect(Buffer.from(w.csv).toString('utf8')).toBe(expected);
+      // The columns stay the caller's (the store reads them after).
+      expect(chunk.country.byteLength).toBeGreaterThan(0);
+      expect(Buffer.from((await writer.write(chunk)).csv).toString('utf8')).toBe(expected);
+    } finally {
+      await writer.close();
+    }
   });
 });
