@@ -12,7 +12,7 @@ import { endChunk, kernelArena, kernelList, planBytes, redrawPlan, redrawRest, r
 import type { RedrawKernel, RedrawPlan } from './redraw.ts';
 import { baselineNets, netsInto, orderOf } from './score-matrix.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
-import { ARGS, instantiateKernel, kernelModule } from './wasm-kernel.ts';
+import { aboveBytes, ARGS, binBatchBytes, rankBatchBytes, instantiateKernel, kernelModule } from './wasm-kernel.ts';
 import type { KernelExports } from './wasm-kernel.ts';
 
 /** Draws per chunk: the unit of seeding and of work given to a thread. */
@@ -537,7 +537,7 @@ interface MatrixKernel {
   pendingDraws: number;
   /** The draw arguments drawOne and weightBlock read (wasm-kernel.ts ARGS), as i32 and f64 views. */
   args: { i32: Int32Array; f64: Float64Array };
-  at: Record<'args' | 'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts' | 'above', number>;
+  at: Record<'args' | 'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts' | 'above' | 'bins' | 'ranks', number>;
 }
 
 /** The kernel's constants (the log-uniform formula's). */
@@ -554,7 +554,8 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   const sizes = {
     args: ARGS.bytes, scores: 8 * n * m, scoresT: 8 * stride * m, plan: planBytes(matrix, stride * m), w4: 8 * LANES * m, w0: 8 * m, table: 8 * (LOG_STEPS + 1), state: 16, exStart: 4 * (n + 1), exItem: 4 * Math.max(1, matrix.excludedItem.length),
     assets: 8 * LANES * n, liabilities: 8 * LANES * n, nets: 8 * LANES * n, sums: 8 * 3 * n, min: 8 * 3 * n, max: 8 * 3 * n,
-    totals: 2 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: 4 * n, rankCounts: 4 * n * n, above: 16 * Math.ceil(n / 4) + 4 * (n + 8),
+    totals: 2 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: 4 * n, rankCounts: 4 * n * n, above: aboveBytes(n),
+    bins: binBatchBytes(n), ranks: rankBatchBytes(n),
   };
   const at = {} as MatrixKernel['at'];
   let end = 0;
@@ -586,7 +587,7 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   const pointers: [keyof typeof ARGS, keyof typeof sizes][] = [
     ['pW0', 'w0'], ['pTable', 'table'], ['pState', 'state'], ['pW4', 'w4'], ['pScores', 'scores'], ['pScoresT', 'scoresT'], ['pExStart', 'exStart'], ['pExItem', 'exItem'],
     ['pAssets', 'assets'], ['pLiabilities', 'liabilities'], ['pNets', 'nets'], ['pSums', 'sums'], ['pMin', 'min'], ['pMax', 'max'], ['pTotals', 'totals'],
-    ['pPositive', 'positive'], ['pOrder', 'order'], ['pBaseline', 'baseline'], ['pRankCounts', 'rankCounts'], ['pAbove', 'above'],
+    ['pPositive', 'positive'], ['pOrder', 'order'], ['pBaseline', 'baseline'], ['pRankCounts', 'rankCounts'], ['pAbove', 'above'], ['pBins', 'bins'], ['pRanks', 'ranks'],
   ];
   for (const [field, key] of pointers) a[ARGS[field] / 4] = at[key];
   a[ARGS.n / 4] = n;
@@ -661,6 +662,9 @@ export function flushChunks(buf: DrawBuffers): void {
 
 /** Fold the kernel's counts into the accumulator and start again from zero. */
 function foldKernel(k: MatrixKernel, acc: Accumulator): void {
+  // The bins still waiting in the batch are counted first.
+  k.exports.flushBins(k.at.bins, k.at.totals, k.sums.length, 2 * TOTAL_BINS);
+  k.exports.flushRanks(k.at.ranks, k.at.rankCounts, k.order.length, 4 * k.order.length);
   for (let i = 0; i < k.totals.length; i++) acc.totals[i] += k.totals[i];
   for (let i = 0; i < k.rankCounts.length; i++) acc.rankCounts[i] += k.rankCounts[i];
   for (let i = 0; i < k.positive.length; i++) acc.positive[i] += k.positive[i];
@@ -738,7 +742,7 @@ function kernelRedrawBlock(
     if (inKernel) x.weights4(1, kind, m, at.w0, at.table, at.state, at.w4, low, span, 1);
     x.nets1(n, k.stride, m, matrix.assetItems, at.scoresT, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
     sameOrder += x.record(0, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
-      at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above, settings.totals === false ? 0 : 1);
+      at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above, settings.totals === false ? 0 : 1, at.bins, at.ranks);
     if (buf.trace !== null) traceDraw(buf.trace, buf.drawIndex, k.nets, 0, k.order, buf.rankOf);
     buf.drawIndex++;
     out.now++;
@@ -776,7 +780,7 @@ function kernelBlock(
     x.nets4(n, m, matrix.assetItems, at.scores, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
     for (let j = 0; j < lanes; j++) {
       sameOrder += x.record(j, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
-        at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above, settings.totals === false ? 0 : 1);
+        at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above, settings.totals === false ? 0 : 1, at.bins, at.ranks);
       if (buf.trace !== null) traceDraw(buf.trace, buf.drawIndex, k.nets, j * n, k.order, buf.rankOf);
       buf.drawIndex++;
     }

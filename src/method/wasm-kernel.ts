@@ -79,6 +79,10 @@ class Code {
   i32(v: number): this { return this.emit(0x41, ...sleb(v)); }
   /** i64.const of a small value. */
   i64(v: number): this { return this.emit(0x42, ...sleb(v)); }
+  f32(v: number): this {
+    const b = new Uint8Array(new Float32Array([v]).buffer);
+    return this.emit(0x43, ...b);
+  }
   f64(v: number): this {
     const b = new Uint8Array(new Float64Array([v]).buffer);
     return this.emit(0x44, ...b);
@@ -89,9 +93,11 @@ class Code {
   storeI32(): this { return this.emit(0x36, 2, 0); }
   /** i32.load16_u and i32.store16: per-chunk histogram counts (at most CHUNK_DRAWS, below 2^16). */
   loadU16(): this { return this.emit(0x2f, 1, 0); }
-  storeI16(): this { return this.emit(0x3b, 1, 0); }
+  storeI16(offset = 0): this { return this.emit(0x3b, 1, ...uleb(offset)); }
   loadF64(offset = 0): this { return this.emit(0x2b, 3, ...uleb(offset)); }
   storeF64(offset = 0): this { return this.emit(0x39, 3, ...uleb(offset)); }
+  /** v128.load64_splat: an f64 from memory into both lanes. */
+  loadSplatF64(offset = 0): this { return this.emit(0xfd, 0x0a, 3, ...uleb(offset)); }
   loadV128(offset = 0): this { return this.emit(0xfd, 0x00, 4, ...uleb(offset)); }
   storeV128(): this { return this.emit(0xfd, 0x0b, 4, 0); }
 
@@ -190,6 +196,9 @@ function nets4(): Code {
   const wa01 = c.local(V128), wa23 = c.local(V128), wl01 = c.local(V128), wl23 = c.local(V128);
   const x01 = c.local(V128), x23 = c.local(V128), y01 = c.local(V128), y23 = c.local(V128);
   const d01 = c.local(V128), d23 = c.local(V128), e01 = c.local(V128), e23 = c.local(V128), s = c.local(V128);
+  const w01 = c.local(V128), w23 = c.local(V128), b = c.local(I32);
+  const ptrs = [sp, c.local(I32), c.local(I32), c.local(I32)];
+  const accs = [0, 1, 2, 3].map(() => [c.local(V128), c.local(V128), c.local(V128), c.local(V128)] as const);
   const zero = (...locals: number[]) => { for (const l of locals) c.zeroV().set(l); };
   /** while (wp < end) { body; wp += 32 } */
   const overWeights = (body: () => void) => {
@@ -212,37 +221,44 @@ function nets4(): Code {
     c.get(wl01).get(wp).loadV128().addV().set(wl01);
     c.get(wl23).get(wp).loadV128(16).addV().set(wl23);
   });
-  c.get(pS).set(sp);
-  c.for(a, (x) => x.i32(0), (x) => x.get(n), () => {
-    zero(x01, x23, y01, y23);
-    // The ally's scores run on from sp, its weights from pW, item by item.
-    c.get(pW).set(wp);
-    const dot = (to: number, acc01: number, acc23: number) => {
-      c.at(pW, (x) => x.get(to), 32).set(end);
-      const step = (j: number) => {
-        c.get(sp).loadF64(8 * j).splat().set(s);
-        c.get(acc01).get(wp).loadV128(32 * j).get(s).mulV().addV().set(acc01);
-        c.get(acc23).get(wp).loadV128(32 * j + 16).get(s).mulV().addV().set(acc23);
-      };
-      // Two items a step (fewer loop instructions), then the last one.
-      c.emit(0x02, 0x40, 0x03, 0x40);
-      c.get(wp).i32(64).addI32().get(end).gtI32().emit(0x0d, 1);
-      step(0);
-      step(1);
-      c.get(wp).i32(64).addI32().set(wp);
-      c.get(sp).i32(16).addI32().set(sp);
-      c.emit(0x0c, 0, 0x0b, 0x0b);
-      c.when((x) => x.get(wp).get(end).ltI32(), () => {
-        step(0);
-        c.get(wp).i32(32).addI32().set(wp);
-        c.get(sp).i32(8).addI32().set(sp);
+  // The ally's scores run on from sp (the next ally's, when two go together, from sq), its
+  // weights from pW, item by item. Each sum's additions run one after another in item order
+  // (its bits are netsBatch's), so one ally's four draws wait on the adder's latency at every
+  // item: two allies at a time keep twice as many sums in flight.
+  /** Dot products of the allies whose scores run from `ptrs`, into their [acc01, acc23], over items up to `to`. */
+  const dot = (to: number, ptrs: number[], accs: [number, number][]) => {
+    c.at(pW, (x) => x.get(to), 32).set(end);
+    const step = (j: number) => {
+      c.get(wp).loadV128(32 * j).set(w01);
+      c.get(wp).loadV128(32 * j + 16).set(w23);
+      ptrs.forEach((ptr, q) => {
+        const [acc01, acc23] = accs[q];
+        c.get(ptr).loadSplatF64(8 * j).set(s);
+        c.get(acc01).get(w01).get(s).mulV().addV().set(acc01);
+        c.get(acc23).get(w23).get(s).mulV().addV().set(acc23);
       });
     };
-    dot(mA, x01, x23);
-    dot(m, y01, y23);
+    const advance = (items: number) => {
+      c.get(wp).i32(32 * items).addI32().set(wp);
+      for (const ptr of ptrs) c.get(ptr).i32(8 * items).addI32().set(ptr);
+    };
+    // Two items a step (fewer loop instructions), then the last one.
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(wp).i32(64).addI32().get(end).gtI32().emit(0x0d, 1);
+    step(0);
+    step(1);
+    advance(2);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    c.when((x) => x.get(wp).get(end).ltI32(), () => {
+      step(0);
+      advance(1);
+    });
+  };
+  /** Ally `who`'s side sums (x01, x23 assets; y01, y23 liabilities) to its balance, stored. */
+  const finish = (who: number, x01: number, x23: number, y01: number, y23: number) => {
     // An excluded item's weight leaves the ally's side.
     c.get(wa01).set(d01).get(wa23).set(d23).get(wl01).set(e01).get(wl23).set(e23);
-    c.for(e, (x) => x.at(pExs, (y) => y.get(a), 4).loadI32(), (x) => x.at(pExs, (y) => y.get(a).i32(1).addI32(), 4).loadI32(), () => {
+    c.for(e, (x) => x.at(pExs, (y) => y.get(who), 4).loadI32(), (x) => x.at(pExs, (y) => y.get(who).i32(1).addI32(), 4).loadI32(), () => {
       c.at(pExi, (x) => x.get(e), 4).loadI32().set(item);
       c.at(pW, (x) => x.get(item), 32).set(w);
       c.when((x) => x.get(item).get(mA).ltI32(), () => {
@@ -257,8 +273,8 @@ function nets4(): Code {
     c.get(ba).splat().get(x23).mulV().get(d23).divV().set(x23);
     c.get(bl).splat().get(y01).mulV().get(e01).divV().set(y01);
     c.get(bl).splat().get(y23).mulV().get(e23).divV().set(y23);
-    // Lane j goes to [j * n + a]: lanes 0 and 1 are the two halves of x01/y01, 2 and 3 of x23/y23.
-    c.get(a).i32(3).shlI32().set(out);
+    // Lane j goes to [j * n + who]: lanes 0 and 1 are the two halves of x01/y01, 2 and 3 of x23/y23.
+    c.get(who).i32(3).shlI32().set(out);
     for (const [pair, idx] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
       const xs = pair === 0 ? x01 : x23;
       const ys = pair === 0 ? y01 : y23;
@@ -268,7 +284,34 @@ function nets4(): Code {
       slot(pN).get(xs).lane(idx).get(ys).lane(idx).subF64().storeF64();
       c.get(out).get(n).i32(3).shlI32().addI32().set(out);
     }
-  });
+  };
+  c.get(pS).set(sp);
+  c.i32(0).set(a);
+  // Four allies at a time (the pointers run over their rows, each m items after the last),
+  // then two, then the last one.
+  const group = (size: number) => {
+    const mine = ptrs.slice(0, size), sums = accs.slice(0, size);
+    sums.forEach((acc) => zero(...acc));
+    mine.forEach((ptr, q) => {
+      if (q > 0) c.get(mine[q - 1]).get(m).i32(3).shlI32().addI32().set(ptr);
+    });
+    c.get(pW).set(wp);
+    dot(mA, mine, sums.map(([x01, x23]) => [x01, x23]));
+    dot(m, mine, sums.map(([, , y01, y23]) => [y01, y23]));
+    sums.forEach(([x01, x23, y01, y23], q) => {
+      c.get(a).i32(q).addI32().set(b);
+      finish(b, x01, x23, y01, y23);
+    });
+    c.get(mine[size - 1]).set(sp);
+    c.get(a).i32(size).addI32().set(a);
+  };
+  for (const size of [2]) {
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(a).i32(size).addI32().get(n).gtI32().emit(0x0d, 1);
+    group(size);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+  }
+  c.when((x) => x.get(a).get(n).ltI32(), () => group(1));
   return c;
 }
 
@@ -975,7 +1018,63 @@ function weights4(k: LogUniformConstants): Code {
   return c;
 }
 
-const RECORD_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, I32, I32, I32];
+const RECORD_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, I32, I32, I32, I32, I32];
+
+/**
+ * The histograms' bins wait in a batch (BIN_BATCH draws) before they are counted: counting a
+ * draw's 3n bins at once touches 3n rows of the histograms, more than the first-level cache
+ * holds, so nearly every count waited on memory; counted a row at a time, a batch's bins of
+ * one row fall on the few cache lines where that row's draws lie. The batch (at pBins):
+ * an i32 fill at 0, then u16 bins from BIN_HEADER, row r (stream t, ally a: r = t * n + a)
+ * at BIN_HEADER + 2 * BIN_BATCH * r.
+ */
+export const BIN_BATCH = 64;
+export const BIN_HEADER = 16;
+
+/** Bytes of record()'s scratch at pAbove for n allies: counts, f32 nets and i16 keys, n rounded up to 8 each. */
+export function aboveBytes(n: number): number {
+  return 10 * ((n + 7) & ~7);
+}
+
+/** Bytes of the batch of bins for n allies. */
+export function binBatchBytes(n: number): number {
+  return BIN_HEADER + 2 * BIN_BATCH * 3 * n;
+}
+
+/**
+ * The ranks wait in a batch too (row a: ally a's ranks, u16), for the same reason: a draw's
+ * n rank counts fall in n rows of the counts.
+ */
+export function rankBatchBytes(n: number): number {
+  return BIN_HEADER + 2 * BIN_BATCH * n;
+}
+
+const FLUSH_PARAMS = [I32, I32, I32, I32];
+
+/**
+ * flushBins(pBins, pTotals, rows, rowBytes): count the batch's bins into the histograms (row r
+ * at pTotals + r * rowBytes, u16 counts) and empty the batch; with `countBytes` 4, the batch
+ * of ranks into the rank counts (i32).
+ */
+function flushBins(countBytes: 2 | 4 = 2): Code {
+  const [pBins, pTot, rows, rowBytes] = FLUSH_PARAMS.map((_, i) => i);
+  const c = new Code(FLUSH_PARAMS.length);
+  const r = c.local(I32), src = c.local(I32), end = c.local(I32), dst = c.local(I32), fill = c.local(I32), addr = c.local(I32);
+  c.get(pBins).loadI32().set(fill);
+  c.for(r, (y) => y.i32(0), (y) => y.get(rows), () => {
+    c.get(pBins).i32(BIN_HEADER).addI32().get(r).i32(2 * BIN_BATCH).mulI32().addI32().tee(src).get(fill).i32(1).shlI32().addI32().set(end);
+    c.get(pTot).get(r).get(rowBytes).mulI32().addI32().set(dst);
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(src).get(end).geI32().emit(0x0d, 1);
+    c.get(dst).get(src).loadU16().i32(countBytes === 2 ? 1 : 2).shlI32().addI32().tee(addr).get(addr);
+    if (countBytes === 2) c.loadU16().i32(1).addI32().storeI16();
+    else c.loadI32().i32(1).addI32().storeI32();
+    c.get(src).i32(2).addI32().set(src);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+  });
+  c.get(pBins).i32(0).storeI32();
+  return c;
+}
 
 /**
  * record(lane, n, pAssets, pLiabilities, pNets, pSums, pMin, pMax, pTotals, pPositive,
@@ -987,8 +1086,8 @@ const RECORD_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I3
  * are u16 counts of one chunk (at most 8,192 draws), which the caller folds and clears: half
  * the memory of i32 counts, so more of them stay in cache.
  */
-function record(): Code {
-  const [laneP, n, pA, pL, pN, pSums, pMin, pMax, pTot, pPos, pOrder, pBase, pRank, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove, keepTotals] = RECORD_PARAMS.map((_, i) => i);
+function record(flushIndex: number, flushRanksIndex: number): Code {
+  const [laneP, n, pA, pL, pN, pSums, pMin, pMax, pTot, pPos, pOrder, pBase, pRank, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove, keepTotals, pBins, pRanks] = RECORD_PARAMS.map((_, i) => i);
   const c = new Code(RECORD_PARAMS.length);
   const a = c.local(I32), b = c.local(I32), i = c.local(I32), k = c.local(I32), cur = c.local(I32), o = c.local(I32);
   const same = c.local(I32), r = c.local(I32), addr = c.local(I32), last = c.local(I32);
@@ -999,7 +1098,9 @@ function record(): Code {
   const numeric = c.local(I32), pF = c.local(I32), n8 = c.local(I32), qEnd = c.local(I32);
   const odd = c.local(I32), ok = c.local(I32), jp = c.local(I32), jEnd = c.local(I32), jEnd4 = c.local(I32), pairV = c.local(V128);
   const counts = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)], vs = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
-  const sumV = c.local(V128), sum = c.local(I32), sumS = c.local(I32);
+  const pK = c.local(I32), kEnd = c.local(I32), kVectors = c.local(I32), lowF = c.local(0x7d), highF = c.local(0x7d);
+  const scaleV = c.local(V128), lowV = c.local(V128), halfV = c.local(V128), highV = c.local(V128), numV = c.local(V128);
+  const sumV = c.local(V128), sum = c.local(I32), sumS = c.local(I32), bp = c.local(I32), pb = c.local(I32), batchBytes = c.local(I32);
   // Pointers walk the allies: xp over this lane's assets (liabilities and nets at fixed
   // distances), sp over the sums (extremes at fixed distances), tp over the histogram rows.
   c.get(bins).i32(1).subI32().set(last);
@@ -1014,6 +1115,9 @@ function record(): Code {
   c.get(xp).get(pA).addI32().set(xp);
   c.get(pSums).set(sp);
   c.get(pTot).set(tp);
+  // bp: this draw's place in the first row of the batch of bins; pb the stream's row.
+  c.get(pBins).i32(BIN_HEADER).addI32().get(pBins).loadI32().i32(1).shlI32().addI32().set(bp);
+  c.get(n).i32(2 * BIN_BATCH).mulI32().set(batchBytes);
   c.i32(1).set(ok);
   // Two allies at a time (f64x2), as the one-at-a-time loop below does them lane by lane:
   // sums added, extremes by pmin / pmax (pmin(m, x) = x < m ? x : m, the scalar test), bins
@@ -1038,8 +1142,8 @@ function record(): Code {
     if (t === 1) c.get(toL).addI32();
     if (t === 2) c.get(toN).addI32();
     c.loadV128().set(xV);
-    if (t === 0) c.get(sp).set(ps).get(tp).set(pt);
-    else c.get(ps).get(streamBytes).addI32().set(ps).get(pt).get(tableBytes).addI32().set(pt);
+    if (t === 0) c.get(sp).set(ps).get(bp).set(pb);
+    else c.get(ps).get(streamBytes).addI32().set(ps).get(pb).get(batchBytes).addI32().set(pb);
     c.get(ps).get(ps).loadV128().get(xV).addV().storeV128();
     c.get(xV).get(loV[t]).subV().get(scV[t]).mulV();
     simd(0xfc); // i32x4.trunc_sat_f64x2_s_zero
@@ -1048,8 +1152,8 @@ function record(): Code {
     c.get(lastV);
     simd(0xb6); // i32x4.min_s
     c.set(bV);
-    c.get(pt).get(bV).emit(0xfd, 0x1b, 0).i32(1).shlI32().addI32().tee(addr).get(addr).loadU16().i32(1).addI32().storeI16();
-    c.get(pt).get(rowBytes).addI32().get(bV).emit(0xfd, 0x1b, 1).i32(1).shlI32().addI32().tee(addr).get(addr).loadU16().i32(1).addI32().storeI16();
+    c.get(pb).get(bV).emit(0xfd, 0x1b, 0).storeI16();
+    c.get(pb).get(bV).emit(0xfd, 0x1b, 1).storeI16(2 * BIN_BATCH);
     c.get(ps).get(toMin).addI32().tee(addr).get(addr).loadV128().get(xV);
     simd(0xf6); // f64x2.pmin
     c.storeV128();
@@ -1072,7 +1176,7 @@ function record(): Code {
   }
   c.get(xp).i32(16).addI32().set(xp);
   c.get(sp).i32(16).addI32().set(sp);
-  c.get(tp).get(rowBytes).i32(1).shlI32().addI32().set(tp);
+  c.get(bp).i32(4 * BIN_BATCH).addI32().set(bp);
   c.get(a).i32(2).addI32().set(a);
   c.emit(0x0c, 0, 0x0b, 0x0b);
   // The last ally when n is odd.
@@ -1084,14 +1188,14 @@ function record(): Code {
       if (t === 2) c.get(toN).addI32();
       c.loadF64().set(x);
       // ps, pt: the stream's sums and histogram row, one stream further on each time
-      if (t === 0) c.get(sp).set(ps).get(tp).set(pt);
-      else c.get(ps).get(streamBytes).addI32().set(ps).get(pt).get(tableBytes).addI32().set(pt);
+      if (t === 0) c.get(sp).set(ps).get(bp).set(pb);
+      else c.get(ps).get(streamBytes).addI32().set(ps).get(pb).get(batchBytes).addI32().set(pb);
       c.get(ps).get(ps).loadF64().get(x).addF64().storeF64();
       // bin = clamp(trunc((x - lo) * sc), 0, last), branch-free
       c.get(x).get(lo).subF64().get(sc).mulF64().truncF64().set(b);
       c.i32(0).get(b).get(b).i32(0).ltI32().emit(0x1b).set(b);
       c.get(last).get(b).get(b).get(last).gtI32().emit(0x1b).set(b);
-      c.get(pt).get(b).i32(1).shlI32().addI32().tee(addr).get(addr).loadU16().i32(1).addI32().storeI16();
+      c.get(pb).get(b).storeI16();
       c.get(ps).get(toMin).addI32().set(addr);
       c.when((y) => y.get(x).get(addr).loadF64().ltF64(), () => c.get(addr).get(x).storeF64());
       c.get(ps).get(toMax).addI32().set(addr);
@@ -1106,7 +1210,12 @@ function record(): Code {
     }
     c.get(xp).i32(8).addI32().set(xp);
     c.get(sp).i32(8).addI32().set(sp);
-    c.get(tp).get(rowBytes).addI32().set(tp);
+    c.get(bp).i32(2 * BIN_BATCH).addI32().set(bp);
+  });
+  // One more draw in the batch; a full batch is counted.
+  c.get(pBins).get(pBins).loadI32().i32(1).addI32().tee(addr).storeI32();
+  c.when((y) => y.get(addr).i32(BIN_BATCH).geI32(), () => {
+    c.get(pBins).get(pTot).get(n).i32(3).mulI32().get(rowBytes).call(flushIndex);
   });
   c.emit(0x0b); // end of the totals' block
   // The ranking: by net, descending, ties by index. Ranked by counting, branch-free (an
@@ -1186,17 +1295,127 @@ function record(): Code {
   // exact ranks. Nets that round together (or are not numbers) leave a place unclaimed: the
   // f64 counts then decide, and where nets are equal, the insertion sort.
   c.get(ok).set(numeric);
-  c.get(pAbove).get(n).i32(2).shlI32().i32(15).addI32().i32(-16).emit(0x71).addI32().set(pF);
+  // The scratch at pAbove (aboveBytes): n8 i32 counts, n8 f32 nets (pF), n8 i16 keys (pK).
   c.get(n).i32(7).addI32().i32(-8).emit(0x71).set(n8);
+  c.at(pAbove, (y) => y.get(n8), 4).set(pF);
+  c.at(pF, (y) => y.get(n8), 4).set(pK);
   c.for(i, (y) => y.i32(0), (y) => y.get(n), () => {
     c.at(pF, (y) => y.get(i), 4);
     netOf(i);
     c.emit(0xb6); // f32.demote_f64
     c.emit(0x38, 2, 0); // f32.store
   });
+  // The lowest and highest net, and whether every net is a number: the padding is the first
+  // net, then four lanes at a time (pmin and pmax: one instruction each; a net that is not a
+  // number is caught by the eq).
+  c.for(i, (y) => y.get(n), (y) => y.get(n8), () => c.at(pF, (y) => y.get(i), 4).get(pF).loadI32().storeI32());
+  c.get(pF).loadV128().tee(lowV).set(highV);
+  c.i32(-1).emit(0xfd, 0x11).set(numV);
+  c.get(pF).set(jp);
+  c.at(pF, (y) => y.get(n8), 4).set(qEnd);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(jp).get(qEnd).geI32().emit(0x0d, 1);
+  c.get(jp).loadV128().set(pairV);
+  c.get(lowV).get(pairV);
+  simd(0xea); // f32x4.pmin
+  c.set(lowV);
+  c.get(highV).get(pairV);
+  simd(0xeb); // f32x4.pmax
+  c.set(highV);
+  c.get(numV).get(pairV).get(pairV);
+  simd(0x41); // f32x4.eq
+  simd(0x4e); // v128.and
+  c.set(numV);
+  c.get(jp).i32(16).addI32().set(jp);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  for (const [v, op] of [[lowV, 0xea], [highV, 0xeb]] as const) {
+    for (const lanes of [[2, 3, 0, 1], [1, 0, 3, 2]]) {
+      c.get(v).get(v).get(v).emit(0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+      simd(op);
+      c.set(v);
+    }
+  }
+  c.get(lowV).emit(0xfd, 0x1f, 0).set(lowF); // f32x4.extract_lane 0
+  c.get(highV).emit(0xfd, 0x1f, 0).set(highF);
   // Padding to a whole number of pairs of vectors: -Infinity is larger than nothing.
   c.for(i, (y) => y.get(n), (y) => y.get(n8), () => c.at(pF, (y) => y.get(i), 4).i32(-8388608).storeI32());
-  c.at(pF, (y) => y.get(n8), 4).set(qEnd);
+  // First of all in sixteen bits, eight nets to a vector, the nets' own span cut in 65,536
+  // steps: key = trunc((net - lowest) * 65535 / span) - 32768, which never reverses an order
+  // (each step rounds monotonically), so when the keys are all different their counts are
+  // the exact ranks (ties fall to the f32 counts: about one draw in 25 here). An ally's count
+  // gathers lane by lane: each ally's key, splat, against eight allies' keys at once.
+  c.f32(65535).get(highF).get(lowF).emit(0x93).emit(0x95).emit(0xfd, 0x13).set(scaleV); // f32.sub, f32.div, f32x4.splat
+  c.get(lowF).emit(0xfd, 0x13).set(lowV);
+  c.i32(32768).emit(0xfd, 0x11).set(halfV);
+  c.for(i, (y) => y.i32(0), (y) => y.get(n8), () => {
+    for (const off of [0, 16]) {
+      c.get(pF).get(i).i32(2).shlI32().addI32().loadV128(off).get(lowV);
+      simd(0xe5); // f32x4.sub
+      c.get(scaleV);
+      simd(0xe6); // f32x4.mul
+      simd(0xf8); // i32x4.trunc_sat_f32x4_s
+      c.get(halfV);
+      simd(0xb1); // i32x4.sub
+    }
+    simd(0x85); // i16x8.narrow_i32x4_s
+    c.set(pairV);
+    c.get(pK).get(i).i32(1).shlI32().addI32().get(pairV).storeV128();
+    c.get(i).i32(7).addI32().set(i);
+  });
+  // The padding's keys are the largest: an ally counts only allies (padding is never splat),
+  // and the padding counts none.
+  c.for(i, (y) => y.get(n), (y) => y.get(n8), () => c.get(pK).get(i).i32(1).shlI32().addI32().i32(32767).storeI16());
+  c.get(pK).get(n).i32(1).shlI32().addI32().set(kEnd);
+  c.zeroV().set(sumV);
+  const countKeys = (width: number) => {
+    for (let q = 0; q < width; q++) c.get(pK).get(i).i32(4).shlI32().addI32().loadV128(16 * q).set(vs[q]);
+    for (let q = 0; q < width; q++) c.zeroV().set(counts[q]);
+    c.get(pK).set(jp);
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(jp).get(kEnd).geI32().emit(0x0d, 1);
+    c.get(jp).emit(0xfd, 0x08, 1, 0).set(pairV); // v128.load16_splat
+    for (let q = 0; q < width; q++) {
+      c.get(counts[q]).get(pairV).get(vs[q]);
+      simd(0x31); // i16x8.gt_s
+      simd(0x91); // i16x8.sub
+      c.set(counts[q]);
+    }
+    c.get(jp).i32(2).addI32().set(jp);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    for (let q = 0; q < width; q++) {
+      c.get(pAbove).get(i).i32(5).shlI32().addI32().set(addr);
+      c.get(addr).get(counts[q]);
+      simd(0xa7); // i32x4.extend_low_i16x8_s
+      c.tee(pairV).emit(0xfd, 0x0b, 4, ...uleb(32 * q)); // v128.store
+      c.get(sumV).get(pairV);
+      simd(0xae); // i32x4.add
+      c.set(sumV);
+      c.get(addr).get(counts[q]);
+      simd(0xa8); // i32x4.extend_high_i16x8_s
+      c.tee(pairV).emit(0xfd, 0x0b, 4, ...uleb(32 * q + 16));
+      c.get(sumV).get(pairV);
+      simd(0xae);
+      c.set(sumV);
+    }
+  };
+  c.get(n8).i32(3).shrI32().set(kVectors);
+  c.i32(0).set(i);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(i).i32(4).addI32().get(kVectors).gtI32().emit(0x0d, 1);
+  countKeys(4);
+  c.get(i).i32(4).addI32().set(i);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(i).get(kVectors).geI32().emit(0x0d, 1);
+  countKeys(1);
+  c.get(i).i32(1).addI32().set(i);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  c.i32(0).set(sum);
+  for (const lane of [0, 1, 2, 3]) c.get(sum).get(sumV).emit(0xfd, 0x1b, lane).addI32().set(sum);
+  c.get(numV);
+  simd(0xa3); // i32x4.all_true
+  c.get(sum).get(n).get(n).i32(1).subI32().mulI32().i32(1).shrI32().eqI32().emit(0x71);
+  c.when(() => undefined, () => c.i32(1).set(ok), () => {
   const countAbove32 = (width: number) => {
     for (let q = 0; q < width; q++) c.at(pF, (y) => y.get(i), 4).emit(0x2a, 2, ...uleb(4 * q)).emit(0xfd, 0x13).set(vs[q]);
     for (let q = 0; q < width; q++) c.zeroV().set(counts[q]);
@@ -1258,6 +1477,7 @@ function record(): Code {
   // f32, none not a number): then they are the ranks, each place claimed once.
   for (const lane of [0, 1, 2, 3]) c.get(sum).get(sumV).emit(0xfd, 0x1b, lane).addI32().set(sum);
   c.get(sum).get(n).get(n).i32(1).subI32().mulI32().i32(1).shrI32().eqI32().set(ok);
+  }); // end of the f32 counts (the keys tied)
   c.when((y) => y.get(ok), () => {
     c.for(i, (y) => y.i32(0), (y) => y.get(n), () => {
       c.at(pOrder, (y) => y.at(pAbove, (z) => z.get(i), 4).loadI32(), 4).get(i).storeI32();
@@ -1283,14 +1503,157 @@ function record(): Code {
       insertionSort();
     });
   });
-  // Rank counts, and whether the ranking equals the baseline.
+  // Rank counts (by the batch of ranks), and whether the ranking equals the baseline.
   c.i32(1).set(same);
+  c.get(pRanks).i32(BIN_HEADER).addI32().get(pRanks).loadI32().i32(1).shlI32().addI32().set(bp);
   c.for(r, (y) => y.i32(0), (y) => y.get(n), () => {
     c.at(pOrder, (y) => y.get(r), 4).loadI32().set(a);
-    c.at(pRank, (y) => y.get(a).get(n).mulI32().get(r).addI32(), 4).tee(addr).get(addr).loadI32().i32(1).addI32().storeI32();
-    c.when((y) => y.get(a).at(pBase, (z) => z.get(r), 4).loadI32().neI32(), () => c.i32(0).set(same));
+    c.get(bp).get(a).i32(2 * BIN_BATCH).mulI32().addI32().get(r).storeI16();
+    // Branch-free: whether an ally keeps its baseline place is a coin toss per place.
+    c.get(same).get(a).at(pBase, (z) => z.get(r), 4).loadI32().eqI32().emit(0x71).set(same);
   });
+  c.get(pRanks).get(pRanks).loadI32().i32(1).addI32().tee(addr).storeI32();
+  c.when((y) => y.get(addr).i32(BIN_BATCH).geI32(), () => c.get(pRanks).get(pRank).get(n).get(n).i32(2).shlI32().call(flushRanksIndex));
   c.get(same);
+  return c;
+}
+
+/**
+ * totals4(pArgs): the totals of the four draws of a block (nets4's lanes), as record() with
+ * totals would keep them draw by draw: each ally's sums, extremes, bins and P(net > 0). Each
+ * sum and extreme is read once for the four draws and its four steps taken in draw order in
+ * a register (the same additions and comparisons, so the same bits); the bins go to the
+ * batch (flushed first when four more would not fit).
+ */
+function totals4(flushIndex: number): Code {
+  const pArgs = 0;
+  const c = new Code(1);
+  const n = c.local(I32), a = c.local(I32), xp = c.local(I32), sp = c.local(I32), bp = c.local(I32), ps = c.local(I32), pb = c.local(I32);
+  const laneBytes = c.local(I32), streamBytes = c.local(I32), batchBytes = c.local(I32), toMin = c.local(I32), toMax = c.local(I32), toL = c.local(I32), toN = c.local(I32);
+  const fill = c.local(I32), pBins = c.local(I32), last = c.local(I32), b = c.local(I32), pos = c.local(I32), addr = c.local(I32), pPos = c.local(I32);
+  const xV = c.local(V128), sV = c.local(V128), mnV = c.local(V128), mxV = c.local(V128), bV = c.local(V128), lastV = c.local(V128), posV = c.local(V128);
+  const x = c.local(F64), sF = c.local(F64), mnF = c.local(F64), mxF = c.local(F64);
+  const loV = [c.local(V128), c.local(V128), c.local(V128)], scV = [c.local(V128), c.local(V128), c.local(V128)];
+  const simd = (op: number) => c.emit(0xfd, ...uleb(op));
+  const i = (off: number) => c.get(pArgs).loadI32(off);
+  const f = (off: number) => c.get(pArgs).loadF64(off);
+  i(ARGS.n); c.set(n);
+  i(ARGS.pBins); c.set(pBins);
+  i(ARGS.pPositive); c.set(pPos);
+  // Room for four more draws in the batch.
+  c.when((y) => y.get(pBins).loadI32().i32(BIN_BATCH - 4).gtI32(), () => {
+    c.get(pBins);
+    i(ARGS.pTotals);
+    c.get(n).i32(3).mulI32();
+    i(ARGS.bins);
+    c.i32(1).shlI32().call(flushIndex);
+  });
+  c.get(pBins).loadI32().set(fill);
+  c.get(pBins).i32(BIN_HEADER).addI32().get(fill).i32(1).shlI32().addI32().set(bp);
+  c.get(n).i32(3).shlI32().tee(laneBytes).set(streamBytes);
+  c.get(n).i32(2 * BIN_BATCH).mulI32().set(batchBytes);
+  i(ARGS.pMin); i(ARGS.pSums); c.subI32().set(toMin);
+  i(ARGS.pMax); i(ARGS.pSums); c.subI32().set(toMax);
+  i(ARGS.pLiabilities); i(ARGS.pAssets); c.subI32().set(toL);
+  i(ARGS.pNets); i(ARGS.pAssets); c.subI32().set(toN);
+  i(ARGS.pAssets); c.set(xp);
+  i(ARGS.pSums); c.set(sp);
+  i(ARGS.bins); c.i32(1).subI32().tee(last).emit(0xfd, 0x11).set(lastV);
+  const los = [ARGS.lo0, ARGS.lo1, ARGS.lo2], scs = [ARGS.sc0, ARGS.sc1, ARGS.sc2];
+  for (const t of [0, 1, 2]) {
+    f(los[t]); c.splat().set(loV[t]);
+    f(scs[t]); c.splat().set(scV[t]);
+  }
+  const stream = (t: number, into: (pointer: number) => void) => {
+    c.get(xp);
+    if (t === 1) c.get(toL).addI32();
+    if (t === 2) c.get(toN).addI32();
+    into(addr);
+    if (t === 0) c.get(sp).set(ps).get(bp).set(pb);
+    else c.get(ps).get(streamBytes).addI32().set(ps).get(pb).get(batchBytes).addI32().set(pb);
+  };
+  // Two allies at a time.
+  c.i32(0).set(a);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(a).i32(2).addI32().get(n).gtI32().emit(0x0d, 1);
+  c.zeroV().set(posV);
+  for (const t of [0, 1, 2] as const) {
+    stream(t, (p) => c.set(p));
+    c.get(ps).loadV128().set(sV);
+    c.get(ps).get(toMin).addI32().loadV128().set(mnV);
+    c.get(ps).get(toMax).addI32().loadV128().set(mxV);
+    for (let j = 0; j < 4; j++) {
+      c.get(addr).loadV128().set(xV);
+      if (j < 3) c.get(addr).get(laneBytes).addI32().set(addr);
+      c.get(sV).get(xV).addV().set(sV);
+      c.get(mnV).get(xV);
+      simd(0xf6); // f64x2.pmin
+      c.set(mnV);
+      c.get(mxV).get(xV);
+      simd(0xf7); // f64x2.pmax
+      c.set(mxV);
+      c.get(xV).get(loV[t]).subV().get(scV[t]).mulV();
+      simd(0xfc); // i32x4.trunc_sat_f64x2_s_zero
+      c.zeroV();
+      simd(0xb8); // i32x4.max_s
+      c.get(lastV);
+      simd(0xb6); // i32x4.min_s
+      c.set(bV);
+      c.get(pb).get(bV).emit(0xfd, 0x1b, 0).storeI16(2 * j);
+      c.get(pb).get(bV).emit(0xfd, 0x1b, 1).storeI16(2 * BIN_BATCH + 2 * j);
+      if (t === 2) {
+        c.get(posV).get(xV).zeroV();
+        simd(0x4a); // f64x2.gt: the lane's mask, -1
+        simd(0xd1); // i64x2.sub
+        c.set(posV);
+      }
+    }
+    c.get(ps).get(sV).storeV128();
+    c.get(ps).get(toMin).addI32().get(mnV).storeV128();
+    c.get(ps).get(toMax).addI32().get(mxV).storeV128();
+  }
+  c.at(pPos, (y) => y.get(a), 4).tee(addr).get(addr).loadI32().get(posV).emit(0xfd, 0x1d, 0).emit(0xa7).addI32().storeI32();
+  c.get(addr).get(addr).loadI32(4).get(posV).emit(0xfd, 0x1d, 1).emit(0xa7).addI32();
+  c.emit(0x36, 2, 4); // i32.store offset 4
+  c.get(xp).i32(16).addI32().set(xp);
+  c.get(sp).i32(16).addI32().set(sp);
+  c.get(bp).i32(4 * BIN_BATCH).addI32().set(bp);
+  c.get(a).i32(2).addI32().set(a);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  // The last ally when n is odd, as record() does it.
+  c.when((y) => y.get(a).get(n).ltI32(), () => {
+    c.i32(0).set(pos);
+    for (const t of [0, 1, 2] as const) {
+      stream(t, (p) => c.set(p));
+      c.get(ps).loadF64().set(sF);
+      c.get(ps).get(toMin).addI32().loadF64().set(mnF);
+      c.get(ps).get(toMax).addI32().loadF64().set(mxF);
+      for (let j = 0; j < 4; j++) {
+        c.get(addr).loadF64().set(x);
+        if (j < 3) c.get(addr).get(laneBytes).addI32().set(addr);
+        c.get(sF).get(x).addF64().set(sF);
+        c.get(x).get(mnF).get(x).get(mnF).ltF64().select().set(mnF);
+        c.get(x).get(mxF).get(x).get(mxF).gtF64().select().set(mxF);
+        c.get(x).get(t === 0 ? loV[0] : t === 1 ? loV[1] : loV[2]).lane(0).subF64().get(scV[t]).lane(0).mulF64().truncF64().set(b);
+        c.i32(0).get(b).get(b).i32(0).ltI32().select().set(b);
+        c.get(last).get(b).get(b).get(last).gtI32().select().set(b);
+        c.get(pb).get(b).storeI16(2 * j);
+        if (t === 2) c.get(pos).get(x).f64(0).gtF64().addI32().set(pos);
+      }
+      c.get(ps).get(sF).storeF64();
+      c.get(ps).get(toMin).addI32().get(mnF).storeF64();
+      c.get(ps).get(toMax).addI32().get(mxF).storeF64();
+    }
+    c.at(pPos, (y) => y.get(a), 4).tee(addr).get(addr).loadI32().get(pos).addI32().storeI32();
+  });
+  c.get(pBins).get(fill).i32(4).addI32().storeI32();
+  c.when((y) => y.get(fill).i32(4).addI32().i32(BIN_BATCH).geI32(), () => {
+    c.get(pBins);
+    i(ARGS.pTotals);
+    c.get(n).i32(3).mulI32();
+    i(ARGS.bins);
+    c.i32(1).shlI32().call(flushIndex);
+  });
   return c;
 }
 
@@ -1298,13 +1661,16 @@ function record(): Code {
 export const ARGS = {
   n: 0, m: 4, mA: 8, stride: 12, kind: 16, pW0: 20, pTable: 24, pState: 28, pW4: 32, pScores: 36, pScoresT: 40, pExStart: 44, pExItem: 48,
   pAssets: 52, pLiabilities: 56, pNets: 60, pSums: 64, pMin: 68, pMax: 72, pTotals: 76, pPositive: 80, pOrder: 84, pBaseline: 88, pRankCounts: 92,
-  bins: 96, pAbove: 100, weightsInKernel: 104,
+  bins: 96, pAbove: 100, weightsInKernel: 104, pBins: 108,
   low: 112, span: 120, ba: 128, bl: 136, lo0: 144, sc0: 152, lo1: 160, sc1: 168, lo2: 176, sc2: 184,
-  pCounts: 192, pCellOf: 196, pBin: 200, pSince: 204, pList: 208, listLength: 212, done: 216, same: 220, totals: 224, bytes: 240,
+  pCounts: 192, pCellOf: 196, pBin: 200, pSince: 204, pList: 208, listLength: 212, done: 216, same: 220, totals: 224, pRanks: 228, bytes: 240,
 } as const;
 
-/** Push the record() call's arguments for lane `lane` (a local) from the arguments at local pArgs. */
-function recordCall(c: Code, pArgs: number, lane: number, recordIndex: number): void {
+/**
+ * Push the record() call's arguments for lane `lane` (a local) from the arguments at local
+ * pArgs; `counted`, a local, is 1 when totals4 has kept this draw's totals already.
+ */
+function recordCall(c: Code, pArgs: number, lane: number, recordIndex: number, counted?: number): void {
   const i = (off: number) => c.get(pArgs).loadI32(off);
   const f = (off: number) => c.get(pArgs).loadF64(off);
   c.get(lane);
@@ -1312,6 +1678,8 @@ function recordCall(c: Code, pArgs: number, lane: number, recordIndex: number): 
   i(ARGS.pOrder); i(ARGS.pBaseline); i(ARGS.pRankCounts);
   f(ARGS.lo0); f(ARGS.sc0); f(ARGS.lo1); f(ARGS.sc1); f(ARGS.lo2); f(ARGS.sc2);
   i(ARGS.bins); i(ARGS.pAbove); i(ARGS.totals);
+  if (counted !== undefined) c.i32(0).get(counted).emit(0x45).select(); // counted ? 0 : totals
+  i(ARGS.pBins); i(ARGS.pRanks);
   c.call(recordIndex);
 }
 
@@ -1343,10 +1711,10 @@ function drawOne(weights4Index: number, nets1Index: number, recordIndex: number)
  * draws four at a time (draws.ts kernelBlock, the weights drawn in the kernel): weights4,
  * nets4, then record for each lane. One call for a block of draws.
  */
-function weightBlock(weights4Index: number, nets4Index: number, recordIndex: number): Code {
+function weightBlock(weights4Index: number, nets4Index: number, recordIndex: number, totals4Index: number): Code {
   const [pArgs, count] = [0, 1];
   const c = new Code(2);
-  const d = c.local(I32), lanes = c.local(I32), lane = c.local(I32), same = c.local(I32);
+  const d = c.local(I32), lanes = c.local(I32), lane = c.local(I32), same = c.local(I32), four = c.local(I32);
   const i = (off: number) => c.get(pArgs).loadI32(off);
   const f = (off: number) => c.get(pArgs).loadF64(off);
   c.i32(0).set(same);
@@ -1361,9 +1729,12 @@ function weightBlock(weights4Index: number, nets4Index: number, recordIndex: num
   i(ARGS.n); i(ARGS.m); i(ARGS.mA); i(ARGS.pScores); i(ARGS.pW4); i(ARGS.pExStart); i(ARGS.pExItem); i(ARGS.pAssets); i(ARGS.pLiabilities); i(ARGS.pNets);
   f(ARGS.ba); f(ARGS.bl);
   c.call(nets4Index);
+  // A whole block's totals four draws at a time; then each draw's ranking.
+  c.get(lanes).i32(4).eqI32().get(pArgs).loadI32(ARGS.totals).emit(0x71).set(four);
+  c.when((z) => z.get(four), () => c.get(pArgs).call(totals4Index));
   c.for(lane, (z) => z.i32(0), (z) => z.get(lanes), () => {
     c.get(same);
-    recordCall(c, pArgs, lane, recordIndex);
+    recordCall(c, pArgs, lane, recordIndex, four);
     c.addI32().set(same);
   });
   c.get(d).i32(4).addI32().set(d);
@@ -1415,19 +1786,21 @@ function moduleBytes(k: LogUniformConstants): Uint8Array<ArrayBuffer> {
     [0x60, ...vec([[I32]]), ...vec([[I32]])],
     [0x60, ...vec([[I32], [I32]]), ...vec([[I32]])],
     [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])],
+    [0x60, ...vec(FLUSH_PARAMS.map((t) => [t])), ...vec([])],
+    [0x60, ...vec([[I32]]), ...vec([])],
   ];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [10]])),
+    ...section(3, vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [10], [11], [12], [11]])),
     ...section(7, vec([
       [...name('nets4'), 0x00, 0], [...name('record'), 0x00, 1], [...name('weights4'), 0x00, 2], [...name('nets1'), 0x00, 3], [...name('redrawItem'), 0x00, 4],
       [...name('redrawAll'), 0x00, 5], [...name('finishItem'), 0x00, 6], [...name('log10'), 0x00, 7],
-      [...name('drawOne'), 0x00, 8], [...name('weightBlock'), 0x00, 9], [...name('redrawBlock'), 0x00, 10],
+      [...name('drawOne'), 0x00, 8], [...name('weightBlock'), 0x00, 9], [...name('redrawBlock'), 0x00, 10], [...name('flushBins'), 0x00, 11], [...name('totals4'), 0x00, 12], [...name('flushRanks'), 0x00, 13],
     ])),
-    ...section(10, vec([nets4().body(), record().body(), weights4(k).body(), nets1().body(), redrawItem(6, 7).body(), redrawAll(4).body(), finishItem().body(), log10().body(),
-      drawOne(2, 3, 1).body(), weightBlock(2, 0, 1).body(), redrawBlock(5, 8).body()])),
+    ...section(10, vec([nets4().body(), record(11, 13).body(), weights4(k).body(), nets1().body(), redrawItem(6, 7).body(), redrawAll(4).body(), finishItem().body(), log10().body(),
+      drawOne(2, 3, 1).body(), weightBlock(2, 0, 1, 12).body(), redrawBlock(5, 8).body(), flushBins().body(), totals4(11).body(), flushBins(4).body()])),
   ];
   return new Uint8Array(bytes);
 }
@@ -1446,7 +1819,9 @@ export interface KernelExports {
   redrawItem(pItem: number, pState: number, pValues: number, pCounts: number, pCellOf: number, pBin: number, pSince: number, now: number): number;
   record(lane: number, n: number, pAssets: number, pLiabilities: number, pNets: number, pSums: number, pMin: number, pMax: number, pTotals: number, pPositive: number,
     pOrder: number, pBaselineOrder: number, pRankCounts: number, lo0: number, sc0: number, lo1: number, sc1: number, lo2: number, sc2: number, bins: number, pAbove: number,
-    totals: number): number;
+    totals: number, pBins: number, pRanks: number): number;
+  flushBins(pBins: number, pTotals: number, rows: number, rowBytes: number): void;
+  flushRanks(pRanks: number, pRankCounts: number, rows: number, rowBytes: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
