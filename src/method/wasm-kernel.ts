@@ -1064,13 +1064,19 @@ function flushBins(countBytes: 2 | 4 = 2): Code {
   c.for(r, (y) => y.i32(0), (y) => y.get(rows), () => {
     c.get(pBins).i32(BIN_HEADER).addI32().get(r).i32(2 * BIN_BATCH).mulI32().addI32().tee(src).get(fill).i32(1).shlI32().addI32().set(end);
     c.get(pTot).get(r).get(rowBytes).mulI32().addI32().set(dst);
-    c.emit(0x02, 0x40, 0x03, 0x40);
-    c.get(src).get(end).geI32().emit(0x0d, 1);
-    c.get(dst).get(src).loadU16().i32(countBytes === 2 ? 1 : 2).shlI32().addI32().tee(addr).get(addr);
-    if (countBytes === 2) c.loadU16().i32(1).addI32().storeI16();
-    else c.loadI32().i32(1).addI32().storeI32();
-    c.get(src).i32(2).addI32().set(src);
-    c.emit(0x0c, 0, 0x0b, 0x0b);
+    const bump = (offset: number) => {
+      c.get(dst).get(src).emit(0x2f, 1, ...uleb(offset)).i32(countBytes === 2 ? 1 : 2).shlI32().addI32().tee(addr).get(addr);
+      if (countBytes === 2) c.loadU16().i32(1).addI32().storeI16();
+      else c.loadI32().i32(1).addI32().storeI32();
+    };
+    // Four at a time, then one at a time.
+    for (const step of [4, 1]) {
+      c.emit(0x02, 0x40, 0x03, 0x40);
+      c.get(src).i32(2 * step).addI32().get(end).gtI32().emit(0x0d, 1);
+      for (let k = 0; k < step; k++) bump(2 * k);
+      c.get(src).i32(2 * step).addI32().set(src);
+      c.emit(0x0c, 0, 0x0b, 0x0b);
+    }
   });
   c.get(pBins).i32(0).storeI32();
   return c;
