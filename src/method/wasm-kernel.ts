@@ -985,6 +985,70 @@ function weights4(k: LogUniformConstants): Code {
     else c.get(pState).i32(4 * i).addI32().loadI32().set(local);
   };
   [s0, s1, s2, s3].forEach((l, i) => word(l, i, false));
+  // Four log-uniform draws (the weight draws' usual block): two items' multipliers at a time
+  // in a vector, the uniforms still drawn one after another from the stream. The same
+  // operations in the same order per lane as the general loop below, so the same bits.
+  const simd = (op: number) => c.emit(0xfd, ...uleb(op));
+  const uV = c.local(V128), xV = c.local(V128), ttV = c.local(V128), iV = c.local(V128), u2 = c.local(F64), out = c.local(I32);
+  c.emit(0x02, 0x40); // block: the fast path, then return
+  c.get(kind).i32(1).neI32().get(lanes).i32(4).neI32().emit(0x72).get(width).i32(4).neI32().emit(0x72).emit(0x0d, 0);
+  c.for(j, (y) => y.i32(0), (y) => y.i32(4), () => {
+    c.i32(0).set(item);
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(item).i32(2).addI32().get(m).gtI32().emit(0x0d, 1);
+    nextUniform(c, [s0, s1, s2, s3], res, t, u);
+    nextUniform(c, [s0, s1, s2, s3], res, t, u2);
+    c.get(u).splat().get(u2).emit(0xfd, 0x22, 1).set(uV); // f64x2.replace_lane 1
+    c.get(uV).f64(k.steps).splat().mulV().tee(xV);
+    simd(0x7a); // f64x2.trunc
+    c.tee(iV);
+    c.get(xV).get(iV).subV().get(span).splat().mulV().set(ttV);
+    c.get(iV);
+    simd(0xfc); // i32x4.trunc_sat_f64x2_s_zero
+    c.set(iV);
+    // table[idx] for both, times 1 + tt * (1 + tt * (c2 + tt * (c3 + tt * (c4 + tt * c5))))
+    c.at(pTable, (y) => y.get(iV).emit(0xfd, 0x1b, 0), 8).loadSplatF64();
+    c.at(pTable, (y) => y.get(iV).emit(0xfd, 0x1b, 1), 8).loadF64().emit(0xfd, 0x22, 1);
+    c.f64(1).splat().get(ttV);
+    c.f64(1).splat().get(ttV);
+    c.f64(k.c2).splat().get(ttV);
+    c.f64(k.c3).splat().get(ttV);
+    c.f64(k.c4).splat().get(ttV).f64(k.c5).splat().mulV().addV();
+    c.mulV().addV();
+    c.mulV().addV();
+    c.mulV().addV();
+    c.mulV().addV();
+    c.mulV();
+    // times w0 of both items, to w4[item * 4 + j] and w4[(item + 1) * 4 + j]
+    c.at(pW0, (y) => y.get(item), 8).loadV128().emit(0xfd, 0xf2, 0x01).set(xV); // f64x2.mul (w0 * mult)
+    c.get(pW4).get(item).i32(2).shlI32().get(j).addI32().i32(3).shlI32().addI32().tee(out);
+    c.get(xV).lane(0).storeF64();
+    c.get(out).get(xV).lane(1).storeF64(32);
+    c.get(item).i32(2).addI32().set(item);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    // The last item when m is odd.
+    c.when((y) => y.get(item).get(m).ltI32(), () => {
+      nextUniform(c, [s0, s1, s2, s3], res, t, u);
+      c.get(u).f64(k.steps).mulF64().tee(x).truncF64().set(idx);
+      c.get(x).get(idx).fromI32().subF64().get(span).mulF64().set(tt);
+      c.at(pTable, (y) => y.get(idx), 8).loadF64();
+      c.f64(1).get(tt);
+      c.f64(1).get(tt);
+      c.f64(k.c2).get(tt);
+      c.f64(k.c3).get(tt);
+      c.f64(k.c4).get(tt).f64(k.c5).mulF64().addF64();
+      c.mulF64().addF64();
+      c.mulF64().addF64();
+      c.mulF64().addF64();
+      c.mulF64().addF64();
+      c.mulF64().set(mult);
+      c.get(pW4).get(item).i32(2).shlI32().get(j).addI32().i32(3).shlI32().addI32();
+      c.at(pW0, (y) => y.get(item), 8).loadF64().get(mult).mulF64().storeF64();
+    });
+  });
+  [s0, s1, s2, s3].forEach((l, i) => word(l, i, true));
+  c.ret();
+  c.emit(0x0b); // end of the fast path's block
   c.for(j, (y) => y.i32(0), (y) => y.get(width), () => {
     c.for(item, (y) => y.i32(0), (y) => y.get(m), () => {
       c.f64(1).set(mult);
