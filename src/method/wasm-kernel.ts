@@ -1548,12 +1548,16 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   for (const lane of [0, 1, 2, 3]) c.get(sum).get(sumV).emit(0xfd, 0x1b, lane).addI32().set(sum);
   c.get(sum).get(n).get(n).i32(1).subI32().mulI32().i32(1).shrI32().eqI32().set(ok);
   }); // end of the f32 counts (the keys tied)
+  // bp: this draw's place in the batch of ranks (ally a's row at bp + a * 2 * BIN_BATCH).
+  c.get(pRanks).i32(BIN_HEADER).addI32().get(pRanks).loadI32().i32(1).shlI32().addI32().set(bp);
+  // The counts are the ranks: the order, and each ally's rank to the batch, in one pass.
   c.when((y) => y.get(ok), () => {
     c.for(i, (y) => y.i32(0), (y) => y.get(n), () => {
-      c.at(pOrder, (y) => y.at(pAbove, (z) => z.get(i), 4).loadI32(), 4).get(i).storeI32();
+      c.at(pAbove, (y) => y.get(i), 4).loadI32().set(r);
+      c.at(pOrder, (y) => y.get(r), 4).get(i).storeI32();
+      c.get(bp).get(i).i32(2 * BIN_BATCH).mulI32().addI32().get(r).storeI16();
     });
-  });
-  c.when((y) => y.get(ok).emit(0x45), () => {
+  }, () => {
     c.get(numeric).set(ok);
     c.i32(0).set(i);
     c.emit(0x02, 0x40, 0x03, 0x40);
@@ -1572,15 +1576,15 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
       c.for(i, (y) => y.i32(0), (y) => y.get(n), () => c.at(pOrder, (y) => y.get(i), 4).get(i).storeI32());
       insertionSort();
     });
+    c.for(r, (y) => y.i32(0), (y) => y.get(n), () => {
+      c.get(bp).at(pOrder, (y) => y.get(r), 4).loadI32().i32(2 * BIN_BATCH).mulI32().addI32().get(r).storeI16();
+    });
   });
-  // Rank counts (by the batch of ranks), and whether the ranking equals the baseline.
+  // Whether the ranking equals the baseline (branch-free: whether an ally keeps its baseline
+  // place is a coin toss per place).
   c.i32(1).set(same);
-  c.get(pRanks).i32(BIN_HEADER).addI32().get(pRanks).loadI32().i32(1).shlI32().addI32().set(bp);
   c.for(r, (y) => y.i32(0), (y) => y.get(n), () => {
-    c.at(pOrder, (y) => y.get(r), 4).loadI32().set(a);
-    c.get(bp).get(a).i32(2 * BIN_BATCH).mulI32().addI32().get(r).storeI16();
-    // Branch-free: whether an ally keeps its baseline place is a coin toss per place.
-    c.get(same).get(a).at(pBase, (z) => z.get(r), 4).loadI32().eqI32().emit(0x71).set(same);
+    c.get(same).at(pOrder, (y) => y.get(r), 4).loadI32().at(pBase, (z) => z.get(r), 4).loadI32().eqI32().emit(0x71).set(same);
   });
   c.get(pRanks).get(pRanks).loadI32().i32(1).addI32().tee(addr).storeI32();
   c.when((y) => y.get(addr).i32(BIN_BATCH).geI32(), () => c.get(pRanks).get(pRank).get(n).get(n).i32(2).shlI32().call(flushRanksIndex));
