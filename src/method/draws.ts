@@ -12,7 +12,7 @@ import { endChunk, kernelArena, kernelList, planBytes, redrawPlan, redrawRest, r
 import type { RedrawKernel, RedrawPlan } from './redraw.ts';
 import { baselineNets, netsInto, orderOf } from './score-matrix.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
-import { aboveBytes, ARGS, binBatchBytes, rankBatchBytes, instantiateKernel, kernelModule } from './wasm-kernel.ts';
+import { aboveBytes, ARGS, binBatchBytes, exclusionPlan, rankBatchBytes, instantiateKernel, kernelModule } from './wasm-kernel.ts';
 import type { KernelExports } from './wasm-kernel.ts';
 
 /** Draws per chunk: the unit of seeding and of work given to a thread. */
@@ -537,7 +537,7 @@ interface MatrixKernel {
   pendingDraws: number;
   /** The draw arguments drawOne and weightBlock read (wasm-kernel.ts ARGS), as i32 and f64 views. */
   args: { i32: Int32Array; f64: Float64Array };
-  at: Record<'args' | 'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts' | 'above' | 'bins' | 'ranks', number>;
+  at: Record<'args' | 'scores' | 'scoresT' | 'plan' | 'w4' | 'w0' | 'table' | 'state' | 'exStart' | 'exItem' | 'assets' | 'liabilities' | 'nets' | 'sums' | 'min' | 'max' | 'totals' | 'positive' | 'order' | 'baseline' | 'rankCounts' | 'above' | 'bins' | 'ranks' | 'exOf' | 'exPlan' | 'exSums', number>;
 }
 
 /** The kernel's constants (the log-uniform formula's). */
@@ -550,12 +550,14 @@ export function warmKernel(): void {
 
 function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKernel | null {
   const { n, m } = matrix;
+  const exclusions = exclusionPlan(n, matrix.assetItems, matrix.excludedStart, matrix.excludedItem);
   const stride = n + (n & 1);
   const sizes = {
     args: ARGS.bytes, scores: 8 * n * m, scoresT: 8 * stride * m, plan: planBytes(matrix, stride * m), w4: 8 * LANES * m, w0: 8 * m, table: 8 * (LOG_STEPS + 1), state: 16, exStart: 4 * (n + 1), exItem: 4 * Math.max(1, matrix.excludedItem.length),
     assets: 8 * LANES * n, liabilities: 8 * LANES * n, nets: 8 * LANES * n, sums: 8 * 3 * n, min: 8 * 3 * n, max: 8 * 3 * n,
     totals: 2 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: 4 * n, rankCounts: 4 * n * n, above: aboveBytes(n),
     bins: binBatchBytes(n), ranks: rankBatchBytes(n),
+    exOf: 8 * n, exPlan: 4 * exclusions.plan.length, exSums: 32 * exclusions.lists,
   };
   const at = {} as MatrixKernel['at'];
   let end = 0;
@@ -571,6 +573,9 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   f64('scores', n * m).set(matrix.scores);
   i32('exStart', n + 1).set(matrix.excludedStart);
   i32('exItem', matrix.excludedItem.length).set(matrix.excludedItem);
+  i32('exOf', 2 * n).set(exclusions.exOf);
+  exclusions.plan[1] = at.exSums;
+  i32('exPlan', exclusions.plan.length).set(exclusions.plan);
   i32('baseline', n).set(baselineOrder);
   f64('w0', m).set(matrix.weights);
   const kernel: MatrixKernel = {
@@ -587,7 +592,7 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   const pointers: [keyof typeof ARGS, keyof typeof sizes][] = [
     ['pW0', 'w0'], ['pTable', 'table'], ['pState', 'state'], ['pW4', 'w4'], ['pScores', 'scores'], ['pScoresT', 'scoresT'], ['pExStart', 'exStart'], ['pExItem', 'exItem'],
     ['pAssets', 'assets'], ['pLiabilities', 'liabilities'], ['pNets', 'nets'], ['pSums', 'sums'], ['pMin', 'min'], ['pMax', 'max'], ['pTotals', 'totals'],
-    ['pPositive', 'positive'], ['pOrder', 'order'], ['pBaseline', 'baseline'], ['pRankCounts', 'rankCounts'], ['pAbove', 'above'], ['pBins', 'bins'], ['pRanks', 'ranks'],
+    ['pPositive', 'positive'], ['pOrder', 'order'], ['pBaseline', 'baseline'], ['pRankCounts', 'rankCounts'], ['pAbove', 'above'], ['pBins', 'bins'], ['pRanks', 'ranks'], ['pExOf', 'exOf'], ['pExPlan', 'exPlan'],
   ];
   for (const [field, key] of pointers) a[ARGS[field] / 4] = at[key];
   a[ARGS.n / 4] = n;
@@ -777,7 +782,7 @@ function kernelBlock(
       }
       for (let j = lanes; j < LANES; j++) for (let i = 0; i < m; i++) w4[i * 4 + j] = matrix.weights[i];
     }
-    x.nets4(n, m, matrix.assetItems, at.scores, at.w4, at.exStart, at.exItem, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
+    x.nets4(n, m, matrix.assetItems, at.scores, at.w4, at.exOf, at.exPlan, at.assets, at.liabilities, at.nets, matrix.balanceAssets, matrix.balanceLiabilities);
     for (let j = 0; j < lanes; j++) {
       sameOrder += x.record(j, n, at.assets, at.liabilities, at.nets, at.sums, at.min, at.max, at.totals, at.positive,
         at.order, at.baseline, at.rankCounts, bins[0], bins[1], bins[2], bins[3], bins[4], bins[5], TOTAL_BINS, at.above, settings.totals === false ? 0 : 1, at.bins, at.ranks);

@@ -186,17 +186,18 @@ class Code {
 const NETS4_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64];
 
 /**
- * nets4(n, m, assetItems, pScores, pW4, pExStart, pExItem, pAssets, pLiabilities, pNets,
- * balanceAssets, balanceLiabilities): netsBatch of robustness.ts.
+ * nets4(n, m, assetItems, pScores, pW4, pExOf, pExPlan, pAssets, pLiabilities, pNets,
+ * balanceAssets, balanceLiabilities): netsBatch of robustness.ts, the excluded items by lists
+ * (exclusionPlan).
  */
 function nets4(): Code {
-  const [n, m, mA, pS, pW, pExs, pExi, pA, pL, pN, ba, bl] = NETS4_PARAMS.map((_, i) => i);
+  const [n, m, mA, pS, pW, pExOf, pExPlan, pA, pL, pN, ba, bl] = NETS4_PARAMS.map((_, i) => i);
   const c = new Code(NETS4_PARAMS.length);
   const a = c.local(I32), e = c.local(I32), w = c.local(I32), item = c.local(I32), sp = c.local(I32), wp = c.local(I32), end = c.local(I32), out = c.local(I32);
   const wa01 = c.local(V128), wa23 = c.local(V128), wl01 = c.local(V128), wl23 = c.local(V128);
   const x01 = c.local(V128), x23 = c.local(V128), y01 = c.local(V128), y23 = c.local(V128);
   const d01 = c.local(V128), d23 = c.local(V128), e01 = c.local(V128), e23 = c.local(V128), s = c.local(V128);
-  const w01 = c.local(V128), w23 = c.local(V128), b = c.local(I32);
+  const w01 = c.local(V128), w23 = c.local(V128), b = c.local(I32), den = c.local(I32);
   const ptrs = [sp, c.local(I32), c.local(I32), c.local(I32)];
   const accs = [0, 1, 2, 3].map(() => [c.local(V128), c.local(V128), c.local(V128), c.local(V128)] as const);
   const zero = (...locals: number[]) => { for (const l of locals) c.zeroV().set(l); };
@@ -255,20 +256,31 @@ function nets4(): Code {
     });
   };
   /** Ally `who`'s side sums (x01, x23 assets; y01, y23 liabilities) to its balance, stored. */
+  // Each side's weight sum without the items an ally lacks: one per list of excluded items
+  // (exclusionPlan: allies missing the same items share it), the weights of the list taken
+  // from the side's sum in the list's order, as the ally's own loop would take them.
+  c.get(pExPlan).loadI32(4).set(den);
+  c.get(pExPlan).i32(8).addI32().set(wp);
+  c.for(e, (x) => x.i32(0), (x) => x.get(pExPlan).loadI32(), () => {
+    c.get(wl01).get(wa01).get(wp).loadI32().select().set(d01);
+    c.get(wl23).get(wa23).get(wp).loadI32().select().set(d23);
+    c.get(wp).loadI32(4).i32(2).shlI32().get(wp).i32(8).addI32().tee(wp).addI32().set(end);
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(wp).get(end).geI32().emit(0x0d, 1);
+    c.at(pW, (x) => x.get(wp).loadI32(), 32).set(w);
+    c.get(d01).get(w).loadV128().subV().set(d01);
+    c.get(d23).get(w).loadV128(16).subV().set(d23);
+    c.get(wp).i32(4).addI32().set(wp);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    c.get(den).get(e).i32(5).shlI32().addI32().tee(item).get(d01).storeV128();
+    c.get(item).i32(16).addI32().get(d23).storeV128();
+  });
   const finish = (who: number, x01: number, x23: number, y01: number, y23: number) => {
-    // An excluded item's weight leaves the ally's side.
-    c.get(wa01).set(d01).get(wa23).set(d23).get(wl01).set(e01).get(wl23).set(e23);
-    c.for(e, (x) => x.at(pExs, (y) => y.get(who), 4).loadI32(), (x) => x.at(pExs, (y) => y.get(who).i32(1).addI32(), 4).loadI32(), () => {
-      c.at(pExi, (x) => x.get(e), 4).loadI32().set(item);
-      c.at(pW, (x) => x.get(item), 32).set(w);
-      c.when((x) => x.get(item).get(mA).ltI32(), () => {
-        c.get(d01).get(w).loadV128().subV().set(d01);
-        c.get(d23).get(w).loadV128(16).subV().set(d23);
-      }, () => {
-        c.get(e01).get(w).loadV128().subV().set(e01);
-        c.get(e23).get(w).loadV128(16).subV().set(e23);
-      });
-    });
+    // The ally's side sums without its missing items (exOf: byte offsets of its two lists' sums).
+    c.get(den).at(pExOf, (y) => y.get(who).i32(1).shlI32(), 4).loadI32().addI32().tee(w).loadV128().set(d01);
+    c.get(w).loadV128(16).set(d23);
+    c.get(den).at(pExOf, (y) => y.get(who).i32(1).shlI32(), 4).loadI32(4).addI32().tee(w).loadV128().set(e01);
+    c.get(w).loadV128(16).set(e23);
     c.get(ba).splat().get(x01).mulV().get(d01).divV().set(x01);
     c.get(ba).splat().get(x23).mulV().get(d23).divV().set(x23);
     c.get(bl).splat().get(y01).mulV().get(e01).divV().set(y01);
@@ -1093,6 +1105,34 @@ const RECORD_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I3
  * at BIN_HEADER + 2 * BIN_BATCH * r.
  */
 export const BIN_BATCH = 64;
+
+/**
+ * nets4's lists of excluded items: each ally's excluded items split by side (in their order),
+ * the distinct lists numbered. exOf: per ally, the byte offsets (32 per list) of its asset
+ * and liability lists' sums; plan: i32 [lists, pointer to the sums (filled in by the
+ * caller), then per list: side (1 liabilities), count, items...].
+ */
+export function exclusionPlan(n: number, assetItems: number, excludedStart: Int32Array, excludedItem: Int32Array): { exOf: Int32Array; plan: number[]; lists: number } {
+  const index = new Map<string, number>();
+  const plan: number[] = [0, 0];
+  const exOf = new Int32Array(2 * n);
+  for (let a = 0; a < n; a++) {
+    const items = Array.from(excludedItem.subarray(excludedStart[a], excludedStart[a + 1]));
+    for (const side of [0, 1]) {
+      const mine = items.filter((k) => (k < assetItems) === (side === 0));
+      const key = `${side}:${mine.join(',')}`;
+      let l = index.get(key);
+      if (l === undefined) {
+        l = index.size;
+        index.set(key, l);
+        plan.push(side, mine.length, ...mine);
+      }
+      exOf[2 * a + side] = 32 * l;
+    }
+  }
+  plan[0] = index.size;
+  return { exOf, plan, lists: index.size };
+}
 export const BIN_HEADER = 16;
 
 /** Bytes of record()'s scratch at pAbove for n allies: counts, f32 nets and i16 keys, n rounded up to 8 each. */
@@ -1737,7 +1777,7 @@ export const ARGS = {
   pAssets: 52, pLiabilities: 56, pNets: 60, pSums: 64, pMin: 68, pMax: 72, pTotals: 76, pPositive: 80, pOrder: 84, pBaseline: 88, pRankCounts: 92,
   bins: 96, pAbove: 100, weightsInKernel: 104, pBins: 108,
   low: 112, span: 120, ba: 128, bl: 136, lo0: 144, sc0: 152, lo1: 160, sc1: 168, lo2: 176, sc2: 184,
-  pCounts: 192, pCellOf: 196, pBin: 200, pSince: 204, pList: 208, listLength: 212, done: 216, same: 220, totals: 224, pRanks: 228, bytes: 240,
+  pCounts: 192, pCellOf: 196, pBin: 200, pSince: 204, pList: 208, listLength: 212, done: 216, same: 220, totals: 224, pRanks: 228, pExOf: 232, pExPlan: 236, bytes: 240,
 } as const;
 
 /**
@@ -1800,7 +1840,7 @@ function weightBlock(weights4Index: number, nets4Index: number, recordIndex: num
   c.i32(4).get(lanes).get(lanes).i32(4).gtI32().select().set(lanes);
   c.get(lanes); i(ARGS.kind); i(ARGS.m); i(ARGS.pW0); i(ARGS.pTable); i(ARGS.pState); i(ARGS.pW4); f(ARGS.low); f(ARGS.span); c.i32(4);
   c.call(weights4Index);
-  i(ARGS.n); i(ARGS.m); i(ARGS.mA); i(ARGS.pScores); i(ARGS.pW4); i(ARGS.pExStart); i(ARGS.pExItem); i(ARGS.pAssets); i(ARGS.pLiabilities); i(ARGS.pNets);
+  i(ARGS.n); i(ARGS.m); i(ARGS.mA); i(ARGS.pScores); i(ARGS.pW4); i(ARGS.pExOf); i(ARGS.pExPlan); i(ARGS.pAssets); i(ARGS.pLiabilities); i(ARGS.pNets);
   f(ARGS.ba); f(ARGS.bl);
   c.call(nets4Index);
   // A whole block's totals four draws at a time; then each draw's ranking.
