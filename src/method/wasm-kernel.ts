@@ -1409,7 +1409,17 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   c.get(n).i32(7).addI32().i32(-8).emit(0x71).set(n8);
   c.at(pAbove, (y) => y.get(n8), 4).set(pF);
   c.at(pF, (y) => y.get(n8), 4).set(pK);
-  c.for(i, (y) => y.i32(0), (y) => y.get(n), () => {
+  // f32 nets, two at a time (f32x4.demote_f64x2_zero), then the last one.
+  c.i32(0).set(i);
+  c.emit(0x02, 0x40, 0x03, 0x40);
+  c.get(i).i32(2).addI32().get(n).gtI32().emit(0x0d, 1);
+  c.at(pF, (y) => y.get(i), 4);
+  c.get(nets).get(i).i32(3).shlI32().addI32().loadV128();
+  simd(0x5e); // f32x4.demote_f64x2_zero
+  c.emit(0xfd, 0x5b, 3, 0, 0); // v128.store64_lane 0
+  c.get(i).i32(2).addI32().set(i);
+  c.emit(0x0c, 0, 0x0b, 0x0b);
+  c.when((y) => y.get(i).get(n).ltI32(), () => {
     c.at(pF, (y) => y.get(i), 4);
     netOf(i);
     c.emit(0xb6); // f32.demote_f64
@@ -1481,17 +1491,22 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
     for (let q = 0; q < width; q++) c.get(pK).get(i).i32(4).shlI32().addI32().loadV128(16 * q).set(vs[q]);
     for (let q = 0; q < width; q++) c.zeroV().set(counts[q]);
     c.get(pK).set(jp);
-    c.emit(0x02, 0x40, 0x03, 0x40);
-    c.get(jp).get(kEnd).geI32().emit(0x0d, 1);
-    c.get(jp).emit(0xfd, 0x08, 1, 0).set(pairV); // v128.load16_splat
-    for (let q = 0; q < width; q++) {
-      c.get(counts[q]).get(pairV).get(vs[q]);
-      simd(0x31); // i16x8.gt_s
-      simd(0x91); // i16x8.sub
-      c.set(counts[q]);
+    // Two allies' keys a step, then the last one.
+    for (const step of [2, 1]) {
+      c.emit(0x02, 0x40, 0x03, 0x40);
+      c.get(jp).i32(2 * step).addI32().get(kEnd).gtI32().emit(0x0d, 1);
+      for (let k = 0; k < step; k++) {
+        c.get(jp).emit(0xfd, 0x08, 1, ...uleb(2 * k)).set(pairV); // v128.load16_splat
+        for (let q = 0; q < width; q++) {
+          c.get(counts[q]).get(pairV).get(vs[q]);
+          simd(0x31); // i16x8.gt_s
+          simd(0x91); // i16x8.sub
+          c.set(counts[q]);
+        }
+      }
+      c.get(jp).i32(2 * step).addI32().set(jp);
+      c.emit(0x0c, 0, 0x0b, 0x0b);
     }
-    c.get(jp).i32(2).addI32().set(jp);
-    c.emit(0x0c, 0, 0x0b, 0x0b);
     for (let q = 0; q < width; q++) {
       c.get(pAbove).get(i).i32(5).shlI32().addI32().set(addr);
       c.get(addr).get(counts[q]);
