@@ -12,7 +12,7 @@ import { endChunk, kernelArena, kernelList, planBytes, redrawPlan, redrawRest, r
 import type { RedrawKernel, RedrawPlan } from './redraw.ts';
 import { baselineNets, netsInto, orderOf } from './score-matrix.ts';
 import type { ScoreMatrix } from './score-matrix.ts';
-import { aboveBytes, ARGS, binBatchBytes, exclusionPlan, rankBatchBytes, instantiateKernel, kernelModule } from './wasm-kernel.ts';
+import { aboveBytes, ARGS, baselineBytes, binBatchBytes, exclusionPlan, rankBatchBytes, instantiateKernel, kernelModule } from './wasm-kernel.ts';
 import type { KernelExports } from './wasm-kernel.ts';
 
 /** Draws per chunk: the unit of seeding and of work given to a thread. */
@@ -555,7 +555,7 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   const sizes = {
     args: ARGS.bytes, scores: 8 * n * m, scoresT: 8 * stride * m, plan: planBytes(matrix, stride * m), w4: 8 * LANES * m, w0: 8 * m, table: 8 * (LOG_STEPS + 1), state: 16, exStart: 4 * (n + 1), exItem: 4 * Math.max(1, matrix.excludedItem.length),
     assets: 8 * LANES * n, liabilities: 8 * LANES * n, nets: 8 * LANES * n, sums: 8 * 3 * n, min: 8 * 3 * n, max: 8 * 3 * n,
-    totals: 2 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: 4 * n, rankCounts: 4 * n * n, above: aboveBytes(n),
+    totals: 2 * 3 * n * TOTAL_BINS, positive: 4 * n, order: 4 * n, baseline: baselineBytes(n), rankCounts: 4 * n * n, above: aboveBytes(n),
     bins: binBatchBytes(n), ranks: rankBatchBytes(n),
     exOf: 8 * n, exPlan: 4 * exclusions.plan.length, exSums: 32 * exclusions.lists,
   };
@@ -577,6 +577,9 @@ function matrixKernel(matrix: ScoreMatrix, baselineOrder: Int32Array): MatrixKer
   exclusions.plan[1] = at.exSums;
   i32('exPlan', exclusions.plan.length).set(exclusions.plan);
   i32('baseline', n).set(baselineOrder);
+  // Each ally's baseline rank (i16, after the order's n rounded up to 8), for record()'s check.
+  const baseRank = new Int16Array(instance.memory.buffer, at.baseline + 4 * ((n + 7) & ~7), (n + 7) & ~7);
+  baselineOrder.forEach((ally, r) => (baseRank[ally] = r));
   f64('w0', m).set(matrix.weights);
   const kernel: MatrixKernel = {
     exports: instance.exports, at, args: { i32: i32('args', ARGS.bytes / 4), f64: f64('args', ARGS.bytes / 8) }, state: i32('state', 4), nets: f64('nets', LANES * n), scoresT: f64('scoresT', stride * m), stride,
@@ -669,7 +672,7 @@ export function flushChunks(buf: DrawBuffers): void {
 function foldKernel(k: MatrixKernel, acc: Accumulator): void {
   // The bins still waiting in the batch are counted first.
   k.exports.flushBins(k.at.bins, k.at.totals, k.sums.length, 2 * TOTAL_BINS);
-  k.exports.flushRanks(k.at.ranks, k.at.rankCounts, k.order.length, 4 * k.order.length);
+  k.exports.flushRanks(k.at.ranks, k.at.rankCounts, k.order.length);
   for (let i = 0; i < k.totals.length; i++) acc.totals[i] += k.totals[i];
   for (let i = 0; i < k.rankCounts.length; i++) acc.rankCounts[i] += k.rankCounts[i];
   for (let i = 0; i < k.positive.length; i++) acc.positive[i] += k.positive[i];

@@ -1146,11 +1146,38 @@ export function binBatchBytes(n: number): number {
 }
 
 /**
- * The ranks wait in a batch too (row a: ally a's ranks, u16), for the same reason: a draw's
- * n rank counts fall in n rows of the counts.
+ * The ranks wait in a batch too (a draw's ranks at BIN_HEADER + 2 * n8 * draw, u16, n8 = n
+ * rounded up to 8), written as the sixteen-bit counts make them, eight to a store, and
+ * counted together (flushRanks) while the rank counts stay in the first-level cache.
  */
 export function rankBatchBytes(n: number): number {
-  return BIN_HEADER + 2 * BIN_BATCH * n;
+  return BIN_HEADER + 2 * ((n + 7) & ~7) * BIN_BATCH;
+}
+
+/** Bytes of the baseline: its order (i32, n8) and each ally's baseline rank (i16, n8; the padding 0). */
+export function baselineBytes(n: number): number {
+  return 6 * ((n + 7) & ~7);
+}
+
+/**
+ * flushRanks(pRanks, pRankCounts, n): count the batch of ranks into the rank counts (ally a's
+ * row at pRankCounts + 4 * n * a, i32) and empty the batch.
+ */
+function flushRanks(): Code {
+  const [pRanks, pRank, n] = [0, 1, 2];
+  const c = new Code(3);
+  const d = c.local(I32), a = c.local(I32), row = c.local(I32), dst = c.local(I32), rowBytes = c.local(I32), addr = c.local(I32);
+  c.get(n).i32(7).addI32().i32(-8).emit(0x71).i32(1).shlI32().set(rowBytes);
+  c.for(d, (y) => y.i32(0), (y) => y.get(pRanks).loadI32(), () => {
+    c.get(pRanks).i32(BIN_HEADER).addI32().get(d).get(rowBytes).mulI32().addI32().set(row);
+    c.get(pRank).set(dst);
+    c.for(a, (y) => y.i32(0), (y) => y.get(n), () => {
+      c.get(dst).get(row).get(a).i32(1).shlI32().addI32().loadU16().i32(2).shlI32().addI32().tee(addr).get(addr).loadI32().i32(1).addI32().storeI32();
+      c.get(dst).get(n).i32(2).shlI32().addI32().set(dst);
+    });
+  });
+  c.get(pRanks).i32(0).storeI32();
+  return c;
 }
 
 const FLUSH_PARAMS = [I32, I32, I32, I32];
@@ -1209,7 +1236,8 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   const odd = c.local(I32), ok = c.local(I32), jp = c.local(I32), jEnd = c.local(I32), jEnd4 = c.local(I32), pairV = c.local(V128);
   const counts = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)], vs = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
   const pK = c.local(I32), kEnd = c.local(I32), kVectors = c.local(I32), lowF = c.local(0x7d), highF = c.local(0x7d);
-  const scaleV = c.local(V128), lowV = c.local(V128), halfV = c.local(V128), highV = c.local(V128), numV = c.local(V128);
+  const scaleV = c.local(V128), lowV = c.local(V128), halfV = c.local(V128), highV = c.local(V128), numV = c.local(V128), sameV = c.local(V128);
+  const pBaseRank = c.local(I32), keysRanked = c.local(I32);
   const sumV = c.local(V128), sum = c.local(I32), sumS = c.local(I32), bp = c.local(I32), pb = c.local(I32), batchBytes = c.local(I32);
   // Pointers walk the allies: xp over this lane's assets (liabilities and nets at fixed
   // distances), sp over the sums (extremes at fixed distances), tp over the histogram rows.
@@ -1508,6 +1536,12 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
       c.emit(0x0c, 0, 0x0b, 0x0b);
     }
     for (let q = 0; q < width; q++) {
+      // The ranks to this draw's row of the batch, and whether they are the baseline's.
+      c.get(bp).get(i).i32(4).shlI32().addI32().get(counts[q]).emit(0xfd, 0x0b, 4, ...uleb(16 * q));
+      c.get(sameV).get(counts[q]).get(pBaseRank).get(i).i32(4).shlI32().addI32().loadV128(16 * q);
+      simd(0x2d); // i16x8.eq
+      simd(0x4e); // v128.and
+      c.set(sameV);
       c.get(pAbove).get(i).i32(5).shlI32().addI32().set(addr);
       c.get(addr).get(counts[q]);
       simd(0xa7); // i32x4.extend_low_i16x8_s
@@ -1524,6 +1558,10 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
     }
   };
   c.get(n8).i32(3).shrI32().set(kVectors);
+  // bp: this draw's row of the batch of ranks; sameV: whether each rank is the baseline's.
+  c.get(pRanks).i32(BIN_HEADER).addI32().get(pRanks).loadI32().get(n8).i32(1).shlI32().mulI32().addI32().set(bp);
+  c.at(pBase, (y) => y.get(n8), 4).set(pBaseRank);
+  c.i32(-1).emit(0xfd, 0x11).set(sameV);
   c.i32(0).set(i);
   c.emit(0x02, 0x40, 0x03, 0x40);
   c.get(i).i32(4).addI32().get(kVectors).gtI32().emit(0x0d, 1);
@@ -1540,7 +1578,7 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   c.get(numV);
   simd(0xa3); // i32x4.all_true
   c.get(sum).get(n).get(n).i32(1).subI32().mulI32().i32(1).shrI32().eqI32().emit(0x71);
-  c.when(() => undefined, () => c.i32(1).set(ok), () => {
+  c.when(() => undefined, () => c.i32(1).set(ok).i32(2).set(keysRanked), () => {
   const countAbove32 = (width: number) => {
     for (let q = 0; q < width; q++) c.at(pF, (y) => y.get(i), 4).emit(0x2a, 2, ...uleb(4 * q)).emit(0xfd, 0x13).set(vs[q]);
     for (let q = 0; q < width; q++) c.zeroV().set(counts[q]);
@@ -1603,15 +1641,14 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   for (const lane of [0, 1, 2, 3]) c.get(sum).get(sumV).emit(0xfd, 0x1b, lane).addI32().set(sum);
   c.get(sum).get(n).get(n).i32(1).subI32().mulI32().i32(1).shrI32().eqI32().set(ok);
   }); // end of the f32 counts (the keys tied)
-  // bp: this draw's place in the batch of ranks (ally a's row at bp + a * 2 * BIN_BATCH).
-  c.get(pRanks).i32(BIN_HEADER).addI32().get(pRanks).loadI32().i32(1).shlI32().addI32().set(bp);
-  // The counts are the ranks: the order, and each ally's rank to the batch, in one pass.
+  // The counts are the ranks: the order from them (the sixteen-bit counts have written the
+  // batch of ranks; the f32 counts write it here).
   c.when((y) => y.get(ok), () => {
     c.for(i, (y) => y.i32(0), (y) => y.get(n), () => {
       c.at(pAbove, (y) => y.get(i), 4).loadI32().set(r);
       c.at(pOrder, (y) => y.get(r), 4).get(i).storeI32();
-      c.get(bp).get(i).i32(2 * BIN_BATCH).mulI32().addI32().get(r).storeI16();
     });
+    c.when((y) => y.get(keysRanked).i32(2).neI32(), () => c.i32(1).set(keysRanked));
   }, () => {
     c.get(numeric).set(ok);
     c.i32(0).set(i);
@@ -1631,18 +1668,24 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
       c.for(i, (y) => y.i32(0), (y) => y.get(n), () => c.at(pOrder, (y) => y.get(i), 4).get(i).storeI32());
       insertionSort();
     });
+  });
+  c.when((y) => y.get(keysRanked).i32(2).eqI32(), () => {
+    // Ranked by the keys: the batch has the ranks, sameV whether they are the baseline's.
+    c.get(sameV);
+    simd(0x83); // i16x8.all_true
+    c.set(same);
+  }, () => {
+    // Each ally's rank to the batch, and whether the ranking equals the baseline
+    // (branch-free: whether an ally keeps its baseline place is a coin toss per place).
+    c.i32(1).set(same);
     c.for(r, (y) => y.i32(0), (y) => y.get(n), () => {
-      c.get(bp).at(pOrder, (y) => y.get(r), 4).loadI32().i32(2 * BIN_BATCH).mulI32().addI32().get(r).storeI16();
+      c.at(pOrder, (y) => y.get(r), 4).loadI32().set(a);
+      c.get(bp).get(a).i32(1).shlI32().addI32().get(r).storeI16();
+      c.get(same).get(a).at(pBase, (z) => z.get(r), 4).loadI32().eqI32().emit(0x71).set(same);
     });
   });
-  // Whether the ranking equals the baseline (branch-free: whether an ally keeps its baseline
-  // place is a coin toss per place).
-  c.i32(1).set(same);
-  c.for(r, (y) => y.i32(0), (y) => y.get(n), () => {
-    c.get(same).at(pOrder, (y) => y.get(r), 4).loadI32().at(pBase, (z) => z.get(r), 4).loadI32().eqI32().emit(0x71).set(same);
-  });
   c.get(pRanks).get(pRanks).loadI32().i32(1).addI32().tee(addr).storeI32();
-  c.when((y) => y.get(addr).i32(BIN_BATCH).geI32(), () => c.get(pRanks).get(pRank).get(n).get(n).i32(2).shlI32().call(flushRanksIndex));
+  c.when((y) => y.get(addr).i32(BIN_BATCH).geI32(), () => c.get(pRanks).get(pRank).get(n).call(flushRanksIndex));
   c.get(same);
   return c;
 }
@@ -1917,19 +1960,20 @@ function moduleBytes(k: LogUniformConstants): Uint8Array<ArrayBuffer> {
     [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])],
     [0x60, ...vec(FLUSH_PARAMS.map((t) => [t])), ...vec([])],
     [0x60, ...vec([[I32]]), ...vec([])],
+    [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])],
   ];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [10], [11], [12], [11]])),
+    ...section(3, vec([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [10], [11], [12], [13]])),
     ...section(7, vec([
       [...name('nets4'), 0x00, 0], [...name('record'), 0x00, 1], [...name('weights4'), 0x00, 2], [...name('nets1'), 0x00, 3], [...name('redrawItem'), 0x00, 4],
       [...name('redrawAll'), 0x00, 5], [...name('finishItem'), 0x00, 6], [...name('log10'), 0x00, 7],
       [...name('drawOne'), 0x00, 8], [...name('weightBlock'), 0x00, 9], [...name('redrawBlock'), 0x00, 10], [...name('flushBins'), 0x00, 11], [...name('totals4'), 0x00, 12], [...name('flushRanks'), 0x00, 13],
     ])),
     ...section(10, vec([nets4().body(), record(11, 13).body(), weights4(k).body(), nets1().body(), redrawItem(6, 7).body(), redrawAll(4).body(), finishItem().body(), log10().body(),
-      drawOne(2, 3, 1).body(), weightBlock(2, 0, 1, 12).body(), redrawBlock(5, 8).body(), flushBins().body(), totals4(11).body(), flushBins(4).body()])),
+      drawOne(2, 3, 1).body(), weightBlock(2, 0, 1, 12).body(), redrawBlock(5, 8).body(), flushBins().body(), totals4(11).body(), flushRanks().body()])),
   ];
   return new Uint8Array(bytes);
 }
@@ -1950,7 +1994,7 @@ export interface KernelExports {
     pOrder: number, pBaselineOrder: number, pRankCounts: number, lo0: number, sc0: number, lo1: number, sc1: number, lo2: number, sc2: number, bins: number, pAbove: number,
     totals: number, pBins: number, pRanks: number): number;
   flushBins(pBins: number, pTotals: number, rows: number, rowBytes: number): void;
-  flushRanks(pRanks: number, pRankCounts: number, rows: number, rowBytes: number): void;
+  flushRanks(pRanks: number, pRankCounts: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
