@@ -1700,60 +1700,49 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
 function totals4(flushIndex: number): Code {
   const pArgs = 0;
   const c = new Code(1);
-  const n = c.local(I32), a = c.local(I32), xp = c.local(I32), sp = c.local(I32), bp = c.local(I32), ps = c.local(I32), pb = c.local(I32);
-  const laneBytes = c.local(I32), streamBytes = c.local(I32), batchBytes = c.local(I32), toMin = c.local(I32), toMax = c.local(I32), toL = c.local(I32), toN = c.local(I32);
-  const fill = c.local(I32), pBins = c.local(I32), last = c.local(I32), b = c.local(I32), pos = c.local(I32), addr = c.local(I32), pPos = c.local(I32);
+  const n = c.local(I32), a = c.local(I32), xp = c.local(I32), ps = c.local(I32), pb = c.local(I32), end = c.local(I32);
+  const laneBytes = c.local(I32), toMin = c.local(I32), toMax = c.local(I32), pp = c.local(I32);
+  const fill = c.local(I32), pBins = c.local(I32), last = c.local(I32), b = c.local(I32), pos = c.local(I32), addr = c.local(I32);
   const xV = c.local(V128), sV = c.local(V128), mnV = c.local(V128), mxV = c.local(V128), bV = c.local(V128), lastV = c.local(V128), posV = c.local(V128);
+  const loV = c.local(V128), scV = c.local(V128);
   const x = c.local(F64), sF = c.local(F64), mnF = c.local(F64), mxF = c.local(F64);
-  const loV = [c.local(V128), c.local(V128), c.local(V128)], scV = [c.local(V128), c.local(V128), c.local(V128)];
   const simd = (op: number) => c.emit(0xfd, ...uleb(op));
   const i = (off: number) => c.get(pArgs).loadI32(off);
   const f = (off: number) => c.get(pArgs).loadF64(off);
-  i(ARGS.n); c.set(n);
-  i(ARGS.pBins); c.set(pBins);
-  i(ARGS.pPositive); c.set(pPos);
-  // Room for four more draws in the batch.
-  c.when((y) => y.get(pBins).loadI32().i32(BIN_BATCH - 4).gtI32(), () => {
+  const flush = () => {
     c.get(pBins);
     i(ARGS.pTotals);
     c.get(n).i32(3).mulI32();
     i(ARGS.bins);
     c.i32(1).shlI32().call(flushIndex);
-  });
+  };
+  i(ARGS.n); c.set(n);
+  i(ARGS.pBins); c.set(pBins);
+  // Room for four more draws in the batch.
+  c.when((y) => y.get(pBins).loadI32().i32(BIN_BATCH - 4).gtI32(), flush);
   c.get(pBins).loadI32().set(fill);
-  c.get(pBins).i32(BIN_HEADER).addI32().get(fill).i32(1).shlI32().addI32().set(bp);
-  c.get(n).i32(3).shlI32().tee(laneBytes).set(streamBytes);
-  c.get(n).i32(2 * BIN_BATCH).mulI32().set(batchBytes);
+  c.get(n).i32(3).shlI32().set(laneBytes);
   i(ARGS.pMin); i(ARGS.pSums); c.subI32().set(toMin);
   i(ARGS.pMax); i(ARGS.pSums); c.subI32().set(toMax);
-  i(ARGS.pLiabilities); i(ARGS.pAssets); c.subI32().set(toL);
-  i(ARGS.pNets); i(ARGS.pAssets); c.subI32().set(toN);
-  i(ARGS.pAssets); c.set(xp);
-  i(ARGS.pSums); c.set(sp);
   i(ARGS.bins); c.i32(1).subI32().tee(last).emit(0xfd, 0x11).set(lastV);
-  const los = [ARGS.lo0, ARGS.lo1, ARGS.lo2], scs = [ARGS.sc0, ARGS.sc1, ARGS.sc2];
-  for (const t of [0, 1, 2]) {
-    f(los[t]); c.splat().set(loV[t]);
-    f(scs[t]); c.splat().set(scV[t]);
-  }
-  const stream = (t: number, into: (pointer: number) => void) => {
-    c.get(xp);
-    if (t === 1) c.get(toL).addI32();
-    if (t === 2) c.get(toN).addI32();
-    into(addr);
-    if (t === 0) c.get(sp).set(ps).get(bp).set(pb);
-    else c.get(ps).get(streamBytes).addI32().set(ps).get(pb).get(batchBytes).addI32().set(pb);
-  };
-  // Two allies at a time.
-  c.i32(0).set(a);
-  c.emit(0x02, 0x40, 0x03, 0x40);
-  c.get(a).i32(2).addI32().get(n).gtI32().emit(0x0d, 1);
-  c.zeroV().set(posV);
-  for (const t of [0, 1, 2] as const) {
-    stream(t, (p) => c.set(p));
+  // A stream at a time (assets, liabilities, nets), so that few values stay live in the loop.
+  const streams = [[ARGS.pAssets, ARGS.lo0, ARGS.sc0], [ARGS.pLiabilities, ARGS.lo1, ARGS.sc1], [ARGS.pNets, ARGS.lo2, ARGS.sc2]] as const;
+  streams.forEach(([pX, lo, sc], t) => {
+    i(pX); c.set(xp);
+    i(ARGS.pSums); c.get(laneBytes).i32(t).mulI32().addI32().set(ps);
+    c.get(pBins).i32(BIN_HEADER).addI32().get(fill).i32(1).shlI32().addI32().get(n).i32(2 * BIN_BATCH * t).mulI32().addI32().set(pb);
+    i(ARGS.pPositive); c.set(pp);
+    f(lo); c.splat().set(loV);
+    f(sc); c.splat().set(scV);
+    // Two allies at a time.
+    c.get(xp).get(n).i32(-2).emit(0x71).i32(3).shlI32().addI32().set(end);
+    c.emit(0x02, 0x40, 0x03, 0x40);
+    c.get(xp).get(end).geI32().emit(0x0d, 1);
     c.get(ps).loadV128().set(sV);
     c.get(ps).get(toMin).addI32().loadV128().set(mnV);
     c.get(ps).get(toMax).addI32().loadV128().set(mxV);
+    if (t === 2) c.zeroV().set(posV);
+    c.get(xp).set(addr);
     for (let j = 0; j < 4; j++) {
       c.get(addr).loadV128().set(xV);
       if (j < 3) c.get(addr).get(laneBytes).addI32().set(addr);
@@ -1764,7 +1753,7 @@ function totals4(flushIndex: number): Code {
       c.get(mxV).get(xV);
       simd(0xf7); // f64x2.pmax
       c.set(mxV);
-      c.get(xV).get(loV[t]).subV().get(scV[t]).mulV();
+      c.get(xV).get(loV).subV().get(scV).mulV();
       simd(0xfc); // i32x4.trunc_sat_f64x2_s_zero
       c.zeroV();
       simd(0xb8); // i32x4.max_s
@@ -1783,30 +1772,30 @@ function totals4(flushIndex: number): Code {
     c.get(ps).get(sV).storeV128();
     c.get(ps).get(toMin).addI32().get(mnV).storeV128();
     c.get(ps).get(toMax).addI32().get(mxV).storeV128();
-  }
-  c.at(pPos, (y) => y.get(a), 4).tee(addr).get(addr).loadI32().get(posV).emit(0xfd, 0x1d, 0).emit(0xa7).addI32().storeI32();
-  c.get(addr).get(addr).loadI32(4).get(posV).emit(0xfd, 0x1d, 1).emit(0xa7).addI32();
-  c.emit(0x36, 2, 4); // i32.store offset 4
-  c.get(xp).i32(16).addI32().set(xp);
-  c.get(sp).i32(16).addI32().set(sp);
-  c.get(bp).i32(4 * BIN_BATCH).addI32().set(bp);
-  c.get(a).i32(2).addI32().set(a);
-  c.emit(0x0c, 0, 0x0b, 0x0b);
-  // The last ally when n is odd, as record() does it.
-  c.when((y) => y.get(a).get(n).ltI32(), () => {
-    c.i32(0).set(pos);
-    for (const t of [0, 1, 2] as const) {
-      stream(t, (p) => c.set(p));
+    if (t === 2) {
+      c.get(pp).get(pp).loadI32().get(posV).emit(0xfd, 0x1d, 0).emit(0xa7).addI32().storeI32();
+      c.get(pp).get(pp).loadI32(4).get(posV).emit(0xfd, 0x1d, 1).emit(0xa7).addI32();
+      c.emit(0x36, 2, 4); // i32.store offset 4
+      c.get(pp).i32(8).addI32().set(pp);
+    }
+    c.get(xp).i32(16).addI32().set(xp);
+    c.get(ps).i32(16).addI32().set(ps);
+    c.get(pb).i32(4 * BIN_BATCH).addI32().set(pb);
+    c.emit(0x0c, 0, 0x0b, 0x0b);
+    // The last ally when n is odd, as record() does it.
+    c.when((y) => y.get(n).i32(1).emit(0x71), () => {
       c.get(ps).loadF64().set(sF);
       c.get(ps).get(toMin).addI32().loadF64().set(mnF);
       c.get(ps).get(toMax).addI32().loadF64().set(mxF);
+      c.i32(0).set(pos);
+      c.get(xp).set(addr);
       for (let j = 0; j < 4; j++) {
         c.get(addr).loadF64().set(x);
         if (j < 3) c.get(addr).get(laneBytes).addI32().set(addr);
         c.get(sF).get(x).addF64().set(sF);
         c.get(x).get(mnF).get(x).get(mnF).ltF64().select().set(mnF);
         c.get(x).get(mxF).get(x).get(mxF).gtF64().select().set(mxF);
-        c.get(x).get(t === 0 ? loV[0] : t === 1 ? loV[1] : loV[2]).lane(0).subF64().get(scV[t]).lane(0).mulF64().truncF64().set(b);
+        c.get(x).get(loV).lane(0).subF64().get(scV).lane(0).mulF64().truncF64().set(b);
         c.i32(0).get(b).get(b).i32(0).ltI32().select().set(b);
         c.get(last).get(b).get(b).get(last).gtI32().select().set(b);
         c.get(pb).get(b).storeI16(2 * j);
@@ -1815,17 +1804,11 @@ function totals4(flushIndex: number): Code {
       c.get(ps).get(sF).storeF64();
       c.get(ps).get(toMin).addI32().get(mnF).storeF64();
       c.get(ps).get(toMax).addI32().get(mxF).storeF64();
-    }
-    c.at(pPos, (y) => y.get(a), 4).tee(addr).get(addr).loadI32().get(pos).addI32().storeI32();
+      if (t === 2) c.get(pp).get(pp).loadI32().get(pos).addI32().storeI32();
+    });
   });
   c.get(pBins).get(fill).i32(4).addI32().storeI32();
-  c.when((y) => y.get(fill).i32(4).addI32().i32(BIN_BATCH).geI32(), () => {
-    c.get(pBins);
-    i(ARGS.pTotals);
-    c.get(n).i32(3).mulI32();
-    i(ARGS.bins);
-    c.i32(1).shlI32().call(flushIndex);
-  });
+  c.when((y) => y.get(fill).i32(4).addI32().i32(BIN_BATCH).geI32(), flush);
   return c;
 }
 

@@ -102,6 +102,39 @@ describe('robustness results are those recorded before the engine changed', () =
     }
   });
 
+  it('an odd number of allies and of line items: the kernel\'s last-ally and last-item paths give the reference\'s results', () => {
+    const { n, m } = matrix;
+    // A copy of ally 0 added (n + 1, odd); then the last liability item left out (m - 1, odd).
+    const scores = new Float64Array((n + 1) * m);
+    scores.set(matrix.scores);
+    scores.set(matrix.scores.subarray(0, m), n * m);
+    scores[n * m] += 1e-3;
+    const first = Array.from(matrix.excludedItem.subarray(matrix.excludedStart[0], matrix.excludedStart[1]));
+    const allies: ScoreMatrix = {
+      ...matrix, n: n + 1, allies: [...matrix.allies, 'COPY0'], scores,
+      excludedStart: Int32Array.from([...matrix.excludedStart, matrix.excludedItem.length + first.length]),
+      excludedItem: Int32Array.from([...matrix.excludedItem, ...first]),
+    };
+    const starts: number[] = [0];
+    const items: number[] = [];
+    const fewer = new Float64Array((n + 1) * (m - 1));
+    for (let a = 0; a <= n; a++) {
+      items.push(...Array.from(allies.excludedItem.subarray(allies.excludedStart[a], allies.excludedStart[a + 1])).filter((k) => k < m - 1));
+      starts.push(items.length);
+      fewer.set(allies.scores.subarray(a * m, a * m + m - 1), a * (m - 1));
+    }
+    const both: ScoreMatrix = {
+      ...allies, m: m - 1, items: matrix.items.slice(0, -1), itemIndex: matrix.itemIndex.slice(0, -1), weights: matrix.weights.slice(0, -1), scores: fewer,
+      excludedStart: Int32Array.from(starts), excludedItem: Int32Array.from(items), uncertain: [],
+    };
+    const weightsOnly = runs['weights 17000 seed 3'];
+    for (const [odd, s] of [[allies, runs['full 2000']], [allies, weightsOnly], [both, weightsOnly], [both, runs['uniform weights 17000 seed 5']]] as const) {
+      const kernel = summarize(odd, runChunks(odd, s, allChunks(s.draws)), s, 0.9);
+      const reference = summarize(odd, runChunks(odd, s, allChunks(s.draws), { wasm: false }), s, 0.9);
+      expect(`${odd.n} x ${odd.m} ${s.draws}: ${digest(kernel)}`).toBe(`${odd.n} x ${odd.m} ${s.draws}: ${digest(reference)}`);
+    }
+  });
+
   it('the sweep', () => {
     expect(digest(runSweep(matrix, fixture.levels, 20000, base.seed))).toBe(fixture.digests['sweep 20000']);
   });
