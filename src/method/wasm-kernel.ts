@@ -1,7 +1,15 @@
-// The hot loops of the robustness draws as WebAssembly (SIMD). Weight draws: the nets of four
-// draws at once (nets4), then, per draw, the sums, extremes, histograms, P(net > 0) (two allies
-// to a vector), the ranking (by counting, four allies to a vector) and the rank counts (record),
-// a block of draws to a call (weightBlock). Data and judgment draws: each item's triangular
+// The hot loops of the robustness draws as WebAssembly (SIMD). Weight draws, a block of draws to
+// a call (weightBlock): the weights of four draws (weights4: two items' log-uniform multipliers
+// to a vector), their nets (nets4: two allies at a time, each side's weight sum without an
+// ally's missing items computed once per list of missing items), the four draws' totals
+// (totals4: sums and extremes kept in registers across the four, P(net > 0), each value's
+// histogram bin), then each draw's ranking (record). The ranking counts, for each ally, the
+// allies with a larger net: first in sixteen-bit keys (the draw's span in 65,536 monotone
+// steps, eight allies to a vector), then, where keys tie, in f32 (four to a vector), then in
+// f64, and where nets are equal, by insertion sort. Histogram bins and ranks wait in batches of
+// 64 draws and are counted a row at a time (flushBins, flushRanks): counted draw by draw they
+// fell in more rows than the first-level cache holds, and nearly every count waited on memory.
+// Data and judgment draws: each item's triangular
 // draws (two to a vector), logarithms (log10, fdlibm's as V8 has it, so Math.log10's bits),
 // winsorizing quantiles, normalization and scores (two affine scores to a vector) with their
 // histogram runs (redrawAll, redrawItem, finishItem), then the nets of the draw's own scores
@@ -195,7 +203,6 @@ function nets4(): Code {
   const c = new Code(NETS4_PARAMS.length);
   const a = c.local(I32), e = c.local(I32), w = c.local(I32), item = c.local(I32), sp = c.local(I32), wp = c.local(I32), end = c.local(I32), out = c.local(I32);
   const wa01 = c.local(V128), wa23 = c.local(V128), wl01 = c.local(V128), wl23 = c.local(V128);
-  const x01 = c.local(V128), x23 = c.local(V128), y01 = c.local(V128), y23 = c.local(V128);
   const d01 = c.local(V128), d23 = c.local(V128), e01 = c.local(V128), e23 = c.local(V128), s = c.local(V128);
   const w01 = c.local(V128), w23 = c.local(V128), b = c.local(I32), den = c.local(I32);
   const ptrs = [sp, c.local(I32), c.local(I32), c.local(I32)];
@@ -1228,9 +1235,9 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   const c = new Code(RECORD_PARAMS.length);
   const a = c.local(I32), b = c.local(I32), i = c.local(I32), k = c.local(I32), cur = c.local(I32), o = c.local(I32);
   const same = c.local(I32), r = c.local(I32), addr = c.local(I32), last = c.local(I32);
-  const xp = c.local(I32), sp = c.local(I32), tp = c.local(I32), nets = c.local(I32);
+  const xp = c.local(I32), sp = c.local(I32), nets = c.local(I32);
   const streamBytes = c.local(I32), rowBytes = c.local(I32), toMin = c.local(I32), toMax = c.local(I32), toL = c.local(I32), toN = c.local(I32);
-  const ps = c.local(I32), pt = c.local(I32), tableBytes = c.local(I32);
+  const ps = c.local(I32);
   const x = c.local(F64), v = c.local(F64), vo = c.local(F64);
   const numeric = c.local(I32), pF = c.local(I32), n8 = c.local(I32), qEnd = c.local(I32);
   const odd = c.local(I32), ok = c.local(I32), jp = c.local(I32), jEnd = c.local(I32), jEnd4 = c.local(I32), pairV = c.local(V128);
@@ -1244,7 +1251,6 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   c.get(bins).i32(1).subI32().set(last);
   c.get(n).i32(3).shlI32().set(streamBytes);
   c.get(bins).i32(1).shlI32().set(rowBytes);
-  c.get(n).get(rowBytes).mulI32().set(tableBytes);
   c.get(pMin).get(pSums).subI32().set(toMin);
   c.get(pMax).get(pSums).subI32().set(toMax);
   c.get(pL).get(pA).subI32().set(toL);
@@ -1252,7 +1258,6 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   c.get(laneP).get(n).mulI32().i32(3).shlI32().tee(xp).get(pN).addI32().set(nets);
   c.get(xp).get(pA).addI32().set(xp);
   c.get(pSums).set(sp);
-  c.get(pTot).set(tp);
   // bp: this draw's place in the first row of the batch of bins; pb the stream's row.
   c.get(pBins).i32(BIN_HEADER).addI32().get(pBins).loadI32().i32(1).shlI32().addI32().set(bp);
   c.get(n).i32(2 * BIN_BATCH).mulI32().set(batchBytes);
@@ -1700,7 +1705,7 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
 function totals4(flushIndex: number): Code {
   const pArgs = 0;
   const c = new Code(1);
-  const n = c.local(I32), a = c.local(I32), xp = c.local(I32), ps = c.local(I32), pb = c.local(I32), end = c.local(I32);
+  const n = c.local(I32), xp = c.local(I32), ps = c.local(I32), pb = c.local(I32), end = c.local(I32);
   const laneBytes = c.local(I32), toMin = c.local(I32), toMax = c.local(I32), pp = c.local(I32);
   const fill = c.local(I32), pBins = c.local(I32), last = c.local(I32), b = c.local(I32), pos = c.local(I32), addr = c.local(I32);
   const xV = c.local(V128), sV = c.local(V128), mnV = c.local(V128), mxV = c.local(V128), bV = c.local(V128), lastV = c.local(V128), posV = c.local(V128);
