@@ -1709,8 +1709,10 @@ function totals4(flushIndex: number): Code {
   const laneBytes = c.local(I32), toMin = c.local(I32), toMax = c.local(I32), pp = c.local(I32);
   const fill = c.local(I32), pBins = c.local(I32), last = c.local(I32), b = c.local(I32), pos = c.local(I32), addr = c.local(I32);
   const xV = c.local(V128), sV = c.local(V128), mnV = c.local(V128), mxV = c.local(V128), bV = c.local(V128), lastV = c.local(V128), posV = c.local(V128);
-  const loV = c.local(V128), scV = c.local(V128);
+  const loV = c.local(V128), scV = c.local(V128), binV = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
   const x = c.local(F64), sF = c.local(F64), mnF = c.local(F64), mxF = c.local(F64);
+  /** i8x16.shuffle bytes picking i32 lanes (4..7: the second vector's). */
+  const lanes32 = (picks: number[]) => picks.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
   const simd = (op: number) => c.emit(0xfd, ...uleb(op));
   const i = (off: number) => c.get(pArgs).loadI32(off);
   const f = (off: number) => c.get(pArgs).loadF64(off);
@@ -1759,14 +1761,8 @@ function totals4(flushIndex: number): Code {
       simd(0xf7); // f64x2.pmax
       c.set(mxV);
       c.get(xV).get(loV).subV().get(scV).mulV();
-      simd(0xfc); // i32x4.trunc_sat_f64x2_s_zero
-      c.zeroV();
-      simd(0xb8); // i32x4.max_s
-      c.get(lastV);
-      simd(0xb6); // i32x4.min_s
-      c.set(bV);
-      c.get(pb).get(bV).emit(0xfd, 0x1b, 0).storeI16(2 * j);
-      c.get(pb).get(bV).emit(0xfd, 0x1b, 1).storeI16(2 * BIN_BATCH + 2 * j);
+      simd(0xfc); // i32x4.trunc_sat_f64x2_s_zero: [first ally's bin, second's, 0, 0]
+      c.set(binV[j]);
       if (t === 2) {
         c.get(posV).get(xV).zeroV();
         simd(0x4a); // f64x2.gt: the lane's mask, -1
@@ -1774,6 +1770,22 @@ function totals4(flushIndex: number): Code {
         c.set(posV);
       }
     }
+    // The four draws' bins of each ally side by side (lanes shuffled), clamped together, as
+    // sixteen bits: one 8-byte store to each ally's row of the batch.
+    c.get(binV[0]).get(binV[1]).emit(0xfd, 0x0d, ...lanes32([0, 4, 1, 5]));
+    c.get(binV[2]).get(binV[3]).emit(0xfd, 0x0d, ...lanes32([0, 4, 1, 5]));
+    c.set(bV).set(xV);
+    for (const pick of [[0, 1, 4, 5], [2, 3, 6, 7]]) {
+      c.get(xV).get(bV).emit(0xfd, 0x0d, ...lanes32(pick));
+      c.zeroV();
+      simd(0xb8); // i32x4.max_s
+      c.get(lastV);
+      simd(0xb6); // i32x4.min_s
+    }
+    simd(0x85); // i16x8.narrow_i32x4_s
+    c.set(bV);
+    c.get(pb).get(bV).emit(0xfd, 0x5b, 0, 0, 0); // v128.store64_lane 0
+    c.get(pb).get(bV).emit(0xfd, 0x5b, 0, ...uleb(2 * BIN_BATCH), 1); // v128.store64_lane 1
     c.get(ps).get(sV).storeV128();
     c.get(ps).get(toMin).addI32().get(mnV).storeV128();
     c.get(ps).get(toMax).addI32().get(mxV).storeV128();
