@@ -1003,6 +1003,22 @@ function weights4(k: LogUniformConstants): Code {
     if (store) c.get(pState).i32(4 * i).addI32().get(local).storeI32();
     else c.get(pState).i32(4 * i).addI32().loadI32().set(local);
   };
+  /** mult = the log-uniform multiplier of the uniform u: table[idx] * (1 + tt * (1 + tt * (c2 + tt * (c3 + tt * (c4 + tt * c5))))). */
+  const logMultiplier = () => {
+    c.get(u).f64(k.steps).mulF64().tee(x).truncF64().set(idx);
+    c.get(x).get(idx).fromI32().subF64().get(span).mulF64().set(tt);
+    c.at(pTable, (y) => y.get(idx), 8).loadF64();
+    c.f64(1).get(tt);
+    c.f64(1).get(tt);
+    c.f64(k.c2).get(tt);
+    c.f64(k.c3).get(tt);
+    c.f64(k.c4).get(tt).f64(k.c5).mulF64().addF64();
+    c.mulF64().addF64();
+    c.mulF64().addF64();
+    c.mulF64().addF64();
+    c.mulF64().addF64();
+    c.mulF64().set(mult);
+  };
   [s0, s1, s2, s3].forEach((l, i) => word(l, i, false));
   // Four log-uniform draws (the weight draws' usual block): two items' multipliers at a time
   // in a vector, the uniforms still drawn one after another from the stream. The same
@@ -1048,19 +1064,7 @@ function weights4(k: LogUniformConstants): Code {
     // The last item when m is odd.
     c.when((y) => y.get(item).get(m).ltI32(), () => {
       nextUniform(c, [s0, s1, s2, s3], res, t, u);
-      c.get(u).f64(k.steps).mulF64().tee(x).truncF64().set(idx);
-      c.get(x).get(idx).fromI32().subF64().get(span).mulF64().set(tt);
-      c.at(pTable, (y) => y.get(idx), 8).loadF64();
-      c.f64(1).get(tt);
-      c.f64(1).get(tt);
-      c.f64(k.c2).get(tt);
-      c.f64(k.c3).get(tt);
-      c.f64(k.c4).get(tt).f64(k.c5).mulF64().addF64();
-      c.mulF64().addF64();
-      c.mulF64().addF64();
-      c.mulF64().addF64();
-      c.mulF64().addF64();
-      c.mulF64().set(mult);
+      logMultiplier();
       c.get(pW4).get(item).i32(2).shlI32().get(j).addI32().i32(3).shlI32().addI32();
       c.at(pW0, (y) => y.get(item), 8).loadF64().get(mult).mulF64().storeF64();
     });
@@ -1073,22 +1077,7 @@ function weights4(k: LogUniformConstants): Code {
       c.f64(1).set(mult);
       c.when((y) => y.get(j).get(lanes).ltI32().get(kind).i32(0).neI32().emit(0x71), () => {
         nextUniform(c, [s0, s1, s2, s3], res, t, u);
-        c.when((y) => y.get(kind).i32(1).eqI32(), () => {
-          c.get(u).f64(k.steps).mulF64().tee(x).truncF64().set(idx);
-          c.get(x).get(idx).fromI32().subF64().get(span).mulF64().set(tt);
-          // table[idx] * (1 + tt * (1 + tt * (c2 + tt * (c3 + tt * (c4 + tt * c5)))))
-          c.at(pTable, (y) => y.get(idx), 8).loadF64();
-          c.f64(1).get(tt);
-          c.f64(1).get(tt);
-          c.f64(k.c2).get(tt);
-          c.f64(k.c3).get(tt);
-          c.f64(k.c4).get(tt).f64(k.c5).mulF64().addF64();
-          c.mulF64().addF64();
-          c.mulF64().addF64();
-          c.mulF64().addF64();
-          c.mulF64().addF64();
-          c.mulF64().set(mult);
-        }, () => {
+        c.when((y) => y.get(kind).i32(1).eqI32(), logMultiplier, () => {
           c.get(low).get(span).get(u).mulF64().addF64().set(mult);
         });
       });
@@ -1369,6 +1358,17 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   // number) leave a place unclaimed, which the check finds, and the insertion sort ranks that
   // draw. Counting runs first in f32 (four lanes), then, if needed, in f64 (two lanes).
   const netOf = (who: number) => c.get(nets).get(who).i32(3).shlI32().addI32().loadF64();
+  /** i from 0 to `limit` (a local): body(4) for each whole four, then body(1) for the rest. */
+  const byFours = (limit: number, body: (width: number) => void) => {
+    c.i32(0).set(i);
+    for (const width of [4, 1]) {
+      c.emit(0x02, 0x40, 0x03, 0x40);
+      c.get(i).i32(width).addI32().get(limit).gtI32().emit(0x0d, 1);
+      body(width);
+      c.get(i).i32(width).addI32().set(i);
+      c.emit(0x0c, 0, 0x0b, 0x0b);
+    }
+  };
   c.get(n).i32(1).emit(0x71).set(odd);
   // jEnd: the end of the allies' pairs; jEnd4: of whole groups of four pairs.
   c.get(nets).get(n).i32(1).shrI32().i32(4).shlI32().addI32().set(jEnd);
@@ -1567,17 +1567,7 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   c.get(pRanks).i32(BIN_HEADER).addI32().get(pRanks).loadI32().get(n8).i32(1).shlI32().mulI32().addI32().set(bp);
   c.at(pBase, (y) => y.get(n8), 4).set(pBaseRank);
   c.i32(-1).emit(0xfd, 0x11).set(sameV);
-  c.i32(0).set(i);
-  c.emit(0x02, 0x40, 0x03, 0x40);
-  c.get(i).i32(4).addI32().get(kVectors).gtI32().emit(0x0d, 1);
-  countKeys(4);
-  c.get(i).i32(4).addI32().set(i);
-  c.emit(0x0c, 0, 0x0b, 0x0b);
-  c.emit(0x02, 0x40, 0x03, 0x40);
-  c.get(i).get(kVectors).geI32().emit(0x0d, 1);
-  countKeys(1);
-  c.get(i).i32(1).addI32().set(i);
-  c.emit(0x0c, 0, 0x0b, 0x0b);
+  byFours(kVectors, countKeys);
   c.i32(0).set(sum);
   for (const lane of [0, 1, 2, 3]) c.get(sum).get(sumV).emit(0xfd, 0x1b, lane).addI32().set(sum);
   c.get(numV);
@@ -1630,17 +1620,7 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   };
   c.zeroV().set(sumV);
   c.i32(0).set(sum);
-  c.i32(0).set(i);
-  c.emit(0x02, 0x40, 0x03, 0x40);
-  c.get(i).i32(4).addI32().get(n).gtI32().emit(0x0d, 1);
-  countAbove32(4);
-  c.get(i).i32(4).addI32().set(i);
-  c.emit(0x0c, 0, 0x0b, 0x0b);
-  c.emit(0x02, 0x40, 0x03, 0x40);
-  c.get(i).get(n).geI32().emit(0x0d, 1);
-  countAbove32(1);
-  c.get(i).i32(1).addI32().set(i);
-  c.emit(0x0c, 0, 0x0b, 0x0b);
+  byFours(n, countAbove32);
   // The counts total n(n - 1) / 2 exactly when every pair of nets is ordered (no two equal in
   // f32, none not a number): then they are the ranks, each place claimed once.
   for (const lane of [0, 1, 2, 3]) c.get(sum).get(sumV).emit(0xfd, 0x1b, lane).addI32().set(sum);
@@ -1656,17 +1636,7 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
     c.when((y) => y.get(keysRanked).i32(2).neI32(), () => c.i32(1).set(keysRanked));
   }, () => {
     c.get(numeric).set(ok);
-    c.i32(0).set(i);
-    c.emit(0x02, 0x40, 0x03, 0x40);
-    c.get(i).i32(4).addI32().get(n).gtI32().emit(0x0d, 1);
-    countAbove(4);
-    c.get(i).i32(4).addI32().set(i);
-    c.emit(0x0c, 0, 0x0b, 0x0b);
-    c.emit(0x02, 0x40, 0x03, 0x40);
-    c.get(i).get(n).geI32().emit(0x0d, 1);
-    countAbove(1);
-    c.get(i).i32(1).addI32().set(i);
-    c.emit(0x0c, 0, 0x0b, 0x0b);
+    byFours(n, countAbove);
     place();
     // Else: insertion sort by net, descending, ties by index (from any order: it is total).
     c.when((y) => y.get(ok).emit(0x45), () => {
