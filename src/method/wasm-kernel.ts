@@ -1180,10 +1180,9 @@ const FLUSH_PARAMS = [I32, I32, I32, I32];
 
 /**
  * flushBins(pBins, pTotals, rows, rowBytes): count the batch's bins into the histograms (row r
- * at pTotals + r * rowBytes, u16 counts) and empty the batch; with `countBytes` 4, the batch
- * of ranks into the rank counts (i32).
+ * at pTotals + r * rowBytes, u16 counts) and empty the batch.
  */
-function flushBins(countBytes: 2 | 4 = 2): Code {
+function flushBins(): Code {
   const [pBins, pTot, rows, rowBytes] = FLUSH_PARAMS.map((_, i) => i);
   const c = new Code(FLUSH_PARAMS.length);
   const r = c.local(I32), src = c.local(I32), end = c.local(I32), dst = c.local(I32), fill = c.local(I32), addr = c.local(I32);
@@ -1192,9 +1191,7 @@ function flushBins(countBytes: 2 | 4 = 2): Code {
     c.get(pBins).i32(BIN_HEADER).addI32().get(r).i32(2 * BIN_BATCH).mulI32().addI32().tee(src).get(fill).i32(1).shlI32().addI32().set(end);
     c.get(pTot).get(r).get(rowBytes).mulI32().addI32().set(dst);
     const bump = (offset: number) => {
-      c.get(dst).get(src).emit(0x2f, 1, ...uleb(offset)).i32(countBytes === 2 ? 1 : 2).shlI32().addI32().tee(addr).get(addr);
-      if (countBytes === 2) c.loadU16().i32(1).addI32().storeI16();
-      else c.loadI32().i32(1).addI32().storeI32();
+      c.get(dst).get(src).emit(0x2f, 1, ...uleb(offset)).i32(1).shlI32().addI32().tee(addr).get(addr).loadU16().i32(1).addI32().storeI16();
     };
     // Four at a time, then one at a time.
     for (const step of [4, 1]) {
@@ -1211,13 +1208,13 @@ function flushBins(countBytes: 2 | 4 = 2): Code {
 
 /**
  * record(lane, n, pAssets, pLiabilities, pNets, pSums, pMin, pMax, pTotals, pPositive,
- * pOrder, pBaselineOrder, pRankCounts, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove, totals) -> 1
- * when the ranking equals the baseline: the per-draw bookkeeping of drawBlock in draws.ts. pAbove
- * is scratch for n i32 (each ally's count of allies with a larger net). totals 0: the ranking and
- * rank counts only (DrawSettings.totals false: no sums, extremes, histograms or P(net > 0)).
- * The histograms (pTotals)
- * are u16 counts of one chunk (at most 8,192 draws), which the caller folds and clears: half
- * the memory of i32 counts, so more of them stay in cache.
+ * pOrder, pBaselineOrder, pRankCounts, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove, totals, pBins,
+ * pRanks) -> 1 when the ranking equals the baseline: the per-draw bookkeeping of drawBlock in
+ * draws.ts. pAbove is scratch (aboveBytes); pBaselineOrder holds the baseline's order and ranks
+ * (baselineBytes). totals 0: the ranking and rank counts only (DrawSettings.totals false, or
+ * totals4 has kept this draw's totals). The histograms (pTotals) are u16 counts of one chunk
+ * (at most 8,192 draws), which the caller folds and clears; their bins wait in the batch at
+ * pBins, the ranks in the batch at pRanks.
  */
 function record(flushIndex: number, flushRanksIndex: number): Code {
   const [laneP, n, pA, pL, pN, pSums, pMin, pMax, pTot, pPos, pOrder, pBase, pRank, lo0, sc0, lo1, sc1, lo2, sc2, bins, pAbove, keepTotals, pBins, pRanks] = RECORD_PARAMS.map((_, i) => i);
@@ -1950,7 +1947,7 @@ function moduleBytes(k: LogUniformConstants): Uint8Array<ArrayBuffer> {
 
 export interface KernelExports {
   weights4(lanes: number, kind: number, m: number, pW0: number, pTable: number, pState: number, pW4: number, low: number, span: number, width: number): void;
-  nets4(n: number, m: number, assetItems: number, pScores: number, pW4: number, pExStart: number, pExItem: number, pAssets: number, pLiabilities: number, pNets: number, balanceAssets: number, balanceLiabilities: number): void;
+  nets4(n: number, m: number, assetItems: number, pScores: number, pW4: number, pExOf: number, pExPlan: number, pAssets: number, pLiabilities: number, pNets: number, balanceAssets: number, balanceLiabilities: number): void;
   nets1(n: number, stride: number, m: number, assetItems: number, pScoresT: number, pW: number, pExStart: number, pExItem: number, pAssets: number, pLiabilities: number, pNets: number,
     balanceAssets: number, balanceLiabilities: number): void;
   redrawAll(pList: number, items: number, pState: number, pValues: number, pCounts: number, pCellOf: number, pBin: number, pSince: number, now: number): number;
