@@ -73,6 +73,15 @@ function present(value: number, low: number, high: number, parts: readonly Measu
   return { value, low: Math.min(low, value), high: Math.max(high, value), flags: [...flags].sort(), reason: null, observations, judgments, tables, ...(stoodIn.length ? { stoodIn } : {}) };
 }
 
+/** What a coalesce's later alternative is, for the note that says it stood in: the indicator it reads, or its kind. */
+function alternativeName(m: Measure): string {
+  if (m.op === 'latest') return m.indicator;
+  if (m.op === 'judgment') return `the judgment ${m.judgment}`;
+  if (m.op === 'network') return `the ${m.metric} of ${m.network}`;
+  if ('of' in m && !Array.isArray(m.of)) return `${m.op.replace('_', ' ')} of ${alternativeName(m.of)}`;
+  return `the ${m.op.replace('_', ' ')} that follows`;
+}
+
 /** Evaluate a measure for one ally in the context's year. */
 export function evaluateMeasure(measure: Measure, ally: string, ctx: MeasureContext, exactYear = false): MeasureValue {
   switch (measure.op) {
@@ -100,7 +109,7 @@ export function evaluateMeasure(measure: Measure, ally: string, ctx: MeasureCont
         const v = evaluateMeasure(m, ally, ctx, exactYear);
         if (v.value !== null) {
           if (reasons.length === 0) return v;
-          const instead = m.op === 'constant' ? `counted as ${m.value}, as the methodology states` : 'the next alternative stands in';
+          const instead = m.op === 'constant' ? `counted as ${m.value}, as the methodology states` : `${alternativeName(m)} stands in, as the methodology states`;
           return { ...v, observations: [...skipped, ...v.observations], stoodIn: [...(v.stoodIn ?? []), `${reasons.join('; and ')}: ${instead}`] };
         }
         reasons.push(v.reason!);

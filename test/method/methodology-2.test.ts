@@ -66,6 +66,13 @@ describe.runIf(built)('methodology 2.0 on the shipped evidence', () => {
     for (const l of sheet('DEU').lines) if (l.missing) expect(l.stoodIn).toEqual([]);
   });
 
+  it('a later alternative that stands in is named: Germany\'s host-nation support in 2010 is its total support, said so', () => {
+    const premium = line('DEU', 'forward_presence_premium', computeLedger(inputs, 2010));
+    expect(premium.stoodIn).toContainEqual(
+      expect.stringMatching(/^no hns_direct_support_usd for DEU in \d{4}-2010: hns_total_support_usd stands in, as the methodology states$/),
+    );
+  });
+
   it('Poland, at 4.15% of GDP in 2024, has a shortfall near zero; the shortfall is in percentage points, not dollars', () => {
     expect(line('POL', 'defense_effort').raw).toBeCloseTo(4.15, 1);
     expect(line('POL', 'spending_shortfall').raw!).toBeLessThan(0.5);
