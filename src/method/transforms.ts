@@ -78,8 +78,8 @@ function alternativeName(m: Measure): string {
   if (m.op === 'latest') return m.indicator;
   if (m.op === 'judgment') return `the judgment ${m.judgment}`;
   if (m.op === 'network') return `the ${m.metric} of ${m.network}`;
-  if ('of' in m && !Array.isArray(m.of)) return `${m.op.replace('_', ' ')} of ${alternativeName(m.of)}`;
-  return `the ${m.op.replace('_', ' ')} that follows`;
+  if ('of' in m && !Array.isArray(m.of)) return `${m.op.replaceAll('_', ' ')} of ${alternativeName(m.of)}`;
+  return `the ${m.op.replaceAll('_', ' ')} that follows`;
 }
 
 /** Evaluate a measure for one ally in the context's year. */

@@ -1230,7 +1230,7 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   const counts = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)], vs = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
   const pK = c.local(I32), kEnd = c.local(I32), kVectors = c.local(I32), lowF = c.local(0x7d), highF = c.local(0x7d);
   const scaleV = c.local(V128), lowV = c.local(V128), halfV = c.local(V128), highV = c.local(V128), numV = c.local(V128), sameV = c.local(V128);
-  const pBaseRank = c.local(I32), keysRanked = c.local(I32);
+  const pBaseRank = c.local(I32), keysRanked = c.local(I32); // 1: the sixteen-bit counts are the ranks
   const sumV = c.local(V128), sum = c.local(I32), sumS = c.local(I32), bp = c.local(I32), pb = c.local(I32), batchBytes = c.local(I32);
   // Pointers walk the allies: xp over this lane's assets (liabilities and nets at fixed
   // distances), sp over the sums (extremes at fixed distances), tp over the histogram rows.
@@ -1353,7 +1353,8 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   // compares (a lane's mask is -1, subtracted). When no two nets are equal these counts are a
   // permutation and the order is where each ally lands; equal nets (or a net that is not a
   // number) leave a place unclaimed, which the check finds, and the insertion sort ranks that
-  // draw. Counting runs first in f32 (four lanes), then, if needed, in f64 (two lanes).
+  // draw. Counting runs first in sixteen-bit keys (eight lanes), then, if keys tie, in f32
+  // (four lanes), then, if needed, in f64 (two lanes).
   const netOf = (who: number) => c.get(nets).get(who).i32(3).shlI32().addI32().loadF64();
   /** i from 0 to `limit` (a local): body(4) for each whole four, then body(1) for the rest. */
   const byFours = (limit: number, body: (width: number) => void) => {
@@ -1570,7 +1571,7 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
   c.get(numV);
   simd(0xa3); // i32x4.all_true
   c.get(sum).get(n).get(n).i32(1).subI32().mulI32().i32(1).shrI32().eqI32().emit(0x71);
-  c.when(() => undefined, () => c.i32(1).set(ok).i32(2).set(keysRanked), () => {
+  c.when(() => undefined, () => c.i32(1).set(ok).i32(1).set(keysRanked), () => {
   const countAbove32 = (width: number) => {
     for (let q = 0; q < width; q++) c.at(pF, (y) => y.get(i), 4).emit(0x2a, 2, ...uleb(4 * q)).emit(0xfd, 0x13).set(vs[q]);
     for (let q = 0; q < width; q++) c.zeroV().set(counts[q]);
@@ -1630,7 +1631,6 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
       c.at(pAbove, (y) => y.get(i), 4).loadI32().set(r);
       c.at(pOrder, (y) => y.get(r), 4).get(i).storeI32();
     });
-    c.when((y) => y.get(keysRanked).i32(2).neI32(), () => c.i32(1).set(keysRanked));
   }, () => {
     c.get(numeric).set(ok);
     byFours(n, countAbove);
@@ -1641,7 +1641,7 @@ function record(flushIndex: number, flushRanksIndex: number): Code {
       insertionSort();
     });
   });
-  c.when((y) => y.get(keysRanked).i32(2).eqI32(), () => {
+  c.when((y) => y.get(keysRanked), () => {
     // Ranked by the keys: the batch has the ranks, sameV whether they are the baseline's.
     c.get(sameV);
     simd(0x83); // i16x8.all_true
