@@ -41,6 +41,8 @@ export class CsvWriter {
       w.on('message', (m: ({ id: number } & WrittenCsv) | { id: number; error: string }) => {
         const waiter = this.waiting.get(m.id);
         this.waiting.delete(m.id);
+        // Nothing left to wait for: the thread no longer keeps the process alive.
+        if (this.waiting.size === 0) w.unref();
         if (!waiter) return;
         if ('error' in m) this.inline(waiter);
         else waiter.resolve({ csv: m.csv, sha256: m.sha256 });
@@ -53,6 +55,9 @@ export class CsvWriter {
       };
       w.on('error', stopped);
       w.on('exit', stopped);
+      // Unref'd while it has nothing to do (an idle thread must not hold the process open), ref'd
+      // while a file is being written: else a build awaiting only the thread's reply (nothing else
+      // pending) would see the event loop empty and the process end mid-build (exit code 13).
       w.unref();
       this.worker = w;
     } catch {
@@ -76,6 +81,7 @@ export class CsvWriter {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { chunk, resolve, reject });
+      w.ref();
       w.postMessage({ id, chunk });
     });
   }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/evidence/csv.ts';
 import { OBSERVATION_COLUMNS } from '../../src/evidence/schema.ts';
 import type { Observation } from '../../src/evidence/schema.ts';
+import { spawnSync } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
 import { chunkCsv } from '../../src/pipeline/csv-bytes.ts';
 import { CsvWriter } from '../../src/pipeline/csv-writer.ts';
@@ -99,5 +100,27 @@ describe('the CSV thread', () => {
     } finally {
       await writer.close();
     }
+  });
+
+  it('keeps the process alive while a file is being written, though nothing else is pending', () => {
+    // An idle thread is unref'd; were it still unref'd while writing, a process awaiting only its
+    // reply would end at once, mid-build, with Node's exit code 13 (an unsettled await).
+    const script = `
+      import { ColumnEncoder } from './src/store/evidence-store.ts';
+      import { CsvWriter } from './src/pipeline/csv-writer.ts';
+      import { OBSERVATION_FIELDS } from './src/pipeline/observations.ts';
+      import { OBSERVATION_COLUMNS } from './src/evidence/schema.ts';
+      const row = { country: 'JPN', counterpart: '', indicator: 'x', year: 2000, value: 1, low: null, high: null, source: 's', locator: 'f.csv row 2', flags: [], note: '' };
+      const enc = new ColumnEncoder(1);
+      enc.addObservations(0, OBSERVATION_COLUMNS, [row], OBSERVATION_FIELDS, 'observations/x.csv');
+      const writer = new CsvWriter();
+      const written = await writer.write(enc.toChunk());
+      process.stdout.write('bytes ' + written.csv.length);
+      await writer.close();
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^bytes \d+$/);
   });
 });
