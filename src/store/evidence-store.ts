@@ -512,6 +512,12 @@ export function chunkBuffers(c: EncodedChunk): ArrayBuffer[] {
 
 const OBSERVATION_HEADER_LENGTH = 11;
 
+/** A locator template: its id and its parts (the text between the runs that become numbers). */
+interface LocatorTemplate {
+  id: number;
+  parts: string[];
+}
+
 export class ColumnEncoder {
   private readonly strings = new Map<string, number>();
   private readonly stringList: string[] = [];
@@ -600,77 +606,149 @@ export class ColumnEncoder {
     return id;
   }
 
-  /** A locator as a template (the text between runs of digits) and the runs as numbers. */
-  /** The template of the last locator (rows of a file mostly share one): matched in place, without making its key. */
-  private lastTemplate: { id: number; parts: string[] } | null = null;
+  /**
+   * A locator as a template (the text between runs of digits) and the runs as numbers. Runs that
+   * String(number) gives back unchanged (1-9 digits, no leading zero but "0" itself) become
+   * numbers; other runs stay text. A locator holding a NUL keeps all its text as one part (a
+   * "plain" template). The template's key is its parts joined by NUL.
+   *
+   * Rows of a file mostly share the template of the row before (tried first, without reading the
+   * locator's text character by character); where templates take turns (a workbook's columns, one
+   * row each), the locator is read once, its runs' places kept and its skeleton hashed, and the
+   * templates of that hash are tried at those places. Only a template never seen makes a key.
+   */
+  private lastTemplate: LocatorTemplate | null = null;
+  private readonly templatesByHash = new Map<number, LocatorTemplate[]>();
+  /** The bits of a skeleton's hash kept (a test keeps none: every template then shares one list, and the check of each alone decides). */
+  static skeletonHashBits = 0xffffffff;
+  /** Where the runs of the locator being read start and end (grown as needed). */
+  private runStarts = new Int32Array(64);
+  private runEnds = new Int32Array(64);
 
   private locator(s: string): void {
-    this.numStart[this.n] = this.nums.length;
+    const start = this.nums.length;
+    this.numStart[this.n] = start;
     const last = this.lastTemplate;
-    if (last && this.sameTemplate(s, last.parts)) {
+    if (last !== null && this.sameTemplate(s, last.parts)) {
       this.template[this.n] = last.id;
       return;
     }
-    this.nums.length = this.numStart[this.n];
-    this.locatorByKey(s);
-  }
-
-  /** Whether `s` has the template `parts` (its numbers pushed as it is read; the caller drops them if not). */
-  private sameTemplate(s: string, parts: string[]): boolean {
-    // A locator holding a NUL is a plain template (never this one): found as the text is read
-    // (every character but the digits' is looked at), not by a scan of its own.
-    let k = 0;
-    let last = 0;
+    this.nums.length = start;
+    // One pass: the runs (their numbers pushed) and a hash of the text between them.
+    let hash = 0x811c9dc5;
+    let runs = 0;
     let i = 0;
     const n = s.length;
     while (i < n) {
       const c = s.charCodeAt(i);
       if (c < 48 || c > 57) {
-        if (c === 0) return false;
+        if (c === 0) {
+          this.nums.length = start;
+          this.newTemplate(s, 0);
+          return;
+        }
+        hash = Math.imul(hash ^ c, 0x01000193);
         i++;
         continue;
       }
-      let j = i;
-      let v = 0;
-      while (j < n && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) v = v * 10 + (s.charCodeAt(j++) - 48);
+      let j = i + 1;
+      let v = c - 48;
+      let d: number;
+      while (j < n && (d = s.charCodeAt(j)) >= 48 && d <= 57) {
+        v = v * 10 + (d - 48);
+        j++;
+      }
       if (j - i <= 9 && (c !== 48 || j - i === 1)) {
-        const part = parts[k];
-        if (k >= parts.length - 1 || i - last !== part.length || !s.startsWith(part, last)) return false;
-        k++;
+        if (runs === this.runStarts.length) this.moreRuns();
+        this.runStarts[runs] = i;
+        this.runEnds[runs] = j;
+        runs++;
         this.nums.push(v);
-        last = j;
+        hash = Math.imul(hash ^ 0x100, 0x01000193); // a run's place in the skeleton
+      } else {
+        for (let k = i; k < j; k++) hash = Math.imul(hash ^ s.charCodeAt(k), 0x01000193);
       }
       i = j;
     }
-    const tail = parts[k];
-    return k === parts.length - 1 && n - last === tail.length && s.startsWith(tail, last);
+    hash = (Math.imul(hash ^ runs, 0x01000193) & ColumnEncoder.skeletonHashBits) >>> 0;
+    const candidates = this.templatesByHash.get(hash);
+    if (candidates !== undefined) {
+      for (const t of candidates) {
+        if (this.partsAt(s, t.parts, runs)) {
+          this.template[this.n] = t.id;
+          this.lastTemplate = t;
+          return;
+        }
+      }
+    }
+    this.newTemplate(s, runs, hash);
   }
 
-  private locatorByKey(s: string): void {
-    // The template's key: its parts joined by NUL (a locator holding a NUL keeps all its text as one part).
-    const plain = s.indexOf('\u0000') >= 0;
-    let key = '';
-    let last = 0;
-    let i = 0;
+  private moreRuns(): void {
+    const starts = new Int32Array(this.runStarts.length * 2);
+    starts.set(this.runStarts);
+    this.runStarts = starts;
+    const ends = new Int32Array(this.runEnds.length * 2);
+    ends.set(this.runEnds);
+    this.runEnds = ends;
+  }
+
+  /** Whether `parts` are the text between the `runs` runs just read of `s` (runStarts, runEnds). */
+  private partsAt(s: string, parts: readonly string[], runs: number): boolean {
+    if (parts.length !== runs + 1) return false;
+    let from = 0;
+    for (let k = 0; k < runs; k++) {
+      const part = parts[k];
+      if (this.runStarts[k] - from !== part.length || !s.startsWith(part, from)) return false;
+      from = this.runEnds[k];
+    }
+    const tail = parts[runs];
+    return s.length - from === tail.length && s.endsWith(tail);
+  }
+
+  /**
+   * Whether `s` has the template `parts`, its numbers pushed as it is read (the caller drops them
+   * if not): each part in its place, and between two parts one run of digits that becomes a
+   * number. The parts hold no such run and each but the first ends in a character that is not a
+   * digit (runs are read whole), so a match reads the runs a reading character by character
+   * would, and no others.
+   */
+  private sameTemplate(s: string, parts: readonly string[]): boolean {
+    const m = parts.length - 1;
     const n = s.length;
-    while (i < n && !plain) {
-      const c = s.charCodeAt(i);
-      if (c < 48 || c > 57) {
-        i++;
-        continue;
-      }
+    let from = 0;
+    for (let k = 0; k < m; k++) {
+      const part = parts[k];
+      if (!s.startsWith(part, from)) return false;
+      const i = from + part.length;
       let j = i;
       let v = 0;
-      while (j < n && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) v = v * 10 + (s.charCodeAt(j++) - 48);
-      // Runs that String(number) gives back unchanged become numbers; others stay text.
-      if (j - i <= 9 && (c !== 48 || j - i === 1)) {
-        key += s.slice(last, i) + '\u0000';
-        this.nums.push(v);
-        last = j;
+      let c: number;
+      while (j < n && (c = s.charCodeAt(j)) >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        j++;
       }
-      i = j;
+      if (j === i || j - i > 9 || (j - i > 1 && s.charCodeAt(i) === 48)) return false;
+      this.nums.push(v);
+      from = j;
     }
-    key += plain ? s : s.slice(last);
+    const tail = parts[m];
+    return n - from === tail.length && s.endsWith(tail);
+  }
+
+  /** The template of `s`, whose `runs` runs are read (none for a plain one): its id, made if new. */
+  private newTemplate(s: string, runs: number, hash?: number): void {
+    const plain = hash === undefined;
+    let key = '';
+    if (plain) key = s;
+    else {
+      let from = 0;
+      for (let k = 0; k < runs; k++) {
+        key += s.slice(from, this.runStarts[k]) + '\u0000';
+        from = this.runEnds[k];
+      }
+      key += s.slice(from);
+    }
     const ids = plain ? this.plainTemplateIds : this.templateIds;
     let id = ids.get(key);
     if (id === undefined) {
@@ -679,7 +757,15 @@ export class ColumnEncoder {
       this.templateList.push(plain ? [s] : key.split('\u0000'));
     }
     this.template[this.n] = id;
-    this.lastTemplate = plain ? null : { id, parts: this.templateList[id] };
+    if (plain) {
+      this.lastTemplate = null;
+      return;
+    }
+    const t = { id, parts: this.templateList[id] };
+    const same = this.templatesByHash.get(hash);
+    if (same === undefined) this.templatesByHash.set(hash, [t]);
+    else same.push(t);
+    this.lastTemplate = t;
   }
 
   /** Where each column is in a file's header, after checking the columns the store needs are there and typed as it keeps them. */
