@@ -144,14 +144,33 @@ export function parseYamlData(file: string, text: string, hint: string): { doc: 
  * offending node and the field path.
  */
 export function parseYamlFile<T>(file: string, text: string, schema: z.ZodType<T>, hint: string): T {
-  return parseYamlFileWithDocument(file, text, schema, hint).data;
+  // The data an unchanged text gives comes from the cache of checked files when a process has set
+  // one (src/store/yaml-cache.ts): the parser is skipped, never the schema, which may depend on
+  // other files (the allies, the source registry) and so is checked every time. A file the schema
+  // refuses is parsed again, for the line of its error.
+  const cache = currentCheckedYamlCache();
+  const hit = cache?.read('yaml-data', file, text);
+  if (hit) {
+    const parsed = schema.safeParse(hit.data);
+    if (parsed.success) return parsed.data;
+    return parseYamlFileWithDocument(file, text, schema, hint).data;
+  }
+  const { doc, value } = parseYamlData(file, text, hint);
+  // Kept before the schema reads it (the entry is the parser's data, whatever the schema makes of it).
+  cache?.write('yaml-data', file, text, value, null);
+  return checkedData(file, text, doc, value, schema, hint);
 }
 
 /** parseYamlFile, with the parsed document kept to find the lines of fields later. */
 export function parseYamlFileWithDocument<T>(file: string, text: string, schema: z.ZodType<T>, hint: string): { data: T; doc: Document } {
   const { doc, value } = parseYamlData(file, text, hint);
+  return { data: checkedData(file, text, doc, value, schema, hint), doc };
+}
+
+/** The schema's data of a parsed file, or its first issue as an error naming the line. */
+function checkedData<T>(file: string, text: string, doc: Document, value: unknown, schema: z.ZodType<T>, hint: string): T {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return { data: parsed.data, doc };
+  if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const fieldPath = issue.path.map(String);
   throw new CuratedFileError(file, lineOf(doc, text, issue.path as (string | number)[]), fieldPath.join('.'), issue.message, hint);

@@ -149,6 +149,18 @@ export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: strin
     }
     return k;
   };
+  // The countries whose patterns match a spelling: the same for every publisher that spells it so
+  // (a spelling met by several publishers, or several transforms, is tried against the ~250
+  // patterns once).
+  const matchesBySpelling = new Map<string, string[]>();
+  const patternMatches = (name: string): string[] => {
+    let m = matchesBySpelling.get(name);
+    if (m === undefined) {
+      m = [...new Set(patterns.filter((p) => p.regex.test(name)).map((p) => p.iso3))];
+      matchesBySpelling.set(name, m);
+    }
+    return m;
+  };
   const resolutions = new Map<string, NameResolution>();
   const resolved = (publisher: string, name: string, iso3: string, fromFile: boolean) => {
     const key = `${publisher}\u0000${name}\u0000${fromFile ? 1 : 0}`;
@@ -178,7 +190,7 @@ export async function buildCountryRegistry(snapshot: Snapshot, curatedDir: strin
       const known = registry.knownName(publisher, name);
       if (known) return resolved(publisher, name, known, false);
       if (registry.has(name.trim()) && /^[A-Z]{3}$/.test(name.trim())) return resolved(publisher, name, remember(name.trim()), false);
-      const matches = [...new Set(patterns.filter((p) => p.regex.test(name)).map((p) => p.iso3))];
+      const matches = patternMatches(name);
       if (matches.length === 1) return resolved(publisher, name, remember(matches[0]), false);
       throw new SnapshotError(where.file, where.row, where.column ?? null,
         matches.length === 0 ? `unknown country name "${name}"` : `country name "${name}" is ambiguous (${matches.join(', ')})`,
