@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CuratedFileError, parseYamlFile } from '../../src/evidence/sources.ts';
 import { currentCheckedYamlCache, useCheckedYamlCache } from '../../src/method/located.ts';
 import { yamlCache } from '../../src/store/yaml-cache.ts';
+import { parseYamlWithLines } from '../../src/method/yaml.ts';
 
 let scratch: string;
 const saved = { dir: process.env.ALLIES_STORE_DIR, cache: currentCheckedYamlCache() };
@@ -58,5 +59,22 @@ describe('parseYamlFile with the cache of checked files', () => {
     expect((await readdir(scratch)).some((n) => /^yaml-[0-9a-f]{16}\.bin$/.test(n))).toBe(true);
     // Broken YAML is never served from an entry of the path: the parser names its line.
     expect(() => parseYamlFile(file(), 'allies: [\n', Allies, 'hint')).toThrow(CuratedFileError);
+  });
+});
+
+describe('parseYamlWithLines with the cache of checked files', () => {
+  it('gives the same data and lines from the cache as from the parser; the schema still decides', () => {
+    const text = 'series:\n  - indicator: x\n    entries:\n      - year: 2020\n      - year: 2021\n';
+    const Series = z.object({ series: z.array(z.object({ indicator: z.string(), entries: z.array(z.object({ year: z.number() })) })) });
+    const where = path.join(scratch, 'curated.yaml');
+    const first = parseYamlWithLines(where, text, Series, 'hint');
+    const again = parseYamlWithLines(where, text, Series, 'hint');
+    expect(again.data).toStrictEqual(first.data);
+    for (const p of [['series', 0, 'entries', 0], ['series', 0, 'entries', 1], ['series', 0, 'indicator'], ['series', 0, 'entries', 7]]) {
+      expect(again.lineOf(p)).toBe(first.lineOf(p));
+    }
+    expect(again.lineOf(['series', 0, 'entries', 1])).toBe(5);
+    const Refusing = z.object({ series: z.array(z.object({ indicator: z.string(), entries: z.array(z.object({ year: z.number().max(2020) })) })) });
+    expect(() => parseYamlWithLines(where, text, Refusing, 'hint')).toThrow(expect.objectContaining({ line: 5, field: 'series.0.entries.1.year' }) as Error);
   });
 });

@@ -5,13 +5,13 @@
 // schema below (errors name file, line and field) and turns the entries into observations.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bisectLeft } from 'd3-array';
 import { parseDocument } from 'yaml';
-import type { Document } from 'yaml';
 import { z } from 'zod';
 import { CountryCode, ObservationFlag } from '../../evidence/schema.ts';
 import type { Indicator, Observation } from '../../evidence/schema.ts';
-import { CuratedFileError, loadSourceRegistry, parseYamlFileWithDocument } from '../../evidence/sources.ts';
+import { CuratedFileError, loadSourceRegistry } from '../../evidence/sources.ts';
+import { parseYamlWithLines } from '../../method/yaml.ts';
+import type { FieldPath } from '../../method/yaml.ts';
 import { observation } from '../transform.ts';
 import { deriveOffsetShares, derivedProvenance } from '../cost-sharing.ts';
 import type { EvidenceTable, FieldDef, Transform, TransformContext } from '../transform.ts';
@@ -245,8 +245,8 @@ interface LoadedFile {
   display: string;
   text: string;
   content: CuratedFile;
-  /** The parsed document, for the lines of the entries (provenanceTable). */
-  doc: Document;
+  /** The lines of the file's nodes, for the lines of the entries (provenanceTable). */
+  lineOf: (path: FieldPath) => number | null;
 }
 
 /** Read and validate every curated/evidence/*.yaml; an indicator belongs to one file only. */
@@ -264,14 +264,14 @@ export async function loadCuratedFiles(curatedDir: string, registries: CuratedRe
   for (const name of names) {
     const file = path.join(folder, name);
     const text = await readFile(file, 'utf8');
-    const { data: content, doc } = parseYamlFileWithDocument(file, text, schema, FIX_HINT);
+    const { data: content, lineOf } = parseYamlWithLines(file, text, schema, FIX_HINT);
     content.series.forEach((s, i) => {
       const prior = owners.get(s.indicator);
       const where = ['series', i, 'indicator'];
       if (prior !== undefined) throw new CuratedFileError(file, lineAt(text, where), where.join('.'), `"${s.indicator}" is already curated in ${prior}`, 'Keep each indicator in one subject file.');
       owners.set(s.indicator, name);
     });
-    files.push({ display: path.posix.join(path.basename(curatedDir), EVIDENCE_FOLDER, name), text, content, doc });
+    files.push({ display: path.posix.join(path.basename(curatedDir), EVIDENCE_FOLDER, name), text, content, lineOf });
   }
   return files;
 }
@@ -286,20 +286,10 @@ const PROVENANCE_FIELDS: FieldDef[] = [
   { name: 'line', type: 'integer', description: 'line of the entry in that file' },
 ];
 
-/** The 1-based line of an offset in a text (text.slice(0, offset).split('\n').length), by a search over its line breaks. */
-function lineFinder(text: string): (offset: number) => number {
-  const breaks: number[] = [];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) breaks.push(i);
-  return (offset) => bisectLeft(breaks, offset) + 1; // line breaks before the offset, plus one
-}
-
 function provenanceTable(files: LoadedFile[]): EvidenceTable {
   const rows = files.flatMap((f) => {
-    const doc = f.doc;
-    const lineOf = lineFinder(f.text);
     return f.content.series.flatMap((s, i) => s.entries.map((e, j) => {
-      const node = doc.getIn(['series', i, 'entries', j], true) as { range?: [number, number, number] } | undefined;
-      const line = node?.range ? lineOf(node.range[0]) : null;
+      const line = f.lineOf(['series', i, 'entries', j]);
       return { indicator: s.indicator, country: e.country, counterpart: e.counterpart ?? '', year: e.year, source: e.source, file: f.display, line };
     }));
   });
