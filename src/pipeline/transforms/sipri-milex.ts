@@ -114,12 +114,10 @@ function cellValue(cell: XlsxCell): CellValue {
   return String(v);
 }
 
-const locator = (sheet: string, address: string) => `${MILEX_FILE} sheet "${sheet}" cell ${address}`;
-
 function requireSheet(wb: XlsxWorkbook, name: string): XlsxSheet {
   const ws = wb.getWorksheet(name);
   if (!ws) {
-    throw new SnapshotError(`${MILEX_FILE} sheet "${name}"`, null, null, `the workbook has no sheet "${name}" (sheets: ${wb.worksheets.map((w) => w.name).join(', ')})`,
+    throw new SnapshotError(`${MILEX_FILE} sheet "${name}"`, null, null, `the workbook has no sheet "${name}" (sheets: ${wb.sheetNames.join(', ')})`,
       'Replace the workbook with SIPRI\'s original 2025 release; if SIPRI renamed the sheet, update MILEX_SHEETS in src/pipeline/transforms/sipri-milex.ts.');
   }
   return ws;
@@ -161,6 +159,10 @@ export function footnoteRefs(text: string, where: () => SnapshotError): string[]
   return refs;
 }
 
+/** The years a header cell can name: a number outside them is no year column. */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2100;
+
 /** Where the header row of a country sheet is and what its columns hold. */
 interface SheetLayout {
   headerRow: number;
@@ -183,7 +185,7 @@ export function sheetLayout(ws: XlsxSheet): SheetLayout {
       const v = cellValue(cell);
       const text = typeof v === 'string' ? v.trim() : '';
       const year = typeof v === 'number' ? v : /^\d{4}$/.test(text) ? Number(text) : NaN;
-      if (Number.isInteger(year) && year >= 1900 && year <= 2100) layout.years.push({ col, year });
+      if (Number.isInteger(year) && year >= FIRST_YEAR && year <= LAST_YEAR) layout.years.push({ col, year });
       else if (text === 'Notes') layout.notesCol = col;
       else if (text === 'Currency') layout.currencyCol = col;
       else if (text === 'Reporting year') layout.reportingYearCol = col;
@@ -195,12 +197,63 @@ export function sheetLayout(ws: XlsxSheet): SheetLayout {
     'Replace the workbook with SIPRI\'s original; if SIPRI changed the layout, update src/pipeline/transforms/sipri-milex.ts.');
 }
 
-/** One figure as read, before rows that resolve to the same state are merged. */
-interface Reading {
-  obs: Observation;
-  /** 2: a figure; 1: "data unavailable"; 0: "did not exist". The best reading of a state-year wins. */
-  rank: number;
-  sipriName: string;
+/**
+ * The observations read, one per state, indicator and year. Two SIPRI rows can resolve to one
+ * state (North Yemen's row ends in 1989 and Yemen's begins in 1990; both are YEM): a figure beats
+ * a marker, "data unavailable" beats "did not exist", and two figures for one state-year stop the
+ * build. Observations keep the order in which their keys are first met.
+ *
+ * Figures are merged as they are read (rather than kept as readings and merged after): nested
+ * maps lead to a list of slots in `observations` by year (from FIRST_YEAR, which sheetLayout
+ * ensures), the last state's and indicator's list kept at hand since consecutive figures are of one row.
+ */
+export class MergedReadings {
+  readonly observations: Observation[] = [];
+  /** Per slot, the rank of its observation: 2 a figure, 1 "data unavailable", 0 "did not exist". */
+  private readonly ranks: number[] = [];
+  /** Per slot, the SIPRI row name its observation was read from. */
+  private readonly names: string[] = [];
+  private readonly slots = new Map<string, Map<string, number[]>>();
+  private lastCountry = '';
+  private lastIndicator = '';
+  private lastYears: number[] | null = null;
+  /**
+   * The first state-year given two figures. It is reported once every sheet has been read, as
+   * when every figure was read before any was merged: a figure that cannot be read is reported first.
+   */
+  conflict: SnapshotError | null = null;
+
+  add(obs: Observation, rank: number, sipriName: string): void {
+    let byYear = this.lastYears;
+    if (byYear === null || obs.country !== this.lastCountry || obs.indicator !== this.lastIndicator) {
+      let byIndicator = this.slots.get(obs.country);
+      if (!byIndicator) this.slots.set(obs.country, (byIndicator = new Map()));
+      let years = byIndicator.get(obs.indicator);
+      if (!years) byIndicator.set(obs.indicator, (years = []));
+      byYear = years;
+      this.lastCountry = obs.country;
+      this.lastIndicator = obs.indicator;
+      this.lastYears = byYear;
+    }
+    const slot = byYear[obs.year - FIRST_YEAR];
+    if (slot === undefined) {
+      byYear[obs.year - FIRST_YEAR] = this.observations.length;
+      this.observations.push(obs);
+      this.ranks.push(rank);
+      this.names.push(sipriName);
+      return;
+    }
+    const priorRank = this.ranks[slot];
+    if (rank > priorRank) {
+      this.observations[slot] = obs;
+      this.ranks[slot] = rank;
+      this.names[slot] = sipriName;
+    } else if (rank === 2 && priorRank === 2 && this.conflict === null) {
+      const prior = this.observations[slot];
+      this.conflict = new SnapshotError(obs.locator, null, null, `SIPRI rows "${this.names[slot]}" and "${sipriName}" both give ${obs.country} a figure for ${obs.year} (also ${prior.locator})`,
+        'Check the names in curated/country-names/sipri.yaml: two rows should not resolve to the same country in the same year.');
+    }
+  }
 }
 
 /**
@@ -246,11 +299,11 @@ export function cachedResolver(ctx: TransformContext): ResolveName {
   };
 }
 
-/** Read one country sheet into readings (one per country row and year column). */
-export function readCountrySheet(resolve: ResolveName, ws: XlsxSheet, spec: SheetSpec, footnotes: Map<string, string>): Reading[] {
+/** Read one country sheet into `out` (one figure per country row and year column). */
+export function readCountrySheet(resolve: ResolveName, ws: XlsxSheet, spec: SheetSpec, footnotes: Map<string, string>, out: MergedReadings): void {
   const layout = sheetLayout(ws);
   const file = `${MILEX_FILE} sheet "${spec.sheet}"`;
-  const out: Reading[] = [];
+  const locator = `${file} cell `;
   for (let r = layout.headerRow + 1; r <= ws.rowCount; r++) {
     const row = ws.getRow(r);
     const rawName = cellValue(row.getCell(layout.nameCol));
@@ -283,20 +336,28 @@ export function readCountrySheet(resolve: ResolveName, ws: XlsxSheet, spec: Shee
     // Joined once per row: the same note strings are shared by every year's observation.
     const figureNote = [...context, ...notes.full].join(' | ');
     const missingNote = [...context, ...notes.refs].join(' | ');
-    for (const { col, year } of layout.years) {
-      out.push(readFigure(row.getCell(col), { spec, iso, name, year, figureNote, missingNote }));
-    }
+    const f: RowContext = { spec, locator, iso, name, moves: PERIOD_STATES.some((p) => p.iso3 === iso), figureNote, missingNote, figureNotes: new Map(), missingNotes: new Map() };
+    for (let i = 0; i < layout.years.length; i++) readFigure(row.getCell(layout.years[i].col), layout.years[i].year, f, out);
   }
-  return out;
 }
 
-interface FigureContext {
+/** What every figure of a country row shares. */
+interface RowContext {
   spec: SheetSpec;
+  /** The start of each figure's locator: the workbook and sheet, then its cell. */
+  locator: string;
   iso: string;
   name: string;
-  year: number;
+  /** The row's state gives some years to another (PERIOD_STATES). */
+  moves: boolean;
   figureNote: string;
   missingNote: string;
+  /**
+   * The notes of the row's figures by colour note, and of its missing values by marker meaning,
+   * for the years its state keeps: made once per row, and shared by the observations they annotate.
+   */
+  figureNotes: Map<string, string>;
+  missingNotes: Map<string, string>;
 }
 
 /** " | "-joined note parts, empty ones left out (plain concatenation: the row's long footnote text is shared, not copied). */
@@ -306,12 +367,32 @@ function noteOf(...parts: string[]): string {
   return note;
 }
 
+/** noteOf(first, rest), made once per row and `first`. */
+function rowNote(made: Map<string, string>, first: string, rest: string): string {
+  let note = made.get(first);
+  if (note === undefined) made.set(first, (note = noteOf(first, rest)));
+  return note;
+}
+
+/**
+ * The flags of figures and missing values, one array each shared by the observations it flags
+ * (frozen, as the ones observation() gives by default): tens of thousands of figures carry one.
+ */
+const flagsOf = (...flags: ObservationFlag[]): ObservationFlag[] => Object.freeze(flags) as unknown as ObservationFlag[];
+const NO_FLAGS = flagsOf();
+const ESTIMATE_FLAGS = flagsOf('estimate');
+const UNCERTAIN_FLAGS = flagsOf('uncertain');
+const MISSING_FLAGS = flagsOf('missing');
+
 /** One figure cell: a number (with its colour flag), or a SIPRI marker (missing, with the reason). */
-function readFigure(cell: XlsxCell, f: FigureContext): Reading {
+function readFigure(cell: XlsxCell, year: number, f: RowContext, out: MergedReadings): void {
   const { spec } = f;
   const v = cellValue(cell);
-  const state = sipriStateInYear(f.iso, f.year);
-  const where = locator(spec.sheet, cell.address);
+  // Most rows' states keep every year: no state object is made per figure for them.
+  const moved = f.moves ? sipriStateInYear(f.iso, year) : null;
+  const country = moved ? moved.iso3 : f.iso;
+  const why = moved ? moved.why : '';
+  const where = f.locator + cell.address;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw notANumber(cell, spec, String(v));
     if (spec.scale !== 1 && !String(cell.numFmt ?? '').includes('%')) {
@@ -320,23 +401,18 @@ function readFigure(cell: XlsxCell, f: FigureContext): Reading {
     }
     const flag = colourFlag(cell, spec.sheet);
     const flagNote = flag === 'estimate' ? 'printed in blue: SIPRI estimate' : flag === 'uncertain' ? 'printed in red: highly uncertain data' : '';
-    return {
-      rank: 2,
-      sipriName: f.name,
-      obs: observation({ country: state.iso3, indicator: spec.indicator, year: f.year, value: v * spec.scale, source: MILEX_SOURCE, locator: where,
-        flags: flag ? [flag] : [], note: noteOf(flagNote, state.why, f.figureNote) }),
-    };
+    // A figure in the sheet's own unit is the number as read (v * 1 would only make a copy of it).
+    out.add(observation({ country, indicator: spec.indicator, year, value: spec.scale === 1 ? v : v * spec.scale, source: MILEX_SOURCE, locator: where,
+      flags: flag === 'estimate' ? ESTIMATE_FLAGS : flag === 'uncertain' ? UNCERTAIN_FLAGS : NO_FLAGS,
+      note: why ? noteOf(flagNote, why, f.figureNote) : rowNote(f.figureNotes, flagNote, f.figureNote) }), 2, f.name);
+    return;
   }
   const text = typeof v === 'string' ? v.trim() : '';
   const meaning = MARKERS.get(text);
   if (meaning === undefined) throw notANumber(cell, spec, v === null ? '' : String(v));
   // A marker cell's colour carries no figure to qualify, so it is not turned into a flag.
-  return {
-    rank: text === 'xxx' ? 0 : 1,
-    sipriName: f.name,
-    obs: observation({ country: state.iso3, indicator: spec.indicator, year: f.year, value: null, source: MILEX_SOURCE, locator: where,
-      flags: ['missing'], note: noteOf(meaning, state.why, f.missingNote) }),
-  };
+  out.add(observation({ country, indicator: spec.indicator, year, value: null, source: MILEX_SOURCE, locator: where,
+    flags: MISSING_FLAGS, note: why ? noteOf(meaning, why, f.missingNote) : rowNote(f.missingNotes, meaning, f.missingNote) }), text === 'xxx' ? 0 : 1, f.name);
 }
 
 function notANumber(cell: XlsxCell, spec: SheetSpec, raw: string): SnapshotError {
@@ -345,41 +421,12 @@ function notANumber(cell: XlsxCell, spec: SheetSpec, raw: string): SnapshotError
     'Replace the workbook with SIPRI\'s original, or correct the cell.');
 }
 
-/**
- * Keep one observation per state, indicator and year. Two SIPRI rows can resolve to one state
- * (North Yemen's row ends in 1989 and Yemen's begins in 1990; both are YEM): a figure beats a
- * marker, "data unavailable" beats "did not exist", and two figures for one state-year stop the build.
- */
-export function mergeReadings(readings: Reading[]): Observation[] {
-  // The best reading of each country, indicator and year, in the order the keys are first met:
-  // nested maps to a slot in `best` rather than a key string made per reading.
-  const best: Reading[] = [];
-  const slots = new Map<string, Map<string, Map<number, number>>>();
-  for (const r of readings) {
-    let byIndicator = slots.get(r.obs.country);
-    if (!byIndicator) slots.set(r.obs.country, (byIndicator = new Map()));
-    let byYear = byIndicator.get(r.obs.indicator);
-    if (!byYear) byIndicator.set(r.obs.indicator, (byYear = new Map()));
-    const slot = byYear.get(r.obs.year);
-    if (slot === undefined) {
-      byYear.set(r.obs.year, best.length);
-      best.push(r);
-      continue;
-    }
-    const prior = best[slot];
-    if (r.rank > prior.rank) best[slot] = r;
-    else if (r.rank === 2 && prior.rank === 2) {
-      throw new SnapshotError(r.obs.locator, null, null, `SIPRI rows "${prior.sipriName}" and "${r.sipriName}" both give ${r.obs.country} a figure for ${r.obs.year} (also ${prior.obs.locator})`,
-        'Check the names in curated/country-names/sipri.yaml: two rows should not resolve to the same country in the same year.');
-    }
-  }
-  return best.map((r) => r.obs);
-}
-
 export async function loadMilexWorkbook(ctx: TransformContext): Promise<XlsxWorkbook> {
   const buf = await ctx.snapshot.readBuffer(MILEX_FILE, MILEX_SOURCE);
   try {
-    return readXlsx(buf);
+    // Only the sheets the transform reads: the workbook's others (the front page, regional
+    // totals, financial years) are neither inflated nor parsed.
+    return readXlsx(buf, { sheets: [...MILEX_SHEETS.map((spec) => spec.sheet), FOOTNOTES_SHEET] });
   } catch (err) {
     throw new SnapshotError(MILEX_FILE, null, null, `not a readable xlsx workbook (${(err as Error).message})`, 'Replace it with SIPRI\'s original workbook.');
   }
@@ -397,9 +444,11 @@ export const transform: Transform = {
     const sheets = MILEX_SHEETS.map((spec) => ({ spec, ws: requireSheet(wb, spec.sheet) }));
     const footnotes = readFootnotes(requireSheet(wb, FOOTNOTES_SHEET));
     const resolve = cachedResolver(ctx);
-    const readings = sheets.flatMap(({ spec, ws }) => readCountrySheet(resolve, ws, spec, footnotes));
+    const merged = new MergedReadings();
+    for (const { spec, ws } of sheets) readCountrySheet(resolve, ws, spec, footnotes, merged);
+    if (merged.conflict) throw merged.conflict;
     return {
-      observations: mergeReadings(readings),
+      observations: merged.observations,
       tables: [{
         name: 'sipri_milex_footnotes',
         title: 'SIPRI military expenditure footnotes',
