@@ -5,7 +5,6 @@
 import type { Indicator, Observation, ObservationFlag } from '../../evidence/schema.ts';
 import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
 import type { Where } from '../snapshot.ts';
-import { observation } from '../transform.ts';
 import type { Transform, TransformContext } from '../transform.ts';
 import { SIPRI_PUBLISHER, sipriStateInYear } from './sipri-milex.ts';
 
@@ -62,38 +61,97 @@ export interface Deal {
   uncertain: boolean;
 }
 
-interface RawRecord {
-  line: number;
-  fields: string[];
-}
+const HEADER = 'Recipient,Supplier,';
 
-/** The header is found by content: the preamble (11 lines in this release) is SIPRI's description of the query. */
-function headerIndex(lines: string[]): number {
-  const i = lines.findIndex((l) => l.startsWith('Recipient,Supplier,'));
-  if (i < 0) {
+/** Where the header line starts, found by content: the preamble (11 lines in this release) is SIPRI's description of the query. */
+function headerStart(text: string): number {
+  if (text.startsWith(HEADER)) return 0;
+  const nl = text.indexOf(`\n${HEADER}`);
+  if (nl < 0) {
     throw new SnapshotError(REGISTER_FILE, null, 'Recipient', 'no header line starting "Recipient,Supplier," (expected after SIPRI\'s preamble)',
       'Replace the file with the trade register as exported from SIPRI (CSV, all suppliers and recipients).');
   }
-  return i;
+  return nl + 1;
 }
 
-const chomp = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+/** 1-based number of the line that starts at `offset`. */
+function lineNumberAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
 
 /**
- * Split CSV lines into records (RFC 4180: double quotes around fields with commas, quotes or line
- * breaks). A small reader rather than csv-parse: csv-parse needs 0.4-1 s for the 29,500 deals,
- * a third of the transform's time budget, and the register is plain (this release quotes nothing).
+ * A reader of CSV records (RFC 4180: double quotes around fields with commas, quotes or line
+ * breaks; blank lines skipped; a "\r" before "\n" dropped), one record at a time from `offset`, the
+ * start of line `line`. A small reader rather than csv-parse: csv-parse needs 0.4-1 s for the
+ * 29,500 deals, a third of the transform's time budget, and the register is plain (this release
+ * quotes nothing). A record without quotes is not split: its fields are read from the text by
+ * position, and only those the transform needs are copied out (a string for each of the 16 fields
+ * of every record was most of the transform's allocation).
  */
-export function splitCsvLines(lines: string[], from: number): RawRecord[] {
-  const out: RawRecord[] = [];
-  for (let i = from; i < lines.length; i++) {
-    const first = chomp(lines[i]);
-    if (first.trim() === '') continue;
-    if (!first.includes('"')) {
-      out.push({ line: i + 1, fields: first.split(',') });
-      continue;
+class CsvRecords {
+  /** Line the current record starts on. */
+  line = 0;
+  /** Number of fields of the current record. */
+  count = 0;
+  /** Where the next line starts (-1 after the last line), and its number. */
+  private pos: number;
+  private nextLine: number;
+  /** Field i of an unquoted record spans starts[i] to starts[i + 1] - 1 (the comma or the line's end). */
+  private readonly starts: number[] = [];
+  /** The fields of a quoted or joined record, or null when they are read from the text. */
+  private fields: string[] | null = null;
+  /** The first quote at or after `pos` (-1: none), searched again only once passed. */
+  private nextQuote: number;
+
+  constructor(private readonly text: string, offset: number, line: number) {
+    this.pos = offset;
+    this.nextLine = line;
+    this.nextQuote = text.indexOf('"', offset);
+  }
+
+  /** The next line, without its line break. */
+  private take(): string {
+    const { text } = this;
+    let nl = text.indexOf('\n', this.pos);
+    const last = nl < 0;
+    if (last) nl = text.length;
+    const end = nl > this.pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const l = text.slice(this.pos, end);
+    this.pos = last ? -1 : nl + 1;
+    this.nextLine++;
+    return l;
+  }
+
+  /** Move to the next record; false at the end of the file. */
+  next(): boolean {
+    const { text } = this;
+    while (this.pos >= 0) {
+      const start = this.pos;
+      this.line = this.nextLine;
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) nl = text.length;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (this.nextQuote >= 0 && this.nextQuote < start) this.nextQuote = text.indexOf('"', start);
+      if (this.nextQuote >= 0 && this.nextQuote < end) return this.readQuoted(this.take());
+      this.pos = nl < text.length ? nl + 1 : -1;
+      this.nextLine++;
+      if (isBlank(text, start, end)) continue;
+      this.fields = null;
+      const starts = this.starts;
+      let count = 0;
+      starts[count++] = start;
+      for (let c = text.indexOf(',', start); c >= 0 && c < end; c = text.indexOf(',', c + 1)) starts[count++] = c + 1;
+      starts[count] = end + 1;
+      this.count = count;
+      return true;
     }
-    const start = i;
+    return false;
+  }
+
+  /** Split a record with quotes, which may go on over the next lines. */
+  private readQuoted(first: string): boolean {
     const fields: string[] = [];
     let field = '';
     let quoted = false;
@@ -101,12 +159,12 @@ export function splitCsvLines(lines: string[], from: number): RawRecord[] {
     for (let p = 0; ; p++) {
       if (p === text.length) {
         if (!quoted) break;
-        if (++i >= lines.length) {
-          throw new SnapshotError(REGISTER_FILE, start + 1, null, 'a quoted field is not closed before the end of the file',
+        if (this.pos < 0) {
+          throw new SnapshotError(REGISTER_FILE, this.line, null, 'a quoted field is not closed before the end of the file',
             'The file may be truncated; replace it with SIPRI\'s original export.');
         }
         field += '\n';
-        text = chomp(lines[i]);
+        text = this.take();
         p = -1;
         continue;
       }
@@ -122,53 +180,41 @@ export function splitCsvLines(lines: string[], from: number): RawRecord[] {
       } else field += ch;
     }
     fields.push(field);
-    out.push({ line: start + 1, fields });
+    this.use(fields, this.line);
+    return true;
   }
-  return out;
+
+  /** Make `fields` the current record (a record joined from two lines). */
+  use(fields: string[], line: number): void {
+    this.fields = fields;
+    this.count = fields.length;
+    this.line = line;
+  }
+
+  /** Field i of the current record. */
+  field(i: number): string {
+    return this.fields ? this.fields[i] : this.text.slice(this.starts[i], this.starts[i + 1] - 1);
+  }
+
+  /** Field i, or `known` when the field is that text (no copy of a name the previous record had too). */
+  fieldOr(i: number, known: string): string {
+    if (this.fields) return this.fields[i];
+    const from = this.starts[i];
+    return this.starts[i + 1] - 1 - from === known.length && this.text.startsWith(known, from) ? known : this.field(i);
+  }
+
+  /** All fields of the current record. */
+  all(): string[] {
+    return this.fields ?? Array.from({ length: this.count }, (_, i) => this.field(i));
+  }
 }
 
-/** Parse the register into records with their line numbers; the header is checked column by column. */
-export function parseRegister(text: string): RawRecord[] {
-  const lines = text.split('\n');
-  const header = headerIndex(lines);
-  const [head, ...records] = splitCsvLines(lines, header);
-  const names = head.fields.map((h) => h.trim());
-  COLUMNS.forEach((expected, i) => {
-    if (names[i] !== expected) {
-      throw new SnapshotError(REGISTER_FILE, head.line, expected || FLAG_NAMES[i], `column ${i + 1} is "${names[i] ?? ''}", expected "${expected}"`,
-        'SIPRI may have changed the export layout; check the file against SOURCES.txt and update sipri-arms.ts.');
-    }
-  });
-  return joinBrokenRecords(records);
-}
-
-/**
- * SIPRI's export writes a line break inside four deals' Comments without quoting it, so the
- * deal arrives as 13 fields (through Comments) and a next line of 4 (the rest of the comment
- * and the three TIV columns). Such a pair is joined back into one deal; any other field count
- * stops the build.
- */
-function joinBrokenRecords(records: RawRecord[]): RawRecord[] {
-  const out: RawRecord[] = [];
-  const n = COLUMNS.length;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    if (r.fields.length === n) {
-      out.push(r);
-      continue;
-    }
-    const next = records[i + 1];
-    const tail = n - COL.comments; // comment continuation + the three TIV columns
-    if (r.fields.length === COL.comments + 1 && next && next.fields.length === tail) {
-      const comment = `${r.fields[COL.comments].trim()} ${next.fields[0].trim()}`.trim();
-      out.push({ line: r.line, fields: [...r.fields.slice(0, COL.comments), comment, ...next.fields.slice(1)] });
-      i++;
-      continue;
-    }
-    throw new SnapshotError(REGISTER_FILE, r.line, null, `expected ${n} fields, found ${r.fields.length}`,
-      'The file may be truncated or edited by hand; replace it with SIPRI\'s original export.');
-  }
-  return out;
+/** The line from..to holds only whitespace, as String.prototype.trim() sees it (a line starting with printable ASCII is not copied to tell). */
+function isBlank(text: string, from: number, to: number): boolean {
+  if (from === to) return true;
+  const c = text.charCodeAt(from);
+  if (c > 32 && c < 127) return false;
+  return text.slice(from, to).trim() === '';
 }
 
 function uncertaintyFlag(where: Where, col: number, raw: string): boolean {
@@ -180,32 +226,160 @@ function uncertaintyFlag(where: Where, col: number, raw: string): boolean {
 }
 
 const NO_DELIVERIES: ReadonlySet<string> = new Set(['']);
+const YEARS_COLUMN = 'Year(s) of delivery';
 
-/** Read one deal: names through the registry, years and TIV checked. */
-export function readDeal(rec: RawRecord, resolve: (name: string, where: Where) => string | null): Deal {
-  const f = rec.fields;
-  const at = (column: string): Where => ({ file: REGISTER_FILE, row: rec.line, column });
-  const recipient = f[COL.recipient].trim();
-  const supplier = f[COL.supplier].trim();
-  const recipientIso = resolve(recipient, at('Recipient'));
-  const supplierIso = resolve(supplier, at('Supplier'));
-  for (const col of [COL.orderFlag, COL.orderedFlag]) uncertaintyFlag(at(''), col, f[col]);
-  const uncertain = uncertaintyFlag(at(''), COL.deliveredFlag, f[COL.deliveredFlag]);
-  const yearsText = f[COL.years].trim();
-  const years = yearsText === '' ? [] : yearsText.split(';').map((y) => {
-    const year = integerAt(at('Year(s) of delivery'), 'Year(s) of delivery', y)!;
-    if (year < FIRST_YEAR || year > LAST_YEAR) {
-      throw new SnapshotError(REGISTER_FILE, rec.line, 'Year(s) of delivery', `delivery year ${year} is outside the register's ${FIRST_YEAR}-${LAST_YEAR}`, 'Replace the file with SIPRI\'s original export.');
-    }
-    return year;
-  });
-  // The preamble: an empty TIV of delivered weapons "indicates that no deliveries have been identified".
-  const tiv = numberAt(at('SIPRI TIV of delivered weapons'), 'SIPRI TIV of delivered weapons', f[COL.tivDelivered], NO_DELIVERIES) ?? 0;
-  if (tiv < 0) throw new SnapshotError(REGISTER_FILE, rec.line, 'SIPRI TIV of delivered weapons', `negative TIV ${tiv}`, 'Replace the file with SIPRI\'s original export.');
-  if (tiv > 0 && years.length === 0) {
-    throw new SnapshotError(REGISTER_FILE, rec.line, 'Year(s) of delivery', `TIV ${tiv} delivered but no delivery year`, 'The deliveries cannot be placed in time; replace the file with SIPRI\'s original export.');
+/** A party's name as the register spells it, resolved to a registered state (null: not a state). */
+type Resolve = (name: string, line: number, column: 'Recipient' | 'Supplier') => string | null;
+
+/** The year written with four digits between `from` and `to` (spaces around them aside), or -1 for anything else. */
+function fourDigitYear(text: string, from: number, to: number): number {
+  while (from < to && text.charCodeAt(from) === 32) from++;
+  while (to > from && text.charCodeAt(to - 1) === 32) to--;
+  if (to - from !== 4) return -1;
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const d = text.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
   }
-  return { line: rec.line, recipient, supplier, recipientIso, supplierIso, years: [...new Set(years)], tiv, uncertain };
+  return n;
+}
+
+/**
+ * The distinct delivery years of "1979; 1980; 1980", in order: years of four digits are read in
+ * place (no substring for each), anything else through integerAt, which reads or rejects it.
+ */
+function deliveryYears(where: Where, text: string): number[] {
+  const years: number[] = [];
+  if (text === '') return years;
+  for (let from = 0; from <= text.length; ) {
+    let to = text.indexOf(';', from);
+    if (to < 0) to = text.length;
+    const digits = fourDigitYear(text, from, to);
+    const year = digits >= 0 ? digits : integerAt(where, YEARS_COLUMN, text.slice(from, to));
+    if (year === null || year < FIRST_YEAR || year > LAST_YEAR) {
+      throw new SnapshotError(REGISTER_FILE, where.row, YEARS_COLUMN, `delivery year ${year} is outside the register's ${FIRST_YEAR}-${LAST_YEAR}`, 'Replace the file with SIPRI\'s original export.');
+    }
+    if (!years.includes(year)) years.push(year);
+    from = to + 1;
+  }
+  return years;
+}
+
+/**
+ * Read the current record's deal: names through the registry, years and TIV checked. `previous` is
+ * the deal of the record before, whose names most records repeat (the register is sorted by
+ * recipient and supplier).
+ */
+function readDeal(r: CsvRecords, resolve: Resolve, previous: Deal | null): Deal {
+  const line = r.line;
+  const recipient = (previous ? r.fieldOr(COL.recipient, previous.recipient) : r.field(COL.recipient)).trim();
+  const supplier = (previous ? r.fieldOr(COL.supplier, previous.supplier) : r.field(COL.supplier)).trim();
+  const recipientIso = resolve(recipient, line, 'Recipient');
+  const supplierIso = resolve(supplier, line, 'Supplier');
+  // One Where for the deal's checks: they name their column themselves.
+  const where: Where = { file: REGISTER_FILE, row: line };
+  uncertaintyFlag(where, COL.orderFlag, r.field(COL.orderFlag));
+  uncertaintyFlag(where, COL.orderedFlag, r.field(COL.orderedFlag));
+  const uncertain = uncertaintyFlag(where, COL.deliveredFlag, r.field(COL.deliveredFlag));
+  const years = deliveryYears(where, r.field(COL.years).trim());
+  // The preamble: an empty TIV of delivered weapons "indicates that no deliveries have been identified".
+  const tiv = numberAt(where, 'SIPRI TIV of delivered weapons', r.field(COL.tivDelivered), NO_DELIVERIES) ?? 0;
+  if (tiv < 0) throw new SnapshotError(REGISTER_FILE, line, 'SIPRI TIV of delivered weapons', `negative TIV ${tiv}`, 'Replace the file with SIPRI\'s original export.');
+  if (tiv > 0 && years.length === 0) {
+    throw new SnapshotError(REGISTER_FILE, line, YEARS_COLUMN, `TIV ${tiv} delivered but no delivery year`, 'The deliveries cannot be placed in time; replace the file with SIPRI\'s original export.');
+  }
+  return { line, recipient, supplier, recipientIso, supplierIso, years, tiv, uncertain };
+}
+
+function fieldCountError(line: number, found: number): SnapshotError {
+  return new SnapshotError(REGISTER_FILE, line, null, `expected ${COLUMNS.length} fields, found ${found}`,
+    'The file may be truncated or edited by hand; replace it with SIPRI\'s original export.');
+}
+
+/**
+ * Read the register's deals in order and hand each to `visit` as soon as it is read: none is kept
+ * (the records, fields and deals of the whole register alive at once were most of the
+ * transform's garbage-collection time). The header is checked column by column.
+ *
+ * SIPRI's export writes a line break inside four deals' Comments without quoting it, so the
+ * deal arrives as 13 fields (through Comments) and a next line of 4 (the rest of the comment
+ * and the three TIV columns). Such a pair is joined back into one deal; any other field count
+ * stops the build.
+ *
+ * The errors are those of splitting the whole file before reading its deals, in the same order of
+ * precedence: a quoted field never closed, then the header, then the first record with a wrong
+ * field count, then the first deal that cannot be read. So an error is kept, not thrown, until the
+ * file has been split, and no deal is read after one.
+ */
+function eachDeal(text: string, resolve: Resolve, visit: (deal: Deal) => void): void {
+  const headerAt = headerStart(text);
+  const records = new CsvRecords(text, headerAt, lineNumberAt(text, headerAt));
+  const n = COLUMNS.length;
+  const tail = n - COL.comments; // comment continuation + the three TIV columns
+  let layoutError: SnapshotError | null = null;
+  let dealError: unknown = null;
+  let previous: Deal | null = null;
+  /** A 13-field record waiting for the rest of its comment on the next line. */
+  let broken: { fields: string[]; line: number } | null = null;
+  if (records.next()) {
+    for (let i = 0; i < n && !layoutError; i++) {
+      const name = i < records.count ? records.field(i).trim() : undefined;
+      const expected = COLUMNS[i];
+      if (name !== expected) {
+        layoutError = new SnapshotError(REGISTER_FILE, records.line, expected || FLAG_NAMES[i], `column ${i + 1} is "${name ?? ''}", expected "${expected}"`,
+          'SIPRI may have changed the export layout; check the file against SOURCES.txt and update sipri-arms.ts.');
+      }
+    }
+  }
+  while (records.next()) {
+    if (layoutError) continue;
+    if (broken) {
+      const { fields, line } = broken;
+      broken = null;
+      if (records.count !== tail) {
+        layoutError = fieldCountError(line, fields.length);
+        continue;
+      }
+      const rest = records.all();
+      const comment = `${fields[COL.comments].trim()} ${rest[0].trim()}`.trim();
+      records.use([...fields.slice(0, COL.comments), comment, ...rest.slice(1)], line);
+    } else if (records.count === COL.comments + 1) {
+      broken = { fields: records.all(), line: records.line };
+      continue;
+    } else if (records.count !== n) {
+      layoutError = fieldCountError(records.line, records.count);
+      continue;
+    }
+    if (dealError !== null) continue;
+    try {
+      previous = readDeal(records, resolve, previous);
+    } catch (e) {
+      dealError = e;
+      continue;
+    }
+    visit(previous);
+  }
+  if (broken && !layoutError) layoutError = fieldCountError(broken.line, broken.fields.length);
+  if (layoutError) throw layoutError;
+  if (dealError !== null) throw dealError;
+}
+
+/** Each spelling is resolved once (the register repeats names thousands of times). */
+function memoizedResolver(ctx: TransformContext): Resolve {
+  const seen = new Map<string, string | null>();
+  return (name, line, column) => {
+    let iso = seen.get(name);
+    if (iso === undefined) seen.set(name, (iso = ctx.countries.resolve(SIPRI_PUBLISHER, name, { file: REGISTER_FILE, row: line, column })));
+    return iso;
+  };
+}
+
+export async function readRegister(ctx: TransformContext): Promise<Deal[]> {
+  const text = await ctx.snapshot.readText(REGISTER_FILE, ARMS_SOURCE);
+  const deals: Deal[] = [];
+  eachDeal(text, memoizedResolver(ctx), (deal) => deals.push(deal));
+  return deals;
 }
 
 /** TIV delivered in one year, with what the note and flags need. */
@@ -214,61 +388,146 @@ interface Tally {
   uncertainTiv: number;
   /** Some of the TIV comes from a deal spread over several years. */
   split: boolean;
-  /** Register lines of the contributing deals (each deal once: its delivery years are distinct). */
-  lines: number[];
+  /** Contributing deals (each deal once: its delivery years are distinct). */
+  deals: number;
+}
+
+/**
+ * A dyad's tally, with the register lines of its deals for the locator. The lines arrive in
+ * increasing order (deals are read in order, and each adds once to a year), so they are kept as
+ * the locator's text of ranges rather than as a list to sort later.
+ */
+interface DyadTally extends Tally {
+  /** Closed ranges of register lines, "12, 15-17". */
+  ranges: string;
+  /** The open range of lines, first to last. */
+  from: number;
+  to: number;
 }
 
 /** Tallies by year, indexed from FIRST_YEAR. */
-type Series = (Tally | undefined)[];
+type Series<T extends Tally = Tally> = (T | undefined)[];
 
-const emptyTally = (): Tally => ({ tiv: 0, uncertainTiv: 0, split: false, lines: [] });
+interface Dyad {
+  country: string;
+  counterpart: string;
+  series: Series<DyadTally>;
+}
 
-function add(map: Map<string, Series>, key: string, year: number, share: number, deal: Deal): void {
-  let series = map.get(key);
-  if (!series) map.set(key, (series = []));
-  const t = (series[year - FIRST_YEAR] ??= emptyTally());
+const range = (from: number, to: number) => (from === to ? String(from) : `${from}-${to}`);
+
+function add(series: Series, i: number, share: number, deal: Deal): void {
+  let t = series[i];
+  if (!t) series[i] = t = { tiv: 0, uncertainTiv: 0, split: false, deals: 0 };
   t.tiv += share;
   if (deal.uncertain) t.uncertainTiv += share;
   if (deal.years.length > 1) t.split = true;
-  t.lines.push(deal.line);
+  t.deals++;
 }
 
-/** Yearly TIV by dyad ("REC|SUP"), by recipient (all suppliers), by recipient from the U.S., and by supplier. */
-export interface ArmsTallies {
-  dyads: Map<string, Series>;
-  imports: Map<string, Series>;
-  importsFromUs: Map<string, Series>;
-  exports: Map<string, Series>;
+function addToDyad(series: Series<DyadTally>, i: number, share: number, deal: Deal): void {
+  let t = series[i];
+  if (!t) series[i] = t = { tiv: 0, uncertainTiv: 0, split: false, deals: 0, ranges: '', from: deal.line, to: deal.line };
+  else if (deal.line === t.to + 1) t.to = deal.line;
+  else {
+    t.ranges = t.ranges === '' ? range(t.from, t.to) : `${t.ranges}, ${range(t.from, t.to)}`;
+    t.from = t.to = deal.line;
+  }
+  t.tiv += share;
+  if (deal.uncertain) t.uncertainTiv += share;
+  if (deal.years.length > 1) t.split = true;
+  t.deals++;
+}
+
+/** "12, 15-17, 30": the register lines behind a dyad's tally. */
+const tallyLines = (t: DyadTally) => (t.ranges === '' ? range(t.from, t.to) : `${t.ranges}, ${range(t.from, t.to)}`);
+
+function seriesOf(map: Map<string, Series>, key: string): Series {
+  let series = map.get(key);
+  if (!series) map.set(key, (series = []));
+  return series;
+}
+
+function remember(map: Map<string, Set<string>>, iso: string, name: string): void {
+  let names = map.get(iso);
+  if (!names) map.set(iso, (names = new Set()));
+  names.add(name);
+}
+
+/** Yearly TIV by dyad (in order of first delivery), by recipient (all suppliers), by recipient from the U.S., and by supplier. */
+class ArmsTallies {
+  readonly dyads: Dyad[] = [];
+  readonly imports = new Map<string, Series>();
+  readonly importsFromUs = new Map<string, Series>();
+  readonly exports = new Map<string, Series>();
   /** SIPRI spellings behind each registered state, for locators. */
-  recipientNames: Map<string, Set<string>>;
-  supplierNames: Map<string, Set<string>>;
-}
+  readonly recipientNames = new Map<string, Set<string>>();
+  readonly supplierNames = new Map<string, Set<string>>();
+  /** Dyads by recipient, then supplier. */
+  private readonly dyadIndex = new Map<string, Map<string, Series<DyadTally>>>();
+  /** A registered state's state in each register year (SIPRI's "Serbia" is SCG in 1992-2005), by ISO code, filled as the years come. */
+  private readonly states = new Map<string, string[]>();
 
-export function tallyDeliveries(deals: Deal[]): ArmsTallies {
-  const t: ArmsTallies = { dyads: new Map(), imports: new Map(), importsFromUs: new Map(), exports: new Map(), recipientNames: new Map(), supplierNames: new Map() };
-  const remember = (m: Map<string, Set<string>>, iso: string, name: string) => {
-    if (!m.has(iso)) m.set(iso, new Set());
-    m.get(iso)!.add(name);
-  };
-  for (const deal of deals) {
-    if (deal.tiv === 0) continue;
+  private statesOf(iso: string): string[] {
+    let states = this.states.get(iso);
+    if (!states) this.states.set(iso, (states = []));
+    return states;
+  }
+
+  private dyad(rec: string, sup: string): Series<DyadTally> {
+    let bySupplier = this.dyadIndex.get(rec);
+    if (!bySupplier) this.dyadIndex.set(rec, (bySupplier = new Map()));
+    let series = bySupplier.get(sup);
+    if (!series) {
+      bySupplier.set(sup, (series = []));
+      this.dyads.push({ country: rec, counterpart: sup, series });
+    }
+    return series;
+  }
+
+  /**
+   * Add a deal's delivered TIV, split evenly over its delivery years. A deal's parties are the
+   * same states in most or all of its years, so their series are looked up again only when the
+   * state of a party changes from one delivery year to the next.
+   */
+  add(deal: Deal): void {
+    if (deal.tiv === 0) return;
     const share = deal.tiv / deal.years.length;
+    let rec: string | null | undefined;
+    let sup: string | null | undefined;
+    let imports: Series | null = null;
+    let fromUs: Series | null = null;
+    let exports: Series | null = null;
+    let dyad: Series<DyadTally> | null = null;
+    const { recipientIso, supplierIso } = deal;
+    const recStates = recipientIso ? this.statesOf(recipientIso) : null;
+    const supStates = supplierIso ? this.statesOf(supplierIso) : null;
     for (const year of deal.years) {
-      const rec = deal.recipientIso ? sipriStateInYear(deal.recipientIso, year).iso3 : null;
-      const sup = deal.supplierIso ? sipriStateInYear(deal.supplierIso, year).iso3 : null;
+      const i = year - FIRST_YEAR;
+      const r = recStates ? (recStates[i] ??= sipriStateInYear(recipientIso!, year).iso3) : null;
+      const s = supStates ? (supStates[i] ??= sipriStateInYear(supplierIso!, year).iso3) : null;
+      if (r !== rec || s !== sup) {
+        if (r !== rec && r) {
+          imports = seriesOf(this.imports, r);
+          remember(this.recipientNames, r, deal.recipient);
+        }
+        if (s !== sup && s) {
+          exports = seriesOf(this.exports, s);
+          remember(this.supplierNames, s, deal.supplier);
+        }
+        fromUs = r && s === US ? seriesOf(this.importsFromUs, r) : null;
+        dyad = r && s && r !== s ? this.dyad(r, s) : null;
+        rec = r;
+        sup = s;
+      }
       if (rec) {
-        add(t.imports, rec, year, share, deal);
-        remember(t.recipientNames, rec, deal.recipient);
-        if (sup === US) add(t.importsFromUs, rec, year, share, deal);
+        add(imports!, i, share, deal);
+        if (fromUs) add(fromUs, i, share, deal);
       }
-      if (sup) {
-        add(t.exports, sup, year, share, deal);
-        remember(t.supplierNames, sup, deal.supplier);
-      }
-      if (rec && sup && rec !== sup) add(t.dyads, `${rec}|${sup}`, year, share, deal);
+      if (sup) add(exports!, i, share, deal);
+      if (dyad) addToDyad(dyad, i, share, deal);
     }
   }
-  return t;
 }
 
 /** TIV sums carry the float noise of the even split; six decimals keep them exact to 1 TIV unit. */
@@ -276,118 +535,138 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** "12, 15-17, 30": the register lines behind a value. */
 export function lineRanges(lines: number[]): string {
-  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  let ascending = true;
+  for (let i = 1; i < lines.length && ascending; i++) ascending = lines[i] > lines[i - 1];
+  const sorted = ascending ? lines : [...new Set(lines)].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; i++) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    parts.push(range(sorted[i], sorted[j]));
     i = j;
   }
   return parts.join(', ');
 }
 
-function tallyFlags(t: Tally): ObservationFlag[] {
-  const flags: ObservationFlag[] = [];
-  if (t.split) flags.push('derived');
-  if (t.uncertainTiv > 0) flags.push('uncertain');
-  return flags;
+/**
+ * An observation as observation() makes it, with the same fields in the same order, made here
+ * without the argument object observation() takes (one object, not two, for each of 50,000).
+ */
+function arms(country: string, counterpart: string, indicator: string, year: number, value: number | null, locator: string, flags: ObservationFlag[], note: string): Observation {
+  return { country, counterpart, indicator, year, value, low: null, high: null, source: ARMS_SOURCE, locator, flags, note };
 }
 
+/** The flags observations share (frozen, like observation()'s defaults: one array each rather than one per observation). */
+const freeze = (flags: ObservationFlag[]) => Object.freeze(flags) as unknown as ObservationFlag[];
+const NO_FLAGS = freeze([]);
+const MISSING = freeze(['missing']);
+const DERIVED = freeze(['derived']);
+const UNCERTAIN = freeze(['uncertain']);
+const DERIVED_UNCERTAIN = freeze(['derived', 'uncertain']);
+
+function tallyFlags(t: Tally): ObservationFlag[] {
+  if (t.uncertainTiv > 0) return t.split ? DERIVED_UNCERTAIN : UNCERTAIN;
+  return t.split ? DERIVED : NO_FLAGS;
+}
+
+const SPLIT_NOTE = '; deals delivered over several years split evenly across their delivery years';
+/** Notes of tallies with nothing uncertain, by split (0 or 1) and number of deals: a few hundred texts shared by most observations. */
+const plainNotes: string[][] = [[], []];
+
 function tallyNote(t: Tally): string {
-  const deals = t.lines.length;
-  const parts = [`${deals} deal${deals === 1 ? '' : 's'}`];
-  if (t.split) parts.push('deals delivered over several years split evenly across their delivery years');
-  if (t.uncertainTiv > 0) parts.push(`${round(t.uncertainTiv)} TIV m from deals whose number delivered SIPRI marks uncertain ("?")`);
-  return parts.join('; ');
+  if (t.uncertainTiv > 0) {
+    return `${t.deals} deal${t.deals === 1 ? '' : 's'}${t.split ? SPLIT_NOTE : ''}; ${round(t.uncertainTiv)} TIV m from deals whose number delivered SIPRI marks uncertain ("?")`;
+  }
+  const notes = plainNotes[t.split ? 1 : 0];
+  return (notes[t.deals] ??= `${t.deals} deal${t.deals === 1 ? '' : 's'}${t.split ? SPLIT_NOTE : ''}`);
 }
 
 const quoted = (names: Set<string> | undefined) => [...(names ?? [])].sort().map((n) => `"${n}"`).join(' or ');
 
+/**
+ * The parts of locators and notes that depend only on the year, made once for the register's
+ * years: each observation's text is then a join of a few shared pieces rather than of many new
+ * ones (fewer objects kept until the observations are written).
+ */
+const byYear = <T>(f: (year: number) => T): T[] => Array.from({ length: LAST_YEAR - FIRST_YEAR + 1 }, (_, i) => f(FIRST_YEAR + i));
+const DEALS_LINE = `${REGISTER_FILE} line `;
+const DEALS_LINES = `${REGISTER_FILE} lines `;
+const DELIVERIES_IN = byYear((year) => ` (deliveries in ${year})`);
+const AMONG_YEARS = byYear((year) => `${year} among "Year(s) of delivery"`);
+/** The U.S. share's 10-year window ending in a year, "2015-2024", and what its notes say of it. */
+const SHARE_WINDOW = byYear((year) => `${Math.max(FIRST_YEAR, year - WINDOW + 1)}-${year}`);
+const SHARE_TRUNCATED = byYear((year) => (year - WINDOW + 1 < FIRST_YEAR ? `; the window starts in ${FIRST_YEAR}, the register's first year` : ''));
+const SHARE_NONE = byYear((year) => `no arms imports identified by SIPRI in ${SHARE_WINDOW[year - FIRST_YEAR]}, so no share can be computed${SHARE_TRUNCATED[year - FIRST_YEAR]}`);
+const SHARE_DELIVERED = byYear((year) => ` TIV m delivered in ${SHARE_WINDOW[year - FIRST_YEAR]}`);
+const SHARE_DELIVERED_TRUNCATED = byYear((year) => SHARE_DELIVERED[year - FIRST_YEAR] + SHARE_TRUNCATED[year - FIRST_YEAR]);
+
 function dyadObservations(t: ArmsTallies): Observation[] {
   const out: Observation[] = [];
-  for (const [key, series] of t.dyads) {
-    const [country, counterpart] = key.split('|');
-    series.forEach((tally, i) => {
-      if (!tally) return;
-      const year = FIRST_YEAR + i;
-      out.push(observation({
-        country, counterpart, indicator: 'arms_imports_tiv', year, value: round(tally.tiv), source: ARMS_SOURCE,
-        locator: `${REGISTER_FILE} line${tally.lines.length === 1 ? '' : 's'} ${lineRanges(tally.lines)} (deliveries in ${year})`,
-        flags: tallyFlags(tally), note: tallyNote(tally),
-      }));
-    });
+  for (const { country, counterpart, series } of t.dyads) {
+    for (let i = 0; i < series.length; i++) {
+      const tally = series[i];
+      if (!tally) continue;
+      const locator = (tally.deals === 1 ? DEALS_LINE : DEALS_LINES) + tallyLines(tally) + DELIVERIES_IN[i];
+      out.push(arms(country, counterpart, 'arms_imports_tiv', FIRST_YEAR + i, round(tally.tiv), locator, tallyFlags(tally), tallyNote(tally)));
+    }
   }
   return out;
 }
 
-/** The years a state gets yearly totals: from its first identified delivery to 2024, or to the state's last year. */
-function activeYears(ctx: TransformContext, iso: string, series: Series): number[] {
+/** The years a state gets yearly totals, first and last: from its first identified delivery to 2024, or to the state's last year. */
+function activeYears(ctx: TransformContext, iso: string, series: Series): [number, number] {
   const first = series.findIndex((x) => x !== undefined);
   const last = series.length - 1;
   const end = Math.max(last, Math.min(LAST_YEAR, ctx.countries.registry.get(iso)?.to_year ?? LAST_YEAR) - FIRST_YEAR);
-  return Array.from({ length: end - first + 1 }, (_, i) => FIRST_YEAR + first + i);
+  return [FIRST_YEAR + first, FIRST_YEAR + end];
 }
 
-function totalObservations(ctx: TransformContext, map: Map<string, Series>, indicator: string, role: 'Recipient' | 'Supplier', names: Map<string, Set<string>>): Observation[] {
-  const out: Observation[] = [];
+const NO_DELIVERIES_NOTE = 'no deliveries identified by SIPRI in this year (the register lists none)';
+
+function totalObservations(ctx: TransformContext, map: Map<string, Series>, indicator: string, role: 'Recipient' | 'Supplier', names: Map<string, Set<string>>, out: Observation[]): void {
   for (const [iso, series] of map) {
-    const who = quoted(names.get(iso));
-    for (const year of activeYears(ctx, iso, series)) {
+    const deals = `${REGISTER_FILE}: deals with ${role} ${quoted(names.get(iso))} and `;
+    const [first, last] = activeYears(ctx, iso, series);
+    for (let year = first; year <= last; year++) {
       const tally = series[year - FIRST_YEAR];
-      const locator = `${REGISTER_FILE}: deals with ${role} ${who} and ${year} among "Year(s) of delivery"`;
+      const locator = deals + AMONG_YEARS[year - FIRST_YEAR];
       out.push(tally
-        ? observation({ country: iso, indicator, year, value: round(tally.tiv), source: ARMS_SOURCE, locator, flags: tallyFlags(tally), note: tallyNote(tally) })
-        : observation({ country: iso, indicator, year, value: 0, source: ARMS_SOURCE, locator, note: 'no deliveries identified by SIPRI in this year (the register lists none)' }));
+        ? arms(iso, '', indicator, year, round(tally.tiv), locator, tallyFlags(tally), tallyNote(tally))
+        : arms(iso, '', indicator, year, 0, locator, NO_FLAGS, NO_DELIVERIES_NOTE));
     }
   }
-  return out;
 }
 
-function usShareObservations(ctx: TransformContext, t: ArmsTallies): Observation[] {
-  const out: Observation[] = [];
+function usShareObservations(ctx: TransformContext, t: ArmsTallies, out: Observation[]): void {
+  const none: Series = [];
   for (const [iso, series] of t.imports) {
     if (iso === US) continue;
-    const fromUs = t.importsFromUs.get(iso) ?? [];
-    const who = quoted(t.recipientNames.get(iso));
-    for (const year of activeYears(ctx, iso, series)) {
-      const from = Math.max(FIRST_YEAR, year - WINDOW + 1);
+    const fromUs = t.importsFromUs.get(iso) ?? none;
+    const deals = `${REGISTER_FILE}: deals with Recipient ${quoted(t.recipientNames.get(iso))} (all suppliers, and Supplier "United States") delivered in `;
+    const [first, last] = activeYears(ctx, iso, series);
+    for (let year = first; year <= last; year++) {
+      const i = year - FIRST_YEAR;
       let total = 0;
       let uncertain = 0;
       let us = 0;
-      for (let y = from; y <= year; y++) {
-        total += series[y - FIRST_YEAR]?.tiv ?? 0;
-        uncertain += series[y - FIRST_YEAR]?.uncertainTiv ?? 0;
-        us += fromUs[y - FIRST_YEAR]?.tiv ?? 0;
+      for (let y = Math.max(0, i - WINDOW + 1); y <= i; y++) {
+        const tally = series[y];
+        total += tally?.tiv ?? 0;
+        uncertain += tally?.uncertainTiv ?? 0;
+        us += fromUs[y]?.tiv ?? 0;
       }
-      const window = `${from}-${year}`;
-      const truncated = year - WINDOW + 1 < FIRST_YEAR ? `; the window starts in ${FIRST_YEAR}, the register's first year` : '';
-      const locator = `${REGISTER_FILE}: deals with Recipient ${who} (all suppliers, and Supplier "United States") delivered in ${window}`;
+      const locator = deals + SHARE_WINDOW[i];
       if (total === 0) {
-        out.push(observation({ country: iso, indicator: 'arms_imports_us_share_10y', year, value: null, source: ARMS_SOURCE, locator,
-          note: `no arms imports identified by SIPRI in ${window}, so no share can be computed${truncated}` }));
+        out.push(arms(iso, '', 'arms_imports_us_share_10y', year, null, locator, MISSING, SHARE_NONE[i]));
         continue;
       }
-      const flags: ObservationFlag[] = uncertain > 0 ? ['derived', 'uncertain'] : ['derived'];
-      const uncertainNote = uncertain > 0 ? `; ${round(uncertain)} TIV m from deals whose number delivered SIPRI marks uncertain ("?")` : '';
-      out.push(observation({
-        country: iso, indicator: 'arms_imports_us_share_10y', year, value: round((100 * us) / total), source: ARMS_SOURCE, locator, flags,
-        note: `U.S. ${round(us)} of ${round(total)} TIV m delivered in ${window}${uncertainNote}${truncated}`,
-      }));
+      const delivered = uncertain > 0
+        ? `${SHARE_DELIVERED[i]}; ${round(uncertain)} TIV m from deals whose number delivered SIPRI marks uncertain ("?")${SHARE_TRUNCATED[i]}`
+        : SHARE_DELIVERED_TRUNCATED[i];
+      out.push(arms(iso, '', 'arms_imports_us_share_10y', year, round((100 * us) / total), locator, uncertain > 0 ? DERIVED_UNCERTAIN : DERIVED,
+        `U.S. ${round(us)} of ${round(total)}${delivered}`));
     }
   }
-  return out;
-}
-
-export async function readRegister(ctx: TransformContext): Promise<Deal[]> {
-  const text = await ctx.snapshot.readText(REGISTER_FILE, ARMS_SOURCE);
-  const seen = new Map<string, string | null>();
-  // Each spelling is resolved once (the register repeats names thousands of times).
-  const resolve = (name: string, where: Where) => {
-    if (!seen.has(name)) seen.set(name, ctx.countries.resolve(SIPRI_PUBLISHER, name, where));
-    return seen.get(name)!;
-  };
-  return parseRegister(text).map((rec) => readDeal(rec, resolve));
 }
 
 export const transform: Transform = {
@@ -397,14 +676,13 @@ export const transform: Transform = {
   indicators: INDICATORS,
   needsSnapshot: true,
   async run(ctx) {
-    const tallies = tallyDeliveries(await readRegister(ctx));
-    return {
-      observations: [
-        ...dyadObservations(tallies),
-        ...totalObservations(ctx, tallies.imports, 'arms_imports_tiv_total', 'Recipient', tallies.recipientNames),
-        ...usShareObservations(ctx, tallies),
-        ...totalObservations(ctx, tallies.exports, 'arms_exports_tiv', 'Supplier', tallies.supplierNames),
-      ],
-    };
+    const text = await ctx.snapshot.readText(REGISTER_FILE, ARMS_SOURCE);
+    const tallies = new ArmsTallies();
+    eachDeal(text, memoizedResolver(ctx), (deal) => tallies.add(deal));
+    const observations = dyadObservations(tallies);
+    totalObservations(ctx, tallies.imports, 'arms_imports_tiv_total', 'Recipient', tallies.recipientNames, observations);
+    usShareObservations(ctx, tallies, observations);
+    totalObservations(ctx, tallies.exports, 'arms_exports_tiv', 'Supplier', tallies.supplierNames, observations);
+    return { observations };
   },
 };

@@ -9,9 +9,8 @@
 // columns lose after 2008, and each value can be traced to one line of one report.
 import type { Indicator, Observation } from '../../evidence/schema.ts';
 import type { CountryRegistry } from '../../evidence/countries.ts';
-import type { CsvRecord, Where } from '../snapshot.ts';
+import type { CsvRecord } from '../snapshot.ts';
 import { NA_MARKERS, SnapshotError, integerAt } from '../snapshot.ts';
-import { observation } from '../transform.ts';
 import type { Transform, TransformContext } from '../transform.ts';
 
 export const REPORTS_FILE = 'us-troops-bases/troopdata-rebuild-reports.csv';
@@ -86,7 +85,10 @@ const CONTINGENCY_UNDERCOUNT: Record<string, [number, number][]> = {
 };
 
 function undercountsContingency(iso3: string, year: number): boolean {
-  return (CONTINGENCY_UNDERCOUNT[iso3] ?? []).some(([from, to]) => year >= from && year <= to);
+  const periods = CONTINGENCY_UNDERCOUNT[iso3];
+  if (!periods) return false;
+  for (const [from, to] of periods) if (year >= from && year <= to) return true;
+  return false;
 }
 
 /** Eritrea was part of Ethiopia until 1993; the reports list Asmara (Kagnew Station) separately. */
@@ -170,17 +172,30 @@ interface ReportLine {
   report: string;
   location: string;
   iso3: string;
+  /** The location as the notes name it, in quotes. */
+  quoted: string;
   values: Partial<Record<Measure, number | null>>;
   withheld: boolean;
   /** Services whose blank cell is read as 0 because the printed services add up to the total. */
-  blankServices: Measure[];
+  blankServices: readonly Measure[];
   /** The line is for a part of the state (the Ryukyu Islands of Japan, the Azores of Portugal...). */
   part: boolean;
   /** Row of an identical-location line this one repeats, if the file has it twice. */
   repeatedAt: number | null;
   /** Measures on which the repeated lines disagree. */
-  disputed: Measure[];
+  disputed: readonly Measure[];
 }
+
+/** The measures of a line, in the order its values are read and its observations written: those of the 2008+ format, or of the earlier reports. */
+const COMPONENT_MEASURES = Object.keys(COMPONENT_COLUMNS) as Measure[];
+const EARLY_MEASURES = Object.keys(EARLY_COLUMNS) as Measure[];
+const EARLY_ENTRIES = Object.entries(EARLY_COLUMNS) as [Measure, { value: string; report: string[] }][];
+const measuresOf = (year: number) => (year >= COMPONENT_FORMAT_FROM ? COMPONENT_MEASURES : EARLY_MEASURES);
+/** Every report column before 2008, for telling the reports troopdata read from PDF. */
+const REPORT_COLUMNS = EARLY_ENTRIES.flatMap(([, c]) => c.report);
+/** A measure as the notes name it ("air force"). */
+const MEASURE_WORDS = Object.fromEntries(COMPONENT_MEASURES.map((m) => [m, m.replace('_', ' ')])) as Record<Measure, string>;
+const NO_MEASURES: readonly Measure[] = Object.freeze([]);
 
 export const transform: Transform = {
   id: 'troops',
@@ -191,24 +206,40 @@ export const transform: Transform = {
   async run(ctx) {
     const records = await ctx.snapshot.readCsv(REPORTS_FILE, 'troopdata', { requireColumns: REQUIRED_COLUMNS });
     const annual = annualReports(records);
-    const resolveLocation = memoizedResolver(ctx);
-    const chosen = records.filter(({ values: v }) => annual.get(Number(v.year)) === v.source);
+    const chosen: CsvRecord[] = [];
+    for (const r of records) if (annual.get(Number(r.values.year)) === r.values.source) chosen.push(r);
     const transcribedOnly = reportsWithoutReportColumns(chosen);
-    const lines = chosen
-      .map((r) => readLine(ctx, resolveLocation, transcribedOnly.has(r.values.source), r))
-      .filter((l): l is ReportLine => l !== null);
+    const readLine = lineReader(ctx);
+    const lines: ReportLine[] = [];
+    for (const r of chosen) {
+      const l = readLine(transcribedOnly.has(r.values.source), r);
+      if (l !== null) lines.push(l);
+    }
     return { observations: personnelObservations(lines, annual, ctx.countries.registry) };
   },
 };
+
+/** The number written with 1 to 15 ASCII digits and nothing else, or -1 (the cells' common case, read without integerAt's trimming and checks). */
+function digitsValue(raw: string): number {
+  const n = raw.length;
+  if (n === 0 || n > 15) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const d = raw.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
 /** The report each year's figures come from (year -> "September 1957"), after checking every row's report label. */
 function annualReports(records: CsvRecord[]): Map<number, string> {
   const reports = new Map<number, Set<string>>();
   for (const { line, values: v } of records) {
-    const where = { file: REPORTS_FILE, row: line };
-    const year = integerAt(where, 'year', v.year);
+    const digits = digitsValue(v.year);
+    const year = digits >= 0 ? digits : integerAt({ file: REPORTS_FILE, row: line }, 'year', v.year);
     if (year === null) throw new SnapshotError(REPORTS_FILE, line, 'year', 'the year is empty', 'Replace the file with the publisher\'s original.');
-    if (v.source !== `${v.month} ${year}`) {
+    if (!isReportLabel(v.source, v.month, year)) {
       throw new SnapshotError(REPORTS_FILE, line, 'source', `report "${v.source}" does not match month "${v.month}" and year ${year}`,
         'Each line must name the DMDC report it was read from; replace the file with the publisher\'s original.');
     }
@@ -224,13 +255,10 @@ function annualReports(records: CsvRecord[]): Map<number, string> {
   return annual;
 }
 
-/** The reports repeat a few hundred spellings over 10,000 lines: resolve each spelling once. */
-function memoizedResolver(ctx: TransformContext): (name: string, where: Where) => string | null {
-  const known = new Map<string, string | null>();
-  return (name, where) => {
-    if (!known.has(name)) known.set(name, ctx.countries.resolve(PUBLISHER, name, where));
-    return known.get(name)!;
-  };
+/** `source` is `${month} ${year}`, compared in place rather than by making that text for each of 15,000 rows. */
+function isReportLabel(source: string, month: string, year: number): boolean {
+  const y = String(year);
+  return source.length === month.length + 1 + y.length && source.startsWith(month) && source.charCodeAt(month.length) === 32 && source.endsWith(y);
 }
 
 /** Reports (before 2008) for which the file has none of the report's own columns, only troopdata's reading (the 2003 and 2004 PDFs). */
@@ -239,36 +267,84 @@ function reportsWithoutReportColumns(records: CsvRecord[]): Set<string> {
   const all = new Set<string>();
   for (const { values: v } of records) {
     all.add(v.source);
-    if (Object.values(EARLY_COLUMNS).some((c) => c.report.some((col) => !NA_MARKERS.has((v[col] ?? '').trim())))) withColumns.add(v.source);
+    // One printed report column is enough to tell a report; later formats are never transcribed-only.
+    if (withColumns.has(v.source) || Number(v.source.slice(-4)) >= COMPONENT_FORMAT_FROM) continue;
+    for (const col of REPORT_COLUMNS) {
+      if (!NA_MARKERS.has((v[col] ?? '').trim())) {
+        withColumns.add(v.source);
+        break;
+      }
+    }
   }
   return new Set([...all].filter((r) => !withColumns.has(r) && Number(r.slice(-4)) < COMPONENT_FORMAT_FROM));
 }
 
-function readLine(ctx: TransformContext, resolveLocation: (name: string, where: Where) => string | null, transcribedOnly: boolean, { line, values: v }: CsvRecord): ReportLine | null {
-  const where: Where = { file: REPORTS_FILE, row: line, column: 'Location' };
-  const location = v.Location.trim();
-  const named = resolveLocation(location, where);
-  if (named === null) return null;
-  const year = Number(v.year);
-  const iso3 = hostInYear(ctx.countries.registry, named, year);
-  const withheld = WITHHELD_LINE.test(location) || (year >= ASTERISKED_ZERO_FROM && location.endsWith('*') && v['Total Active Duty'] === '0');
-  const values: Partial<Record<Measure, number | null>> = {};
-  let blankServices: Measure[] = [];
-  if (year >= COMPONENT_FORMAT_FROM) {
-    for (const m of Object.keys(COMPONENT_COLUMNS) as Measure[]) values[m] = count(line, COMPONENT_COLUMNS[m], v[COMPONENT_COLUMNS[m]]);
-  } else {
-    for (const [m, cols] of Object.entries(EARLY_COLUMNS) as [Measure, { value: string; report: string[] }][]) {
-      const read = count(line, cols.value, v[cols.value]);
-      const printed = transcribedOnly || cols.report.some((c) => count(line, c, v[c]) !== null);
-      // troopdata writes 0 where the report printed nothing; a figure it read stands.
-      values[m] = read === 0 && !printed ? null : read;
+/** What a location's text tells, the same on every line that prints it. */
+interface Location {
+  /** The state it names (null: not a state, e.g. a regional total). */
+  named: string | null;
+  /** The line gives its count elsewhere or not at all ("(see OIF table)"). */
+  withheld: boolean;
+  /** The line is for a part of a state. */
+  part: boolean;
+  /** The location as the notes name it, in quotes (one text for all its lines). */
+  quoted: string;
+}
+
+/**
+ * A reader of report lines. The reports repeat a few hundred spellings over 10,000 lines, so
+ * each spelling is resolved and tested once, and each state's code in a year is looked up once.
+ */
+function lineReader(ctx: TransformContext): (transcribedOnly: boolean, record: CsvRecord) => ReportLine | null {
+  const registry = ctx.countries.registry;
+  const locations = new Map<string, Location>();
+  const hosts = new Map<string, Map<number, string>>();
+  const locationOf = (location: string, line: number): Location => {
+    let known = locations.get(location);
+    if (!known) {
+      known = {
+        named: ctx.countries.resolve(PUBLISHER, location, { file: REPORTS_FILE, row: line, column: 'Location' }),
+        withheld: WITHHELD_LINE.test(location),
+        part: PART_LINES.test(location),
+        quoted: `"${location}"`,
+      };
+      locations.set(location, known);
     }
-    blankServices = blanksThatAreZero(values);
-    for (const m of blankServices) values[m] = 0;
-  }
-  if (withheld) for (const m of Object.keys(values) as Measure[]) values[m] = null;
-  const part = PART_LINES.test(location) || PART_OF_UNTIL[named]?.state === iso3;
-  return { line, year, report: v.source, location, iso3, values, withheld, part, blankServices, repeatedAt: null, disputed: [] };
+    return known;
+  };
+  const hostOf = (named: string, year: number): string => {
+    let byYear = hosts.get(named);
+    if (!byYear) hosts.set(named, (byYear = new Map()));
+    let host = byYear.get(year);
+    if (host === undefined) byYear.set(year, (host = hostInYear(registry, named, year)));
+    return host;
+  };
+  return (transcribedOnly, { line, values: v }) => {
+    const location = v.Location.trim();
+    const { named, withheld: withheldLabel, part: partLine, quoted } = locationOf(location, line);
+    if (named === null) return null;
+    const year = Number(v.year);
+    const iso3 = hostOf(named, year);
+    const withheld = withheldLabel || (year >= ASTERISKED_ZERO_FROM && location.endsWith('*') && v['Total Active Duty'] === '0');
+    const values: Partial<Record<Measure, number | null>> = {};
+    let blankServices = NO_MEASURES;
+    if (year >= COMPONENT_FORMAT_FROM) {
+      for (const m of COMPONENT_MEASURES) values[m] = count(line, COMPONENT_COLUMNS[m], v[COMPONENT_COLUMNS[m]]);
+    } else {
+      for (const [m, cols] of EARLY_ENTRIES) {
+        const read = count(line, cols.value, v[cols.value]);
+        let printed = transcribedOnly;
+        for (let k = 0; !printed && k < cols.report.length; k++) printed = count(line, cols.report[k], v[cols.report[k]]) !== null;
+        // troopdata writes 0 where the report printed nothing; a figure it read stands.
+        values[m] = read === 0 && !printed ? null : read;
+      }
+      blankServices = blanksThatAreZero(values);
+      for (const m of blankServices) values[m] = 0;
+    }
+    if (withheld) for (const m of measuresOf(year)) values[m] = null;
+    const part = partLine || PART_OF_UNTIL[named]?.state === iso3;
+    return { line, year, report: v.source, location, iso3, quoted, values, withheld, part, blankServices, repeatedAt: null, disputed: NO_MEASURES };
+  };
 }
 
 const SERVICES: Measure[] = ['army', 'navy', 'air_force', 'marine_corps'];
@@ -278,14 +354,25 @@ const SERVICES: Measure[] = ['army', 'navy', 'air_force', 'marine_corps'];
  * is read as 0 only when the services the line does print add up to its printed total;
  * otherwise it stays missing.
  */
-function blanksThatAreZero(values: Partial<Record<Measure, number | null>>): Measure[] {
-  const blanks = SERVICES.filter((m) => values[m] === null);
-  if (blanks.length === 0 || values.total === null || values.total === undefined) return [];
-  const printed = SERVICES.filter((m) => values[m] !== null).reduce((sum, m) => sum + (values[m] ?? 0), 0);
-  return printed === values.total ? blanks : [];
+function blanksThatAreZero(values: Partial<Record<Measure, number | null>>): readonly Measure[] {
+  if (values.total === null || values.total === undefined) return NO_MEASURES;
+  let printed = 0;
+  let blank = false;
+  for (const m of SERVICES) {
+    const v = values[m];
+    if (v === null) blank = true;
+    else printed += v ?? 0;
+  }
+  return blank && printed === values.total ? SERVICES.filter((m) => values[m] === null) : NO_MEASURES;
 }
 
+/** A count cell: its whole number, null for a missing marker; anything else stops the build (integerAt). */
 function count(line: number, column: string, raw: string | undefined): number | null {
+  if (raw === 'NA') return null;
+  if (raw !== undefined) {
+    const digits = digitsValue(raw);
+    if (digits >= 0) return digits;
+  }
   return integerAt({ file: REPORTS_FILE, row: line }, column, raw);
 }
 
@@ -302,27 +389,67 @@ function hostInYear(registry: CountryRegistry, iso3: string, year: number): stri
 
 /** The ISO code a country's COW code stood for in a year, where COW keeps one code across ISO codes (365: SUN, then RUS). */
 export function stateInYear(registry: CountryRegistry, iso3: string, year: number): string {
-  const cows = new Set(registry.crosswalk.filter((x) => x.iso3 === iso3).map((x) => x.cow));
-  for (const cow of cows) {
-    if (registry.isoCodesForCow(cow).length < 2) continue;
+  for (const cow of sharedCows(registry).get(iso3) ?? []) {
     const then = registry.fromCow(cow, year);
     if (then !== null && then !== iso3) return then;
   }
   return iso3;
 }
 
+/** Per registry, the COW codes of each ISO code that have stood for more than one ISO code, in crosswalk order. */
+const sharedCowsOf = new WeakMap<CountryRegistry, Map<string, number[]>>();
+
+/**
+ * The COW codes that can make an ISO code another state in some year, found in one pass over
+ * the crosswalk (not two searches of it for every line read): the crosswalk does not change.
+ */
+function sharedCows(registry: CountryRegistry): Map<string, number[]> {
+  let shared = sharedCowsOf.get(registry);
+  if (shared) return shared;
+  const cowsOf = new Map<string, Set<number>>();
+  const isosOf = new Map<number, Set<string>>();
+  for (const x of registry.crosswalk) {
+    let cows = cowsOf.get(x.iso3);
+    if (!cows) cowsOf.set(x.iso3, (cows = new Set()));
+    cows.add(x.cow);
+    let isos = isosOf.get(x.cow);
+    if (!isos) isosOf.set(x.cow, (isos = new Set()));
+    isos.add(x.iso3);
+  }
+  shared = new Map();
+  for (const [iso3, cows] of cowsOf) {
+    const multi = [...cows].filter((cow) => isosOf.get(cow)!.size >= 2);
+    if (multi.length > 0) shared.set(iso3, multi);
+  }
+  sharedCowsOf.set(registry, shared);
+  return shared;
+}
+
 /** One observation per host, year and measure, plus missing rows for years a report has no line for a host it lists in other years. */
 function personnelObservations(lines: ReportLine[], annual: Map<number, string>, registry: CountryRegistry): Observation[] {
-  const byHostYear = new Map<string, ReportLine[]>();
+  // The lines by host and year, and the host-years in the order the file first lists them.
+  const byHost = new Map<string, Map<number, ReportLine[]>>();
+  const groups: ReportLine[][] = [];
   for (const l of lines) {
-    const key = `${l.iso3}|${l.year}`;
-    const group = byHostYear.get(key);
+    let byYear = byHost.get(l.iso3);
+    if (!byYear) byHost.set(l.iso3, (byYear = new Map()));
+    const group = byYear.get(l.year);
     if (group) group.push(l);
-    else byHostYear.set(key, [l]);
+    else {
+      const created = [l];
+      byYear.set(l.year, created);
+      groups.push(created);
+    }
   }
   const out: Observation[] = [];
-  for (const group of byHostYear.values()) for (const o of hostYearObservations(distinctLines(group))) out.push(o);
-  out.push(...unlistedYears(lines, annual, registry));
+  const texts = new Map<string, ReportTexts>();
+  for (const group of groups) {
+    const report = group[0].report;
+    let t = texts.get(report);
+    if (!t) texts.set(report, (t = { locatorEnd: ` (DMDC ${report} report)`, line: `DMDC ${report} report, line ` }));
+    hostYearObservations(group.length === 1 ? group : distinctLines(group), t, out);
+  }
+  unlistedYears(byHost, annual, registry, out);
   return out;
 }
 
@@ -348,37 +475,64 @@ function distinctLines(group: ReportLine[]): ReportLine[] {
   return [...byLocation.values()];
 }
 
-function hostYearObservations(group: ReportLine[]): Observation[] {
+/** The flags rows share (frozen, like observation()'s defaults: one array each, not one per row). */
+const flags = (...f: Observation['flags']) => Object.freeze(f) as unknown as Observation['flags'];
+const NO_FLAGS = flags();
+const UNCERTAIN = flags('uncertain');
+const MISSING = flags('missing');
+const MISSING_UNCERTAIN = flags('missing', 'uncertain');
+
+/** Texts of a report that its host-years' locators and notes share. */
+interface ReportTexts {
+  /** " (DMDC September 1957 report)" */
+  locatorEnd: string;
+  /** "DMDC September 1957 report, line " */
+  line: string;
+}
+
+const ROW = `${REPORTS_FILE} row `;
+const ROWS = `${REPORTS_FILE} rows `;
+const rowOf = (l: ReportLine) => (l.repeatedAt === null ? String(l.line) : `${l.line} (repeated at ${l.repeatedAt})`);
+const quotedOf = (l: ReportLine) => l.quoted;
+
+function hostYearObservations(group: ReportLine[], texts: ReportTexts, out: Observation[]): void {
   const [first] = group;
-  const rows = group.map((l) => (l.repeatedAt === null ? String(l.line) : `${l.line} (repeated at ${l.repeatedAt})`)).join(', ');
-  const locator = `${REPORTS_FILE} ${group.length > 1 ? 'rows' : 'row'} ${rows} (DMDC ${first.report} report)`;
-  const lineNames = group.map((l) => `"${l.location}"`).join(' + ');
-  const out: Observation[] = [];
+  const single = group.length === 1;
+  const locator = single ? ROW + rowOf(first) + texts.locatorEnd : ROWS + group.map(rowOf).join(', ') + texts.locatorEnd;
+  const lineNames = single ? first.quoted : group.map(quotedOf).join(' + ');
   // What every measure of the group shares, made once: the measures' notes are mostly the same
   // text, and one string for them is flattened, written and encoded once.
-  const allParts = group.every((l) => l.part);
-  const withheld = group.some((l) => l.withheld);
+  let allParts = true;
+  let withheld = false;
+  let disputes = false;
+  let blanks = false;
+  for (const l of group) {
+    allParts &&= l.part;
+    withheld ||= l.withheld;
+    disputes ||= l.disputed.length > 0;
+    blanks ||= l.blankServices.length > 0;
+  }
   const undercount = undercountsContingency(first.iso3, first.year);
   const contingency = undercount ? ' The report\'s country line leaves out forces deployed in contingency operations here, so the figure understates the U.S. presence.' : '';
-  const summed = group.length > 1 ? `Sum of the report lines ${lineNames}.` : `DMDC ${first.report} report, line ${lineNames}.`;
+  const summed = single ? `${texts.line}${lineNames}.` : `Sum of the report lines ${lineNames}.`;
   let printedNote: string | null = null;
   let blankNote: string | null = null;
   let withheldNote: string | null = null;
-  for (const measure of Object.keys(first.values) as Measure[]) {
+  for (const measure of measuresOf(first.year)) {
     const indicator = INDICATOR_OF[measure];
-    if (group.some((l) => l.disputed.includes(measure))) {
-      out.push(row(first, indicator, locator, null, ['missing', 'uncertain'],
-        `The file repeats the report line ${lineNames} with different ${measure.replace('_', ' ')} figures; the report's own figure cannot be told.`));
+    if (disputes && group.some((l) => l.disputed.includes(measure))) {
+      out.push(row(first, indicator, locator, null, MISSING_UNCERTAIN,
+        `The file repeats the report line ${lineNames} with different ${MEASURE_WORDS[measure]} figures; the report's own figure cannot be told.`));
       continue;
     }
     if (allParts) {
       const parts = group.map((l) => l.values[measure] ?? null);
-      out.push(row(first, indicator, locator, null, ['missing'],
+      out.push(row(first, indicator, locator, null, MISSING,
         `The file has only the report line ${lineNames} (${parts.join(' + ')}), a part of the state, for the DMDC ${first.report} report; the state's own line is not in the file.`));
       continue;
     }
     if (withheld) {
-      out.push(row(first, indicator, locator, null, ['missing'],
+      out.push(row(first, indicator, locator, null, MISSING,
         withheldNote ??= `The DMDC ${first.report} report line ${lineNames} gives no count (personnel deployed in contingency operations are reported elsewhere or withheld).`));
       continue;
     }
@@ -393,19 +547,18 @@ function hostYearObservations(group: ReportLine[]): Observation[] {
       value += v;
     }
     if (missing) {
-      out.push(row(first, indicator, locator, null, ['missing'], `The DMDC ${first.report} report prints no ${measure.replace('_', ' ')} figure for ${lineNames} (NA).`));
+      out.push(row(first, indicator, locator, null, MISSING, `The DMDC ${first.report} report prints no ${MEASURE_WORDS[measure]} figure for ${lineNames} (NA).`));
       continue;
     }
-    const note = group.some((l) => l.blankServices.includes(measure))
+    const note = blanks && group.some((l) => l.blankServices.includes(measure))
       ? (blankNote ??= summed + ' The report leaves the cell blank; read as 0 because the services it prints add up to its total.' + contingency)
       : (printedNote ??= summed + contingency);
-    out.push(row(first, indicator, locator, value, undercount ? ['uncertain'] : [], note));
+    out.push(row(first, indicator, locator, value, undercount ? UNCERTAIN : NO_FLAGS, note));
   }
-  return out;
 }
 
 /** One observation of a host and year, as observation() makes it (one object shape for every row). */
-function row(first: ReportLine, indicator: string, locator: string, value: number | null, flags: Observation['flags'], note: string): Observation {
+function row(first: { iso3: string; year: number }, indicator: string, locator: string, value: number | null, flags: Observation['flags'], note: string): Observation {
   return { country: first.iso3, counterpart: '', indicator, year: first.year, value, low: null, high: null, source: SOURCE, locator, flags, note };
 }
 
@@ -413,28 +566,18 @@ function row(first: ReportLine, indicator: string, locator: string, value: numbe
  * Years in which the annual report has no line for a host that it lists in other years: from
  * the host's first listed year to the last report (or the state's end), the figure is missing.
  */
-function unlistedYears(lines: ReportLine[], annual: Map<number, string>, registry: CountryRegistry): Observation[] {
-  const years = new Map<string, Set<number>>();
-  const first = new Map<string, ReportLine>();
-  for (const l of lines) {
-    years.set(l.iso3, (years.get(l.iso3) ?? new Set()).add(l.year));
-    const f = first.get(l.iso3);
-    if (!f || l.year < f.year) first.set(l.iso3, l);
-  }
+function unlistedYears(byHost: Map<string, Map<number, ReportLine[]>>, annual: Map<number, string>, registry: CountryRegistry, out: Observation[]): void {
   const lastReport = Math.max(...annual.keys());
-  const out: Observation[] = [];
-  for (const [iso3, listed] of years) {
+  for (const [iso3, listed] of byHost) {
+    let first = Infinity;
+    for (const year of listed.keys()) first = Math.min(first, year);
     const end = Math.min(lastReport, registry.get(iso3)?.to_year ?? lastReport);
-    for (let year = first.get(iso3)!.year; year <= end; year++) {
+    for (let year = first; year <= end; year++) {
       const report = annual.get(year);
       if (!report || listed.has(year)) continue;
-      const measures: Measure[] = year >= COMPONENT_FORMAT_FROM ? (Object.keys(COMPONENT_COLUMNS) as Measure[]) : (Object.keys(EARLY_COLUMNS) as Measure[]);
       const locator = `${REPORTS_FILE} (DMDC ${report} report: no line)`;
       const note = `The DMDC ${report} report has no line for this location (not listed, listed only inside a regional total, or left out as a contingency deployment).`;
-      for (const m of measures) {
-        out.push(observation({ country: iso3, indicator: INDICATOR_OF[m], year, value: null, source: SOURCE, locator, note }));
-      }
+      for (const m of measuresOf(year)) out.push(row({ iso3, year }, INDICATOR_OF[m], locator, null, MISSING, note));
     }
   }
-  return out;
 }
