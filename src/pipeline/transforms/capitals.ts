@@ -12,7 +12,7 @@ import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
 import type { CsvRecord, Where } from '../snapshot.ts';
 import { observation } from '../transform.ts';
 import type { EvidenceTable, Transform } from '../transform.ts';
-import { FIRST_YEAR, REQUIRED, cowCodeInYear, cowRuns, pickContinuing } from './cow.ts';
+import { FIRST_YEAR, REQUIRED, cowCodeByYear, cowRuns, cowToIso, integerCell, numberCell, pickContinuing } from './cow.ts';
 
 const CAPITALS_FILE = 'capitals-distance/cow_capitals_peacesciencer.csv';
 const CAPDIST_FILE = 'capitals-distance/capdist_gleditsch.csv';
@@ -93,7 +93,7 @@ export function capitalSpells(records: CsvRecord[], countries: CountryResolver):
     const lng = coordinateAt(where, 'lng', values.lng, 180);
     const toYear = Math.min(Number(end.slice(0, 4)), LAST_YEAR);
     if (toYear < FIRST_YEAR) continue;
-    const runs = cowRuns(Number(start.slice(0, 4)), toYear, (year) => cowCodeInYear(countries, ccode, year, values.statenme, { ...where, column: 'ccode' }));
+    const runs = cowRuns(Number(start.slice(0, 4)), toYear, cowCodeByYear(countries, ccode, values.statenme, { ...where, column: 'ccode' }));
     for (const run of runs) {
       if (run.toYear < FIRST_YEAR || run.code.kind !== 'state') continue;
       out.push({ iso3: run.code.iso3, ccode, statenme: values.statenme, capital: values.capital, start, end, isoFromYear: run.fromYear, isoToYear: run.toYear, lat, lng, where });
@@ -102,16 +102,21 @@ export function capitalSpells(records: CsvRecord[], countries: CountryResolver):
   return out;
 }
 
-function inForceAtYearEnd(spell: CapitalSpell, iso3: string, year: number): boolean {
-  const day = `${year}-12-31`;
+/** Whether a spell is the country's capital on `day`, 31 December of `year` (made once per year by the caller). */
+function inForceAtYearEnd(spell: CapitalSpell, iso3: string, year: number, day: string): boolean {
   return spell.iso3 === iso3 && spell.isoFromYear <= year && year <= spell.isoToYear && spell.start <= day && day <= spell.end;
 }
 
 /** The capital of a country on 31 December of a year, or undefined when the file has none. */
 export function capitalAtYearEnd(spells: readonly CapitalSpell[], iso3: string, year: number): CapitalSpell | undefined {
-  const candidates = spells.filter((s) => inForceAtYearEnd(s, iso3, year));
+  return capitalOn(spells, iso3, year, `${year}-12-31`, `${year + 1}-12-31`);
+}
+
+/** capitalAtYearEnd with the year's last day and the next year's made by the caller. */
+function capitalOn(spells: readonly CapitalSpell[], iso3: string, year: number, day: string, nextDay: string): CapitalSpell | undefined {
+  const candidates = spells.filter((s) => inForceAtYearEnd(s, iso3, year, day));
   if (candidates.length === 0) return undefined;
-  return pickContinuing(candidates, iso3, year, (s) => inForceAtYearEnd(s, iso3, year + 1));
+  return pickContinuing(candidates, iso3, year, (s) => inForceAtYearEnd(s, iso3, year + 1, nextDay));
 }
 
 function capitalsTable(spells: CapitalSpell[]): EvidenceTable {
@@ -153,31 +158,64 @@ export function haversineKm(lat1: number, lng1: number, lat2: number, lng2: numb
 }
 
 function counterpartsIn(countries: CountryResolver, year: number): string[] {
-  return COUNTERPART_COW_CODES.map((c) => countries.registry.fromCow(c, year)).filter((iso): iso is string => iso !== null);
+  return COUNTERPART_COW_CODES.map((c) => cowToIso(countries.registry, c, year)).filter((iso): iso is string => iso !== null);
+}
+
+// One flags array for all distances (as observation() shares its defaults; frozen, so that
+// nothing can change the flags of all at once).
+const DERIVED_FLAGS = Object.freeze(['derived']) as unknown as Observation['flags'];
+
+/** What the observations of one pair of capitals share, year after year. */
+interface CapitalPair {
+  value: number;
+  locator: string;
+  note: string;
 }
 
 function capitalDistanceObservations(spells: CapitalSpell[], allies: string[], countries: CountryResolver): Observation[] {
   const byIso = new Map<string, CapitalSpell[]>();
-  for (const s of spells) byIso.set(s.iso3, [...(byIso.get(s.iso3) ?? []), s]);
-  const capitalOf = (iso3: string, year: number) => capitalAtYearEnd(byIso.get(iso3) ?? [], iso3, year);
+  for (const s of spells) {
+    const of = byIso.get(s.iso3);
+    if (of) of.push(s);
+    else byIso.set(s.iso3, [s]);
+  }
+  // A pair of capitals stands for decades: its distance, locator and note are made once.
+  const spellIds = new Map(spells.map((s, i) => [s, i]));
+  const pairs = new Map<number, CapitalPair>();
+  const pairOf = (from: CapitalSpell, to: CapitalSpell): CapitalPair => {
+    const key = spellIds.get(from)! * spells.length + spellIds.get(to)!;
+    let pair = pairs.get(key);
+    if (!pair) {
+      pairs.set(key, (pair = {
+        value: Math.round(haversineKm(from.lat, from.lng, to.lat, to.lng) * 10) / 10,
+        locator: `${CAPITALS_FILE} rows ${from.where.row} and ${to.where.row}`,
+        note: `${from.capital} to ${to.capital}`,
+      }));
+    }
+    return pair;
+  };
   const out: Observation[] = [];
   for (let year = FIRST_YEAR; year <= LAST_YEAR; year++) {
-    const rivals = counterpartsIn(countries, year).map((iso3) => [iso3, capitalOf(iso3, year)] as const);
+    const day = `${year}-12-31`;
+    const nextDay = `${year + 1}-12-31`;
+    const capitalOf = (iso3: string) => capitalOn(byIso.get(iso3) ?? [], iso3, year, day, nextDay);
+    const rivals = counterpartsIn(countries, year).map((iso3) => [iso3, capitalOf(iso3)] as const);
     for (const ally of allies) {
-      const from = capitalOf(ally, year);
+      const from = capitalOf(ally);
       if (!from) continue;
       for (const [counterpart, to] of rivals) {
         if (!to || counterpart === ally) continue;
+        const { value, locator, note } = pairOf(from, to);
         out.push(observation({
           country: ally,
           counterpart,
           indicator: 'capital_distance_km',
           year,
-          value: Math.round(haversineKm(from.lat, from.lng, to.lat, to.lng) * 10) / 10,
+          value,
           source: CAPITALS,
-          locator: `${CAPITALS_FILE} rows ${from.where.row} and ${to.where.row}`,
-          flags: ['derived'],
-          note: `${from.capital} to ${to.capital}`,
+          locator,
+          flags: DERIVED_FLAGS,
+          note,
         }));
       }
     }
@@ -190,10 +228,11 @@ function capdistObservations(records: CsvRecord[], allies: Set<string>, countrie
   const counterparts = new Set(counterpartsIn(countries, CAPDIST_YEAR));
   const out: Observation[] = [];
   for (const { line, values } of records) {
-    const where = { file: CAPDIST_FILE, row: line };
-    const a = countries.registry.fromCow(integerAt(where, 'numa', values.numa, REQUIRED)!, CAPDIST_YEAR);
-    const b = countries.registry.fromCow(integerAt(where, 'numb', values.numb, REQUIRED)!, CAPDIST_YEAR);
-    const km = numberAt(where, 'kmdist', values.kmdist, REQUIRED)!;
+    // Every row is read (a bad cell stops the build wherever it is), 41,000 of them: the cells
+    // are read without a Where, and the codes through the crosswalk's index.
+    const a = cowToIso(countries.registry, integerCell(CAPDIST_FILE, line, 'numa', values.numa), CAPDIST_YEAR);
+    const b = cowToIso(countries.registry, integerCell(CAPDIST_FILE, line, 'numb', values.numb), CAPDIST_YEAR);
+    const km = numberCell(CAPDIST_FILE, line, 'kmdist', values.kmdist, REQUIRED)!;
     if (a === null || b === null || !allies.has(a) || !counterparts.has(b)) continue;
     out.push(observation({
       country: a,

@@ -3,6 +3,7 @@
 // population. COW codes become ISO codes by year through the registry's crosswalk, so West
 // Germany (260) is DEU, 345 is YUG, then SCG, then SRB, and 365 is SUN until 1991.
 import type { Indicator, Observation } from '../../evidence/schema.ts';
+import type { CountryRegistry } from '../../evidence/countries.ts';
 import type { CountryResolver } from '../countries.ts';
 import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
 import type { CsvRecord, Where } from '../snapshot.ts';
@@ -45,9 +46,8 @@ export type CowCodeInYear =
  * maps to a code or lists as not a country; an unknown name stops the build.
  */
 export function cowCodeInYear(countries: CountryResolver, ccode: number, year: number, stateName: string | undefined, where: Where): CowCodeInYear {
-  const iso3 = fromCowMemo(countries, ccode, year);
-  if (iso3) return { kind: 'state', iso3 };
-  if (countries.registry.isoCodesForCow(ccode).length > 0) return { kind: 'other-years' };
+  const entries = crosswalkByCode(countries.registry).get(ccode);
+  if (entries) return fromCrosswalk(entries, year)?.code ?? OTHER_YEARS;
   if (stateName === undefined) {
     throw new SnapshotError(where.file, where.row, where.column ?? 'ccode', `COW state code ${ccode} is not in the country registry, and the COW state list gives no name for it`,
       'Add the state to curated/countries.yaml, or list its COW name under not_countries in curated/country-names/cow.yaml.');
@@ -56,16 +56,97 @@ export function cowCodeInYear(countries: CountryResolver, ccode: number, year: n
   return resolved ? { kind: 'state', iso3: resolved } : { kind: 'not-a-country', name: stateName };
 }
 
-// The registry scans its crosswalk on every call; the files ask about the same code-years often.
-const crosswalkMemo = new WeakMap<CountryResolver, Map<number, string | null>>();
+/** A crosswalk entry's years, and what the code stands for in them (one frozen object, returned for every code-year the entry holds). */
+interface CrosswalkYears {
+  fromYear: number;
+  toYear: number;
+  code: CowCodeInYear & { kind: 'state' };
+}
 
-function fromCowMemo(countries: CountryResolver, ccode: number, year: number): string | null {
-  let memo = crosswalkMemo.get(countries);
-  if (!memo) crosswalkMemo.set(countries, (memo = new Map()));
-  const key = ccode * 10000 + year;
-  let iso3 = memo.get(key);
-  if (iso3 === undefined) memo.set(key, (iso3 = countries.registry.fromCow(ccode, year)));
-  return iso3;
+const OTHER_YEARS: CowCodeInYear = Object.freeze({ kind: 'other-years' });
+
+// The registry scans its whole crosswalk on every fromCow call (some 300 entries); the files
+// ask about tens of thousands of code-years. The crosswalk does not change, so each registry's
+// entries are grouped by COW code once, in crosswalk order.
+const crosswalkIndex = new WeakMap<CountryRegistry, Map<number, CrosswalkYears[]>>();
+
+function crosswalkByCode(registry: CountryRegistry): Map<number, CrosswalkYears[]> {
+  let index = crosswalkIndex.get(registry);
+  if (!index) {
+    index = new Map();
+    for (const x of registry.crosswalk) {
+      const years = { fromYear: x.from_year, toYear: x.to_year, code: Object.freeze({ kind: 'state' as const, iso3: x.iso3 }) };
+      const entries = index.get(x.cow);
+      if (entries) entries.push(years);
+      else index.set(x.cow, [years]);
+    }
+    crosswalkIndex.set(registry, index);
+  }
+  return index;
+}
+
+/**
+ * cowCodeInYear of one code for the years of a spell (cowRuns asks for every year, from as
+ * early as 1816), with the code's crosswalk entries found once.
+ */
+export function cowCodeByYear(countries: CountryResolver, ccode: number, stateName: string | undefined, where: Where): (year: number) => CowCodeInYear {
+  const entries = crosswalkByCode(countries.registry).get(ccode);
+  if (entries) return (year) => fromCrosswalk(entries, year)?.code ?? OTHER_YEARS;
+  return (year) => cowCodeInYear(countries, ccode, year, stateName, where);
+}
+
+/** registry.fromCow(ccode, year), from the code's entries only. */
+export function cowToIso(registry: CountryRegistry, ccode: number, year: number): string | null {
+  const entries = crosswalkByCode(registry).get(ccode);
+  return (entries && fromCrosswalk(entries, year)?.code.iso3) ?? null;
+}
+
+/** registry.fromCow over one code's entries: the first entry whose years hold the year. */
+function fromCrosswalk(entries: readonly CrosswalkYears[], year: number): CrosswalkYears | null {
+  for (const x of entries) if (year >= x.fromYear && year <= x.toYear) return x;
+  return null;
+}
+
+/**
+ * cowCodeInYear for the rows of a file, with the crosswalk's index fetched once: a code in the
+ * crosswalk needs neither the state name nor a Where (made only for the few codes outside it).
+ */
+function cowCodeReader(countries: CountryResolver, file: string, stateNames: Map<number, string>): (ccode: number, year: number, line: number) => CowCodeInYear {
+  const index = crosswalkByCode(countries.registry);
+  return (ccode, year, line) => {
+    const entries = index.get(ccode);
+    if (entries) return fromCrosswalk(entries, year)?.code ?? OTHER_YEARS;
+    return cowCodeInYear(countries, ccode, year, stateNames.get(ccode), { file, row: line, column: 'ccode' });
+  };
+}
+
+// Cells read without a Where: the files' hundred thousand codes, years and values are plain
+// numbers, and a Where made for each (as integerAt and numberAt take) is garbage for the
+// collector. Any other cell is handed to integerAt or numberAt for its value or its error.
+
+/** integerAt(where, column, raw, REQUIRED) for the cell at a file's line. */
+export function integerCell(file: string, line: number, column: string, raw: string | undefined): number {
+  // A cell that starts with a digit or a minus and that Number reads as a whole number is what
+  // integerAt reads it as (it trims, and a comma would make Number give NaN).
+  const c = raw === undefined ? 0 : raw.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 45) {
+    const n = Number(raw);
+    if (Number.isInteger(n)) return n;
+  }
+  return integerAt({ file, row: line }, column, raw, REQUIRED)!;
+}
+
+/**
+ * numberAt(where, column, raw, missing) for the cell at a file's line. No marker in `missing`
+ * may start with a digit or a minus (none of the files' markers does).
+ */
+export function numberCell(file: string, line: number, column: string, raw: string | undefined, missing: ReadonlySet<string>): number | null {
+  const c = raw === undefined ? 0 : raw.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 45) {
+    const n = Number(raw);
+    if (Number.isFinite(n)) return n;
+  }
+  return numberAt({ file, row: line }, column, raw, missing);
 }
 
 function outsideCrosswalkYears(where: Where, ccode: number, year: number): SnapshotError {
@@ -85,8 +166,9 @@ export function cowRuns(fromYear: number, toYear: number, codeIn: (year: number)
   const runs: CowRun[] = [];
   for (let year = fromYear; year <= toYear; year++) {
     const code = codeIn(year);
-    const last = runs.at(-1);
-    if (last && sameCode(last.code, code)) last.toYear = year;
+    const last = runs.length > 0 ? runs[runs.length - 1] : undefined;
+    // The crosswalk's codes are one object for all the years of an entry: most compare as the same object.
+    if (last && (last.code === code || sameCode(last.code, code))) last.toYear = year;
     else runs.push({ code, fromYear: year, toYear: year });
   }
   return runs;
@@ -153,70 +235,124 @@ interface CowStateYearRow {
   ccode: number;
   year: number;
   iso3: string;
-  where: Where;
+  line: number;
   values: Record<string, string>;
+  /** The file's next row for the same ISO code and year (1990: DEU under 260 and 255), or null. */
+  next: CowStateYearRow | null;
+}
+
+/**
+ * A file's state-year rows (all from 1946) grouped by ISO code and year, each group as its first
+ * row with the others chained by `next`: one object per row (not a row, a key string and an
+ * array each), the groups in the order of their first rows.
+ */
+class StateYearGroups {
+  readonly firsts: CowStateYearRow[] = [];
+  /** ISO code -> the first rows of its groups, by year - FIRST_YEAR. */
+  private readonly byIso = new Map<string, (CowStateYearRow | undefined)[]>();
+
+  add(row: CowStateYearRow): void {
+    let years = this.byIso.get(row.iso3);
+    if (!years) this.byIso.set(row.iso3, (years = []));
+    const first = years[row.year - FIRST_YEAR];
+    if (first === undefined) {
+      years[row.year - FIRST_YEAR] = row;
+      this.firsts.push(row);
+    } else {
+      let last = first;
+      while (last.next !== null) last = last.next;
+      last.next = row;
+    }
+  }
+
+  /** The first row for an ISO code and year. */
+  get(iso3: string, year: number): CowStateYearRow | undefined {
+    return this.byIso.get(iso3)?.[year - FIRST_YEAR];
+  }
+
+  /** Whether the file has a row for the same code and ISO code in the following year. */
+  carriedOn(row: CowStateYearRow): boolean {
+    for (let next: CowStateYearRow | null = this.get(row.iso3, row.year + 1) ?? null; next !== null; next = next.next) {
+      if (next.ccode === row.ccode) return true;
+    }
+    return false;
+  }
+
+  /** The rows kept, one per group in the order of `firsts` (picked before anything is made of them, so a conflict stops the build first). */
+  keptRows(file: string): CowStateYearRow[] {
+    return this.firsts.map((first) => this.kept(first, file));
+  }
+
+  /** The row kept of a group (pickContinuing, given the rows' Wheres only when there are two or more). */
+  kept(first: CowStateYearRow, file: string): CowStateYearRow {
+    if (first.next === null) return first;
+    const candidates: { row: CowStateYearRow; ccode: number; where: Where }[] = [];
+    for (let r: CowStateYearRow | null = first; r !== null; r = r.next) candidates.push({ row: r, ccode: r.ccode, where: { file, row: r.line } });
+    return pickContinuing(candidates, first.iso3, first.year, (c) => this.carriedOn(c.row)).row;
+  }
+}
+
+/** The rows of a group other than the kept one, in file order. */
+function othersOf(first: CowStateYearRow, kept: CowStateYearRow): CowStateYearRow[] {
+  const others: CowStateYearRow[] = [];
+  for (let r: CowStateYearRow | null = first; r !== null; r = r.next) if (r !== kept) others.push(r);
+  return others;
 }
 
 /**
  * NMC rows from 1946 with their ISO codes. Rows of states listed as not countries (Zanzibar,
  * 1963-1964) are left out by that listing; where two codes stand for one ISO code in a year,
- * the continuing state is kept and the other named in `mergedWith`.
+ * the continuing state is kept and the other named in the kept row's note.
  */
-function nmcStateYears(records: CsvRecord[], countries: CountryResolver, stateNames: Map<number, string>): (CowStateYearRow & { mergedWith: CowStateYearRow[] })[] {
-  const byIsoYear = new Map<string, CowStateYearRow[]>();
+function nmcStateYears(records: CsvRecord[], countries: CountryResolver, stateNames: Map<number, string>): StateYearGroups {
+  const groups = new StateYearGroups();
+  const codeIn = cowCodeReader(countries, NMC_FILE, stateNames);
   for (const { line, values } of records) {
-    const where = { file: NMC_FILE, row: line };
-    const year = integerAt(where, 'year', values.year, REQUIRED)!;
-    const ccode = integerAt(where, 'ccode', values.ccode, REQUIRED)!;
+    const year = integerCell(NMC_FILE, line, 'year', values.year);
+    const ccode = integerCell(NMC_FILE, line, 'ccode', values.ccode);
     if (year < FIRST_YEAR) continue;
-    const code = cowCodeInYear(countries, ccode, year, stateNames.get(ccode), { ...where, column: 'ccode' });
+    const code = codeIn(ccode, year, line);
     if (code.kind === 'not-a-country') continue;
-    if (code.kind === 'other-years') throw outsideCrosswalkYears(where, ccode, year);
-    const key = `${code.iso3}|${year}`;
-    const row = { ccode, year, iso3: code.iso3, where, values };
-    const group = byIsoYear.get(key);
-    if (group) group.push(row);
-    else byIsoYear.set(key, [row]);
+    if (code.kind === 'other-years') throw outsideCrosswalkYears({ file: NMC_FILE, row: line }, ccode, year);
+    groups.add({ ccode, year, iso3: code.iso3, line, values, next: null });
   }
-  const continues = carriedOn(byIsoYear);
-  return [...byIsoYear.values()].map((rows) => {
-    const kept = pickContinuing(rows, rows[0].iso3, rows[0].year, continues);
-    return { ...kept, mergedWith: rows.filter((r) => r !== kept) };
-  });
-}
-
-/** Whether a file has a row for the same code and ISO code in the following year. */
-function carriedOn(byIsoYear: Map<string, CowStateYearRow[]>): (row: CowStateYearRow) => boolean {
-  return (row) => (byIsoYear.get(`${row.iso3}|${row.year + 1}`) ?? []).some((next) => next.ccode === row.ccode);
+  return groups;
 }
 
 function mergedNote(mergedWith: CowStateYearRow[], stateNames: Map<number, string>, kept: number): string {
   if (mergedWith.length === 0) return '';
-  const others = mergedWith.map((r) => `${stateNames.get(r.ccode) ?? 'COW'} (${r.ccode}) at row ${r.where.row}`).join(', ');
+  const others = mergedWith.map((r) => `${stateNames.get(r.ccode) ?? 'COW'} (${r.ccode}) at row ${r.line}`).join(', ');
   return `COW also lists ${others} for this year; the state of the year's end (${kept}) is kept.`;
 }
 
-function nmcObservations(rows: ReturnType<typeof nmcStateYears>, stateNames: Map<number, string>): Observation[] {
-  const out: Observation[] = [];
-  for (const row of rows) {
-    const merged = mergedNote(row.mergedWith, stateNames, row.ccode);
+/** A cell's locator is "<file> row <n>" (made once per row) and ", column milex" (and so on). */
+const NMC_LOCATOR_ROW = `${NMC_FILE} row `;
+const NMC_LOCATOR_COLUMNS = NMC_COLUMNS.map(({ column }) => `, column ${column}`);
+
+function nmcObservations(groups: StateYearGroups, stateNames: Map<number, string>, out: Observation[]): void {
+  const kept = groups.keptRows(NMC_FILE);
+  for (let g = 0; g < kept.length; g++) {
+    const first = groups.firsts[g];
+    const row = kept[g];
+    const merged = row === first && first.next === null ? '' : mergedNote(othersOf(first, row), stateNames, row.ccode);
     // The two notes a row's cells can have, made once for the row.
     const present = merged;
     const missing = merged ? `${NMC_MISSING_NOTE} ${merged}` : NMC_MISSING_NOTE;
-    for (const { column, indicator } of NMC_COLUMNS) {
-      const value = numberAt(row.where, column, row.values[column], NMC_MISSING);
+    const locator = NMC_LOCATOR_ROW + row.line;
+    for (let c = 0; c < NMC_COLUMNS.length; c++) {
+      const { column, indicator } = NMC_COLUMNS[c];
+      const value = numberCell(NMC_FILE, row.line, column, row.values[column], NMC_MISSING);
       out.push(observation({
         country: row.iso3,
         indicator: indicator.id,
         year: row.year,
         value,
         source: NMC,
-        locator: `${NMC_FILE} row ${row.where.row}, column ${column}`,
+        locator: locator + NMC_LOCATOR_COLUMNS[c],
         note: value === null ? missing : present,
       }));
     }
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -250,7 +386,7 @@ function spellRows(records: CsvRecord[], file: string, countries: CountryResolve
     const fromYear = Number(start.slice(0, 4));
     const toYear = Number(end.slice(0, 4));
     if (toYear < FIRST_YEAR) continue;
-    const runs = cowRuns(fromYear, toYear, (year) => cowCodeInYear(countries, ccode, year, stateNames.get(ccode), { ...where, column: 'ccode' }));
+    const runs = cowRuns(fromYear, toYear, cowCodeByYear(countries, ccode, stateNames.get(ccode), { ...where, column: 'ccode' }));
     for (const run of runs) {
       if (run.toYear < FIRST_YEAR || run.code.kind === 'other-years') continue;
       out.push({
@@ -327,41 +463,47 @@ const SDP_INDICATORS: Indicator[] = [
 
 const SDP_COLUMNS: [string, string][] = [['wbgdp2011est', 'sdp_gdp_estimate'], ['wbpopest', 'sdp_population_estimate']];
 
-function sdpIso(countries: CountryResolver, stateNames: Map<number, string>, ccode: number, year: number, where: Where): CowCodeInYear {
-  const unit = SDP_UNITS.get(ccode);
-  if (unit) return unit.iso3 ? { kind: 'state', iso3: unit.iso3 } : { kind: 'not-a-country', name: unit.reason };
-  return cowCodeInYear(countries, ccode, year, stateNames.get(ccode), where);
-}
+/** "Code 260: <reason>." for each unit read as stated, made once. */
+const SDP_UNIT_NOTES: ReadonlyMap<number, string> = new Map([...SDP_UNITS].map(([ccode, unit]) => [ccode, `Code ${ccode}: ${unit.reason}.`]));
 
 const SDP_NA_NOTE = 'NA in the file: the simulation gives no estimate for this state-year.';
 
-function sdpObservations(records: CsvRecord[], countries: CountryResolver, stateNames: Map<number, string>): Observation[] {
-  const byIsoYear = new Map<string, CowStateYearRow[]>();
+/** As NMC_LOCATOR_ROW and NMC_LOCATOR_COLUMNS. */
+const SDP_LOCATOR_ROW = `${SDP_FILE} row `;
+const SDP_LOCATOR_COLUMNS = SDP_COLUMNS.map(([column]) => `, column ${column}`);
+
+// One flags array for all estimates and one for all missing values (as observation() shares
+// its defaults; frozen, so that nothing can change the flags of all at once).
+const ESTIMATE_FLAGS = Object.freeze(['estimate']) as unknown as Observation['flags'];
+const MISSING_FLAGS = Object.freeze(['missing']) as unknown as Observation['flags'];
+
+function sdpObservations(records: CsvRecord[], countries: CountryResolver, stateNames: Map<number, string>, out: Observation[]): void {
+  const groups = new StateYearGroups();
+  const codeIn = cowCodeReader(countries, SDP_FILE, stateNames);
   for (const { line, values } of records) {
-    const where = { file: SDP_FILE, row: line };
-    const year = integerAt(where, 'year', values.year, REQUIRED)!;
-    const ccode = integerAt(where, 'ccode', values.ccode, REQUIRED)!;
+    const year = integerCell(SDP_FILE, line, 'year', values.year);
+    const ccode = integerCell(SDP_FILE, line, 'ccode', values.ccode);
     if (year < FIRST_YEAR) continue;
-    const code = sdpIso(countries, stateNames, ccode, year, { ...where, column: 'ccode' });
+    const unit = SDP_UNITS.get(ccode);
+    const code: CowCodeInYear = unit
+      ? unit.iso3 ? { kind: 'state', iso3: unit.iso3 } : { kind: 'not-a-country', name: unit.reason }
+      : codeIn(ccode, year, line);
     if (code.kind === 'not-a-country') continue;
-    if (code.kind === 'other-years') throw outsideCrosswalkYears(where, ccode, year);
-    const key = `${code.iso3}|${year}`;
-    const row = { ccode, year, iso3: code.iso3, where, values };
-    const group = byIsoYear.get(key);
-    if (group) group.push(row);
-    else byIsoYear.set(key, [row]);
+    if (code.kind === 'other-years') throw outsideCrosswalkYears({ file: SDP_FILE, row: line }, ccode, year);
+    groups.add({ ccode, year, iso3: code.iso3, line, values, next: null });
   }
-  const continues = carriedOn(byIsoYear);
-  const out: Observation[] = [];
-  for (const rows of byIsoYear.values()) {
-    const row = pickContinuing(rows, rows[0].iso3, rows[0].year, continues);
-    const others = rows.filter((r) => r !== row).map((r) => `${r.ccode} at row ${r.where.row}`);
-    const unit = SDP_UNITS.get(row.ccode);
-    const unitNote = unit ? `Code ${row.ccode}: ${unit.reason}.` : '';
+  for (const first of groups.firsts) {
+    const row = groups.kept(first, SDP_FILE);
+    // What the notes add for a unit read as stated, or for other codes of the ISO code and year.
+    const unitNote = SDP_UNIT_NOTES.get(row.ccode) ?? '';
+    const others = first.next === null ? [] : othersOf(first, row).map((r) => `${r.ccode} at row ${r.line}`);
     const othersNote = others.length ? `The file also has code ${others.join(', ')} for this ISO code and year; the code that continues is kept.` : '';
-    const missingNote = [SDP_NA_NOTE, unitNote, othersNote].filter(Boolean).join(' ');
-    for (const [column, indicator] of SDP_COLUMNS) {
-      const log = numberAt(row.where, column, row.values[column], SDP_MISSING);
+    const extra = unitNote && othersNote ? `${unitNote} ${othersNote}` : unitNote || othersNote;
+    const missingNote = extra ? `${SDP_NA_NOTE} ${extra}` : SDP_NA_NOTE;
+    const locator = SDP_LOCATOR_ROW + row.line;
+    for (let c = 0; c < SDP_COLUMNS.length; c++) {
+      const [column, indicator] = SDP_COLUMNS[c];
+      const log = numberCell(SDP_FILE, row.line, column, row.values[column], SDP_MISSING);
       const value = log === null ? null : Number(Math.exp(log).toPrecision(4));
       out.push(observation({
         country: row.iso3,
@@ -369,13 +511,12 @@ function sdpObservations(records: CsvRecord[], countries: CountryResolver, state
         year: row.year,
         value,
         source: SDP,
-        locator: `${SDP_FILE} row ${row.where.row}, column ${column}`,
-        flags: value === null ? ['missing'] : ['estimate'],
-        note: value === null ? missingNote : unitNote || othersNote ? [`exp(${log}).`, unitNote, othersNote].filter(Boolean).join(' ') : `exp(${log}).`,
+        locator: locator + SDP_LOCATOR_COLUMNS[c],
+        flags: value === null ? MISSING_FLAGS : ESTIMATE_FLAGS,
+        note: value === null ? missingNote : extra ? `exp(${log}). ${extra}` : `exp(${log}).`,
       }));
     }
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -398,11 +539,13 @@ export const transform: Transform = {
       requireColumns: ['stateabb', 'ccode', 'styear', 'stmonth', 'stday', 'endyear', 'endmonth', 'endday'],
     });
     const nmc = await snapshot.readCsv(NMC_FILE, NMC, { requireColumns: ['ccode', 'year', ...NMC_COLUMNS.map((c) => c.column)] });
-    const capabilities = nmcObservations(nmcStateYears(nmc, countries, stateNames), stateNames);
+    const observations: Observation[] = [];
+    nmcObservations(nmcStateYears(nmc, countries, stateNames), stateNames, observations);
     const sdp = await snapshot.readCsv(SDP_FILE, SDP, { requireColumns: ['ccode', 'year', ...SDP_COLUMNS.map(([c]) => c)] });
+    sdpObservations(sdp, countries, stateNames, observations);
 
     return {
-      observations: [...capabilities, ...sdpObservations(sdp, countries, stateNames)],
+      observations,
       tables: [
         stateSystemTable(states, countries, stateNames),
         majorPowersTable(majors, countries, stateNames),

@@ -7,6 +7,7 @@ import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
 import { observation } from '../transform.ts';
 import type { EvidenceTable, Transform, TransformContext } from '../transform.ts';
 import { rowRanges } from './bases.ts';
+import { cowToIso, integerCell } from './cow.ts';
 import { stateInYear } from './troops.ts';
 
 export const EXERCISES_FILE = 'us-troops-bases/mme_v7.csv';
@@ -19,6 +20,10 @@ const TYPE_FLAGS = ['CPX', 'Air', 'Land', 'Sea', 'Amphibious', 'Cyber', 'Warfigh
 const PARTICIPANT_COLUMN = /^State[A-Z]{1,2}$/;
 /** MME's code for an unknown value (an exercise name, a participant). */
 const UNKNOWN = '-9';
+/** No marker may stand in for a start year, a type flag, a code or a year. */
+const REQUIRED: ReadonlySet<string> = new Set();
+/** MME writes an unknown month or day as "xx". */
+const UNKNOWN_DATE_PART: ReadonlySet<string> = new Set(['xx', '', 'NA']);
 
 export const EXERCISE_INDICATORS: Indicator[] = [
   {
@@ -62,6 +67,8 @@ interface Exercise {
   types: Record<(typeof TYPE_FLAGS)[number], boolean>;
   participants: string[];
   otherParticipants: string[];
+  /** Whether the United States took part. */
+  withUs: boolean;
 }
 
 export const transform: Transform = {
@@ -75,40 +82,51 @@ export const transform: Transform = {
       requireColumns: ['MMEID', 'Ex_Name', 'Series_Name', 'Location', 'lat', 'lon', 's.year', 's.month', 's.day', 'e.year', 'e.month', 'e.day', ...TYPE_FLAGS, 'StateA'],
     });
     const resolveParticipant = memoizedResolver(ctx);
-    const exercises = rows.map((r) => readExercise(resolveParticipant, r));
+    // Every record has the file's columns, so the participant columns are found once.
+    const participantColumns = rows.length > 0 ? Object.keys(rows[0].values).filter((k) => PARTICIPANT_COLUMN.test(k)) : [];
+    const exercises = rows.map((r) => readExercise(resolveParticipant, participantColumns, r));
     const years = coverage(exercises);
     const states = await stateSystem(ctx, years);
     return { observations: exerciseCounts(exercises, states, years), tables: [exercisesTable(exercises)] };
   },
 };
 
-type ParticipantResolver = (name: string, year: number, where: Where) => string | null;
+type ParticipantResolver = (name: string, year: number, line: number, column: string) => string | null;
 
-/** A few hundred participant names over 3,700 exercises: resolve each name (and name-year) once. */
+/**
+ * A few hundred participant names over 3,700 exercises: resolve each name (and name-year) once.
+ * The Where of a name is made only when the name is first resolved.
+ */
 function memoizedResolver(ctx: TransformContext): ParticipantResolver {
   const names = new Map<string, string | null>();
-  const states = new Map<string, string>();
-  return (name, year, where) => {
-    if (!names.has(name)) names.set(name, ctx.countries.resolve('mme', name, where));
-    const iso3 = names.get(name)!;
+  // ISO code -> year -> the state it is in that year (SUN for RUS before 1992).
+  const states = new Map<string, Map<number, string>>();
+  return (name, year, line, column) => {
+    let iso3 = names.get(name);
+    if (iso3 === undefined) names.set(name, (iso3 = ctx.countries.resolve('mme', name, { file: EXERCISES_FILE, row: line, column })));
     if (iso3 === null) return null;
-    const key = `${iso3}|${year}`;
-    if (!states.has(key)) states.set(key, stateInYear(ctx.countries.registry, iso3, year));
-    return states.get(key)!;
+    let years = states.get(iso3);
+    if (!years) states.set(iso3, (years = new Map()));
+    let state = years.get(year);
+    if (state === undefined) years.set(year, (state = stateInYear(ctx.countries.registry, iso3, year)));
+    return state;
   };
 }
 
-function readExercise(resolveParticipant: ParticipantResolver, { line, values: v }: CsvRecord): Exercise {
+function readExercise(resolveParticipant: ParticipantResolver, participantColumns: readonly string[], { line, values: v }: CsvRecord): Exercise {
   const where: Where = { file: EXERCISES_FILE, row: line };
-  const startYear = integerAt(where, 's.year', v['s.year'], new Set());
+  const startYear = integerAt(where, 's.year', v['s.year'], REQUIRED);
   if (startYear === null) throw new SnapshotError(EXERCISES_FILE, line, 's.year', 'the start year is empty', 'Every exercise needs a start year; replace the file with the publisher\'s original.');
   const endYear = integerAt(where, 'e.year', v['e.year']);
   const participants: string[] = [];
   const otherParticipants: string[] = [];
-  for (const column of Object.keys(v).filter((k) => PARTICIPANT_COLUMN.test(k))) {
-    const name = (v[column] ?? '').trim();
+  for (const column of participantColumns) {
+    const raw = v[column];
+    // Most of the 39 participant cells of a row are empty.
+    if (raw === '' || raw === undefined) continue;
+    const name = raw.trim();
     if (name === '') continue;
-    const state = resolveParticipant(name, startYear, { ...where, column });
+    const state = resolveParticipant(name, startYear, line, column);
     if (state === null) {
       if (!otherParticipants.includes(name)) otherParticipants.push(name);
     } else if (!participants.includes(state)) {
@@ -127,9 +145,20 @@ function readExercise(resolveParticipant: ParticipantResolver, { line, values: v
     startDate: isoDate(where, 's', startYear, v['s.month'], v['s.day']),
     endYear,
     endDate: endYear === null ? null : isoDate(where, 'e', endYear, v['e.month'], v['e.day']),
-    types: Object.fromEntries(TYPE_FLAGS.map((f) => [f, typeFlag(where, f, v[f])])) as Exercise['types'],
+    types: {
+      CPX: typeFlag(where, 'CPX', v.CPX),
+      Air: typeFlag(where, 'Air', v.Air),
+      Land: typeFlag(where, 'Land', v.Land),
+      Sea: typeFlag(where, 'Sea', v.Sea),
+      Amphibious: typeFlag(where, 'Amphibious', v.Amphibious),
+      Cyber: typeFlag(where, 'Cyber', v.Cyber),
+      Warfighting: typeFlag(where, 'Warfighting', v.Warfighting),
+      Peacekeeping: typeFlag(where, 'Peacekeeping', v.Peacekeeping),
+      Humanitarian: typeFlag(where, 'Humanitarian', v.Humanitarian),
+    },
     participants,
     otherParticipants,
+    withUs: participants.includes(US),
   };
 }
 
@@ -140,9 +169,8 @@ function text(raw: string | undefined): string | null {
 
 /** "1996-09-30", or "1995-07" where MME writes the day as "xx" (not known). */
 function isoDate(where: Where, prefix: 's' | 'e', year: number, month: string | undefined, day: string | undefined): string {
-  const unknown = new Set(['xx', '', 'NA']);
-  const m = integerAt(where, `${prefix}.month`, month, unknown);
-  const d = integerAt(where, `${prefix}.day`, day, unknown);
+  const m = integerAt(where, `${prefix}.month`, month, UNKNOWN_DATE_PART);
+  const d = integerAt(where, `${prefix}.day`, day, UNKNOWN_DATE_PART);
   if (m !== null && (m < 1 || m > 12)) throw new SnapshotError(where.file, where.row, `${prefix}.month`, `"${month}" is not a month`, 'Replace the file with the publisher\'s original.');
   if (d !== null && (d < 1 || d > 31)) throw new SnapshotError(where.file, where.row, `${prefix}.day`, `"${day}" is not a day of the month`, 'Replace the file with the publisher\'s original.');
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -150,7 +178,10 @@ function isoDate(where: Where, prefix: 's' | 'e', year: number, month: string | 
 }
 
 function typeFlag(where: Where, column: string, raw: string | undefined): boolean {
-  const n = integerAt(where, column, raw, new Set());
+  // The cells are "0" or "1" (33,000 of them); anything else is read as integerAt reads it.
+  if (raw === '0') return false;
+  if (raw === '1') return true;
+  const n = integerAt(where, column, raw, REQUIRED);
   if (n !== 0 && n !== 1) throw new SnapshotError(where.file, where.row, column, `"${raw}" is not 0 or 1`, 'MME codes each exercise type 0 or 1; replace the file with the publisher\'s original.');
   return n === 1;
 }
@@ -166,43 +197,77 @@ async function stateSystem(ctx: TransformContext, years: { from: number; to: num
   const rows = await ctx.snapshot.readCsv(STATE_SYSTEM_FILE, STATE_SYSTEM_SOURCE, { requireColumns: ['ccode', 'year'] });
   const out = new Map<number, Set<string>>();
   for (const { line, values: v } of rows) {
-    const where: Where = { file: STATE_SYSTEM_FILE, row: line };
-    const year = integerAt(where, 'year', v.year, new Set())!;
+    // 16,000 rows of codes and years: read without a Where for each cell.
+    const year = integerCell(STATE_SYSTEM_FILE, line, 'year', v.year);
     if (year < years.from || year > years.to) continue;
-    const cow = integerAt(where, 'ccode', v.ccode, new Set())!;
-    const iso3 = ctx.countries.registry.fromCow(cow, year);
+    const cow = integerCell(STATE_SYSTEM_FILE, line, 'ccode', v.ccode);
+    const iso3 = cowToIso(ctx.countries.registry, cow, year);
     if (iso3 === null) {
       throw new SnapshotError(STATE_SYSTEM_FILE, line, 'ccode', `COW code ${cow} stands for no registered country in ${year}`, 'Add the state to curated/countries.yaml (cow_crosswalk).');
     }
-    out.set(year, (out.get(year) ?? new Set()).add(iso3));
+    let states = out.get(year);
+    if (!states) out.set(year, (states = new Set()));
+    states.add(iso3);
   }
   return out;
 }
 
 /** Per country and start year: exercises in all, and exercises with the United States. */
 function exerciseCounts(exercises: Exercise[], states: Map<number, Set<string>>, years: { from: number; to: number }): Observation[] {
+  // The exercises of each start year, in file order.
+  const byYear = new Map<number, Exercise[]>();
+  for (const e of exercises) {
+    const ofYear = byYear.get(e.startYear);
+    if (ofYear) ofYear.push(e);
+    else byYear.set(e.startYear, [e]);
+  }
   const out: Observation[] = [];
   for (let year = years.from; year <= years.to; year++) {
-    const ofYear = exercises.filter((e) => e.startYear === year);
-    const countries = new Set([...(states.get(year) ?? []), ...ofYear.flatMap((e) => e.participants)]);
-    for (const country of [...countries].sort()) {
-      const taken = ofYear.filter((e) => e.participants.includes(country));
-      out.push(exerciseCount(country, year, 'exercises_total', taken, 'the country'));
-      if (country !== US) out.push(exerciseCount(country, year, 'exercises_with_us', taken.filter((e) => e.participants.includes(US)), 'the country and the United States'));
+    // Each country's exercises of the year, in file order (an exercise lists a state once),
+    // made in one pass over the year's exercises instead of one per country.
+    const taken = new Map<string, Exercise[]>();
+    for (const country of states.get(year) ?? []) taken.set(country, []);
+    for (const e of byYear.get(year) ?? []) {
+      for (const country of e.participants) {
+        const of = taken.get(country);
+        if (of) of.push(e);
+        else taken.set(country, [e]);
+      }
+    }
+    // Most counts are zeros: their locator and note are the same for every country of the year.
+    const noneTotal = noExercise(year, 'the country');
+    const noneWithUs = noExercise(year, 'the country and the United States');
+    for (const country of [...taken.keys()].sort()) {
+      const counted = taken.get(country)!;
+      out.push(exerciseCount(country, year, 'exercises_total', counted, noneTotal));
+      if (country !== US) out.push(exerciseCount(country, year, 'exercises_with_us', counted.filter((e) => e.withUs), noneWithUs));
     }
   }
   return out;
 }
 
-function exerciseCount(country: string, year: number, indicator: string, counted: Exercise[], who: string): Observation {
+/** The locator and note of a zero count. */
+interface NoExercise {
+  locator: string;
+  note: string;
+}
+
+function noExercise(year: number, who: string): NoExercise {
+  return {
+    locator: `${EXERCISES_FILE} (no exercise starting in ${year} with ${who})`,
+    note: `MME v7 records no exercise starting in ${year} in which ${who} took part.`,
+  };
+}
+
+function exerciseCount(country: string, year: number, indicator: string, counted: Exercise[], none: NoExercise): Observation {
   return observation({
     country,
     indicator,
     year,
     value: counted.length,
     source: SOURCE,
-    locator: counted.length > 0 ? `${EXERCISES_FILE} ${rowRanges(counted.map((e) => e.line))}` : `${EXERCISES_FILE} (no exercise starting in ${year} with ${who})`,
-    note: counted.length > 0 ? `MMEID ${counted.map((e) => e.mmeid).join(', ')}.` : `MME v7 records no exercise starting in ${year} in which ${who} took part.`,
+    locator: counted.length > 0 ? `${EXERCISES_FILE} ${rowRanges(counted.map((e) => e.line))}` : none.locator,
+    note: counted.length > 0 ? `MMEID ${counted.map((e) => e.mmeid).join(', ')}.` : none.note,
   });
 }
 
@@ -233,22 +298,43 @@ function exercisesTable(exercises: Exercise[]): EvidenceTable {
       { name: 'locator', type: 'string', description: 'file and row' },
     ],
     primaryKey: ['mmeid', 'start_year'],
-    rows: exercises.map((e) => ({
-      mmeid: e.mmeid,
-      start_year: e.startYear,
-      name: e.name,
-      series: e.series,
-      start_date: e.startDate,
-      end_date: e.endDate,
-      location: e.location,
-      lat: e.lat,
-      lon: e.lon,
-      ...Object.fromEntries(TYPE_FLAGS.map((f) => [f.toLowerCase(), e.types[f]])),
-      participants: e.participants.join(';'),
-      other_participants: e.otherParticipants.join(';'),
-      with_us: e.participants.includes(US),
-      source: SOURCE,
-      locator: `${EXERCISES_FILE} row ${e.line}`,
-    })),
+    rows: exercises.map(exerciseRow),
   };
+}
+
+/** The table's column for each type flag ("cpx", ...). */
+type TypeColumn = Lowercase<(typeof TYPE_FLAGS)[number]>;
+
+/**
+ * An exercise's table row: one literal with the columns in the order of the fields (rows built
+ * column by column, or with the flags spread from an object made for each, took several times
+ * as long). `satisfies` checks that every type flag has its column.
+ */
+function exerciseRow(e: Exercise): EvidenceTable['rows'][number] {
+  const t = e.types;
+  return {
+    mmeid: e.mmeid,
+    start_year: e.startYear,
+    name: e.name,
+    series: e.series,
+    start_date: e.startDate,
+    end_date: e.endDate,
+    location: e.location,
+    lat: e.lat,
+    lon: e.lon,
+    cpx: t.CPX,
+    air: t.Air,
+    land: t.Land,
+    sea: t.Sea,
+    amphibious: t.Amphibious,
+    cyber: t.Cyber,
+    warfighting: t.Warfighting,
+    peacekeeping: t.Peacekeeping,
+    humanitarian: t.Humanitarian,
+    participants: e.participants.join(';'),
+    other_participants: e.otherParticipants.join(';'),
+    with_us: e.withUs,
+    source: SOURCE,
+    locator: `${EXERCISES_FILE} row ${e.line}`,
+  } satisfies Record<TypeColumn, boolean> & EvidenceTable['rows'][number];
 }

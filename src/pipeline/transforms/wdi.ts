@@ -31,41 +31,83 @@ const INDICATORS: Indicator[] = [
     definition: 'GDP in current U.S. dollars (WDI NY.GDP.MKTP.CD) divided by total population (WDI SP.POP.TOTL) of the same country and year, computed here only where both exist; flagged "derived". It can differ slightly from the World Bank\'s own NY.GDP.PCAP.CD where either series was revised after this packaging.' },
 ];
 
+/** No marker may stand in for a year. */
+const REQUIRED: ReadonlySet<string> = new Set();
+
+// The Year and Value cells (31,000 rows) are read as integerAt and numberAt read them, without a
+// Where made for each: a cell that starts with a digit or a minus and that Number reads as a
+// (whole) number is what they read it as (they trim, and a comma would make Number give NaN; no
+// missing marker starts so). Any other cell is handed to them for its value or its error.
+
+function yearAt(file: string, line: number, raw: string | undefined): number {
+  const c = raw === undefined ? 0 : raw.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 45) {
+    const n = Number(raw);
+    if (Number.isInteger(n)) return n;
+  }
+  return integerAt({ file, row: line }, 'Year', raw, REQUIRED)!;
+}
+
+function valueAt(file: string, line: number, raw: string | undefined): number | null {
+  const c = raw === undefined ? 0 : raw.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 45) {
+    const n = Number(raw);
+    if (Number.isFinite(n)) return n;
+  }
+  return numberAt({ file, row: line }, 'Value', raw, WDI_MISSING);
+}
+
 interface WdiValue {
+  country: string;
+  year: number;
   value: number | null;
   line: number;
 }
 
 /**
- * Country-year values of one WDI file. Each World Bank name is resolved through the worldbank
- * names file, and the code column must agree with it: a mismatch means the file has been
- * edited or the crosswalk is wrong, and either way the value cannot be trusted to a country.
+ * Country-year values of one WDI file, in file order, with an index by country and year. Each
+ * World Bank name is resolved through the worldbank names file, and the code column must agree
+ * with it: a mismatch means the file has been edited or the crosswalk is wrong, and either way
+ * the value cannot be trusted to a country.
  */
-function wdiValues(records: CsvRecord[], file: string, countries: CountryResolver): Map<string, WdiValue> {
-  const out = new Map<string, WdiValue>();
+function wdiValues(records: CsvRecord[], file: string, countries: CountryResolver): { list: WdiValue[]; index: Map<string, Map<number, WdiValue>> } {
+  const list: WdiValue[] = [];
+  // ISO code -> year -> value (nested, not keyed by a "code|year" string made for every row).
+  const index = new Map<string, Map<number, WdiValue>>();
   // Each name is resolved once, at its first row: the files repeat a name for every year.
   const resolved = new Map<string, string | null>();
+  // The files list a country's years together: the last name's ISO code and years are at hand.
+  let lastName: string | undefined;
+  let iso3: string | null = null;
+  let years: Map<number, WdiValue> | undefined;
   for (const { line, values } of records) {
     const name = values['Country Name'];
-    let iso3 = resolved.get(name);
-    if (iso3 === undefined) resolved.set(name, (iso3 = countries.resolve('worldbank', name, { file, row: line, column: 'Country Name' })));
+    if (name !== lastName) {
+      lastName = name;
+      let known = resolved.get(name);
+      if (known === undefined) resolved.set(name, (known = countries.resolve('worldbank', name, { file, row: line, column: 'Country Name' })));
+      iso3 = known;
+      years = iso3 === null ? undefined : index.get(iso3);
+    }
     if (iso3 === null) continue;
-    const code = values['Country Code'].trim();
+    const rawCode = values['Country Code'];
+    const code: string = rawCode === iso3 ? iso3 : rawCode.trim();
     if (code !== iso3) {
       throw new SnapshotError(file, line, 'Country Code', `"${values['Country Name']}" resolves to ${iso3}, but the code column says "${code}"`,
         'Replace the file with the publisher\'s original, or correct the name in curated/country-names/worldbank.yaml.');
     }
-    const where = { file, row: line };
-    const year = integerAt(where, 'Year', values.Year, new Set())!;
-    const value = numberAt(where, 'Value', values.Value, WDI_MISSING);
-    const key = `${iso3}|${year}`;
-    const prior = out.get(key);
+    const year = yearAt(file, line, values.Year);
+    const value = valueAt(file, line, values.Value);
+    if (!years) index.set(iso3, (years = new Map()));
+    const prior = years.get(year);
     if (prior) {
       throw new SnapshotError(file, line, 'Year', `${iso3} ${year} is listed twice (also at row ${prior.line})`, 'Replace the file with the publisher\'s original.');
     }
-    out.set(key, { value, line });
+    const entry = { country: iso3, year, value, line };
+    years.set(year, entry);
+    list.push(entry);
   }
-  return out;
+  return { list, index };
 }
 
 /**
@@ -78,35 +120,44 @@ const IMPLAUSIBLE_GDP_NOTE = 'As published by the World Bank, but below US$1 mil
 
 const implausibleGdp = (indicator: string, value: number | null) => indicator === 'gdp_usd_current' && value !== null && value < GDP_FLOOR_USD;
 
-function seriesObservations(series: Map<string, WdiValue>, indicator: string, source: string, file: string): Observation[] {
-  return [...series].map(([key, { value, line }]) => {
-    const [country, year] = key.split('|');
-    const locator = `${file} row ${line}`;
-    if (value === null) return observation({ country, indicator, year: Number(year), value, source, locator, note: WDI_MISSING_NOTE });
-    if (implausibleGdp(indicator, value)) return observation({ country, indicator, year: Number(year), value, source, locator, flags: ['uncertain'], note: IMPLAUSIBLE_GDP_NOTE });
-    return observation({ country, indicator, year: Number(year), value, source, locator });
-  });
+// One flags array for each combination written (as observation() shares its defaults; frozen,
+// so that nothing can change the flags of all at once).
+const UNCERTAIN_FLAGS = Object.freeze(['uncertain']) as unknown as Observation['flags'];
+const DERIVED_FLAGS = Object.freeze(['derived']) as unknown as Observation['flags'];
+const DERIVED_UNCERTAIN_FLAGS = Object.freeze(['derived', 'uncertain']) as unknown as Observation['flags'];
+const PER_CAPITA_NOTE = 'GDP (wdi-gdp) divided by population (wdi-population), same year.';
+const IMPLAUSIBLE_PER_CAPITA_NOTE = `${PER_CAPITA_NOTE} ${IMPLAUSIBLE_GDP_NOTE}`;
+
+function seriesObservations(series: WdiValue[], indicator: string, source: string, file: string, out: Observation[]): void {
+  const locatorPrefix = `${file} row `;
+  for (const { country, year, value, line } of series) {
+    const locator = locatorPrefix + line;
+    if (value === null) out.push(observation({ country, indicator, year, value, source, locator, note: WDI_MISSING_NOTE }));
+    else if (implausibleGdp(indicator, value)) out.push(observation({ country, indicator, year, value, source, locator, flags: UNCERTAIN_FLAGS, note: IMPLAUSIBLE_GDP_NOTE }));
+    else out.push(observation({ country, indicator, year, value, source, locator }));
+  }
 }
 
-function perCapitaObservations(gdp: Map<string, WdiValue>, population: Map<string, WdiValue>): Observation[] {
-  const out: Observation[] = [];
-  for (const [key, g] of gdp) {
-    const p = population.get(key);
-    if (g.value === null || !p || p.value === null || p.value <= 0) continue;
-    const [country, year] = key.split('|');
+function perCapitaObservations(gdp: WdiValue[], population: Map<string, Map<number, WdiValue>>, out: Observation[]): void {
+  const locatorPrefix = `${GDP_FILE} row `;
+  const populationPrefix = ` / ${POPULATION_FILE} row `;
+  for (const g of gdp) {
+    if (g.value === null) continue;
+    const p = population.get(g.country)?.get(g.year);
+    if (!p || p.value === null || p.value <= 0) continue;
+    const implausible = implausibleGdp('gdp_usd_current', g.value);
     out.push(observation({
-      country,
+      country: g.country,
       indicator: 'gdp_per_capita_usd',
-      year: Number(year),
+      year: g.year,
       // Six significant figures: whole cents would round the WDI's odd early values for Georgia (GDP of $11,503 in 1987) to 0.
       value: Number((g.value / p.value).toPrecision(6)),
       source: GDP,
-      locator: `${GDP_FILE} row ${g.line} / ${POPULATION_FILE} row ${p.line}`,
-      flags: implausibleGdp('gdp_usd_current', g.value) ? ['derived', 'uncertain'] : ['derived'],
-      note: `GDP (wdi-gdp) divided by population (wdi-population), same year.${implausibleGdp('gdp_usd_current', g.value) ? ` ${IMPLAUSIBLE_GDP_NOTE}` : ''}`,
+      locator: locatorPrefix + g.line + populationPrefix + p.line,
+      flags: implausible ? DERIVED_UNCERTAIN_FLAGS : DERIVED_FLAGS,
+      note: implausible ? IMPLAUSIBLE_PER_CAPITA_NOTE : PER_CAPITA_NOTE,
     }));
   }
-  return out;
 }
 
 export const transform: Transform = {
@@ -118,12 +169,10 @@ export const transform: Transform = {
   async run({ snapshot, countries }) {
     const gdp = wdiValues(await snapshot.readCsv(GDP_FILE, GDP, { requireColumns: COLUMNS }), GDP_FILE, countries);
     const population = wdiValues(await snapshot.readCsv(POPULATION_FILE, POPULATION, { requireColumns: COLUMNS }), POPULATION_FILE, countries);
-    return {
-      observations: [
-        ...seriesObservations(gdp, 'gdp_usd_current', GDP, GDP_FILE),
-        ...seriesObservations(population, 'population', POPULATION, POPULATION_FILE),
-        ...perCapitaObservations(gdp, population),
-      ],
-    };
+    const observations: Observation[] = [];
+    seriesObservations(gdp.list, 'gdp_usd_current', GDP, GDP_FILE, observations);
+    seriesObservations(population.list, 'population', POPULATION, POPULATION_FILE, observations);
+    perCapitaObservations(gdp.list, population.index, observations);
+    return { observations };
   },
 };
