@@ -79,6 +79,11 @@ describe('locator templates', () => {
       // Other characters than ASCII.
       'Côte d\'Ivoire row 17', 'Côte d\'Ivoire row 18', 'emoji 🛡 row 3', 'emoji 🛡 row 3',
     ];
+    // Only the last run changing, the columns of a sheet taking turns, an earlier run changing
+    // too, a last run that stays text.
+    for (let k = 0; k < 5000; k++) {
+      locators.push(`sheet 2024 cell ${'DEF'[k % 3]}${100 + Math.floor(k / 3)}`, `row ${k}, column cinc`, `report ${k} line ${k % 7} (x)`, `row ${k % 5} col 0${k % 3}`);
+    }
     const next = random(20261207);
     const alphabet = ['a', 'b', ' ', '0', '1', '2', '9', '0', '5', '\u0000', 'é'];
     for (let i = 0; i < 3000; i++) {
