@@ -67,7 +67,7 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1];
     const b = sorted[i];
-    if (a.indicator === b.indicator && a.country === b.country && a.counterpart === b.counterpart && (a.year === b.year || String(a.year) === String(b.year)) && a.source === b.source) {
+    if (a.indicator === b.indicator && a.country === b.country && a.counterpart === b.counterpart && sameYear(a.year, b.year) && a.source === b.source) {
       validateObservations(t, obs, own, sourceIds, hasCountry, true);
     }
   }
@@ -84,6 +84,17 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
     chunk = enc.toChunk();
   }
   return { file, chunk, count: sorted.length, csvFromColumns: later };
+}
+
+/**
+ * Two rows' years the same as the duplicate key reads them (String(year)): two numbers are the
+ * same when equal, or both NaN; anything else by its text. (Most neighbouring rows are one series
+ * in successive years: the texts of two numbers were made for every row.)
+ */
+function sameYear(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return a !== a && b !== b;
+  return String(a) === String(b);
 }
 
 /**

@@ -79,6 +79,16 @@ describe('chunkCsv', () => {
   });
 });
 
+describe('prepareObservations', () => {
+  it('stops at a duplicate observation (same country, counterpart, indicator, year and source), naming both rows; years apart are no duplicate', () => {
+    const t = { id: 'x', indicators: [{ id: 'x' }] } as unknown as Transform;
+    const rows = fixtureRows().map((o, i) => ({ ...o, country: 'JPN', year: 1900 + i, locator: `x.csv row ${i + 2}` }));
+    expect(prepareObservations(t, rows, new Set(['src']), () => true, null).count).toBe(rows.length);
+    const twice = [...rows, { ...rows[3], locator: 'x.csv row 99' }];
+    expect(() => prepareObservations(t, twice, new Set(['src']), () => true, null)).toThrow(/duplicate observation: JPN x 1903 also at x\.csv row 5/);
+  });
+});
+
 describe('the CSV thread', () => {
   it('writes what chunkCsv writes, and a thread that stops midway loses nothing: the rest is written on the calling thread', async () => {
     const rows = fixtureRows();
