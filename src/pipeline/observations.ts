@@ -62,7 +62,7 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
   // Each row's own checks first; duplicates are then found side by side in the sorted rows (the
   // duplicate key is the sort key). Should there be one, the checks run again in the rows' order,
   // which stops at the same row with the same error as checking row by row.
-  validateObservations(t, obs, own, sourceIds, hasCountry, false);
+  const allPlain = validateObservations(t, obs, own, sourceIds, hasCountry, false);
   const sorted = sortObservations(obs);
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1];
@@ -73,7 +73,8 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
   }
   // The CSV from the store's columns (chunkCsv of src/pipeline/csv-bytes.ts, on another thread: src/pipeline/csv-writer.ts) when
   // asked and every row is of the plain shape whose columns give its cells back exactly; else here.
-  const later = csvFromColumns && storeFile !== null && sorted.every(plainRow);
+  // (A row the schema's fast check accepted is of that shape: only the others are looked at again.)
+  const later = csvFromColumns && storeFile !== null && (allPlain || sorted.every(plainRow));
   // (The CSV writer's own error, a number that is not finite, cannot arise here: the schema's
   // check above refuses it first.)
   const file = observationFile(sorted, !later);
@@ -153,8 +154,10 @@ function observationFile(obs: readonly Observation[], withCsv = true): Observati
   return { csv: withCsv ? observationsCsv(obs) : new Uint8Array(0), primaryKey, required, keyValues };
 }
 
-function validateObservations(t: Transform, obs: Observation[], own: Set<string>, sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, duplicates: boolean): void {
+/** Check each row (see prepareObservations); whether every row passed plainlyValid (and so is of plainRow's shape). */
+function validateObservations(t: Transform, obs: Observation[], own: Set<string>, sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, duplicates: boolean): boolean {
   const seen = new Map<string, string>();
+  let allPlain = true;
   // A value that passed its check passes again: each is checked when it differs from the last
   // row's that passed (rows of a transform come in runs of one indicator, country and source).
   const none = Symbol('none');
@@ -165,6 +168,7 @@ function validateObservations(t: Transform, obs: Observation[], own: Set<string>
   for (const o of obs) {
     // Rows that plainly satisfy the schema skip the zod pass (a second per row); zod names the issue otherwise.
     const parsed = plainlyValid(o) ? null : ObservationSchema.safeParse(o);
+    if (parsed) allPlain = false;
     if (parsed && !parsed.success) {
       const issue = parsed.error.issues[0];
       throw new SnapshotError(o.locator ?? t.id, null, issue.path.join('.'), `invalid observation (${issue.message})`, `Check the ${t.id} transform's reading of this row.`);
@@ -195,6 +199,7 @@ function validateObservations(t: Transform, obs: Observation[], own: Set<string>
     }
     seen.set(key, o.locator);
   }
+  return allPlain;
 }
 
 /**
