@@ -10,6 +10,7 @@ import { CuratedFileError, loadSourceRegistry, parseYamlFile } from '../../evide
 import type { CountryRegistry } from '../../evidence/countries.ts';
 import type { Indicator, Observation, ObservationFlag } from '../../evidence/schema.ts';
 import { integerAt, SnapshotError } from '../snapshot.ts';
+import type { Where } from '../snapshot.ts';
 import { observation } from '../transform.ts';
 import type { EvidenceTable, FieldDef, Transform, TransformContext } from '../transform.ts';
 import {
@@ -64,9 +65,13 @@ function yearOfInstant(ms: number): number {
   return new Date(ms).getUTCFullYear();
 }
 
-/** In force at any time during the year (ATOP's state-year convention); the end day is excluded. */
-function overlapsYear(start: number, end: number, year: number): boolean {
-  return start < Date.UTC(year + 1, 0, 1) && end > Date.UTC(year, 0, 1);
+/**
+ * In force at any time during the year that starts at `yearStart` and ends where the next starts
+ * (ATOP's state-year convention); the end day is excluded. The year's bounds are computed once
+ * per year by the caller, not per span.
+ */
+function overlapsYear(start: number, end: number, yearStart: number, yearEnd: number): boolean {
+  return start < yearEnd && end > yearStart;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,39 +119,45 @@ interface AtopFacts {
 }
 
 function commitmentsSchema(c: CuratedContext, atop: AtopFacts) {
+  // The field schemas shared by the entries, made once per file rather than once per list.
   const ally = allyCode(c);
+  const cite = citation(c);
   return z.strictObject({
     atop: z.array(z.strictObject({
       atopid: z.number().int(),
       commitment: CommitmentId,
       name: z.string().min(1),
       kind: z.enum(['treaty', 'agreement', 'declaration', 'memorandum']),
-      ...citation(c),
+      ...cite,
     })),
-    notes: z.array(z.strictObject({ ally, commitment: CommitmentId, status: z.enum(['in-force', 'ended', 'suspended']), ...citation(c) })),
+    notes: z.array(z.strictObject({ ally, commitment: CommitmentId, status: z.enum(['in-force', 'ended', 'suspended']), ...cite })),
     accessions: z.array(z.strictObject({
       ally, commitment: CommitmentId, date: IsoDate, signed: IsoDate.optional(),
-      us_owes: z.array(ObligationName), ally_owes: z.array(ObligationName), ...citation(c),
+      us_owes: z.array(ObligationName), ally_owes: z.array(ObligationName), ...cite,
     })),
     // When a member ATOP codes became bound (deposit of the instrument of accession), where
     // ATOP's entry date (the later signature) is earlier: the row's in_force_from.
-    entries: z.array(z.strictObject({ ally, commitment: CommitmentId, date: IsoDate, ...citation(c) })).default([]),
+    entries: z.array(z.strictObject({ ally, commitment: CommitmentId, date: IsoDate, ...cite })).default([]),
     statutes: z.array(z.strictObject({
       ally, commitment: CommitmentId, name: z.string().min(1), date: IsoDate,
-      us_owes: z.array(ObligationName), ally_owes: z.array(ObligationName), ...citation(c),
+      us_owes: z.array(ObligationName), ally_owes: z.array(ObligationName), ...cite,
     })),
     designations: z.array(z.strictObject({
       ally, date: IsoDate, status: z.enum(['designated', 'announced', 'treated-as']).default('designated'),
       /** A termination under 22 U.S.C. 2321k(a)(2). */
-      revoked: IsoDate.optional(), ...citation(c),
+      revoked: IsoDate.optional(), ...cite,
     })),
   }).superRefine((doc, ctx) => {
+    // Repeats are found with sets of the values seen so far (not a search of the list per entry),
+    // which flag the same entries: every one after the first with its value.
     const byCommitment = new Map<string, number>();
+    const atopids = new Set<number>();
     doc.atop.forEach((a, i) => {
       if (!atop.alliesByAtopid.has(a.atopid)) ctx.addIssue({ code: 'custom', path: ['atop', i, 'atopid'], message: `ATOP 5.1 has no alliance ${a.atopid} between the United States and a covered ally after 1945` });
       if (byCommitment.has(a.commitment)) ctx.addIssue({ code: 'custom', path: ['atop', i, 'commitment'], message: `commitment "${a.commitment}" is already used for ATOP ${byCommitment.get(a.commitment)}` });
-      if (doc.atop.findIndex((b) => b.atopid === a.atopid) !== i) ctx.addIssue({ code: 'custom', path: ['atop', i, 'atopid'], message: `ATOP ${a.atopid} is listed twice` });
+      if (atopids.has(a.atopid)) ctx.addIssue({ code: 'custom', path: ['atop', i, 'atopid'], message: `ATOP ${a.atopid} is listed twice` });
       byCommitment.set(a.commitment, a.atopid);
+      atopids.add(a.atopid);
     });
     doc.notes.forEach((n, i) => {
       const atopid = byCommitment.get(n.commitment);
@@ -165,11 +176,15 @@ function commitmentsSchema(c: CuratedContext, atop: AtopFacts) {
       if (!sameObligations(a.us_owes, usCoded)) ctx.addIssue({ code: 'custom', path: ['accessions', i, 'us_owes'], message: `ATOP codes the U.S. obligations in ${atopid} as [${usCoded.join(', ')}]` });
       if (us.asymm === 0 && !sameObligations(a.ally_owes, usCoded)) ctx.addIssue({ code: 'custom', path: ['accessions', i, 'ally_owes'], message: `ATOP codes ${atopid} as symmetric (ASYMM 0): every member owes [${usCoded.join(', ')}]` });
     });
+    const entered = new Map<string, Set<string>>();
     doc.entries.forEach((e, i) => {
       const atopid = byCommitment.get(e.commitment);
       if (atopid === undefined) ctx.addIssue({ code: 'custom', path: ['entries', i, 'commitment'], message: `"${e.commitment}" is not an ATOP commitment listed under atop` });
       else if (!atop.alliesByAtopid.get(atopid)?.has(e.ally)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'ally'], message: `ATOP ${atopid} does not code ${e.ally} as a member; members after ATOP's cut-off go under accessions` });
-      if (doc.entries.findIndex((x) => x.ally === e.ally && x.commitment === e.commitment) !== i) ctx.addIssue({ code: 'custom', path: ['entries', i, 'ally'], message: `${e.ally} ${e.commitment} is listed twice` });
+      let allies = entered.get(e.commitment);
+      if (!allies) entered.set(e.commitment, (allies = new Set()));
+      if (allies.has(e.ally)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'ally'], message: `${e.ally} ${e.commitment} is listed twice` });
+      allies.add(e.ally);
     });
     const designated = new Set<string>();
     doc.designations.forEach((d, i) => {
@@ -188,6 +203,7 @@ function sameObligations(a: readonly string[], b: readonly string[]): boolean {
 
 function groupingsSchema(c: CuratedContext) {
   const country = countryCode(c);
+  const source = sourceId(c);
   return z.strictObject({
     groupings: z.array(z.strictObject({
       id: CommitmentId,
@@ -197,7 +213,7 @@ function groupingsSchema(c: CuratedContext) {
       in_force_from: IsoDate.optional(),
       in_force_2024: z.boolean(),
       description: z.string().min(1),
-      source: sourceId(c),
+      source,
       locator: z.string().min(1),
       members: z.array(z.strictObject({ iso3: country, role: z.string().min(1), since: IsoDate })).min(2),
     })),
@@ -209,7 +225,7 @@ function groupingsSchema(c: CuratedContext) {
       lat: z.number().min(-90).max(90),
       lon: z.number().min(-180).max(180),
       added: z.number().int().min(1900).max(2100),
-      source: sourceId(c),
+      source,
       locator: z.string().min(1),
     })),
   }).superRefine((doc, ctx) => {
@@ -217,8 +233,11 @@ function groupingsSchema(c: CuratedContext) {
     doc.groupings.forEach((g, i) => {
       if (ids.has(g.id)) ctx.addIssue({ code: 'custom', path: ['groupings', i, 'id'], message: `grouping "${g.id}" is listed twice` });
       ids.add(g.id);
+      // Every member after the first with its code is a repeat.
+      const members = new Set<string>();
       g.members.forEach((m, j) => {
-        if (g.members.findIndex((x) => x.iso3 === m.iso3) !== j) ctx.addIssue({ code: 'custom', path: ['groupings', i, 'members', j, 'iso3'], message: `${m.iso3} is listed twice` });
+        if (members.has(m.iso3)) ctx.addIssue({ code: 'custom', path: ['groupings', i, 'members', j, 'iso3'], message: `${m.iso3} is listed twice` });
+        members.add(m.iso3);
       });
     });
     doc.sites.forEach((s, i) => {
@@ -291,11 +310,14 @@ interface Dyad {
 const NO_OBLIGATIONS: Record<Obligation, 0 | 1> = { defense: 0, offense: 0, neutral: 0, nonagg: 0, consul: 0 };
 
 function obligationsFrom(list: readonly Obligation[]): Record<Obligation, 0 | 1> {
-  return Object.fromEntries(OBLIGATIONS.map((o) => [o, list.includes(o) ? 1 : 0])) as Record<Obligation, 0 | 1>;
+  const has = (o: Obligation): 0 | 1 => (list.includes(o) ? 1 : 0);
+  return { defense: has('defense'), offense: has('offense'), neutral: has('neutral'), nonagg: has('nonagg'), consul: has('consul') };
 }
 
 function conditionsOf(m: AtopMember): string {
-  return CONDITIONS.filter((c) => m.conditions[c] === 1).join(';');
+  let out = '';
+  for (const c of CONDITIONS) if (m.conditions[c] === 1) out = out ? `${out};${c}` : c;
+  return out;
 }
 
 /**
@@ -343,26 +365,34 @@ function atopCommitments(dyads: Dyad[], curated: CommitmentsFile): Commitment[] 
   const groups = new Map<string, Dyad[]>();
   for (const d of dyads) {
     const key = `${d.ally}|${d.atopid}`;
-    groups.set(key, [...(groups.get(key) ?? []), d]);
+    const group = groups.get(key);
+    if (group) group.push(d);
+    else groups.set(key, [d]);
   }
+  // The curated entries by key, the first of each as a search of the lists would find it.
+  const namedOf = new Map<number, CommitmentsFile['atop'][number]>();
+  for (const a of curated.atop) if (!namedOf.has(a.atopid)) namedOf.set(a.atopid, a);
+  const curatedNotes = firstByAllyAndCommitment(curated.notes);
+  const curatedEntries = firstByAllyAndCommitment(curated.entries);
   for (const group of groups.values()) {
     group.sort((a, b) => a.start - b.start || a.us.phase - b.us.phase);
     const { ally, atopid } = group[0];
-    const named = curated.atop.find((a) => a.atopid === atopid)!;
+    const named = namedOf.get(atopid)!;
     const latest = group[group.length - 1];
-    const note = curated.notes.find((n) => n.ally === ally && n.commitment === named.commitment);
-    const entry = curated.entries.find((e) => e.ally === ally && e.commitment === named.commitment);
+    const note = curatedNotes.get(named.commitment)?.get(ally);
+    const entry = curatedEntries.get(named.commitment)?.get(ally);
     const open = group.some((d) => d.end === Infinity);
     const status = note?.status ?? (open ? 'in-force' : 'ended');
     const uncertain = group.some((d) => d.us.obvary === 1 || d.partner.obvary === 1);
-    const spans = group.map((d): Span => ({
+    const locators = group.map(dyadLocator);
+    const spans = group.map((d, i): Span => ({
       start: d.start,
       end: d.end,
       usDefense: d.us.obligations.defense === 1,
       allyDefense: d.partner.obligations.defense === 1,
       uncertain: d.us.obvary === 1 || d.partner.obvary === 1,
       source: ATOP_SOURCE,
-      locator: dyadLocator(d),
+      locator: locators[i],
       commitment: named.commitment,
     }));
     const notes = [named.rationale];
@@ -389,12 +419,23 @@ function atopCommitments(dyads: Dyad[], curated: CommitmentsFile): Commitment[] 
       basis: note || entry ? 'atop+curated' : 'atop',
       sources: unique([ATOP_SOURCE, named.source, ...(note ? [note.source] : []), ...(entry ? [entry.source] : [])]),
       locator: [
-        group.map(dyadLocator).join('; '), `${named.source}: ${named.locator}`, ...(note ? [`${note.source}: ${note.locator}`] : []),
+        locators.join('; '), `${named.source}: ${named.locator}`, ...(note ? [`${note.source}: ${note.locator}`] : []),
         ...(entry ? [`in force from: curated/commitments.yaml entries ${ally}: ${entry.source}: ${entry.locator}`] : []),
       ].join('; '),
       note: notes.join(' '),
       spans,
     });
+  }
+  return out;
+}
+
+/** The first of the entries for each commitment and ally: commitment -> ally -> entry. */
+function firstByAllyAndCommitment<T extends { ally: string; commitment: string }>(entries: T[]): Map<string, Map<string, T>> {
+  const out = new Map<string, Map<string, T>>();
+  for (const e of entries) {
+    let byAlly = out.get(e.commitment);
+    if (!byAlly) out.set(e.commitment, (byAlly = new Map()));
+    if (!byAlly.has(e.ally)) byAlly.set(e.ally, e);
   }
   return out;
 }
@@ -566,8 +607,14 @@ export const COMMITMENT_FIELDS: FieldDef[] = [
   { name: 'note', type: 'string', description: 'what the commitment says and how the row was derived' },
 ];
 
+/**
+ * A row of us_commitments. The obligations are written out key by key, in the order of
+ * OBLIGATIONS (as OWES_FIELDS lists them): one object literal of a fixed shape instead of one
+ * grown by spreading records that Object.fromEntries made with computed keys.
+ */
 function commitmentRow(c: Commitment): Record<string, string | number | boolean | null> {
-  const owes = (side: string, o: Record<Obligation, 0 | 1>) => Object.fromEntries(OBLIGATIONS.map((k) => [`${side}_${k}`, o[k]]));
+  const us = c.usOwes;
+  const ally = c.allyOwes;
   return {
     ally: c.ally,
     commitment: c.id,
@@ -575,9 +622,9 @@ function commitmentRow(c: Commitment): Record<string, string | number | boolean 
     kind: c.kind,
     atopid: c.atopid,
     status: c.status,
-    ...owes('us', c.usOwes),
+    us_defense: us.defense, us_offense: us.offense, us_neutral: us.neutral, us_nonagg: us.nonagg, us_consul: us.consul,
     us_conditions: c.usConditions,
-    ...owes('ally', c.allyOwes),
+    ally_defense: ally.defense, ally_offense: ally.offense, ally_neutral: ally.neutral, ally_nonagg: ally.nonagg, ally_consul: ally.consul,
     ally_conditions: c.allyConditions,
     asymm: c.asymm,
     base: c.base,
@@ -694,24 +741,47 @@ async function systemSpells(ctx: TransformContext): Promise<Map<number, [number,
   const out = new Map<number, [number, number][]>();
   for (const { line, values: v } of records) {
     const where = { file: SYSTEM_FILE, row: line };
-    const [cow, from, to] = (['ccode', 'styear', 'endyear'] as const).map((c) => {
-      const n = integerAt(where, c, v[c]);
-      if (n === null) throw new SnapshotError(SYSTEM_FILE, line, c, 'value is missing', 'Replace the file with the publisher\'s original.');
-      return n;
-    });
-    out.set(cow, [...(out.get(cow) ?? []), [from, to]]);
+    const cow = systemInteger(where, 'ccode', v.ccode);
+    const from = systemInteger(where, 'styear', v.styear);
+    const to = systemInteger(where, 'endyear', v.endyear);
+    const spells = out.get(cow);
+    if (spells) spells.push([from, to]);
+    else out.set(cow, [[from, to]]);
   }
   return out;
 }
 
+/** A whole number the COW state list always gives (code, first and last year of a spell). */
+function systemInteger(where: Where, column: string, raw: string | undefined): number {
+  const n = integerAt(where, column, raw);
+  if (n === null) throw new SnapshotError(SYSTEM_FILE, where.row, column, 'value is missing', 'Replace the file with the publisher\'s original.');
+  return n;
+}
+
 function observedYears(registry: CountryRegistry, iso3: string, system: Map<number, [number, number][]>): number[] {
+  // registry.cowOf searches the whole crosswalk on every call. It answers from the country's
+  // crosswalk entries, so its answer can change only in a year one of them starts or the year after
+  // one ends: it is asked for the first year and those years only, and its answer kept in between.
+  const changes = new Set<number>();
+  for (const x of registry.crosswalk) {
+    if (x.iso3 === iso3) changes.add(x.from_year).add(x.to_year + 1);
+  }
+  let spells: [number, number][] | undefined;
   const years: number[] = [];
   for (let y = FIRST_YEAR; y <= LAST_YEAR; y++) {
     const probe = Math.min(y, SYSTEM_LAST_YEAR);
-    const cow = registry.cowOf(iso3, probe);
-    if (cow !== null && (system.get(cow) ?? []).some(([from, to]) => probe >= from && probe <= to)) years.push(y);
+    if (y === FIRST_YEAR || (probe === y && changes.has(y))) {
+      const cow = registry.cowOf(iso3, probe);
+      spells = cow === null ? undefined : system.get(cow);
+    }
+    if (spells && inSpell(spells, probe)) years.push(y);
   }
   return years;
+}
+
+function inSpell(spells: [number, number][], year: number): boolean {
+  for (const [from, to] of spells) if (year >= from && year <= to) return true;
+  return false;
 }
 
 /** Merge spans that overlap or touch into unbroken runs. */
@@ -728,53 +798,173 @@ function runsOf(spans: Span[]): { start: number; end: number }[] {
 
 const EXTENSION_NOTE = `Extends ATOP 5.1 (coded to 31 December ${ATOP_LAST_YEAR}): commitments in force at the end of ${ATOP_LAST_YEAR} are taken to continue unless curated/commitments.yaml records a change.`;
 
-function allyObservations(ally: string, years: number[], spans: Span[]): Observation[] {
-  const out: Observation[] = [];
-  const usRuns = runsOf(spans.filter((s) => s.usDefense));
+/*
+ * The flags an observation here can carry, one frozen array per combination shared by all the
+ * observations that carry it (as transform.ts does for observations without flags): fewer
+ * objects for the garbage collector, and a consumer that pushed onto one would fail loudly.
+ */
+const frozenFlags = (...flags: ObservationFlag[]): ObservationFlag[] => Object.freeze(flags) as ObservationFlag[];
+const FLAGS_NONE = frozenFlags();
+const FLAGS_DERIVED = frozenFlags('derived');
+const FLAGS_UNCERTAIN = frozenFlags('uncertain');
+const FLAGS_DERIVED_UNCERTAIN = frozenFlags('derived', 'uncertain');
+const FLAGS_MISSING = frozenFlags('missing');
+const FLAGS_MISSING_DERIVED = frozenFlags('missing', 'derived');
+
+/** Flags of a year's observation: derived after ATOP's cut-off, uncertain when a span in force is. */
+function flagsOf(derived: boolean, uncertain: boolean): ObservationFlag[] {
+  if (derived) return uncertain ? FLAGS_DERIVED_UNCERTAIN : FLAGS_DERIVED;
+  return uncertain ? FLAGS_UNCERTAIN : FLAGS_NONE;
+}
+
+/**
+ * The spans of one side of the pair (those in which the U.S. owes the ally defense, or the ally
+ * the U.S.) in force in a year, with the note and flags of the year's observation. The spans in
+ * force change only in the few years a commitment begins or ends, so the note and flags are kept
+ * from the previous year when the spans and the derived flag are the same: one string for a run
+ * of years instead of one (and the arrays that made it) per year.
+ */
+class InForce {
+  /** The spans in force, by start (spans starting together in their original order). */
+  spans: Span[] = [];
+  /** "In force: <commitments>." or '' when none is; the first part of the note. */
+  listed = '';
+  note = '';
+  flags: ObservationFlag[] = FLAGS_NONE;
+  private derived = false;
+  private scratch: Span[] = [];
+
+  constructor(private readonly usDefense: boolean) {}
+
+  /** Collect the spans of this side in force during [yearStart, yearEnd) (see overlapsYear). */
+  update(sorted: Span[], yearStart: number, yearEnd: number, derived: boolean): void {
+    const next = this.scratch;
+    next.length = 0;
+    for (const s of sorted) {
+      if ((this.usDefense ? s.usDefense : s.allyDefense) && overlapsYear(s.start, s.end, yearStart, yearEnd)) next.push(s);
+    }
+    if (derived === this.derived && sameSpans(next, this.spans)) return;
+    this.scratch = this.spans;
+    this.spans = next;
+    this.derived = derived;
+    let uncertain = false;
+    const commitments: string[] = [];
+    for (const s of next) {
+      if (s.uncertain) uncertain = true;
+      if (!commitments.includes(s.commitment)) commitments.push(s.commitment);
+    }
+    this.listed = next.length ? `In force: ${commitments.join(', ')}.` : '';
+    this.note = noteOf(this.listed, '', derived);
+    this.flags = flagsOf(derived, uncertain);
+  }
+}
+
+function sameSpans(a: Span[], b: Span[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The non-empty parts of a note, space-separated: the commitments in force, more, the extension. */
+function noteOf(listed: string, extra: string, derived: boolean): string {
+  let note = listed;
+  if (extra) note = note ? `${note} ${extra}` : extra;
+  if (derived) note = note ? `${note} ${EXTENSION_NOTE}` : EXTENSION_NOTE;
+  return note;
+}
+
+/** The locator of a year in which `who` (e.g. "COW 2 owes JPN") defense is in force under no commitment. */
+function noneLocator(who: string, year: number, derived: boolean): string {
+  return `${ATOP_FILES.members}: no member row in which ${who} defense covers ${year}${derived ? '; curated/commitments.yaml: no change adds one' : ''}`;
+}
+
+/** An unbroken run of U.S. defense commitments, with what its observations say of it. */
+interface Run {
+  start: number;
+  end: number;
+  /** The first U.S. defense span (in the ally's order) that starts the run. */
+  opening: Span;
+  startYear: number;
+  /** "Run of U.S. defense commitments since <date> (<commitment>)." */
+  text: string;
+}
+
+/**
+ * The ally's three observations per observed year, appended to `out`. The spans are sorted by
+ * start once, and the notes, locators and flags are made once per distinct set of spans in force
+ * (see InForce) rather than per year.
+ */
+function allyObservations(out: Observation[], ally: string, years: number[], spans: Span[]): void {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const usRuns: Run[] = runsOf(spans.filter((s) => s.usDefense)).map(({ start, end }) => {
+    // The first in the ally's order: a stable sort keeps spans with the same start in that order.
+    const opening = spans.find((s) => s.usDefense && s.start === start)!;
+    return {
+      start, end, opening, startYear: yearOfInstant(start),
+      text: `Run of U.S. defense commitments since ${new Date(start).toISOString().slice(0, 10)} (${opening.commitment}).`,
+    };
+  });
+  const usOwes = new InForce(true);
+  const allyOwes = new InForce(false);
+  const usWho = `COW ${USA_COW} owes ${ally}`;
+  const allyWho = `${ally} owes COW ${USA_COW}`;
+  // The age observation's locator and note, kept while the run, the spans in force and the note are.
+  let ageRun: Run | null = null;
+  let ageCurrent: Span | null = null;
+  let ageListed = '';
+  let ageDerived = false;
+  let ageLocator = '';
+  let ageNote = '';
   for (const year of years) {
     const derived = year > ATOP_LAST_YEAR;
-    const inForce = spans.filter((s) => overlapsYear(s.start, s.end, year)).sort((a, b) => a.start - b.start);
-    const usOwes = inForce.filter((s) => s.usDefense);
-    const allyOwes = inForce.filter((s) => s.allyDefense);
-    const flags = (s: Span[]): ObservationFlag[] => [...(derived ? ['derived' as const] : []), ...(s.some((x) => x.uncertain) ? ['uncertain' as const] : [])];
-    const listed = (s: Span[]) => (s.length ? `In force: ${unique(s.map((x) => x.commitment)).join(', ')}.` : '');
-    const note = (s: Span[], extra = '') => [listed(s), extra, derived ? EXTENSION_NOTE : ''].filter(Boolean).join(' ');
-    const none = (who: string) => `${ATOP_FILES.members}: no member row in which ${who} defense covers ${year}${derived ? '; curated/commitments.yaml: no change adds one' : ''}`;
-    const first = (s: Span[]) => s[0];
+    const yearStart = Date.UTC(year, 0, 1);
+    const yearEnd = Date.UTC(year + 1, 0, 1);
+    usOwes.update(sorted, yearStart, yearEnd, derived);
+    allyOwes.update(sorted, yearStart, yearEnd, derived);
+    // Made once for the two observations that cite it (no run in force means no U.S. span is).
+    const usNone = usOwes.spans.length ? '' : noneLocator(usWho, year, derived);
 
     out.push(observation({
-      country: ally, indicator: 'us_defense_commitment', year, value: usOwes.length ? 1 : 0,
-      source: usOwes.length ? first(usOwes).source : ATOP_SOURCE,
-      locator: usOwes.length ? first(usOwes).locator : none(`COW ${USA_COW} owes ${ally}`),
-      flags: flags(usOwes), note: note(usOwes),
+      country: ally, indicator: 'us_defense_commitment', year, value: usOwes.spans.length ? 1 : 0,
+      source: usOwes.spans.length ? usOwes.spans[0].source : ATOP_SOURCE,
+      locator: usOwes.spans.length ? usOwes.spans[0].locator : usNone,
+      flags: usOwes.flags, note: usOwes.note,
     }));
     out.push(observation({
-      country: ally, indicator: 'ally_owes_us_defense', year, value: allyOwes.length ? 1 : 0,
-      source: allyOwes.length ? first(allyOwes).source : ATOP_SOURCE,
-      locator: allyOwes.length ? first(allyOwes).locator : none(`${ally} owes COW ${USA_COW}`),
-      flags: flags(allyOwes), note: note(allyOwes),
+      country: ally, indicator: 'ally_owes_us_defense', year, value: allyOwes.spans.length ? 1 : 0,
+      source: allyOwes.spans.length ? allyOwes.spans[0].source : ATOP_SOURCE,
+      locator: allyOwes.spans.length ? allyOwes.spans[0].locator : noneLocator(allyWho, year, derived),
+      flags: allyOwes.flags, note: allyOwes.note,
     }));
     // The current run is the latest one in force during the year.
-    const run = usRuns.filter((r) => overlapsYear(r.start, r.end, year)).pop();
+    let run: Run | null = null;
+    for (let k = usRuns.length - 1; k >= 0 && !run; k--) {
+      if (overlapsYear(usRuns[k].start, usRuns[k].end, yearStart, yearEnd)) run = usRuns[k];
+    }
     if (run) {
-      const opening = spans.filter((s) => s.usDefense && s.start === run.start)[0];
-      const current = usOwes[usOwes.length - 1];
-      const locator = current === opening ? opening.locator : `run opened by ${opening.locator}; in force now: ${current.locator}`;
+      const { opening } = run;
+      const current = usOwes.spans[usOwes.spans.length - 1];
+      if (run !== ageRun || current !== ageCurrent) {
+        ageLocator = current === opening ? opening.locator : `run opened by ${opening.locator}; in force now: ${current.locator}`;
+      }
+      if (run !== ageRun || usOwes.listed !== ageListed || derived !== ageDerived) ageNote = noteOf(usOwes.listed, run.text, derived);
+      ageRun = run;
+      ageCurrent = current;
+      ageListed = usOwes.listed;
+      ageDerived = derived;
       out.push(observation({
-        country: ally, indicator: 'us_alliance_age_years', year, value: year - yearOfInstant(run.start),
-        source: opening.source, locator, flags: flags(usOwes),
-        note: note(usOwes, `Run of U.S. defense commitments since ${new Date(run.start).toISOString().slice(0, 10)} (${opening.commitment}).`),
+        country: ally, indicator: 'us_alliance_age_years', year, value: year - run.startYear,
+        source: opening.source, locator: ageLocator, flags: usOwes.flags, note: ageNote,
       }));
     } else {
       out.push(observation({
         country: ally, indicator: 'us_alliance_age_years', year, value: null,
-        source: ATOP_SOURCE, locator: none(`COW ${USA_COW} owes ${ally}`),
-        flags: ['missing', ...(derived ? ['derived' as const] : [])],
-        note: [`Not applicable: no U.S. defense commitment to ${ally} in force in ${year}.`, derived ? EXTENSION_NOTE : ''].filter(Boolean).join(' '),
+        source: ATOP_SOURCE, locator: usNone,
+        flags: derived ? FLAGS_MISSING_DERIVED : FLAGS_MISSING,
+        note: noteOf(`Not applicable: no U.S. defense commitment to ${ally} in force in ${year}.`, '', derived),
       }));
     }
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -789,8 +979,11 @@ async function readAllies(ctx: TransformContext): Promise<AlliesFile['allies']> 
 }
 
 /** Every commitment an ally's `basis` in curated/allies.yaml names must have evidence here. */
-async function checkAlliesBasis(ctx: TransformContext, commitments: Commitment[]): Promise<void> {
+async function checkAlliesBasis(ctx: TransformContext, allyList: AlliesFile['allies'], commitments: Commitment[]): Promise<void> {
   const have = new Set(commitments.map((c) => `${c.ally}|${c.id}`));
+  // readAllies has read and checked the file: it is read again, for the line of the error, only
+  // when a basis lacks evidence.
+  if (allyList.every((a) => a.basis.every((b) => have.has(`${a.iso3}|${b}`)))) return;
   const schema = AlliesFile.superRefine((doc, issue) => {
     doc.allies.forEach((a, i) => a.basis.forEach((b, j) => {
       if (!have.has(`${a.iso3}|${b}`)) issue.addIssue({ code: 'custom', path: ['allies', i, 'basis', j], message: `no evidence for commitment "${b}" to ${a.iso3} in ATOP 5.1 or curated/commitments.yaml` });
@@ -833,18 +1026,31 @@ export const transform: Transform = {
       ...statuteCommitments(curated),
       ...designationCommitments(curated),
     ];
+    // Each ally's commitments in the order found, and the spans of all of them in that order.
+    const ownOf = new Map<string, Commitment[]>();
+    const spansOf = new Map<string, Span[]>();
+    for (const c of found) {
+      let own = ownOf.get(c.ally);
+      if (!own) ownOf.set(c.ally, (own = []));
+      own.push(c);
+      let spans = spansOf.get(c.ally);
+      if (!spans) spansOf.set(c.ally, (spans = []));
+      for (const s of c.spans) spans.push(s);
+    }
     const commitments = [...found];
     for (const ally of allies) {
-      const own = found.filter((c) => c.ally === ally);
+      const own = ownOf.get(ally) ?? [];
       if (!own.some((c) => c.inForce2024 && c.usOwes.defense === 1)) {
         commitments.push(noneCommitment(ally, registry.get(ally)?.name ?? ally, own));
       }
     }
-    await checkAlliesBasis(ctx, commitments);
+    await checkAlliesBasis(ctx, allyList, commitments);
 
-    const observations = [...allies].sort().flatMap((ally) => allyObservations(
-      ally, observedYears(registry, ally, system), commitments.filter((c) => c.ally === ally).flatMap((c) => c.spans),
-    ));
+    // The "none" rows added above have no spans, so the spans of `found` are all there are.
+    const observations: Observation[] = [];
+    for (const ally of [...allies].sort()) {
+      allyObservations(observations, ally, observedYears(registry, ally, system), spansOf.get(ally) ?? []);
+    }
     const commitmentRows = commitments.map(commitmentRow);
     const groupings = await readCurated(ctx, 'groupings.yaml', groupingsSchema(curatedContext));
     return {
