@@ -116,85 +116,31 @@ export function parseCsvRecords(rel: string, text: string, options: CsvOptions =
   // alive at once doubled the build's peak memory on the wide files). The errors are the same, in
   // the same order of precedence, as splitting everything first: a malformed quote anywhere, then
   // no header, then a required column missing, then the first row with the wrong field count.
-  let header: string[] | null = null;
-  let headerLine = 0;
-  let blank: Record<string, string> = {};
-  let make: ((cells: string[]) => Record<string, string>) | null = null;
-  let failed = false;
-  let fieldCount: { line: number; cells: number } | null = null;
-  const out: CsvRecord[] = [];
-  splitCsvRecords(rel, text, options.delimiter ?? ',', options.preambleLines ?? 0, (cells, line) => {
-    if (!header) {
-      header = cells.map((h) => h.trim());
-      headerLine = line;
-      failed = (options.requireColumns ?? []).some((col) => !header!.includes(col));
-      // Each record starts as a copy of one object with the header's columns in order (a
-      // repeated name keeps its first place, as assigning in order gives).
-      blank = {};
-      if (!header.includes('__proto__')) for (const h of header) blank[h] = '';
-      make = recordMaker(header);
-      return;
-    }
-    if (failed) return;
-    if (cells.length !== header.length) {
-      fieldCount = { line, cells: cells.length };
-      failed = true;
-      return;
-    }
-    if (make) {
-      out.push({ line, values: make(cells) });
-      return;
-    }
-    const values: Record<string, string> = { ...blank };
-    for (let c = 0; c < header.length; c++) values[header[c]] = cells[c];
-    out.push({ line, values });
-  });
-  if (!header) {
-    throw new SnapshotError(rel, null, null, 'the file has no header row', 'Replace it with the publisher\'s original.');
-  }
-  const head: string[] = header;
-  for (const col of options.requireColumns ?? []) {
-    if (!head.includes(col)) {
-      throw new SnapshotError(rel, headerLine, col, `expected column "${col}" is missing (header: ${head.slice(0, 12).join(', ')}${head.length > 12 ? ', ...' : ''})`,
-        'The publisher may have changed the layout; check the file against the source\'s documentation.');
-    }
-  }
-  if (fieldCount) {
-    const { line, cells } = fieldCount;
-    throw new SnapshotError(rel, line, null, `not a well-formed CSV file (the row has ${cells} fields, the header ${head.length})`,
-      'The file may be truncated or edited by hand; replace it with the publisher\'s original.');
-  }
-  return out;
-}
-
-/**
- * A function that makes a file's record from its cells as one object literal with the header's
- * names in order: the same object as copying a blank one and assigning each column (a repeated
- * name keeps its first place and its last value), made many times faster (objects of more than a
- * dozen columns built by assignment are kept as hash tables). Null for a header naming
- * __proto__, which a literal would treat as the prototype.
- */
-function recordMaker(header: readonly string[]): ((cells: string[]) => Record<string, string>) | null {
-  if (header.includes('__proto__')) return null;
-  const body = `return {${header.map((h, i) => `${JSON.stringify(h)}: c[${i}]`).join(', ')}};`;
-  return new Function('c', body) as (cells: string[]) => Record<string, string>;
-}
-
-/**
- * RFC 4180 records with the 1-based line each starts on. Written for speed (csv-parse with
- * line info took most of some transforms' time); blank lines are skipped, "\r\n" accepted.
- */
-function splitCsvRecords(rel: string, text: string, delimiter: string, skipLines: number, onRecord: (cells: string[], line: number) => void): void {
+  // RFC 4180 records with the 1-based line each starts on; blank lines are skipped, "\r\n"
+  // accepted. Written for speed (csv-parse with line info took most of some transforms' time).
   const n = text.length;
   let i = 0;
   let line = 1;
+  const skipLines = options.preambleLines ?? 0;
   while (line <= skipLines && i < n) {
     const nl = text.indexOf('\n', i);
     i = nl < 0 ? n : nl + 1;
     line++;
   }
+  const delimiter = options.delimiter ?? ',';
   const delim = delimiter.charCodeAt(0);
   const delimText = String.fromCharCode(delim);
+  const required = options.requireColumns ?? [];
+  let header: string[] | null = null;
+  let headerLine = 0;
+  let make: RecordMaker | null = null;
+  let columns = 0;
+  // Set by a missing required column or a wrong field count: no more records are made, but the
+  // rest of the text is still split, since a malformed quote anywhere takes precedence.
+  let failed = false;
+  let fieldCount: { line: number; cells: number } | null = null;
+  const out: CsvRecord[] = [];
+  const cursor: Cursor = { i, line };
   // Where the next quote and carriage return are (searched again only once passed): a line with
   // neither inside it (a CR just before its LF aside) is split in one call.
   let nextQuote = text.indexOf('"', i);
@@ -207,63 +153,175 @@ function splitCsvRecords(rel: string, text: string, delimiter: string, skipLines
     if (nextCr >= 0 && nextCr < i) nextCr = text.indexOf('\r', i);
     const end = nl > i && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     if ((nextQuote < 0 || nextQuote >= nl) && (nextCr < 0 || nextCr >= end)) {
-      const cells = end > i ? text.slice(i, end).split(delimText) : [''];
+      const start = i;
       i = nl < n ? nl + 1 : n;
       line++;
-      if (!(cells.length === 1 && cells[0] === '')) onRecord(cells, startLine);
-      continue;
-    }
-    const cells: string[] = [];
-    for (;;) {
-      let cell: string;
-      if (text.charCodeAt(i) === 34 /* " */) {
-        let j = i + 1;
-        cell = '';
-        for (;;) {
-          const q = text.indexOf('"', j);
-          if (q < 0) {
-            throw new SnapshotError(rel, startLine, null, 'not a well-formed CSV file (a quoted field is never closed)',
-              'The file may be truncated or edited by hand; replace it with the publisher\'s original.');
-          }
-          const chunk = text.slice(j, q);
-          for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) line++;
-          cell += chunk;
-          if (text.charCodeAt(q + 1) === 34) {
-            cell += '"';
-            j = q + 2;
-          } else {
-            i = q + 1;
-            break;
-          }
+      // An empty line is blank (one of only spaces is a record of one field). After a failure
+      // the line need not be split: only a quote can be malformed.
+      if (end === start || failed) continue;
+      // Split by the builtin: one call per line, fast from the first line on (cutting each field
+      // with indexOf and slice in a loop was slower on the wide files until optimized).
+      const cells = text.slice(start, end).split(delimText);
+      if (make) {
+        if (cells.length === columns) {
+          out.push(make(cells, startLine));
+        } else {
+          fieldCount = { line: startLine, cells: cells.length };
+          failed = true;
         }
-        const c = text.charCodeAt(i);
-        if (i < n && c !== delim && c !== 10 && c !== 13) {
-          throw new SnapshotError(rel, line, null, 'not a well-formed CSV file (text after a closing quote)',
-            'The file may be truncated or edited by hand; replace it with the publisher\'s original.');
-        }
-      } else {
-        let j = i;
-        while (j < n) {
-          const c = text.charCodeAt(j);
-          if (c === delim || c === 10 || c === 13) break;
-          j++;
-        }
-        cell = text.slice(i, j);
-        i = j;
-      }
-      cells.push(cell);
-      const c = text.charCodeAt(i);
-      if (c === delim) {
-        i++;
         continue;
       }
-      if (c === 13) i++;
-      if (text.charCodeAt(i) === 10) i++;
-      line++;
-      break;
+      header = cells.map((h) => h.trim());
+    } else {
+      cursor.i = i;
+      cursor.line = line;
+      const quoted = splitQuotedRecord(rel, text, delim, cursor);
+      i = cursor.i;
+      line = cursor.line;
+      if ((quoted.length === 1 && quoted[0] === '') || failed) continue;
+      if (make) {
+        if (quoted.length === columns) {
+          out.push(make(quoted, startLine));
+        } else {
+          fieldCount = { line: startLine, cells: quoted.length };
+          failed = true;
+        }
+        continue;
+      }
+      header = quoted.map((h) => h.trim());
     }
-    if (!(cells.length === 1 && cells[0] === '')) onRecord(cells, startLine);
+    // The line just split is the header.
+    headerLine = startLine;
+    const head: string[] = header;
+    failed = required.some((col) => !head.includes(col));
+    columns = head.length;
+    make = recordMaker(head);
   }
+  if (!header) {
+    throw new SnapshotError(rel, null, null, 'the file has no header row', 'Replace it with the publisher\'s original.');
+  }
+  const head: string[] = header;
+  for (const col of required) {
+    if (!head.includes(col)) {
+      throw new SnapshotError(rel, headerLine, col, `expected column "${col}" is missing (header: ${head.slice(0, 12).join(', ')}${head.length > 12 ? ', ...' : ''})`,
+        'The publisher may have changed the layout; check the file against the source\'s documentation.');
+    }
+  }
+  if (fieldCount) {
+    const { line: row, cells } = fieldCount;
+    throw new SnapshotError(rel, row, null, `not a well-formed CSV file (the row has ${cells} fields, the header ${head.length})`,
+      'The file may be truncated or edited by hand; replace it with the publisher\'s original.');
+  }
+  return out;
+}
+
+/** Makes a record from a line's cells (as many as the header has) and the line it starts on. */
+type RecordMaker = (cells: readonly string[], line: number) => CsvRecord;
+
+/**
+ * The record makers of the headers read so far, by header text. Reading the same layout again
+ * reuses the same function: a new one per read made the reader some ten times slower from about
+ * the fourth read of one file in a process (tests and repeated runs read files many times). The
+ * oldest is dropped past the limit, so that a long-lived process reading many layouts stays small.
+ */
+const makersByHeader = new Map<string, RecordMaker>();
+const MAKERS_KEPT = 200;
+
+/**
+ * The record maker of a header: one object literal with the header's names in order, the same
+ * object as copying a blank one and assigning each column (a repeated name keeps its first place
+ * and its last value), made many times faster (objects of more than a dozen columns built by
+ * assignment are kept as hash tables). A header naming __proto__, which a literal would treat as
+ * the prototype, gets a maker that assigns.
+ */
+function recordMaker(header: readonly string[]): RecordMaker {
+  const key = JSON.stringify(header);
+  const known = makersByHeader.get(key);
+  if (known) return known;
+  let make: RecordMaker;
+  if (header.includes('__proto__')) {
+    const names = [...header];
+    make = (cells, line) => {
+      const values: Record<string, string> = {};
+      for (let c = 0; c < names.length; c++) values[names[c]] = cells[c];
+      return { line, values };
+    };
+  } else {
+    const body = `return {line: l, values: {${header.map((h, k) => `${JSON.stringify(h)}: c[${k}]`).join(', ')}}};`;
+    make = new Function('c', 'l', body) as RecordMaker;
+  }
+  if (makersByHeader.size >= MAKERS_KEPT) makersByHeader.delete(makersByHeader.keys().next().value!);
+  makersByHeader.set(key, make);
+  return make;
+}
+
+/** Where the splitting is: the offset in the text and the 1-based line there. */
+interface Cursor {
+  i: number;
+  line: number;
+}
+
+/**
+ * The cells of the record at the cursor, one with a quote or a carriage return in it (RFC 4180:
+ * quoted fields may hold delimiters, line ends and doubled quotes), moving the cursor past it.
+ */
+function splitQuotedRecord(rel: string, text: string, delim: number, cursor: Cursor): string[] {
+  const n = text.length;
+  let i = cursor.i;
+  let line = cursor.line;
+  const startLine = line;
+  const cells: string[] = [];
+  for (;;) {
+    let cell: string;
+    if (text.charCodeAt(i) === 34 /* " */) {
+      let j = i + 1;
+      cell = '';
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) {
+          throw new SnapshotError(rel, startLine, null, 'not a well-formed CSV file (a quoted field is never closed)',
+            'The file may be truncated or edited by hand; replace it with the publisher\'s original.');
+        }
+        const chunk = text.slice(j, q);
+        for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) line++;
+        cell += chunk;
+        if (text.charCodeAt(q + 1) === 34) {
+          cell += '"';
+          j = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      const c = text.charCodeAt(i);
+      if (i < n && c !== delim && c !== 10 && c !== 13) {
+        throw new SnapshotError(rel, line, null, 'not a well-formed CSV file (text after a closing quote)',
+          'The file may be truncated or edited by hand; replace it with the publisher\'s original.');
+      }
+    } else {
+      let j = i;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === delim || c === 10 || c === 13) break;
+        j++;
+      }
+      cell = text.slice(i, j);
+      i = j;
+    }
+    cells.push(cell);
+    const c = text.charCodeAt(i);
+    if (c === delim) {
+      i++;
+      continue;
+    }
+    if (c === 13) i++;
+    if (text.charCodeAt(i) === 10) i++;
+    line++;
+    break;
+  }
+  cursor.i = i;
+  cursor.line = line;
+  return cells;
 }
 
 const NA = new Set(['', 'NA', 'na', 'N/A', '.', '..', 'NaN']);
