@@ -206,6 +206,9 @@ async function buildInto(staging: Staging, pool: TransformPool, csvWriter: CsvWr
     outcome.file.csv = new Uint8Array(0);
   }, { snapshot, countries });
   await pool.close(); // their memory back before the files and the store are written
+  let storeRows = 0;
+  for (const o of outcomes.values()) if (o.ok && o.chunk) storeRows += o.chunk.n;
+  written?.encoder?.reserve(storeRows);
   // In transform order: the first failure is the one running them in turn would have stopped at.
   for (const t of transforms) {
     const refusal = refused.get(t.id);

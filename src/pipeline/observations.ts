@@ -77,14 +77,16 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
   const later = csvFromColumns && storeFile !== null && (allPlain || sorted.every(plainRow));
   // (The CSV writer's own error, a number that is not finite, cannot arise here: the schema's
   // check above refuses it first.)
-  const file = observationFile(sorted, !later);
+  const file = later ? null : observationFile(sorted, true);
   let chunk: EncodedChunk | null = null;
   if (storeFile !== null) {
     const enc = new ColumnEncoder(sorted.length);
     enc.addObservations(0, OBSERVATION_COLUMNS, sorted, OBSERVATION_FIELDS, storeFile);
     chunk = enc.toChunk();
   }
-  return { file, chunk, count: sorted.length, csvFromColumns: later };
+  // The file's keys from the columns when its CSV is made from them (every row plain, so each
+  // text is one of the chunk's strings and only the year can be empty).
+  return { file: file ?? chunkFile(chunk!), chunk, count: sorted.length, csvFromColumns: later };
 }
 
 /**
@@ -110,48 +112,93 @@ function plainRow(o: Observation): boolean {
 }
 
 
+/** What a file's key columns hold: each one's distinct values in the order first met, and which are empty somewhere. */
+interface KeyScan {
+  rows: number;
+  country: Set<string>;
+  counterpart: Set<string>;
+  indicator: Set<string>;
+  source: Set<string>;
+  withCounterpart: number;
+  nullCountry: boolean;
+  nullIndicator: boolean;
+  nullYear: boolean;
+  nullSource: boolean;
+}
+
+const emptyScan = (rows: number): KeyScan => ({
+  rows, country: new Set(), counterpart: new Set(), indicator: new Set(), source: new Set(), withCounterpart: 0,
+  nullCountry: false, nullIndicator: false, nullYear: false, nullSource: false,
+});
+
 function observationFile(obs: readonly Observation[], withCsv = true): ObservationFile {
   // One pass over the rows, each column read by name (a keyed read per row and column was
   // most of this function's time): what observationPrimaryKey and nonNullKeyFields
   // (src/pipeline/datapackage.ts) give over the rows, and each key column's distinct values in
   // the order first met.
-  const rows = obs as unknown as Record<string, unknown>[];
-  const country = new Set<string>();
-  const counterpart = new Set<string>();
-  const indicator = new Set<string>();
-  const source = new Set<string>();
-  let withCounterpart = 0;
-  let nullCountry = false;
-  let nullIndicator = false;
-  let nullYear = false;
-  let nullSource = false;
+  const scan = emptyScan(obs.length);
   for (let i = 0; i < obs.length; i++) {
     const o = obs[i] as unknown as Record<'country' | 'counterpart' | 'indicator' | 'year' | 'source', unknown>;
     const c = o.country;
-    if (c === null || c === undefined || c === '') nullCountry = true;
-    else country.add(typeof c === 'string' ? c : String(c));
+    if (c === null || c === undefined || c === '') scan.nullCountry = true;
+    else scan.country.add(typeof c === 'string' ? c : String(c));
     const cp = o.counterpart;
     if (cp !== null && cp !== undefined && cp !== '') {
-      withCounterpart++;
-      counterpart.add(typeof cp === 'string' ? cp : String(cp));
+      scan.withCounterpart++;
+      scan.counterpart.add(typeof cp === 'string' ? cp : String(cp));
     }
     const ind = o.indicator;
-    if (ind === null || ind === undefined || ind === '') nullIndicator = true;
-    else indicator.add(typeof ind === 'string' ? ind : String(ind));
+    if (ind === null || ind === undefined || ind === '') scan.nullIndicator = true;
+    else scan.indicator.add(typeof ind === 'string' ? ind : String(ind));
     const y = o.year;
-    if (y === null || y === undefined || y === '') nullYear = true;
+    if (y === null || y === undefined || y === '') scan.nullYear = true;
     const s = o.source;
-    if (s === null || s === undefined || s === '') nullSource = true;
-    else source.add(typeof s === 'string' ? s : String(s));
+    if (s === null || s === undefined || s === '') scan.nullSource = true;
+    else scan.source.add(typeof s === 'string' ? s : String(s));
   }
-  const keyed = withCounterpart === 0 ? 'none' : withCounterpart === rows.length ? 'all' : 'some';
+  return fileOf(scan, withCsv ? observationsCsv(obs) : new Uint8Array(0));
+}
+
+/**
+ * observationFile of the rows a chunk encodes (its CSV left to chunkCsv), from its columns: each
+ * row's texts are ids into the chunk's strings, looked at once per distinct id and column instead
+ * of read from every observation.
+ */
+function chunkFile(chunk: EncodedChunk): ObservationFile {
+  const scan = emptyScan(chunk.n);
+  const column = (ids: Uint32Array, values: Set<string>, onEmpty: () => void) => {
+    const seen = new Uint8Array(chunk.strings.length);
+    for (let i = 0; i < chunk.n; i++) {
+      const id = ids[i];
+      if (seen[id]) continue;
+      seen[id] = 1;
+      const v = chunk.strings[id];
+      if (v === '') onEmpty();
+      else values.add(v);
+    }
+  };
+  column(chunk.country, scan.country, () => (scan.nullCountry = true));
+  column(chunk.indicator, scan.indicator, () => (scan.nullIndicator = true));
+  column(chunk.source, scan.source, () => (scan.nullSource = true));
+  column(chunk.counterpart, scan.counterpart, () => undefined);
+  const noCounterpart = chunk.strings.indexOf('');
+  for (let i = 0; i < chunk.n; i++) {
+    if (chunk.counterpart[i] !== noCounterpart) scan.withCounterpart++;
+    if (chunk.mask[i] & 8) scan.nullYear = true;
+  }
+  return fileOf(scan, new Uint8Array(0));
+}
+
+function fileOf(scan: KeyScan, csv: Uint8Array): ObservationFile {
+  const { withCounterpart, rows } = scan;
+  const keyed = withCounterpart === 0 ? 'none' : withCounterpart === rows ? 'all' : 'some';
   const primaryKey = keyed === 'none' ? ['country', 'indicator', 'year', 'source'] : ['country', 'counterpart', 'indicator', 'year', 'source'];
-  const isNullSomewhere: Record<string, boolean> = { country: nullCountry, counterpart: withCounterpart < rows.length, indicator: nullIndicator, year: nullYear, source: nullSource };
+  const isNullSomewhere: Record<string, boolean> = { country: scan.nullCountry, counterpart: withCounterpart < rows, indicator: scan.nullIndicator, year: scan.nullYear, source: scan.nullSource };
   const required = primaryKey.filter((k) => !isNullSomewhere[k]);
   const keyValues: Record<string, string>[] = [];
-  const distinct: [string, Set<string>][] = [['country', country], ['counterpart', counterpart], ['indicator', indicator], ['source', source]];
+  const distinct: [string, Set<string>][] = [['country', scan.country], ['counterpart', scan.counterpart], ['indicator', scan.indicator], ['source', scan.source]];
   for (const [c, values] of distinct) for (const v of values) keyValues.push({ [c]: v });
-  return { csv: withCsv ? observationsCsv(obs) : new Uint8Array(0), primaryKey, required, keyValues };
+  return { csv, primaryKey, required, keyValues };
 }
 
 /** Check each row (see prepareObservations); whether every row passed plainlyValid (and so is of plainRow's shape). */

@@ -362,6 +362,10 @@ export class ObservationEncoder implements EncodedObservations {
     this.encoder.addRows(this.files.length, header, rows, fields, path.join(path.resolve(dir), rel));
     this.files.push(rel);
   }
+  /** Room for `rows` rows in all (ColumnEncoder.reserve). */
+  reserve(rows: number): void {
+    this.encoder.reserve(rows);
+  }
   /** Add an observation file encoded apart (a build worker's ColumnEncoder.toChunk). */
   addChunk(rel: string, chunk: EncodedChunk): void {
     if (this.files.length >= 65535) throw new NotStorable('more than 65535 observation files');
@@ -545,9 +549,14 @@ export class ColumnEncoder {
   numStart: Uint32Array;
   readonly nums = new Grow((k) => new Uint32Array(k));
 
-  /** Room for more rows: every column copied into one twice as long (the build does not know its row count ahead). */
-  private grow(): void {
-    const size = Math.max(4096, this.country.length * 2);
+  /** Room for `rows` rows in all: the columns copied once, not doubled a copy at a time (the build knows the count once its transforms have run). */
+  reserve(rows: number): void {
+    if (rows > this.country.length) this.grow(rows);
+  }
+
+  /** Room for more rows: every column copied into one twice as long (or `atLeast` rows long). */
+  private grow(atLeast = 0): void {
+    const size = Math.max(4096, this.country.length * 2, atLeast);
     const more = <T extends TypedColumn>(col: T, make: (k: number) => T): T => {
       const bigger = make(size);
       bigger.set(col as ArrayLike<number>);

@@ -64,6 +64,17 @@ describe('chunkCsv', () => {
     expect(prepareObservations(t, rows, new Set(['src']), has, 'observations/x.csv', true).csvFromColumns).toBe(true);
     expect(prepareObservations(t, rows, new Set(['src']), has, null, true).csvFromColumns).toBe(false);
     expect(prepareObservations(t, rows, new Set(['src']), has, 'observations/x.csv', false).csvFromColumns).toBe(false);
+    // The file's keys are the same whether read from the columns or from the observations.
+    const keysOf = (later: boolean, r = rows) => {
+      const { csv, ...keys } = prepareObservations(t, r, new Set(['src']), has, 'observations/x.csv', later).file;
+      return { csv: csv.length > 0, keys };
+    };
+    const withCounterparts = rows.map((o, i) => ({ ...o, country: i % 2 ? 'JPN' : 'KOR', counterpart: i % 3 ? 'CHN' : '' }));
+    for (const r of [rows, withCounterparts, withCounterparts.map((o) => ({ ...o, counterpart: 'USA' }))]) {
+      expect(keysOf(true, r)).toStrictEqual({ csv: false, keys: keysOf(false, r).keys });
+      expect(keysOf(false, r).csv).toBe(true);
+    }
+    expect(keysOf(true, withCounterparts).keys.primaryKey).toContain('counterpart');
     // A bad row stops it with the error it gives otherwise (here the schema's, before any writer).
     const infinite = rows.map((o, i) => (i === 5 ? { ...o, high: Infinity } : o));
     const error = (later: boolean) => {
