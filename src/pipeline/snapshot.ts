@@ -152,6 +152,7 @@ export function parseCsvRecords(rel: string, text: string, options: CsvOptions =
     if (nextQuote >= 0 && nextQuote < i) nextQuote = text.indexOf('"', i);
     if (nextCr >= 0 && nextCr < i) nextCr = text.indexOf('\r', i);
     const end = nl > i && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    let cells: string[];
     if ((nextQuote < 0 || nextQuote >= nl) && (nextCr < 0 || nextCr >= end)) {
       const start = i;
       i = nl < n ? nl + 1 : n;
@@ -161,35 +162,25 @@ export function parseCsvRecords(rel: string, text: string, options: CsvOptions =
       if (end === start || failed) continue;
       // Split by the builtin: one call per line, fast from the first line on (cutting each field
       // with indexOf and slice in a loop was slower on the wide files until optimized).
-      const cells = text.slice(start, end).split(delimText);
-      if (make) {
-        if (cells.length === columns) {
-          out.push(make(cells, startLine));
-        } else {
-          fieldCount = { line: startLine, cells: cells.length };
-          failed = true;
-        }
-        continue;
-      }
-      header = cells.map((h) => h.trim());
+      cells = text.slice(start, end).split(delimText);
     } else {
       cursor.i = i;
       cursor.line = line;
-      const quoted = splitQuotedRecord(rel, text, delim, cursor);
+      cells = splitQuotedRecord(rel, text, delim, cursor);
       i = cursor.i;
       line = cursor.line;
-      if ((quoted.length === 1 && quoted[0] === '') || failed) continue;
-      if (make) {
-        if (quoted.length === columns) {
-          out.push(make(quoted, startLine));
-        } else {
-          fieldCount = { line: startLine, cells: quoted.length };
-          failed = true;
-        }
-        continue;
-      }
-      header = quoted.map((h) => h.trim());
+      if ((cells.length === 1 && cells[0] === '') || failed) continue;
     }
+    if (make) {
+      if (cells.length === columns) {
+        out.push(make(cells, startLine));
+      } else {
+        fieldCount = { line: startLine, cells: cells.length };
+        failed = true;
+      }
+      continue;
+    }
+    header = cells.map((h) => h.trim());
     // The line just split is the header.
     headerLine = startLine;
     const head: string[] = header;
