@@ -77,7 +77,7 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
   const later = csvFromColumns && storeFile !== null && (allPlain || sorted.every(plainRow));
   // (The CSV writer's own error, a number that is not finite, cannot arise here: the schema's
   // check above refuses it first.)
-  const file = later ? null : observationFile(sorted, true);
+  const file = later ? null : observationFile(sorted);
   let chunk: EncodedChunk | null = null;
   if (storeFile !== null) {
     const enc = new ColumnEncoder(sorted.length);
@@ -131,7 +131,8 @@ const emptyScan = (rows: number): KeyScan => ({
   nullCountry: false, nullIndicator: false, nullYear: false, nullSource: false,
 });
 
-function observationFile(obs: readonly Observation[], withCsv = true): ObservationFile {
+/** The file of the observations: its CSV bytes and its keys. */
+function observationFile(obs: readonly Observation[]): ObservationFile {
   // One pass over the rows, each column read by name (a keyed read per row and column was
   // most of this function's time): what observationPrimaryKey and nonNullKeyFields
   // (src/pipeline/datapackage.ts) give over the rows, and each key column's distinct values in
@@ -156,7 +157,7 @@ function observationFile(obs: readonly Observation[], withCsv = true): Observati
     if (s === null || s === undefined || s === '') scan.nullSource = true;
     else scan.source.add(typeof s === 'string' ? s : String(s));
   }
-  return fileOf(scan, withCsv ? observationsCsv(obs) : new Uint8Array(0));
+  return fileOf(scan, observationsCsv(obs));
 }
 
 /**
