@@ -2,7 +2,7 @@
 // malformed input reported with its file, row and column, in the documented order of precedence.
 import { describe, expect, it } from 'vitest';
 import type { CsvOptions, CsvRecord } from '../../src/pipeline/snapshot.ts';
-import { SnapshotError, parseCsvRecords } from '../../src/pipeline/snapshot.ts';
+import { SnapshotError, integerCell, numberAt, numberCell, parseCsvRecords } from '../../src/pipeline/snapshot.ts';
 
 const parse = (text: string, options?: CsvOptions): CsvRecord[] => parseCsvRecords('test.csv', text, options);
 
@@ -162,5 +162,19 @@ describe('parseCsvRecords', () => {
         expect(records).toEqual(first);
       }
     }
+  });
+});
+
+describe('integerCell and numberCell', () => {
+  it('read a cell as integerAt and numberAt do: markers (even one that looks like a number), spaces, commas, errors', () => {
+    const missing = new Set(['', 'NA', '-9']);
+    for (const raw of ['12', '-3', '2.5', '1,234', ' 7', '7 ', '-9', '-9 ', 'NA', '', '1e3', 'x']) {
+      const expected = (() => { try { return numberAt({ file: 'f.csv', row: 4 }, 'v', raw, missing); } catch (e) { return (e as Error).message; } })();
+      const got = (() => { try { return numberCell('f.csv', 4, 'v', raw, missing); } catch (e) { return (e as Error).message; } })();
+      expect(got, raw).toStrictEqual(expected);
+    }
+    expect(integerCell('f.csv', 4, 'year', '1990')).toBe(1990);
+    expect(() => integerCell('f.csv', 4, 'year', '1990.5')).toThrow(/f\.csv, row 4, column "year"/);
+    expect(() => integerCell('f.csv', 4, 'year', '')).toThrow(/f\.csv, row 4, column "year"/);
   });
 });

@@ -8,11 +8,11 @@ import { z } from 'zod';
 import { parseYamlFile } from '../../evidence/sources.ts';
 import type { Indicator, Observation } from '../../evidence/schema.ts';
 import type { CountryResolver } from '../countries.ts';
-import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
+import { SnapshotError, integerAt, integerCell, numberAt, numberCell } from '../snapshot.ts';
 import type { CsvRecord, Where } from '../snapshot.ts';
 import { observation } from '../transform.ts';
 import type { EvidenceTable, Transform } from '../transform.ts';
-import { FIRST_YEAR, REQUIRED, cowCodeByYear, cowRuns, cowToIso, integerCell, numberCell, pickContinuing } from './cow.ts';
+import { FIRST_YEAR, REQUIRED, cowCodeByYear, cowRuns, cowToIso, pickContinuing } from './cow.ts';
 
 const CAPITALS_FILE = 'capitals-distance/cow_capitals_peacesciencer.csv';
 const CAPDIST_FILE = 'capitals-distance/capdist_gleditsch.csv';

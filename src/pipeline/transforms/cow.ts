@@ -5,7 +5,7 @@
 import type { Indicator, Observation } from '../../evidence/schema.ts';
 import type { CountryRegistry } from '../../evidence/countries.ts';
 import type { CountryResolver } from '../countries.ts';
-import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
+import { SnapshotError, integerAt, integerCell, numberCell } from '../snapshot.ts';
 import type { CsvRecord, Where } from '../snapshot.ts';
 import { observation } from '../transform.ts';
 import type { EvidenceTable, FieldDef, Transform, TransformContext } from '../transform.ts';
@@ -118,35 +118,6 @@ function cowCodeReader(countries: CountryResolver, file: string, stateNames: Map
     if (entries) return fromCrosswalk(entries, year)?.code ?? OTHER_YEARS;
     return cowCodeInYear(countries, ccode, year, stateNames.get(ccode), { file, row: line, column: 'ccode' });
   };
-}
-
-// Cells read without a Where: the files' hundred thousand codes, years and values are plain
-// numbers, and a Where made for each (as integerAt and numberAt take) is garbage for the
-// collector. Any other cell is handed to integerAt or numberAt for its value or its error.
-
-/** integerAt(where, column, raw, REQUIRED) for the cell at a file's line. */
-export function integerCell(file: string, line: number, column: string, raw: string | undefined): number {
-  // A cell that starts with a digit or a minus and that Number reads as a whole number is what
-  // integerAt reads it as (it trims, and a comma would make Number give NaN).
-  const c = raw === undefined ? 0 : raw.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || c === 45) {
-    const n = Number(raw);
-    if (Number.isInteger(n)) return n;
-  }
-  return integerAt({ file, row: line }, column, raw, REQUIRED)!;
-}
-
-/**
- * numberAt(where, column, raw, missing) for the cell at a file's line. No marker in `missing`
- * may start with a digit or a minus (none of the files' markers does).
- */
-export function numberCell(file: string, line: number, column: string, raw: string | undefined, missing: ReadonlySet<string>): number | null {
-  const c = raw === undefined ? 0 : raw.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || c === 45) {
-    const n = Number(raw);
-    if (Number.isFinite(n)) return n;
-  }
-  return numberAt({ file, row: line }, column, raw, missing);
 }
 
 function outsideCrosswalkYears(where: Where, ccode: number, year: number): SnapshotError {

@@ -3,11 +3,11 @@
 // the United States taking part too.
 import type { Indicator, Observation } from '../../evidence/schema.ts';
 import type { CsvRecord, Where } from '../snapshot.ts';
-import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
+import { SnapshotError, integerAt, integerCell, numberAt } from '../snapshot.ts';
 import { observation } from '../transform.ts';
 import type { EvidenceTable, Transform, TransformContext } from '../transform.ts';
 import { rowRanges } from './bases.ts';
-import { cowToIso, integerCell } from './cow.ts';
+import { cowToIso } from './cow.ts';
 import { stateInYear } from './troops.ts';
 
 export const EXERCISES_FILE = 'us-troops-bases/mme_v7.csv';

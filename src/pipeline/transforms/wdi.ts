@@ -4,7 +4,7 @@
 // file lists as not countries. Taiwan is not in WDI.
 import type { Indicator, Observation } from '../../evidence/schema.ts';
 import type { CountryResolver } from '../countries.ts';
-import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
+import { SnapshotError, integerCell, numberCell } from '../snapshot.ts';
 import type { CsvRecord } from '../snapshot.ts';
 import { observation } from '../transform.ts';
 import type { Transform } from '../transform.ts';
@@ -31,31 +31,10 @@ const INDICATORS: Indicator[] = [
     definition: 'GDP in current U.S. dollars (WDI NY.GDP.MKTP.CD) divided by total population (WDI SP.POP.TOTL) of the same country and year, computed here only where both exist; flagged "derived". It can differ slightly from the World Bank\'s own NY.GDP.PCAP.CD where either series was revised after this packaging.' },
 ];
 
-/** No marker may stand in for a year. */
-const REQUIRED: ReadonlySet<string> = new Set();
 
-// The Year and Value cells (31,000 rows) are read as integerAt and numberAt read them, without a
-// Where made for each: a cell that starts with a digit or a minus and that Number reads as a
-// (whole) number is what they read it as (they trim, and a comma would make Number give NaN; no
-// missing marker starts so). Any other cell is handed to them for its value or its error.
-
-function yearAt(file: string, line: number, raw: string | undefined): number {
-  const c = raw === undefined ? 0 : raw.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || c === 45) {
-    const n = Number(raw);
-    if (Number.isInteger(n)) return n;
-  }
-  return integerAt({ file, row: line }, 'Year', raw, REQUIRED)!;
-}
-
-function valueAt(file: string, line: number, raw: string | undefined): number | null {
-  const c = raw === undefined ? 0 : raw.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || c === 45) {
-    const n = Number(raw);
-    if (Number.isFinite(n)) return n;
-  }
-  return numberAt({ file, row: line }, 'Value', raw, WDI_MISSING);
-}
+// The Year and Value cells (31,000 rows) are read without a Where made for each (integerCell, numberCell).
+const yearAt = (file: string, line: number, raw: string | undefined) => integerCell(file, line, 'Year', raw);
+const valueAt = (file: string, line: number, raw: string | undefined) => numberCell(file, line, 'Value', raw, WDI_MISSING);
 
 interface WdiValue {
   country: string;
