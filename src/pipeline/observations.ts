@@ -7,7 +7,8 @@ import { plainlyValid } from '../evidence/check.ts';
 import { Observation as ObservationSchema, OBSERVATION_COLUMNS } from '../evidence/schema.ts';
 import type { Observation } from '../evidence/schema.ts';
 import { ColumnEncoder } from '../store/evidence-store.ts';
-import { ByteWriter } from './csv-bytes.ts';
+import { ByteWriter, chunkCsv } from './csv-bytes.ts';
+import { ObservationColumns, observationList } from './observation-columns.ts';
 import type { EncodedChunk } from '../store/evidence-store.ts';
 import { SnapshotError } from './snapshot.ts';
 import type { FieldDef, Transform } from './transform.ts';
@@ -57,8 +58,12 @@ export interface PreparedObservations {
  * error a bad row gives is the build's: schema, indicator, source, country, counterpart, missing
  * flag, duplicate; then the CSV writer's, then the store's).
  */
-export function prepareObservations(t: Transform, obs: Observation[], sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, storeFile: string | null, csvFromColumns = false): PreparedObservations {
+export function prepareObservations(t: Transform, written: Observation[] | ObservationColumns, sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, storeFile: string | null, csvFromColumns = false): PreparedObservations {
   const own = new Set(t.indicators.map((x) => x.id));
+  const columns = written instanceof ObservationColumns ? written.columns() : null;
+  const prepared = columns && prepareColumns(t, columns, own, sourceIds, hasCountry, storeFile, csvFromColumns);
+  if (prepared) return prepared;
+  const obs = observationList(written);
   // Each row's own checks first; duplicates are then found side by side in the sorted rows (the
   // duplicate key is the sort key). Should there be one, the checks run again in the rows' order,
   // which stops at the same row with the same error as checking row by row.
@@ -87,6 +92,87 @@ export function prepareObservations(t: Transform, obs: Observation[], sourceIds:
   // The file's keys from the columns when its CSV is made from them (every row plain, so each
   // text is one of the chunk's strings and only the year can be empty).
   return { file: file ?? chunkFile(chunk!), chunk, count: sorted.length, csvFromColumns: later };
+}
+
+/**
+ * prepareObservations of observations written as columns (src/pipeline/observation-columns.ts):
+ * the same checks, order, file and chunk, worked out on the columns. A check is made once per
+ * distinct text; the first row that fails one, or repeats a key, is checked as an object
+ * (validateObservations), which throws the error checking the objects would have. Null when the
+ * rows' sort keys do not fit one number (the objects' path then sorts them).
+ */
+function prepareColumns(t: Transform, enc: ColumnEncoder, own: ReadonlySet<string>, sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean,
+  storeFile: string | null, csvFromColumns: boolean): PreparedObservations | null {
+  const texts = enc.texts;
+  const n = enc.n;
+  const memo = (test: (s: string) => boolean) => {
+    const known = new Uint8Array(texts.length); // 0: not yet asked, 1: passes, 2: fails
+    return (id: number) => (known[id] ||= test(texts[id]) ? 1 : 2) === 1;
+  };
+  const indicatorOk = memo((s) => own.has(s));
+  const sourceOk = memo((s) => sourceIds.has(s));
+  const countryOk = memo(hasCountry);
+  const flagsOk = memo((s) => s.split(';').includes('missing'));
+  const noCounterpart = texts.indexOf('');
+  const { indicator, country, counterpart, source, flags, mask, year } = enc;
+  for (let r = 0; r < n; r++) {
+    if (!indicatorOk(indicator[r]) || !sourceOk(source[r]) || !countryOk(country[r]) || (counterpart[r] !== noCounterpart && !countryOk(counterpart[r]))
+      || ((mask[r] & 1) !== 0 && !flagsOk(flags[r]))) {
+      validateObservations(t, [enc.observationAt(r)], own, sourceIds, hasCountry, false);
+    }
+  }
+  // sortObservations' keys, from the ids.
+  const ranks = (col: Uint32Array): { of: Uint32Array; count: number } => {
+    const used = new Uint8Array(texts.length);
+    const ids: number[] = [];
+    for (let r = 0; r < n; r++) {
+      const id = col[r];
+      if (used[id] === 0) {
+        used[id] = 1;
+        ids.push(id);
+      }
+    }
+    ids.sort((a, b) => text(texts[a], texts[b]));
+    const of = new Uint32Array(texts.length);
+    ids.forEach((id, i) => (of[id] = i));
+    return { of, count: ids.length };
+  };
+  const ind = ranks(indicator);
+  const cty = ranks(country);
+  const cpt = ranks(counterpart);
+  const src = ranks(source);
+  let minYear = Infinity;
+  let maxYear = -Infinity;
+  for (let r = 0; r < n; r++) {
+    const y = year[r];
+    if (y < minYear) minYear = y;
+    if (y > maxYear) maxYear = y;
+  }
+  const years = n === 0 ? 1 : maxYear - minYear + 1;
+  if (ind.count * cty.count * cpt.count * years * src.count > Number.MAX_SAFE_INTEGER) return null;
+  const key = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    key[r] = (((ind.of[indicator[r]] * cty.count + cty.of[country[r]]) * cpt.count + cpt.of[counterpart[r]]) * years + (year[r] - minYear)) * src.count + src.of[source[r]];
+  }
+  const order: number[] = new Array<number>(n);
+  for (let r = 0; r < n; r++) order[r] = r;
+  order.sort((a, b) => key[a] - key[b] || a - b);
+  let repeated = false;
+  for (let i = 1; i < n && !repeated; i++) repeated = key[order[i - 1]] === key[order[i]];
+  if (repeated) {
+    // The first row, in the order written, whose key an earlier row has.
+    const first = new Map<number, number>();
+    for (let r = 0; r < n; r++) {
+      const prior = first.get(key[r]);
+      if (prior !== undefined) validateObservations(t, [enc.observationAt(prior), enc.observationAt(r)], own, sourceIds, hasCountry, true);
+      else first.set(key[r], r);
+    }
+  }
+  const chunk = enc.chunkInOrder(Uint32Array.from(order));
+  const later = csvFromColumns && storeFile !== null;
+  const file = chunkFile(chunk);
+  if (!later) file.csv = chunkCsv(chunk, OBSERVATIONS_HEADER);
+  return { file, chunk: storeFile !== null ? chunk : null, count: n, csvFromColumns: later };
 }
 
 /**
@@ -203,7 +289,7 @@ function fileOf(scan: KeyScan, csv: Uint8Array): ObservationFile {
 }
 
 /** Check each row (see prepareObservations); whether every row passed plainlyValid (and so is of plainRow's shape). */
-function validateObservations(t: Transform, obs: Observation[], own: Set<string>, sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, duplicates: boolean): boolean {
+function validateObservations(t: Transform, obs: Observation[], own: ReadonlySet<string>, sourceIds: ReadonlySet<string>, hasCountry: (iso: string) => boolean, duplicates: boolean): boolean {
   const seen = new Map<string, string>();
   let allPlain = true;
   // A value that passed its check passes again: each is checked when it differs from the last

@@ -3,6 +3,7 @@
 // structured sources such as ATOP, tables) with a source id and locator on every row.
 import type { Indicator, Observation, ObservationFlag } from '../evidence/schema.ts';
 import type { CountryResolver } from './countries.ts';
+import type { ObservationColumns } from './observation-columns.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean';
@@ -36,7 +37,8 @@ export interface TransformContext {
 }
 
 export interface TransformResult {
-  observations: Observation[];
+  /** A list, or (the large transforms) columns written as they are made: src/pipeline/observation-columns.ts. */
+  observations: Observation[] | ObservationColumns;
   tables?: EvidenceTable[];
 }
 

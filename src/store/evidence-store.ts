@@ -516,10 +516,23 @@ export function chunkBuffers(c: EncodedChunk): ArrayBuffer[] {
 
 const OBSERVATION_HEADER_LENGTH = 11;
 
+/**
+ * Locators made of fixed texts and one or two numbers (src/pipeline/observation-columns.ts,
+ * LocatorPattern): the numbers of the template's runs, the variable ones' places (a, b; -1: none)
+ * among them. Each variable number is one run of the template, each fixed text's runs are fixed.
+ */
+export interface LocatorShape {
+  readonly nums: Uint32Array;
+  readonly a: number;
+  readonly b: number;
+}
+
 /** A locator template: its id and its parts (the text between the runs that become numbers). */
 interface LocatorTemplate {
   id: number;
   parts: string[];
+  /** The template of the row that last came after one of this template (rows written a column at a time take turns in a cycle). */
+  next: LocatorTemplate | null;
 }
 
 export class ColumnEncoder {
@@ -638,11 +651,20 @@ export class ColumnEncoder {
     const start = this.nums.length;
     this.numStart[this.n] = start;
     const last = this.lastTemplate;
-    if (last !== null && this.sameTemplate(s, last.parts)) {
-      this.template[this.n] = last.id;
-      return;
+    if (last !== null) {
+      if (this.sameTemplate(s, last.parts)) {
+        this.template[this.n] = last.id;
+        return;
+      }
+      this.nums.length = start;
+      const next = last.next;
+      if (next !== null && this.sameTemplate(s, next.parts)) {
+        this.template[this.n] = next.id;
+        this.lastTemplate = next;
+        return;
+      }
+      this.nums.length = start;
     }
-    this.nums.length = start;
     // One pass: the runs (their numbers pushed) and a hash of the text between them.
     let hash = 0x811c9dc5;
     let runs = 0;
@@ -685,7 +707,7 @@ export class ColumnEncoder {
       for (const t of candidates) {
         if (this.partsAt(s, t.parts, runs)) {
           this.template[this.n] = t.id;
-          this.lastTemplate = t;
+          this.follow(t);
           return;
         }
       }
@@ -770,10 +792,16 @@ export class ColumnEncoder {
       this.lastTemplate = null;
       return;
     }
-    const t = { id, parts: this.templateList[id] };
+    const t: LocatorTemplate = { id, parts: this.templateList[id], next: null };
     const same = this.templatesByHash.get(hash);
     if (same === undefined) this.templatesByHash.set(hash, [t]);
     else same.push(t);
+    this.follow(t);
+  }
+
+  /** `t` is the template of the row being read: the one the row before had is followed by it. */
+  private follow(t: LocatorTemplate): void {
+    if (this.lastTemplate !== null) this.lastTemplate.next = t;
     this.lastTemplate = t;
   }
 
@@ -869,6 +897,185 @@ export class ColumnEncoder {
       this.mask[r] = (value === null ? 1 : 0) | (low === null ? 2 : 0) | (high === null ? 4 : 0) | (year === null ? 8 : 0);
       this.n = r + 1;
     }
+  }
+
+  // The texts addObservation last met in each column, and their ids: rows of one series repeat them.
+  private lastCountry: string | null = null;
+  private lastCountryId = 0;
+  private lastCounterpart: string | null = null;
+  private lastCounterpartId = 0;
+  private lastIndicator: string | null = null;
+  private lastIndicatorId = 0;
+  private lastSource: string | null = null;
+  private lastSourceId = 0;
+  private lastFlags: string | null = null;
+  private lastFlagsId = 0;
+  private lastNote: string | null = null;
+  private lastNoteId = 0;
+
+  /** The template of each locator shape met (-1: its locators are read as text), and the last one. */
+  private readonly shapeTemplates = new Map<LocatorShape, number>();
+  private lastShape: LocatorShape | null = null;
+  private lastShapeTemplate = -1;
+
+  /**
+   * One observation as the next row, its flags joined by ";" (`flags`). Only for the plain shape,
+   * which its columns give back exactly (src/pipeline/observation-columns.ts checks it): texts, a
+   * whole year, finite numbers or null, never -0. With `shape`, the locator is the shape's text
+   * with the numbers `a` and `b`, and is written without being read.
+   */
+  addObservation(o: Observation, flags: string, shape: LocatorShape | null = null, a = 0, b = 0): void {
+    if (this.n === this.country.length) this.grow();
+    const r = this.n;
+    this.country[r] = o.country === this.lastCountry ? this.lastCountryId : (this.lastCountryId = this.str((this.lastCountry = o.country)));
+    this.counterpart[r] = o.counterpart === this.lastCounterpart ? this.lastCounterpartId : (this.lastCounterpartId = this.str((this.lastCounterpart = o.counterpart)));
+    this.indicator[r] = o.indicator === this.lastIndicator ? this.lastIndicatorId : (this.lastIndicatorId = this.str((this.lastIndicator = o.indicator)));
+    this.source[r] = o.source === this.lastSource ? this.lastSourceId : (this.lastSourceId = this.str((this.lastSource = o.source)));
+    this.flags[r] = flags === this.lastFlags ? this.lastFlagsId : (this.lastFlagsId = this.str((this.lastFlags = flags)));
+    this.note[r] = o.note === this.lastNote ? this.lastNoteId : (this.lastNoteId = this.noteId((this.lastNote = o.note)));
+    if (shape === null) this.locator(o.locator);
+    else this.shapedLocator(o.locator, shape, a, b);
+    this.year[r] = o.year;
+    const value = o.value;
+    const low = o.low;
+    const high = o.high;
+    this.value[r] = value ?? 0;
+    this.low[r] = low ?? 0;
+    this.high[r] = high ?? 0;
+    this.mask[r] = (value === null ? 1 : 0) | (low === null ? 2 : 0) | (high === null ? 4 : 0);
+    this.n = r + 1;
+  }
+
+  /**
+   * A locator of a shape: the first of each shape is read (locator), which gives the shape's
+   * template; the others take it, and their numbers are the shape's with `a` and `b` in place.
+   */
+  private shapedLocator(s: string, shape: LocatorShape, a: number, b: number): void {
+    let id = this.lastShapeTemplate;
+    if (shape !== this.lastShape) {
+      id = this.shapeTemplates.get(shape) ?? -2;
+      if (id === -2) {
+        this.locator(s);
+        const r = this.n;
+        const read = this.nums.length - this.numStart[r];
+        const nums = this.nums.data;
+        let same = read === shape.nums.length && this.templateList[this.template[r]].length === read + 1;
+        for (let k = 0; same && k < read; k++) same = nums[this.numStart[r] + k] === (k === shape.a ? a : k === shape.b ? b : shape.nums[k]);
+        this.shapeTemplates.set(shape, same ? this.template[r] : -1);
+        return;
+      }
+      this.lastShape = shape;
+      this.lastShapeTemplate = id;
+    }
+    if (id < 0) {
+      this.locator(s);
+      return;
+    }
+    const start = this.nums.length;
+    this.numStart[this.n] = start;
+    this.template[this.n] = id;
+    const fixed = shape.nums;
+    for (let k = 0; k < fixed.length; k++) this.nums.push(fixed[k]);
+    const nums = this.nums.data;
+    if (shape.a >= 0) nums[start + shape.a] = a;
+    if (shape.b >= 0) nums[start + shape.b] = b;
+  }
+
+  /** The texts of the string columns (country, counterpart, indicator, source, flags), by id. */
+  get texts(): readonly string[] {
+    return this.stringList;
+  }
+
+  /** Row `r` as the observation it was encoded from (addObservation's rows give theirs back exactly). */
+  observationAt(r: number): Observation {
+    const flags = this.stringList[this.flags[r]];
+    const m = this.mask[r];
+    return {
+      country: this.stringList[this.country[r]],
+      counterpart: this.stringList[this.counterpart[r]],
+      indicator: this.stringList[this.indicator[r]],
+      year: this.year[r],
+      value: m & 1 ? null : this.value[r],
+      low: m & 2 ? null : this.low[r],
+      high: m & 4 ? null : this.high[r],
+      source: this.stringList[this.source[r]],
+      locator: this.locatorAt(r),
+      flags: (flags === '' ? [] : flags.split(';')) as ObservationFlag[],
+      note: this.noteList[this.note[r]],
+    };
+  }
+
+  /** Row `r`'s locator: its template's parts with its numbers between them. */
+  locatorAt(r: number): string {
+    const parts = this.templateList[this.template[r]];
+    let s = parts[0];
+    for (let k = 1, at = this.numStart[r]; k < parts.length; k++, at++) s += String(this.nums.data[at]) + parts[k];
+    return s;
+  }
+
+  /**
+   * The rows in `order` as a chunk: the one encoding them in that order gives (texts, notes and
+   * templates numbered as that order first meets them, each row's numbers in turn).
+   */
+  chunkInOrder(order: Uint32Array): EncodedChunk {
+    const n = order.length;
+    const renumber = (size: number) => new Int32Array(size).fill(-1);
+    const stringIds = renumber(this.stringList.length);
+    const strings: string[] = [];
+    const str = (id: number): number => {
+      let to = stringIds[id];
+      if (to < 0) {
+        to = stringIds[id] = strings.length;
+        strings.push(this.stringList[id]);
+      }
+      return to;
+    };
+    const noteIds = renumber(this.noteList.length);
+    const notes: string[] = [];
+    const templateKeys: EncodedChunk['templates'] = [];
+    for (const [key, id] of this.templateIds) templateKeys[id] = { key, plain: false };
+    for (const [key, id] of this.plainTemplateIds) templateKeys[id] = { key, plain: true };
+    const templateIds = renumber(this.templateList.length);
+    const templates: EncodedChunk['templates'] = [];
+    const c: EncodedChunk = {
+      n, strings, notes, templates,
+      country: new Uint32Array(n), counterpart: new Uint32Array(n), indicator: new Uint32Array(n), source: new Uint32Array(n), flags: new Uint32Array(n),
+      note: new Uint32Array(n), year: new Int32Array(n), value: new Float64Array(n), low: new Float64Array(n), high: new Float64Array(n),
+      mask: new Uint8Array(n), template: new Uint32Array(n), numStart: new Uint32Array(n), nums: new Uint32Array(this.nums.length),
+    };
+    const nums = this.nums.data;
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const r = order[i];
+      c.country[i] = str(this.country[r]);
+      c.counterpart[i] = str(this.counterpart[r]);
+      c.indicator[i] = str(this.indicator[r]);
+      c.source[i] = str(this.source[r]);
+      c.flags[i] = str(this.flags[r]);
+      const note = this.note[r];
+      let noteTo = noteIds[note];
+      if (noteTo < 0) {
+        noteTo = noteIds[note] = notes.length;
+        notes.push(this.noteList[note]);
+      }
+      c.note[i] = noteTo;
+      const template = this.template[r];
+      let templateTo = templateIds[template];
+      if (templateTo < 0) {
+        templateTo = templateIds[template] = templates.length;
+        templates.push(templateKeys[template]);
+      }
+      c.template[i] = templateTo;
+      c.numStart[i] = at;
+      for (let k = this.numStart[r], end = r + 1 < this.n ? this.numStart[r + 1] : this.nums.length; k < end; k++) c.nums[at++] = nums[k];
+      c.year[i] = this.year[r];
+      c.value[i] = this.value[r];
+      c.low[i] = this.low[r];
+      c.high[i] = this.high[r];
+      c.mask[i] = this.mask[r];
+    }
+    if (at !== c.nums.length) c.nums = c.nums.slice(0, at);
+    return c;
   }
 
   /** This encoder's rows as transferable columns (a build worker encodes one file: see addChunk). */

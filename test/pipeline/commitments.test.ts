@@ -10,13 +10,14 @@ import type { Observation } from '../../src/evidence/schema.ts';
 import { CuratedFileError } from '../../src/evidence/sources.ts';
 import { DEFAULT_CURATED_DIR } from '../../src/pipeline/build.ts';
 import { SnapshotError } from '../../src/pipeline/snapshot.ts';
-import type { EvidenceTable, TransformResult } from '../../src/pipeline/transform.ts';
+import type { EvidenceTable } from '../../src/pipeline/transform.ts';
 import { transform } from '../../src/pipeline/transforms/commitments.ts';
-import { runTransform, snapshotContext, SNAPSHOT_DIR } from '../support/pipeline.ts';
+import { listed, runTransform, snapshotContext, SNAPSHOT_DIR } from '../support/pipeline.ts';
+import type { ListedResult } from '../support/pipeline.ts';
 
 type Row = EvidenceTable['rows'][number];
 
-let result: TransformResult;
+let result: ListedResult;
 let commitments: Row[];
 const table = (name: string) => result.tables!.find((t) => t.name === name)!.rows;
 const commitment = (ally: string, id: string) => commitments.find((c) => c.ally === ally && c.commitment === id);
@@ -191,7 +192,7 @@ describe('bad input', () => {
   }
 
   async function runWith(curatedDir: string) {
-    return transform.run({ ...(await snapshotContext()), curatedDir });
+    return listed(await transform.run({ ...(await snapshotContext()), curatedDir }));
   }
 
   it('an unknown ally code names the file, line and field', async () => {

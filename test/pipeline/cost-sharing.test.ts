@@ -5,10 +5,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { deriveOffsetShares, offsetSharePct } from '../../src/pipeline/cost-sharing.ts';
-import type { TransformResult } from '../../src/pipeline/transform.ts';
 import { runTransform } from '../support/pipeline.ts';
+import type { ListedResult } from '../support/pipeline.ts';
 
-let result: TransformResult;
+let result: ListedResult;
 beforeAll(async () => {
   result = await runTransform('curated');
 });

@@ -8,10 +8,10 @@ import { DEFAULT_CURATED_DIR } from '../../src/pipeline/build.ts';
 import { Observation } from '../../src/evidence/schema.ts';
 import { loadSourceRegistry } from '../../src/evidence/sources.ts';
 import { CURATED_INDICATORS, CURATED_SOURCES, transform } from '../../src/pipeline/transforms/curated.ts';
-import type { TransformResult } from '../../src/pipeline/transform.ts';
-import { runTransform, snapshotContext } from '../support/pipeline.ts';
+import { listed, runTransform, snapshotContext } from '../support/pipeline.ts';
+import type { ListedResult } from '../support/pipeline.ts';
 
-let result: TransformResult;
+let result: ListedResult;
 beforeAll(async () => {
   result = await runTransform('curated');
 });
@@ -131,7 +131,7 @@ describe('curated files with mistakes', () => {
 
   async function runOn(curatedDir: string) {
     const ctx = await snapshotContext();
-    return transform.run({ ...ctx, curatedDir });
+    return listed(await transform.run({ ...ctx, curatedDir }));
   }
 
   const header = 'subject: test\nseries:\n  - indicator: exclusive_use_facilities\n    unit: facilities\n    entries:\n';

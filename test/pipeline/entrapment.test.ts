@@ -13,10 +13,10 @@ import { JudgmentBook } from '../../src/method/judgments.ts';
 import type { Measure, Methodology } from '../../src/method/methodology.ts';
 import { evaluateMeasure } from '../../src/method/transforms.ts';
 import type { MeasureContext } from '../../src/method/transforms.ts';
-import type { TransformResult } from '../../src/pipeline/transform.ts';
 import { runTransform } from '../support/pipeline.ts';
+import type { ListedResult } from '../support/pipeline.ts';
 
-let result: TransformResult;
+let result: ListedResult;
 let covered: string[];
 beforeAll(async () => {
   result = await runTransform('curated');

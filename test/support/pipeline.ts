@@ -7,6 +7,7 @@ import { buildCountryRegistry } from '../../src/pipeline/countries.ts';
 import type { CountryResolver } from '../../src/pipeline/countries.ts';
 import { DEFAULT_CURATED_DIR, defaultSnapshotDir, loadTransforms } from '../../src/pipeline/build.ts';
 import { Snapshot } from '../../src/pipeline/snapshot.ts';
+import { observationList } from '../../src/pipeline/observation-columns.ts';
 import type { Transform, TransformContext, TransformResult } from '../../src/pipeline/transform.ts';
 import { loadSourceRegistry } from '../../src/evidence/sources.ts';
 import { Observation as ObservationSchema } from '../../src/evidence/schema.ts';
@@ -26,11 +27,15 @@ async function makeContext(snapshotDir: string): Promise<TransformContext> {
 }
 
 /** Run one transform (by id) against the real snapshots, or against a copy in `snapshotDir`. */
-export async function runTransform(id: string, snapshotDir?: string): Promise<TransformResult> {
+export async function runTransform(id: string, snapshotDir?: string): Promise<ListedResult> {
   const t = (await loadTransforms()).find((x) => x.id === id);
   if (!t) throw new Error(`no transform ${id} in src/pipeline/transforms`);
-  return t.run(await snapshotContext(snapshotDir));
+  return listed(await t.run(await snapshotContext(snapshotDir)));
 }
+
+/** A transform's result with its observations as a list (those it wrote as columns read back). */
+export type ListedResult = TransformResult & { observations: Observation[] };
+export const listed = (r: TransformResult): ListedResult => ({ ...r, observations: observationList(r.observations) });
 
 export const SNAPSHOT_DIR = defaultSnapshotDir();
 export const fixturePath = (...p: string[]) => path.join(import.meta.dirname, '..', 'fixtures', ...p);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseYamlFile } from '../../evidence/sources.ts';
 import type { Indicator, Observation } from '../../evidence/schema.ts';
+import { LocatorPattern, ObservationColumns } from '../observation-columns.ts';
 import type { CountryResolver } from '../countries.ts';
 import { SnapshotError, integerAt, integerCell, numberAt, numberCell } from '../snapshot.ts';
 import type { CsvRecord, Where } from '../snapshot.ts';
@@ -172,7 +173,7 @@ interface CapitalPair {
   note: string;
 }
 
-function capitalDistanceObservations(spells: CapitalSpell[], allies: string[], countries: CountryResolver): Observation[] {
+function capitalDistanceObservations(spells: CapitalSpell[], allies: string[], countries: CountryResolver, out: ObservationColumns): void {
   const byIso = new Map<string, CapitalSpell[]>();
   for (const s of spells) {
     const of = byIso.get(s.iso3);
@@ -194,7 +195,6 @@ function capitalDistanceObservations(spells: CapitalSpell[], allies: string[], c
     }
     return pair;
   };
-  const out: Observation[] = [];
   for (let year = FIRST_YEAR; year <= LAST_YEAR; year++) {
     const day = `${year}-12-31`;
     const nextDay = `${year + 1}-12-31`;
@@ -220,13 +220,12 @@ function capitalDistanceObservations(spells: CapitalSpell[], allies: string[], c
       }
     }
   }
-  return out;
 }
 
 /** Gleditsch's distances for the same dyads, read with the COW codes of the reference year. */
-function capdistObservations(records: CsvRecord[], allies: Set<string>, countries: CountryResolver): Observation[] {
+function capdistObservations(records: CsvRecord[], allies: Set<string>, countries: CountryResolver, out: ObservationColumns): void {
   const counterparts = new Set(counterpartsIn(countries, CAPDIST_YEAR));
-  const out: Observation[] = [];
+  const row = new LocatorPattern(`${CAPDIST_FILE} row `, '');
   for (const { line, values } of records) {
     // Every row is read (a bad cell stops the build wherever it is), 41,000 of them: the cells
     // are read without a Where, and the codes through the crosswalk's index.
@@ -241,11 +240,10 @@ function capdistObservations(records: CsvRecord[], allies: Set<string>, countrie
       year: CAPDIST_YEAR,
       value: km,
       source: CAPDIST,
-      locator: `${CAPDIST_FILE} row ${line}`,
+      locator: row.text(line),
       note: `${values.ida} (${values.numa}) to ${values.idb} (${values.numb}); static file, recorded under ${CAPDIST_YEAR}.`,
-    }));
+    }), row);
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -268,10 +266,12 @@ export const transform: Transform = {
     const allies = await coveredAllies(curatedDir);
     const capitals = await snapshot.readCsv(CAPITALS_FILE, CAPITALS, { requireColumns: ['ccode', 'statenme', 'capital', 'stdate', 'enddate', 'lat', 'lng'] });
     const spells = capitalSpells(capitals, countries);
-    const distances = capitalDistanceObservations(spells, allies, countries);
+    const observations = new ObservationColumns();
+    capitalDistanceObservations(spells, allies, countries, observations);
     const capdist = await snapshot.readCsv(CAPDIST_FILE, CAPDIST, { requireColumns: ['numa', 'ida', 'numb', 'idb', 'kmdist'] });
+    capdistObservations(capdist, new Set(allies), countries, observations);
     return {
-      observations: [...distances, ...capdistObservations(capdist, new Set(allies), countries)],
+      observations,
       tables: [capitalsTable(spells)],
     };
   },

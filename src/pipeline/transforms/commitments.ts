@@ -8,7 +8,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CuratedFileError, loadSourceRegistry, parseYamlFile } from '../../evidence/sources.ts';
 import type { CountryRegistry } from '../../evidence/countries.ts';
-import type { Indicator, Observation, ObservationFlag } from '../../evidence/schema.ts';
+import type { Indicator, ObservationFlag } from '../../evidence/schema.ts';
+import { ObservationColumns } from '../observation-columns.ts';
 import { integerAt, SnapshotError } from '../snapshot.ts';
 import type { Where } from '../snapshot.ts';
 import { observation } from '../transform.ts';
@@ -894,7 +895,7 @@ interface Run {
  * start once, and the notes, locators and flags are made once per distinct set of spans in force
  * (see InForce) rather than per year.
  */
-function allyObservations(out: Observation[], ally: string, years: number[], spans: Span[]): void {
+function allyObservations(out: ObservationColumns, ally: string, years: number[], spans: Span[]): void {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const usRuns: Run[] = runsOf(spans.filter((s) => s.usDefense)).map(({ start, end }) => {
     // The first in the ally's order: a stable sort keeps spans with the same start in that order.
@@ -1047,7 +1048,7 @@ export const transform: Transform = {
     await checkAlliesBasis(ctx, allyList, commitments);
 
     // The "none" rows added above have no spans, so the spans of `found` are all there are.
-    const observations: Observation[] = [];
+    const observations = new ObservationColumns();
     for (const ally of [...allies].sort()) {
       allyObservations(observations, ally, observedYears(registry, ally, system), spansOf.get(ally) ?? []);
     }

@@ -3,6 +3,7 @@
 // population. COW codes become ISO codes by year through the registry's crosswalk, so West
 // Germany (260) is DEU, 345 is YUG, then SCG, then SRB, and 365 is SUN until 1991.
 import type { Indicator, Observation } from '../../evidence/schema.ts';
+import { LocatorPattern, ObservationColumns } from '../observation-columns.ts';
 import type { CountryRegistry } from '../../evidence/countries.ts';
 import type { CountryResolver } from '../countries.ts';
 import { SnapshotError, integerAt, integerCell, numberCell } from '../snapshot.ts';
@@ -296,11 +297,10 @@ function mergedNote(mergedWith: CowStateYearRow[], stateNames: Map<number, strin
   return `COW also lists ${others} for this year; the state of the year's end (${kept}) is kept.`;
 }
 
-/** A cell's locator is "<file> row <n>" (made once per row) and ", column milex" (and so on). */
-const NMC_LOCATOR_ROW = `${NMC_FILE} row `;
-const NMC_LOCATOR_COLUMNS = NMC_COLUMNS.map(({ column }) => `, column ${column}`);
+/** A cell's locator is "<file> row <n>, column milex" (and so on): a pattern per column. */
+const NMC_CELLS = NMC_COLUMNS.map(({ column }) => new LocatorPattern(`${NMC_FILE} row `, `, column ${column}`));
 
-function nmcObservations(groups: StateYearGroups, stateNames: Map<number, string>, out: Observation[]): void {
+function nmcObservations(groups: StateYearGroups, stateNames: Map<number, string>, out: ObservationColumns): void {
   const kept = groups.keptRows(NMC_FILE);
   for (let g = 0; g < kept.length; g++) {
     const first = groups.firsts[g];
@@ -309,19 +309,19 @@ function nmcObservations(groups: StateYearGroups, stateNames: Map<number, string
     // The two notes a row's cells can have, made once for the row.
     const present = merged;
     const missing = merged ? `${NMC_MISSING_NOTE} ${merged}` : NMC_MISSING_NOTE;
-    const locator = NMC_LOCATOR_ROW + row.line;
     for (let c = 0; c < NMC_COLUMNS.length; c++) {
       const { column, indicator } = NMC_COLUMNS[c];
       const value = numberCell(NMC_FILE, row.line, column, row.values[column], NMC_MISSING);
+      const cell = NMC_CELLS[c];
       out.push(observation({
         country: row.iso3,
         indicator: indicator.id,
         year: row.year,
         value,
         source: NMC,
-        locator: locator + NMC_LOCATOR_COLUMNS[c],
+        locator: cell.text(row.line),
         note: value === null ? missing : present,
-      }));
+      }), cell);
     }
   }
 }
@@ -440,15 +440,14 @@ const SDP_UNIT_NOTES: ReadonlyMap<number, string> = new Map([...SDP_UNITS].map((
 const SDP_NA_NOTE = 'NA in the file: the simulation gives no estimate for this state-year.';
 
 /** As NMC_LOCATOR_ROW and NMC_LOCATOR_COLUMNS. */
-const SDP_LOCATOR_ROW = `${SDP_FILE} row `;
-const SDP_LOCATOR_COLUMNS = SDP_COLUMNS.map(([column]) => `, column ${column}`);
+const SDP_CELLS = SDP_COLUMNS.map(([column]) => new LocatorPattern(`${SDP_FILE} row `, `, column ${column}`));
 
 // One flags array for all estimates and one for all missing values (as observation() shares
 // its defaults; frozen, so that nothing can change the flags of all at once).
 const ESTIMATE_FLAGS = Object.freeze(['estimate']) as unknown as Observation['flags'];
 const MISSING_FLAGS = Object.freeze(['missing']) as unknown as Observation['flags'];
 
-function sdpObservations(records: CsvRecord[], countries: CountryResolver, stateNames: Map<number, string>, out: Observation[]): void {
+function sdpObservations(records: CsvRecord[], countries: CountryResolver, stateNames: Map<number, string>, out: ObservationColumns): void {
   const groups = new StateYearGroups();
   const codeIn = cowCodeReader(countries, SDP_FILE, stateNames);
   for (const { line, values } of records) {
@@ -471,21 +470,21 @@ function sdpObservations(records: CsvRecord[], countries: CountryResolver, state
     const othersNote = others.length ? `The file also has code ${others.join(', ')} for this ISO code and year; the code that continues is kept.` : '';
     const extra = unitNote && othersNote ? `${unitNote} ${othersNote}` : unitNote || othersNote;
     const missingNote = extra ? `${SDP_NA_NOTE} ${extra}` : SDP_NA_NOTE;
-    const locator = SDP_LOCATOR_ROW + row.line;
     for (let c = 0; c < SDP_COLUMNS.length; c++) {
       const [column, indicator] = SDP_COLUMNS[c];
       const log = numberCell(SDP_FILE, row.line, column, row.values[column], SDP_MISSING);
       const value = log === null ? null : Number(Math.exp(log).toPrecision(4));
+      const cell = SDP_CELLS[c];
       out.push(observation({
         country: row.iso3,
         indicator,
         year: row.year,
         value,
         source: SDP,
-        locator: locator + SDP_LOCATOR_COLUMNS[c],
+        locator: cell.text(row.line),
         flags: value === null ? MISSING_FLAGS : ESTIMATE_FLAGS,
         note: value === null ? missingNote : extra ? `exp(${log}). ${extra}` : `exp(${log}).`,
-      }));
+      }), cell);
     }
   }
 }
@@ -510,7 +509,7 @@ export const transform: Transform = {
       requireColumns: ['stateabb', 'ccode', 'styear', 'stmonth', 'stday', 'endyear', 'endmonth', 'endday'],
     });
     const nmc = await snapshot.readCsv(NMC_FILE, NMC, { requireColumns: ['ccode', 'year', ...NMC_COLUMNS.map((c) => c.column)] });
-    const observations: Observation[] = [];
+    const observations = new ObservationColumns();
     nmcObservations(nmcStateYears(nmc, countries, stateNames), stateNames, observations);
     const sdp = await snapshot.readCsv(SDP_FILE, SDP, { requireColumns: ['ccode', 'year', ...SDP_COLUMNS.map(([c]) => c)] });
     sdpObservations(sdp, countries, stateNames, observations);

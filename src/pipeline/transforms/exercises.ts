@@ -2,6 +2,7 @@
 // and, per country and year, how many exercises it took part in and how many of those had
 // the United States taking part too.
 import type { Indicator, Observation } from '../../evidence/schema.ts';
+import { ObservationColumns } from '../observation-columns.ts';
 import type { CsvRecord, Where } from '../snapshot.ts';
 import { SnapshotError, integerAt, integerCell, numberAt } from '../snapshot.ts';
 import { observation } from '../transform.ts';
@@ -213,7 +214,7 @@ async function stateSystem(ctx: TransformContext, years: { from: number; to: num
 }
 
 /** Per country and start year: exercises in all, and exercises with the United States. */
-function exerciseCounts(exercises: Exercise[], states: Map<number, Set<string>>, years: { from: number; to: number }): Observation[] {
+function exerciseCounts(exercises: Exercise[], states: Map<number, Set<string>>, years: { from: number; to: number }): ObservationColumns {
   // The exercises of each start year, in file order.
   const byYear = new Map<number, Exercise[]>();
   for (const e of exercises) {
@@ -221,7 +222,7 @@ function exerciseCounts(exercises: Exercise[], states: Map<number, Set<string>>,
     if (ofYear) ofYear.push(e);
     else byYear.set(e.startYear, [e]);
   }
-  const out: Observation[] = [];
+  const out = new ObservationColumns();
   for (let year = years.from; year <= years.to; year++) {
     // Each country's exercises of the year, in file order (an exercise lists a state once),
     // made in one pass over the year's exercises instead of one per country.

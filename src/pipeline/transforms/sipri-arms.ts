@@ -3,6 +3,7 @@
 // delivered and the TIV of everything delivered, but not how much was delivered in which year:
 // each deal's delivered TIV is split evenly over its listed delivery years (flag `derived`).
 import type { Indicator, Observation, ObservationFlag } from '../../evidence/schema.ts';
+import { LocatorPattern, ObservationColumns } from '../observation-columns.ts';
 import { SnapshotError, integerAt, numberAt } from '../snapshot.ts';
 import type { Where } from '../snapshot.ts';
 import type { Transform, TransformContext } from '../transform.ts';
@@ -592,7 +593,9 @@ const byYear = <T>(f: (year: number) => T): T[] => Array.from({ length: LAST_YEA
 const DEALS_LINE = `${REGISTER_FILE} line `;
 const DEALS_LINES = `${REGISTER_FILE} lines `;
 const DELIVERIES_IN = byYear((year) => ` (deliveries in ${year})`);
-const AMONG_YEARS = byYear((year) => `${year} among "Year(s) of delivery"`);
+/** A deal's line and the year ("<file> line 12 (deliveries in 1996)"): the locator of most dyad-years. */
+const DEAL_IN_YEAR = new LocatorPattern(DEALS_LINE, ' (deliveries in ', ')');
+const AMONG_YEARS_TEXT = ' among "Year(s) of delivery"';
 /** The U.S. share's 10-year window ending in a year, "2015-2024", and what its notes say of it. */
 const SHARE_WINDOW = byYear((year) => `${Math.max(FIRST_YEAR, year - WINDOW + 1)}-${year}`);
 const SHARE_TRUNCATED = byYear((year) => (year - WINDOW + 1 < FIRST_YEAR ? `; the window starts in ${FIRST_YEAR}, the register's first year` : ''));
@@ -600,14 +603,15 @@ const SHARE_NONE = byYear((year) => `no arms imports identified by SIPRI in ${SH
 const SHARE_DELIVERED = byYear((year) => ` TIV m delivered in ${SHARE_WINDOW[year - FIRST_YEAR]}`);
 const SHARE_DELIVERED_TRUNCATED = byYear((year) => SHARE_DELIVERED[year - FIRST_YEAR] + SHARE_TRUNCATED[year - FIRST_YEAR]);
 
-function dyadObservations(t: ArmsTallies): Observation[] {
-  const out: Observation[] = [];
+function dyadObservations(t: ArmsTallies): ObservationColumns {
+  const out = new ObservationColumns();
   for (const { country, counterpart, series } of t.dyads) {
     for (let i = 0; i < series.length; i++) {
       const tally = series[i];
       if (!tally) continue;
-      const locator = (tally.deals === 1 ? DEALS_LINE : DEALS_LINES) + tallyLines(tally) + DELIVERIES_IN[i];
-      out.push(arms(country, counterpart, 'arms_imports_tiv', FIRST_YEAR + i, round(tally.tiv), locator, tallyFlags(tally), tallyNote(tally)));
+      const oneLine = tally.deals === 1 && tally.ranges === '' && tally.from === tally.to;
+      const locator = oneLine ? DEAL_IN_YEAR.text(tally.from, FIRST_YEAR + i) : (tally.deals === 1 ? DEALS_LINE : DEALS_LINES) + tallyLines(tally) + DELIVERIES_IN[i];
+      out.push(arms(country, counterpart, 'arms_imports_tiv', FIRST_YEAR + i, round(tally.tiv), locator, tallyFlags(tally), tallyNote(tally)), oneLine ? DEAL_IN_YEAR : undefined);
     }
   }
   return out;
@@ -623,26 +627,27 @@ function activeYears(ctx: TransformContext, iso: string, series: Series): [numbe
 
 const NO_DELIVERIES_NOTE = 'no deliveries identified by SIPRI in this year (the register lists none)';
 
-function totalObservations(ctx: TransformContext, map: Map<string, Series>, indicator: string, role: 'Recipient' | 'Supplier', names: Map<string, Set<string>>, out: Observation[]): void {
+function totalObservations(ctx: TransformContext, map: Map<string, Series>, indicator: string, role: 'Recipient' | 'Supplier', names: Map<string, Set<string>>, out: ObservationColumns): void {
   for (const [iso, series] of map) {
-    const deals = `${REGISTER_FILE}: deals with ${role} ${quoted(names.get(iso))} and `;
+    const deals = new LocatorPattern(`${REGISTER_FILE}: deals with ${role} ${quoted(names.get(iso))} and `, AMONG_YEARS_TEXT);
     const [first, last] = activeYears(ctx, iso, series);
     for (let year = first; year <= last; year++) {
       const tally = series[year - FIRST_YEAR];
-      const locator = deals + AMONG_YEARS[year - FIRST_YEAR];
+      const locator = deals.text(year);
       out.push(tally
         ? arms(iso, '', indicator, year, round(tally.tiv), locator, tallyFlags(tally), tallyNote(tally))
-        : arms(iso, '', indicator, year, 0, locator, NO_FLAGS, NO_DELIVERIES_NOTE));
+        : arms(iso, '', indicator, year, 0, locator, NO_FLAGS, NO_DELIVERIES_NOTE), deals);
     }
   }
 }
 
-function usShareObservations(ctx: TransformContext, t: ArmsTallies, out: Observation[]): void {
+function usShareObservations(ctx: TransformContext, t: ArmsTallies, out: ObservationColumns): void {
   const none: Series = [];
   for (const [iso, series] of t.imports) {
     if (iso === US) continue;
     const fromUs = t.importsFromUs.get(iso) ?? none;
-    const deals = `${REGISTER_FILE}: deals with Recipient ${quoted(t.recipientNames.get(iso))} (all suppliers, and Supplier "United States") delivered in `;
+    // "... delivered in 1987-1996": the window's first and last years.
+    const deals = new LocatorPattern(`${REGISTER_FILE}: deals with Recipient ${quoted(t.recipientNames.get(iso))} (all suppliers, and Supplier "United States") delivered in `, '-', '');
     const [first, last] = activeYears(ctx, iso, series);
     for (let year = first; year <= last; year++) {
       const i = year - FIRST_YEAR;
@@ -655,16 +660,16 @@ function usShareObservations(ctx: TransformContext, t: ArmsTallies, out: Observa
         uncertain += tally?.uncertainTiv ?? 0;
         us += fromUs[y]?.tiv ?? 0;
       }
-      const locator = deals + SHARE_WINDOW[i];
+      const locator = deals.text(Math.max(FIRST_YEAR, year - WINDOW + 1), year);
       if (total === 0) {
-        out.push(arms(iso, '', 'arms_imports_us_share_10y', year, null, locator, MISSING, SHARE_NONE[i]));
+        out.push(arms(iso, '', 'arms_imports_us_share_10y', year, null, locator, MISSING, SHARE_NONE[i]), deals);
         continue;
       }
       const delivered = uncertain > 0
         ? `${SHARE_DELIVERED[i]}; ${round(uncertain)} TIV m from deals whose number delivered SIPRI marks uncertain ("?")${SHARE_TRUNCATED[i]}`
         : SHARE_DELIVERED_TRUNCATED[i];
       out.push(arms(iso, '', 'arms_imports_us_share_10y', year, round((100 * us) / total), locator, uncertain > 0 ? DERIVED_UNCERTAIN : DERIVED,
-        `U.S. ${round(us)} of ${round(total)}${delivered}`));
+        `U.S. ${round(us)} of ${round(total)}${delivered}`), deals);
     }
   }
 }

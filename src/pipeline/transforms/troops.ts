@@ -8,6 +8,7 @@
 // The report lines keep the reports' own missing markers and the Navy figures the derived
 // columns lose after 2008, and each value can be traced to one line of one report.
 import type { Indicator, Observation } from '../../evidence/schema.ts';
+import { LocatorPattern, ObservationColumns } from '../observation-columns.ts';
 import type { CountryRegistry } from '../../evidence/countries.ts';
 import type { CsvRecord } from '../snapshot.ts';
 import { NA_MARKERS, SnapshotError, integerAt } from '../snapshot.ts';
@@ -426,7 +427,7 @@ function sharedCows(registry: CountryRegistry): Map<string, number[]> {
 }
 
 /** One observation per host, year and measure, plus missing rows for years a report has no line for a host it lists in other years. */
-function personnelObservations(lines: ReportLine[], annual: Map<number, string>, registry: CountryRegistry): Observation[] {
+function personnelObservations(lines: ReportLine[], annual: Map<number, string>, registry: CountryRegistry): ObservationColumns {
   // The lines by host and year, and the host-years in the order the file first lists them.
   const byHost = new Map<string, Map<number, ReportLine[]>>();
   const groups: ReportLine[][] = [];
@@ -441,12 +442,12 @@ function personnelObservations(lines: ReportLine[], annual: Map<number, string>,
       groups.push(created);
     }
   }
-  const out: Observation[] = [];
+  const out = new ObservationColumns();
   const texts = new Map<string, ReportTexts>();
   for (const group of groups) {
     const report = group[0].report;
     let t = texts.get(report);
-    if (!t) texts.set(report, (t = { locatorEnd: ` (DMDC ${report} report)`, line: `DMDC ${report} report, line ` }));
+    if (!t) texts.set(report, (t = { locatorEnd: ` (DMDC ${report} report)`, line: `DMDC ${report} report, line `, row: new LocatorPattern(ROW, ` (DMDC ${report} report)`) }));
     hostYearObservations(group.length === 1 ? group : distinctLines(group), t, out);
   }
   unlistedYears(byHost, annual, registry, out);
@@ -488,6 +489,8 @@ interface ReportTexts {
   locatorEnd: string;
   /** "DMDC September 1957 report, line " */
   line: string;
+  /** "<file> row 12 (DMDC September 1957 report)": the locator of a host-year of one line. */
+  row: LocatorPattern;
 }
 
 const ROW = `${REPORTS_FILE} row `;
@@ -495,10 +498,12 @@ const ROWS = `${REPORTS_FILE} rows `;
 const rowOf = (l: ReportLine) => (l.repeatedAt === null ? String(l.line) : `${l.line} (repeated at ${l.repeatedAt})`);
 const quotedOf = (l: ReportLine) => l.quoted;
 
-function hostYearObservations(group: ReportLine[], texts: ReportTexts, out: Observation[]): void {
+function hostYearObservations(group: ReportLine[], texts: ReportTexts, out: ObservationColumns): void {
   const [first] = group;
   const single = group.length === 1;
-  const locator = single ? ROW + rowOf(first) + texts.locatorEnd : ROWS + group.map(rowOf).join(', ') + texts.locatorEnd;
+  // Its pattern, when the host-year is one line printed once.
+  const pattern = single && first.repeatedAt === null ? texts.row : undefined;
+  const locator = pattern ? pattern.text(first.line) : single ? ROW + rowOf(first) + texts.locatorEnd : ROWS + group.map(rowOf).join(', ') + texts.locatorEnd;
   const lineNames = single ? first.quoted : group.map(quotedOf).join(' + ');
   // What every measure of the group shares, made once: the measures' notes are mostly the same
   // text, and one string for them is flattened, written and encoded once.
@@ -522,18 +527,18 @@ function hostYearObservations(group: ReportLine[], texts: ReportTexts, out: Obse
     const indicator = INDICATOR_OF[measure];
     if (disputes && group.some((l) => l.disputed.includes(measure))) {
       out.push(row(first, indicator, locator, null, MISSING_UNCERTAIN,
-        `The file repeats the report line ${lineNames} with different ${MEASURE_WORDS[measure]} figures; the report's own figure cannot be told.`));
+        `The file repeats the report line ${lineNames} with different ${MEASURE_WORDS[measure]} figures; the report's own figure cannot be told.`), pattern);
       continue;
     }
     if (allParts) {
       const parts = group.map((l) => l.values[measure] ?? null);
       out.push(row(first, indicator, locator, null, MISSING,
-        `The file has only the report line ${lineNames} (${parts.join(' + ')}), a part of the state, for the DMDC ${first.report} report; the state's own line is not in the file.`));
+        `The file has only the report line ${lineNames} (${parts.join(' + ')}), a part of the state, for the DMDC ${first.report} report; the state's own line is not in the file.`), pattern);
       continue;
     }
     if (withheld) {
       out.push(row(first, indicator, locator, null, MISSING,
-        withheldNote ??= `The DMDC ${first.report} report line ${lineNames} gives no count (personnel deployed in contingency operations are reported elsewhere or withheld).`));
+        withheldNote ??= `The DMDC ${first.report} report line ${lineNames} gives no count (personnel deployed in contingency operations are reported elsewhere or withheld).`), pattern);
       continue;
     }
     let value = 0;
@@ -547,13 +552,13 @@ function hostYearObservations(group: ReportLine[], texts: ReportTexts, out: Obse
       value += v;
     }
     if (missing) {
-      out.push(row(first, indicator, locator, null, MISSING, `The DMDC ${first.report} report prints no ${MEASURE_WORDS[measure]} figure for ${lineNames} (NA).`));
+      out.push(row(first, indicator, locator, null, MISSING, `The DMDC ${first.report} report prints no ${MEASURE_WORDS[measure]} figure for ${lineNames} (NA).`), pattern);
       continue;
     }
     const note = blanks && group.some((l) => l.blankServices.includes(measure))
       ? (blankNote ??= summed + ' The report leaves the cell blank; read as 0 because the services it prints add up to its total.' + contingency)
       : (printedNote ??= summed + contingency);
-    out.push(row(first, indicator, locator, value, undercount ? UNCERTAIN : NO_FLAGS, note));
+    out.push(row(first, indicator, locator, value, undercount ? UNCERTAIN : NO_FLAGS, note), pattern);
   }
 }
 
@@ -566,7 +571,7 @@ function row(first: { iso3: string; year: number }, indicator: string, locator: 
  * Years in which the annual report has no line for a host that it lists in other years: from
  * the host's first listed year to the last report (or the state's end), the figure is missing.
  */
-function unlistedYears(byHost: Map<string, Map<number, ReportLine[]>>, annual: Map<number, string>, registry: CountryRegistry, out: Observation[]): void {
+function unlistedYears(byHost: Map<string, Map<number, ReportLine[]>>, annual: Map<number, string>, registry: CountryRegistry, out: ObservationColumns): void {
   const lastReport = Math.max(...annual.keys());
   for (const [iso3, listed] of byHost) {
     let first = Infinity;

@@ -3,6 +3,7 @@
 // Bank name and code and include regional and income aggregates, which the worldbank names
 // file lists as not countries. Taiwan is not in WDI.
 import type { Indicator, Observation } from '../../evidence/schema.ts';
+import { LocatorPattern, ObservationColumns } from '../observation-columns.ts';
 import type { CountryResolver } from '../countries.ts';
 import { SnapshotError, integerCell, numberCell } from '../snapshot.ts';
 import type { CsvRecord } from '../snapshot.ts';
@@ -107,19 +108,18 @@ const DERIVED_UNCERTAIN_FLAGS = Object.freeze(['derived', 'uncertain']) as unkno
 const PER_CAPITA_NOTE = 'GDP (wdi-gdp) divided by population (wdi-population), same year.';
 const IMPLAUSIBLE_PER_CAPITA_NOTE = `${PER_CAPITA_NOTE} ${IMPLAUSIBLE_GDP_NOTE}`;
 
-function seriesObservations(series: WdiValue[], indicator: string, source: string, file: string, out: Observation[]): void {
-  const locatorPrefix = `${file} row `;
+function seriesObservations(series: WdiValue[], indicator: string, source: string, file: string, out: ObservationColumns): void {
+  const row = new LocatorPattern(`${file} row `, '');
   for (const { country, year, value, line } of series) {
-    const locator = locatorPrefix + line;
-    if (value === null) out.push(observation({ country, indicator, year, value, source, locator, note: WDI_MISSING_NOTE }));
-    else if (implausibleGdp(indicator, value)) out.push(observation({ country, indicator, year, value, source, locator, flags: UNCERTAIN_FLAGS, note: IMPLAUSIBLE_GDP_NOTE }));
-    else out.push(observation({ country, indicator, year, value, source, locator }));
+    const locator = row.text(line);
+    if (value === null) out.push(observation({ country, indicator, year, value, source, locator, note: WDI_MISSING_NOTE }), row);
+    else if (implausibleGdp(indicator, value)) out.push(observation({ country, indicator, year, value, source, locator, flags: UNCERTAIN_FLAGS, note: IMPLAUSIBLE_GDP_NOTE }), row);
+    else out.push(observation({ country, indicator, year, value, source, locator }), row);
   }
 }
 
-function perCapitaObservations(gdp: WdiValue[], population: Map<string, Map<number, WdiValue>>, out: Observation[]): void {
-  const locatorPrefix = `${GDP_FILE} row `;
-  const populationPrefix = ` / ${POPULATION_FILE} row `;
+function perCapitaObservations(gdp: WdiValue[], population: Map<string, Map<number, WdiValue>>, out: ObservationColumns): void {
+  const rows = new LocatorPattern(`${GDP_FILE} row `, ` / ${POPULATION_FILE} row `, '');
   for (const g of gdp) {
     if (g.value === null) continue;
     const p = population.get(g.country)?.get(g.year);
@@ -132,10 +132,10 @@ function perCapitaObservations(gdp: WdiValue[], population: Map<string, Map<numb
       // Six significant figures: whole cents would round the WDI's odd early values for Georgia (GDP of $11,503 in 1987) to 0.
       value: Number((g.value / p.value).toPrecision(6)),
       source: GDP,
-      locator: locatorPrefix + g.line + populationPrefix + p.line,
+      locator: rows.text(g.line, p.line),
       flags: implausible ? DERIVED_UNCERTAIN_FLAGS : DERIVED_FLAGS,
       note: implausible ? IMPLAUSIBLE_PER_CAPITA_NOTE : PER_CAPITA_NOTE,
-    }));
+    }), rows);
   }
 }
 
@@ -148,7 +148,7 @@ export const transform: Transform = {
   async run({ snapshot, countries }) {
     const gdp = wdiValues(await snapshot.readCsv(GDP_FILE, GDP, { requireColumns: COLUMNS }), GDP_FILE, countries);
     const population = wdiValues(await snapshot.readCsv(POPULATION_FILE, POPULATION, { requireColumns: COLUMNS }), POPULATION_FILE, countries);
-    const observations: Observation[] = [];
+    const observations = new ObservationColumns();
     seriesObservations(gdp.list, 'gdp_usd_current', GDP, GDP_FILE, observations);
     seriesObservations(population.list, 'population', POPULATION, POPULATION_FILE, observations);
     perCapitaObservations(gdp.list, population.index, observations);
