@@ -30,6 +30,8 @@ export interface XlsxCell {
   readonly col: number;
   readonly numFmt: string | undefined;
   readonly font: { color?: XlsxColor } | undefined;
+  /** Whether the address is columnName(col) + row (not spelt otherwise by the sheet, as with a row number's leading zeros). */
+  readonly usualAddress: boolean;
 }
 
 interface CellStyle {
@@ -64,6 +66,10 @@ class Cell implements XlsxCell {
 
   get address(): string {
     return this.written ?? `${columnName(this.col)}${this.row}`;
+  }
+
+  get usualAddress(): boolean {
+    return this.written === undefined;
   }
 }
 

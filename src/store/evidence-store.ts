@@ -527,6 +527,24 @@ export interface LocatorShape {
   readonly b: number;
 }
 
+/**
+ * The rows in the order of `compare` without sorting them, when they come as the build writes
+ * them: each file's rows sorted, one indicator per run of rows (an indicator is one file's). The
+ * runs of one file and indicator, in indicator order, then checked pair by pair: null when the
+ * rows are not in order so (a sort then orders them). `compare` must be a total order.
+ */
+function blocksInOrder(n: number, indicator: Uint16Array, file: Uint16Array, compare: (a: number, b: number) => number): number[] | null {
+  const starts: number[] = [];
+  for (let i = 0; i < n; i++) if (i === 0 || indicator[i] !== indicator[i - 1] || file[i] !== file[i - 1]) starts.push(i);
+  const blocks = starts.map((start, k) => ({ start, end: k + 1 < starts.length ? starts[k + 1] : n }));
+  blocks.sort((a, b) => indicator[a.start] - indicator[b.start] || a.start - b.start);
+  const rows: number[] = new Array<number>(n);
+  let r = 0;
+  for (const { start, end } of blocks) for (let i = start; i < end; i++) rows[r++] = i;
+  for (let k = 1; k < n; k++) if (compare(rows[k - 1], rows[k]) >= 0) return null;
+  return rows;
+}
+
 /** A locator template: its id and its parts (the text between the runs that become numbers). */
 interface LocatorTemplate {
   id: number;
@@ -1185,9 +1203,15 @@ export class ColumnEncoder {
     // order (the load index decides last), so any sort gives the same order: a plain array's sort
     // (TimSort) takes the rows as the runs they come in (each file's rows are sorted already), a
     // typed array's sorts them from scratch.
-    const rows: number[] = new Array<number>(n);
-    for (let i = 0; i < n; i++) rows[i] = i;
-    rows.sort((a, b) => key[a] - key[b] || (mask[a] & 8 ? 0 : year[a]) - (mask[b] & 8 ? 0 : year[b]) || source[a] - source[b] || a - b);
+    const compare = (a: number, b: number) => key[a] - key[b] || (mask[a] & 8 ? 0 : year[a]) - (mask[b] & 8 ? 0 : year[b]) || source[a] - source[b] || a - b;
+    let rows = blocksInOrder(n, indicator, this.file, compare);
+    if (rows === null) {
+      // (Not the build's rows: a plain sort.)
+      const all: number[] = new Array<number>(n);
+      for (let i = 0; i < n; i++) all[i] = i;
+      all.sort(compare);
+      rows = all;
+    }
     const order = Uint32Array.from(rows);
     const rowOf = new Uint32Array(n); // load index -> store row
     for (let r = 0; r < n; r++) rowOf[order[r]] = r;

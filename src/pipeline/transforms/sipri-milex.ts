@@ -2,9 +2,10 @@
 // workbook. One indicator per country sheet; SIPRI's markers become missing values with their
 // meaning, its blue and red figures become `estimate` and `uncertain` flags, and the footnotes
 // that qualify a country's figures travel in each observation's note.
-import { readXlsx } from '../xlsx.ts';
+import { columnName, readXlsx } from '../xlsx.ts';
 import type { XlsxCell, XlsxSheet, XlsxWorkbook } from '../xlsx.ts';
 import type { Indicator, Observation, ObservationFlag } from '../../evidence/schema.ts';
+import { LocatorPattern, ObservationColumns } from '../observation-columns.ts';
 import { SnapshotError } from '../snapshot.ts';
 import type { Where } from '../snapshot.ts';
 import { observation } from '../transform.ts';
@@ -209,6 +210,9 @@ export function sheetLayout(ws: XlsxSheet): SheetLayout {
  */
 export class MergedReadings {
   readonly observations: Observation[] = [];
+  /** Per slot, the pattern that made its observation's locator (null: none), and the number it put in. */
+  private readonly patterns: (LocatorPattern | null)[] = [];
+  private readonly locatorRows: number[] = [];
   /** Per slot, the rank of its observation: 2 a figure, 1 "data unavailable", 0 "did not exist". */
   private readonly ranks: number[] = [];
   /** Per slot, the SIPRI row name its observation was read from. */
@@ -223,7 +227,7 @@ export class MergedReadings {
    */
   conflict: SnapshotError | null = null;
 
-  add(obs: Observation, rank: number, sipriName: string): void {
+  add(obs: Observation, rank: number, sipriName: string, pattern: LocatorPattern | null): void {
     let byYear = this.lastYears;
     if (byYear === null || obs.country !== this.lastCountry || obs.indicator !== this.lastIndicator) {
       let byIndicator = this.slots.get(obs.country);
@@ -241,6 +245,8 @@ export class MergedReadings {
       this.observations.push(obs);
       this.ranks.push(rank);
       this.names.push(sipriName);
+      this.patterns.push(pattern);
+      this.locatorRows.push(pattern?.a ?? 0);
       return;
     }
     const priorRank = this.ranks[slot];
@@ -248,11 +254,24 @@ export class MergedReadings {
       this.observations[slot] = obs;
       this.ranks[slot] = rank;
       this.names[slot] = sipriName;
+      this.patterns[slot] = pattern;
+      this.locatorRows[slot] = pattern?.a ?? 0;
     } else if (rank === 2 && priorRank === 2 && this.conflict === null) {
       const prior = this.observations[slot];
       this.conflict = new SnapshotError(obs.locator, null, null, `SIPRI rows "${this.names[slot]}" and "${sipriName}" both give ${obs.country} a figure for ${obs.year} (also ${prior.locator})`,
         'Check the names in curated/country-names/sipri.yaml: two rows should not resolve to the same country in the same year.');
     }
+  }
+
+  /** The observations, written as columns (each locator from its pattern: made again, it is the pattern's last text). */
+  columns(): ObservationColumns {
+    const out = new ObservationColumns();
+    for (let i = 0; i < this.observations.length; i++) {
+      const pattern = this.patterns[i];
+      if (pattern !== null) pattern.text(this.locatorRows[i]);
+      out.push(this.observations[i], pattern ?? undefined);
+    }
+    return out;
   }
 }
 
@@ -304,6 +323,8 @@ export function readCountrySheet(resolve: ResolveName, ws: XlsxSheet, spec: Shee
   const layout = sheetLayout(ws);
   const file = `${MILEX_FILE} sheet "${spec.sheet}"`;
   const locator = `${file} cell `;
+  // Each year column's locators: "<file> sheet "..." cell D" and the row.
+  const cells = layout.years.map(({ col }) => new LocatorPattern(`${locator}${columnName(col)}`, ''));
   for (let r = layout.headerRow + 1; r <= ws.rowCount; r++) {
     const row = ws.getRow(r);
     const rawName = cellValue(row.getCell(layout.nameCol));
@@ -337,7 +358,7 @@ export function readCountrySheet(resolve: ResolveName, ws: XlsxSheet, spec: Shee
     const figureNote = [...context, ...notes.full].join(' | ');
     const missingNote = [...context, ...notes.refs].join(' | ');
     const f: RowContext = { spec, locator, iso, name, moves: PERIOD_STATES.some((p) => p.iso3 === iso), figureNote, missingNote, figureNotes: new Map(), missingNotes: new Map() };
-    for (let i = 0; i < layout.years.length; i++) readFigure(row.getCell(layout.years[i].col), layout.years[i].year, f, out);
+    for (let i = 0; i < layout.years.length; i++) readFigure(row.getCell(layout.years[i].col), layout.years[i].year, f, out, cells[i]);
   }
 }
 
@@ -385,14 +406,16 @@ const UNCERTAIN_FLAGS = flagsOf('uncertain');
 const MISSING_FLAGS = flagsOf('missing');
 
 /** One figure cell: a number (with its colour flag), or a SIPRI marker (missing, with the reason). */
-function readFigure(cell: XlsxCell, year: number, f: RowContext, out: MergedReadings): void {
+function readFigure(cell: XlsxCell, year: number, f: RowContext, out: MergedReadings, pattern: LocatorPattern): void {
   const { spec } = f;
   const v = cellValue(cell);
   // Most rows' states keep every year: no state object is made per figure for them.
   const moved = f.moves ? sipriStateInYear(f.iso, year) : null;
   const country = moved ? moved.iso3 : f.iso;
   const why = moved ? moved.why : '';
-  const where = f.locator + cell.address;
+  // "<file> sheet "..." cell D100": the column's pattern makes it, but for an address spelt otherwise.
+  const located = cell.usualAddress ? pattern : null;
+  const where = located ? located.text(cell.row) : f.locator + cell.address;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw notANumber(cell, spec, String(v));
     if (spec.scale !== 1 && !String(cell.numFmt ?? '').includes('%')) {
@@ -404,7 +427,7 @@ function readFigure(cell: XlsxCell, year: number, f: RowContext, out: MergedRead
     // A figure in the sheet's own unit is the number as read (v * 1 would only make a copy of it).
     out.add(observation({ country, indicator: spec.indicator, year, value: spec.scale === 1 ? v : v * spec.scale, source: MILEX_SOURCE, locator: where,
       flags: flag === 'estimate' ? ESTIMATE_FLAGS : flag === 'uncertain' ? UNCERTAIN_FLAGS : NO_FLAGS,
-      note: why ? noteOf(flagNote, why, f.figureNote) : rowNote(f.figureNotes, flagNote, f.figureNote) }), 2, f.name);
+      note: why ? noteOf(flagNote, why, f.figureNote) : rowNote(f.figureNotes, flagNote, f.figureNote) }), 2, f.name, located);
     return;
   }
   const text = typeof v === 'string' ? v.trim() : '';
@@ -412,7 +435,7 @@ function readFigure(cell: XlsxCell, year: number, f: RowContext, out: MergedRead
   if (meaning === undefined) throw notANumber(cell, spec, v === null ? '' : String(v));
   // A marker cell's colour carries no figure to qualify, so it is not turned into a flag.
   out.add(observation({ country, indicator: spec.indicator, year, value: null, source: MILEX_SOURCE, locator: where,
-    flags: MISSING_FLAGS, note: why ? noteOf(meaning, why, f.missingNote) : rowNote(f.missingNotes, meaning, f.missingNote) }), text === 'xxx' ? 0 : 1, f.name);
+    flags: MISSING_FLAGS, note: why ? noteOf(meaning, why, f.missingNote) : rowNote(f.missingNotes, meaning, f.missingNote) }), text === 'xxx' ? 0 : 1, f.name, located);
 }
 
 function notANumber(cell: XlsxCell, spec: SheetSpec, raw: string): SnapshotError {
@@ -448,7 +471,7 @@ export const transform: Transform = {
     for (const { spec, ws } of sheets) readCountrySheet(resolve, ws, spec, footnotes, merged);
     if (merged.conflict) throw merged.conflict;
     return {
-      observations: merged.observations,
+      observations: merged.columns(),
       tables: [{
         name: 'sipri_milex_footnotes',
         title: 'SIPRI military expenditure footnotes',
