@@ -154,9 +154,7 @@ function prepareColumns(t: Transform, enc: ColumnEncoder, own: ReadonlySet<strin
   for (let r = 0; r < n; r++) {
     key[r] = (((ind.of[indicator[r]] * cty.count + cty.of[country[r]]) * cpt.count + cpt.of[counterpart[r]]) * years + (year[r] - minYear)) * src.count + src.of[source[r]];
   }
-  const order: number[] = new Array<number>(n);
-  for (let r = 0; r < n; r++) order[r] = r;
-  order.sort((a, b) => key[a] - key[b] || a - b);
+  const order = orderByKey(key, ind.count * cty.count * cpt.count * years * src.count);
   let repeated = false;
   for (let i = 1; i < n && !repeated; i++) repeated = key[order[i - 1]] === key[order[i]];
   if (repeated) {
@@ -168,11 +166,56 @@ function prepareColumns(t: Transform, enc: ColumnEncoder, own: ReadonlySet<strin
       else first.set(key[r], r);
     }
   }
-  const chunk = enc.chunkInOrder(Uint32Array.from(order));
+  const chunk = enc.chunkInOrder(order);
   const later = csvFromColumns && storeFile !== null;
   const file = chunkFile(chunk);
   if (!later) file.csv = chunkCsv(chunk, OBSERVATIONS_HEADER);
   return { file, chunk: storeFile !== null ? chunk : null, count: n, csvFromColumns: later };
+}
+
+/**
+ * The rows' indices in the order of their keys, ties in index order (a stable sort): a radix sort,
+ * 11 bits a pass, as many passes as the largest key (below `bound`, at most 2^53) needs.
+ */
+export function orderByKey(key: Float64Array, bound: number): Uint32Array {
+  const n = key.length;
+  let order = new Uint32Array(n);
+  for (let r = 0; r < n; r++) order[r] = r;
+  if (n < 2) return order;
+  // The key's low and high 32 bits.
+  const lo = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  for (let r = 0; r < n; r++) {
+    const k = key[r];
+    lo[r] = k % 4294967296;
+    hi[r] = Math.floor(k / 4294967296);
+  }
+  const BITS = 11;
+  const counts = new Uint32Array(1 << BITS);
+  let other = new Uint32Array(n);
+  const bits = Math.ceil(Math.log2(Math.max(2, bound)));
+  for (let shift = 0; shift < bits; shift += BITS) {
+    const word = shift < 32 ? lo : hi;
+    // A digit never crosses the two words: the low word's last pass takes its top bits only.
+    const at = shift < 32 ? shift : shift - 32;
+    const width = shift < 32 ? Math.min(BITS, 32 - shift) : BITS;
+    const mask = (1 << width) - 1;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(word[order[i]] >>> at) & mask]++;
+    let sum = 0;
+    for (let d = 0; d <= mask; d++) {
+      const c = counts[d];
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const r = order[i];
+      other[counts[(word[r] >>> at) & mask]++] = r;
+    }
+    [order, other] = [other, order];
+    if (shift < 32 && shift + width === 32) shift = 32 - BITS; // the high word starts at bit 32
+  }
+  return order;
 }
 
 /**

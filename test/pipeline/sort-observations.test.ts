@@ -4,7 +4,7 @@
 // compares them, and rows of another shape (a year that is not whole) sorted by the comparison.
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
-import { sortObservations } from '../../src/pipeline/observations.ts';
+import { orderByKey, sortObservations } from '../../src/pipeline/observations.ts';
 
 const text = (x: string, y: string) => (x === y ? 0 : x < y ? -1 : 1);
 const compare = (a: Observation, b: Observation) => text(a.indicator, b.indicator) || text(a.country, b.country) || text(a.counterpart, b.counterpart)
@@ -45,5 +45,18 @@ describe('sortObservations', () => {
     obs[7] = { ...obs[7], year: 1999.5 };
     obs[9] = { ...obs[9], year: 2 ** 60 };
     expect(sortObservations(obs).map((o) => o.value)).toStrictEqual([...obs].sort(compare).map((o) => o.value));
+  });
+});
+
+describe('orderByKey', () => {
+  it('orders row indices by key, ties in index order, for keys of any size up to 2^53', () => {
+    const next = random(9);
+    for (const [n, bound] of [[0, 1], [1, 1], [2, 1], [1000, 3], [5000, 2 ** 11], [5000, 2 ** 22 + 5], [3000, 2 ** 32], [3000, 2 ** 33 + 1], [3000, 2 ** 53]]) {
+      // Keys below the bound, many repeated (a few distinct values, then any), and the bound's last key.
+      const key = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? Math.floor(next() * 4) * Math.floor(bound / 4) : Math.floor(next() * bound)));
+      if (n > 0) key[n - 1] = bound - 1;
+      const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a] - key[b] || a - b);
+      expect([...orderByKey(key, bound)], `${n} rows below ${bound}`).toStrictEqual(expected);
+    }
   });
 });
