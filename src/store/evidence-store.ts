@@ -877,8 +877,6 @@ export class ColumnEncoder {
   addObservations(fileIndex: number, header: readonly string[], obs: readonly Observation[], fields: FieldSpec[], file: string): void {
     this.columnsOf(header, fields, file);
     const cellNum = (x: unknown): number | null => (x === null || x === undefined ? null : typeof x === 'number' ? x : num(cellText(x)));
-    const last: Record<'country' | 'counterpart' | 'indicator' | 'source' | 'flags' | 'note', string | null> = { country: null, counterpart: null, indicator: null, source: null, flags: null, note: null };
-    const ids = { country: -1, counterpart: -1, indicator: -1, source: -1, flags: -1, note: -1 };
     for (let i = 0; i < obs.length; i++) {
       const o = obs[i];
       if (header.length !== OBSERVATION_HEADER_LENGTH || typeof o.year !== 'number' || typeof o.country !== 'string' || typeof o.counterpart !== 'string'
@@ -892,32 +890,12 @@ export class ColumnEncoder {
       if (year !== null && !(Number.isInteger(year) && year >= -2147483648 && year <= 2147483647)) {
         throw new NotStorable(`${file} row ${i + 2}: year "${cellText(o.year)}" is not a whole number`);
       }
-      const value = cellNum(o.value);
-      const low = cellNum(o.low);
-      const high = cellNum(o.high);
-      if (this.n === this.country.length) this.grow();
-      const r = this.n;
-      // Sorted rows repeat the row before's strings: those ids are reused without a look-up.
       const flags = o.flags.length === 0 ? '' : o.flags.length === 1 ? String(o.flags[0]) : o.flags.join(';');
-      this.country[r] = o.country === last.country ? ids.country : (ids.country = this.str((last.country = o.country)));
-      this.counterpart[r] = o.counterpart === last.counterpart ? ids.counterpart : (ids.counterpart = this.str((last.counterpart = o.counterpart)));
-      this.indicator[r] = o.indicator === last.indicator ? ids.indicator : (ids.indicator = this.str((last.indicator = o.indicator)));
-      this.source[r] = o.source === last.source ? ids.source : (ids.source = this.str((last.source = o.source)));
-      this.flags[r] = flags === last.flags ? ids.flags : (ids.flags = this.str((last.flags = flags)));
-      this.note[r] = o.note === last.note ? ids.note : (ids.note = this.noteId((last.note = o.note)));
-      this.locator(o.locator);
-      this.file[r] = fileIndex;
-      // As the CSV gives them back: -0 is written 0.
-      this.year[r] = year === null ? 0 : year + 0;
-      this.value[r] = value === null ? 0 : value + 0;
-      this.low[r] = low === null ? 0 : low + 0;
-      this.high[r] = high === null ? 0 : high + 0;
-      this.mask[r] = (value === null ? 1 : 0) | (low === null ? 2 : 0) | (high === null ? 4 : 0) | (year === null ? 8 : 0);
-      this.n = r + 1;
+      this.addRow(o, flags, fileIndex, year, cellNum(o.value), cellNum(o.low), cellNum(o.high), null, 0, 0);
     }
   }
 
-  // The texts addObservation last met in each column, and their ids: rows of one series repeat them.
+  // The texts addRow last met in each column, and their ids: rows of one series repeat them.
   private lastCountry: string | null = null;
   private lastCountryId = 0;
   private lastCounterpart: string | null = null;
@@ -943,6 +921,12 @@ export class ColumnEncoder {
    * with the numbers `a` and `b`, and is written without being read.
    */
   addObservation(o: Observation, flags: string, shape: LocatorShape | null = null, a = 0, b = 0): void {
+    this.addRow(o, flags, 0, o.year, o.value, o.low, o.high, shape, a, b);
+  }
+
+  /** A row of an observation's texts (rows of a series repeat the row before's: those ids are reused without a look-up) and these numbers. */
+  private addRow(o: Observation, flags: string, fileIndex: number, year: number | null, value: number | null, low: number | null, high: number | null,
+    shape: LocatorShape | null, a: number, b: number): void {
     if (this.n === this.country.length) this.grow();
     const r = this.n;
     this.country[r] = o.country === this.lastCountry ? this.lastCountryId : (this.lastCountryId = this.str((this.lastCountry = o.country)));
@@ -953,14 +937,13 @@ export class ColumnEncoder {
     this.note[r] = o.note === this.lastNote ? this.lastNoteId : (this.lastNoteId = this.noteId((this.lastNote = o.note)));
     if (shape === null) this.locator(o.locator);
     else this.shapedLocator(o.locator, shape, a, b);
-    this.year[r] = o.year;
-    const value = o.value;
-    const low = o.low;
-    const high = o.high;
-    this.value[r] = value ?? 0;
-    this.low[r] = low ?? 0;
-    this.high[r] = high ?? 0;
-    this.mask[r] = (value === null ? 1 : 0) | (low === null ? 2 : 0) | (high === null ? 4 : 0);
+    this.file[r] = fileIndex;
+    // As the CSV gives them back: -0 is written 0.
+    this.year[r] = year === null ? 0 : year + 0;
+    this.value[r] = value === null ? 0 : value + 0;
+    this.low[r] = low === null ? 0 : low + 0;
+    this.high[r] = high === null ? 0 : high + 0;
+    this.mask[r] = (value === null ? 1 : 0) | (low === null ? 2 : 0) | (high === null ? 4 : 0) | (year === null ? 8 : 0);
     this.n = r + 1;
   }
 
