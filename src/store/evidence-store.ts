@@ -1187,60 +1187,35 @@ export class ColumnEncoder {
     // (TimSort) takes the rows as the runs they come in (each file's rows are sorted already), a
     // typed array's sorts them from scratch.
     const compare = (a: number, b: number) => key[a] - key[b] || (mask[a] & 8 ? 0 : year[a]) - (mask[b] & 8 ? 0 : year[b]) || source[a] - source[b] || a - b;
-    let rows = blocksInOrder(n, indicator, this.file, compare);
-    if (rows === null) {
+    const order = Uint32Array.from(blocksInOrder(n, indicator, this.file, compare) ?? (() => {
       // (Not the build's rows: a plain sort.)
       const all: number[] = new Array<number>(n);
       for (let i = 0; i < n; i++) all[i] = i;
-      all.sort(compare);
-      rows = all;
-    }
-    const order = Uint32Array.from(rows);
-    const rowOf = new Uint32Array(n); // load index -> store row
-    for (let r = 0; r < n; r++) rowOf[order[r]] = r;
-    const permute16 = (col: ArrayLike<number>) => { const out = new Uint16Array(n); for (let r = 0; r < n; r++) out[r] = col[order[r]]; return out; };
-    const permute32 = (col: ArrayLike<number>) => { const out = new Uint32Array(n); for (let r = 0; r < n; r++) out[r] = col[order[r]]; return out; };
+      return all.sort(compare);
+    })());
+    // The series (runs of one key) and the rows with a range (low or high), counted first: every
+    // section's length is known before any is made, and each is written straight into the store's
+    // buffer (the build's memory peaks here: no column is made twice).
     const seriesStart: number[] = [];
     const seriesIndicator: number[] = [];
     const seriesCountry: number[] = [];
     const seriesCounterpart: number[] = [];
     let prev = -1;
-    for (let r = 0; r < n; r++) {
-      const k = key[order[r]];
-      if (k !== prev) {
-        seriesStart.push(r);
-        seriesIndicator.push(indicator[order[r]]);
-        seriesCountry.push(country[order[r]]);
-        seriesCounterpart.push(counterpart[order[r]]);
-        prev = k;
-      }
-    }
-    seriesStart.push(n);
-    const extraRows: number[] = [];
-    const extraLow: number[] = [];
-    const extraHigh: number[] = [];
-    const numStart = new Uint32Array(n);
-    const nums = new Uint32Array(this.nums.length);
-    let w = 0;
+    let extra = 0;
     for (let r = 0; r < n; r++) {
       const i = order[r];
-      if ((mask[i] & 6) !== 6) {
-        extraRows.push(r);
-        extraLow.push(this.low[i]);
-        extraHigh.push(this.high[i]);
+      const k = key[i];
+      if (k !== prev) {
+        seriesStart.push(r);
+        seriesIndicator.push(indicator[i]);
+        seriesCountry.push(country[i]);
+        seriesCounterpart.push(counterpart[i]);
+        prev = k;
       }
-      numStart[r] = w;
-      const end = i + 1 < n ? this.numStart[i + 1] : this.nums.length;
-      for (let k = this.numStart[i]; k < end; k++) nums[w++] = this.nums.data[k];
+      if ((mask[i] & 6) !== 6) extra++;
     }
-    const yearOut = new Int32Array(n);
-    const valueOut = new Float64Array(n);
-    const maskOut = new Uint8Array(n);
-    for (let r = 0; r < n; r++) {
-      yearOut[r] = year[order[r]];
-      valueOut[r] = this.value[order[r]];
-      maskOut[r] = mask[order[r]];
-    }
+    seriesStart.push(n);
+    const series = seriesIndicator.length;
 
     const textParts: { path: string; offset: number; length: number }[] = [];
     const textBufs: Buffer[] = [];
@@ -1255,44 +1230,25 @@ export class ColumnEncoder {
       const bufs = list.map((s) => Buffer.from(s, 'utf8'));
       const offsets = new Uint32Array(list.length + 1);
       for (let i = 0; i < bufs.length; i++) offsets[i + 1] = offsets[i] + bufs[i].length;
-      return { offsets, bytes: Buffer.concat(bufs) };
+      return { offsets, bufs, length: offsets[list.length] };
     };
     const dict = table(dictList);
     const notes = table(this.noteList);
 
-    const sections: [string, Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array][] = [
-      ['value', valueOut],
-      ['extraLow', Float64Array.from(extraLow)],
-      ['extraHigh', Float64Array.from(extraHigh)],
-      ['year', yearOut],
-      ['note', permute32(c(this.note))],
-      ['template', permute32(c(this.template))],
-      ['numStart', numStart],
-      ['nums', nums],
-      ['loadOrder', rowOf],
-      ['seriesStart', Uint32Array.from(seriesStart)],
-      ['extraRows', Uint32Array.from(extraRows)],
-      ['dictOffsets', dict.offsets],
-      ['noteOffsets', notes.offsets],
-      ['country', permute16(country)],
-      ['counterpart', permute16(counterpart)],
-      ['indicator', permute16(indicator)],
-      ['source', permute16(source)],
-      ['flags', permute16(ids(this.flags))],
-      ['file', permute16(c(this.file))],
-      ['seriesIndicator', Uint16Array.from(seriesIndicator)],
-      ['seriesCountry', Uint16Array.from(seriesCountry)],
-      ['seriesCounterpart', Uint16Array.from(seriesCounterpart)],
-      ['mask', maskOut],
-      ['dictBytes', dict.bytes],
-      ['noteBytes', notes.bytes],
-      ['texts', Buffer.concat(textBufs)],
+    // Each section's name and size in bytes, in the body's order.
+    const sizes: [string, number][] = [
+      ['value', n * 8], ['extraLow', extra * 8], ['extraHigh', extra * 8], ['year', n * 4], ['note', n * 4], ['template', n * 4],
+      ['numStart', n * 4], ['nums', this.nums.length * 4], ['loadOrder', n * 4], ['seriesStart', (series + 1) * 4], ['extraRows', extra * 4],
+      ['dictOffsets', dict.offsets.byteLength], ['noteOffsets', notes.offsets.byteLength],
+      ['country', n * 2], ['counterpart', n * 2], ['indicator', n * 2], ['source', n * 2], ['flags', n * 2], ['file', n * 2],
+      ['seriesIndicator', series * 2], ['seriesCountry', series * 2], ['seriesCounterpart', series * 2], ['mask', n],
+      ['dictBytes', dict.length], ['noteBytes', notes.length], ['texts', textLength],
     ];
     const layout: Record<string, Section> = {};
     let bodyLength = 0;
-    for (const [name, arr] of sections) {
-      layout[name] = { offset: bodyLength, length: arr.byteLength };
-      bodyLength = align8(bodyLength + arr.byteLength);
+    for (const [name, length] of sizes) {
+      layout[name] = { offset: bodyLength, length };
+      bodyLength = align8(bodyLength + length);
     }
     const header = (sum: number): StoreHeader => ({
       format: STORE_FORMAT,
@@ -1301,18 +1257,79 @@ export class ColumnEncoder {
       observationFiles,
       texts: textParts,
       rows: n,
-      series: seriesStart.length - 1,
-      extra: extraRows.length,
+      series,
+      extra,
       sections: layout,
       bodyLength,
       checksum: sum,
     });
-    // The store as withHeader lays it out, made in one buffer (the body, ~25 MB, is not copied
-    // once more at the build's end, where its memory peaks): the body is put after room for the
+    // The store as withHeader lays it out, made in one buffer: the body is put after room for the
     // longest header (a checksum of ten digits), then moved back to its place after the header.
     const room = align8(16 + Buffer.byteLength(JSON.stringify(header(0xffffffff)), 'utf8'));
     const out = Buffer.alloc(room + bodyLength);
-    for (const [name, arr] of sections) out.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), room + layout[name].offset);
+    // A view of a section in the buffer (every section starts 8-aligned).
+    const view = <T>(name: string, make: (buffer: ArrayBuffer, offset: number, length: number) => T, bytes: number): T =>
+      make(out.buffer as ArrayBuffer, out.byteOffset + room + layout[name].offset, layout[name].length / bytes);
+    const f64 = (name: string) => view(name, (b, o, l) => new Float64Array(b, o, l), 8);
+    const u32 = (name: string) => view(name, (b, o, l) => new Uint32Array(b, o, l), 4);
+    const u16 = (name: string) => view(name, (b, o, l) => new Uint16Array(b, o, l), 2);
+
+    const valueOut = f64('value');
+    const yearOut = view('year', (b, o, l) => new Int32Array(b, o, l), 4);
+    const maskOut = view('mask', (b, o, l) => new Uint8Array(b, o, l), 1);
+    const noteOut = u32('note');
+    const templateOut = u32('template');
+    const flagsOut = u16('flags');
+    const fileOut = u16('file');
+    const countryOut = u16('country');
+    const counterpartOut = u16('counterpart');
+    const indicatorOut = u16('indicator');
+    const sourceOut = u16('source');
+    const loadOrder = u32('loadOrder'); // load index -> store row
+    const numStart = u32('numStart');
+    const nums = u32('nums');
+    const extraRows = u32('extraRows');
+    const extraLow = f64('extraLow');
+    const extraHigh = f64('extraHigh');
+    let w = 0;
+    let e = 0;
+    for (let r = 0; r < n; r++) {
+      const i = order[r];
+      loadOrder[i] = r;
+      valueOut[r] = this.value[i];
+      yearOut[r] = year[i];
+      maskOut[r] = mask[i];
+      noteOut[r] = this.note[i];
+      templateOut[r] = this.template[i];
+      flagsOut[r] = remap[this.flags[i]];
+      fileOut[r] = this.file[i];
+      countryOut[r] = country[i];
+      counterpartOut[r] = counterpart[i];
+      indicatorOut[r] = indicator[i];
+      sourceOut[r] = source[i];
+      if ((mask[i] & 6) !== 6) {
+        extraRows[e] = r;
+        extraLow[e] = this.low[i];
+        extraHigh[e] = this.high[i];
+        e++;
+      }
+      numStart[r] = w;
+      const end = i + 1 < n ? this.numStart[i + 1] : this.nums.length;
+      for (let k = this.numStart[i]; k < end; k++) nums[w++] = this.nums.data[k];
+    }
+    u32('seriesStart').set(seriesStart);
+    u16('seriesIndicator').set(seriesIndicator);
+    u16('seriesCountry').set(seriesCountry);
+    u16('seriesCounterpart').set(seriesCounterpart);
+    u32('dictOffsets').set(dict.offsets);
+    u32('noteOffsets').set(notes.offsets);
+    const bytesAt = (name: string, bufs: Buffer[]) => {
+      let at = room + layout[name].offset;
+      for (const b of bufs) at += b.copy(out, at);
+    };
+    bytesAt('dictBytes', dict.bufs);
+    bytesAt('noteBytes', notes.bufs);
+    bytesAt('texts', textBufs);
     const json = Buffer.from(JSON.stringify(header(checksum(out.subarray(room)))), 'utf8');
     const start = align8(16 + json.length);
     if (start < room) out.copyWithin(start, room, room + bodyLength);
