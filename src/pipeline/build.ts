@@ -196,14 +196,20 @@ async function buildInto(staging: Staging, pool: TransformPool, csvWriter: CsvWr
       staging.write(rel, bytes);
     };
     if (outcome.csvFromColumns && outcome.chunk) {
-      const made = csvWriter.write(outcome.chunk).then((w) => wrote(w.csv, w.sha256));
+      // The CSV thread puts the rows in the file's order (when the outcome gives it), makes the CSV and reads the file's keys.
+      const made = csvWriter.write(outcome.chunk, outcome.order).then((w) => {
+        outcome.chunk = w.chunk;
+        outcome.file = w.file;
+        outcome.order = undefined;
+        wrote(w.csv, w.sha256);
+      });
       made.catch(() => undefined); // thrown where it is awaited, below
       csvMade.set(outcome.id, made);
       return;
     }
-    const bytes = outcome.file.csv;
-    wrote(bytes, createHash('sha256').update(bytes).digest('hex'));
-    outcome.file.csv = new Uint8Array(0);
+    const file = outcome.file!;
+    wrote(file.csv, createHash('sha256').update(file.csv).digest('hex'));
+    file.csv = new Uint8Array(0);
   }, { snapshot, countries });
   await pool.close(); // their memory back before the files and the store are written
   let storeRows = 0;
@@ -220,7 +226,7 @@ async function buildInto(staging: Staging, pool: TransformPool, csvWriter: CsvWr
     for (const f of outcome.reads) snapshot.recordRead(f);
     countries.replayResolutions(outcome.names);
     // The file's CSV, keys and store columns; the observations were never sent (peak memory).
-    observationFiles.set(t.id, outcome.file);
+    observationFiles.set(t.id, outcome.file!);
     if (outcome.chunk) {
       written!.encoder!.addChunk(`observations/${t.id}.csv`, outcome.chunk);
     }

@@ -6,21 +6,20 @@
 // same is done on the calling thread from the columns it kept: a failed thread never fails a
 // build. The bytes are chunkCsv's (src/pipeline/csv-bytes.ts): those observationsCsv writes from
 // the observations.
-import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import type { EncodedChunk } from '../store/evidence-store.ts';
-import { chunkCsv } from './csv-bytes.ts';
+import { writeCsv } from './observation-chunks.ts';
+import type { WrittenCsv } from './observation-chunks.ts';
 import { OBSERVATIONS_HEADER } from './observations.ts';
 import { startBuildWorker } from './parallel.ts';
 
-export interface WrittenCsv {
-  csv: Uint8Array;
-  sha256: string;
-}
+export type { WrittenCsv } from './observation-chunks.ts';
 
-function write(chunk: EncodedChunk): WrittenCsv {
-  const csv = chunkCsv(chunk, OBSERVATIONS_HEADER);
-  return { csv, sha256: createHash('sha256').update(csv).digest('hex') };
+interface Waiter {
+  chunk: EncodedChunk;
+  order: Uint32Array | undefined;
+  resolve: (w: WrittenCsv) => void;
+  reject: (e: unknown) => void;
 }
 
 /** The CSV thread's heap: it holds one file's columns and bytes at a time (a bound, not a need). */
@@ -31,7 +30,7 @@ export class CsvWriter {
   private worker: Worker | null = null;
   private started = false;
   private next = 0;
-  private readonly waiting = new Map<number, { chunk: EncodedChunk; resolve: (w: WrittenCsv) => void; reject: (e: unknown) => void }>();
+  private readonly waiting = new Map<number, Waiter>();
 
   private thread(): Worker | null {
     if (this.started) return this.worker;
@@ -45,7 +44,7 @@ export class CsvWriter {
         if (this.waiting.size === 0) w.unref();
         if (!waiter) return;
         if ('error' in m) this.inline(waiter);
-        else waiter.resolve({ csv: m.csv, sha256: m.sha256 });
+        else waiter.resolve({ csv: m.csv, sha256: m.sha256, chunk: m.chunk, file: m.file });
       });
       // The thread stopped (out of its heap, say): what it had left is written here.
       const stopped = () => {
@@ -66,23 +65,23 @@ export class CsvWriter {
     return this.worker;
   }
 
-  private inline(waiter: { chunk: EncodedChunk; resolve: (w: WrittenCsv) => void; reject: (e: unknown) => void }): void {
+  private inline(waiter: Waiter): void {
     try {
-      waiter.resolve(write(waiter.chunk));
+      waiter.resolve(writeCsv(waiter.chunk, OBSERVATIONS_HEADER, waiter.order));
     } catch (e) {
       waiter.reject(e);
     }
   }
 
-  /** The CSV of a file's columns (the columns stay the caller's). */
-  write(chunk: EncodedChunk): Promise<WrittenCsv> {
+  /** The CSV of a file's columns, put in `order` first when given (the columns stay the caller's: the thread gets a copy). */
+  write(chunk: EncodedChunk, order?: Uint32Array): Promise<WrittenCsv> {
     const w = this.thread();
-    if (!w) return Promise.resolve().then(() => write(chunk));
+    if (!w) return Promise.resolve().then(() => writeCsv(chunk, OBSERVATIONS_HEADER, order));
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { chunk, resolve, reject });
+      this.waiting.set(id, { chunk, order, resolve, reject });
       w.ref();
-      w.postMessage({ id, chunk });
+      w.postMessage({ id, chunk, order });
     });
   }
 

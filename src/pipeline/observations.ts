@@ -9,19 +9,13 @@ import type { Observation } from '../evidence/schema.ts';
 import { ColumnEncoder } from '../store/evidence-store.ts';
 import { ByteWriter, chunkCsv } from './csv-bytes.ts';
 import { ObservationColumns, observationList } from './observation-columns.ts';
+import { chunkFile, emptyScan, fileOf, reorderChunk } from './observation-chunks.ts';
+import type { ObservationFile } from './observation-chunks.ts';
+export type { ObservationFile } from './observation-chunks.ts';
 import type { EncodedChunk } from '../store/evidence-store.ts';
 import { SnapshotError } from './snapshot.ts';
 import type { FieldDef, Transform } from './transform.ts';
 
-/** What the datapackage needs of an observation file, worked out while its observations are in memory. */
-export interface ObservationFile {
-  /** The file's bytes (UTF-8): what toCsv writes for the observations. */
-  csv: Uint8Array;
-  primaryKey: string[];
-  required: string[];
-  /** One row per distinct value of each column a foreign key may cover: inferForeignKeys gives the same answer over them as over the rows. */
-  keyValues: Record<string, string>[];
-}
 
 export const OBSERVATION_FIELDS: FieldDef[] = OBSERVATION_COLUMNS.map((name) => ({
   name,
@@ -46,9 +40,11 @@ export const OBSERVATIONS_HEADER = OBSERVATION_COLUMNS.map(formatCell).join(',')
 
 /** A transform's observations, checked and sorted: the file, and its store columns when asked. */
 export interface PreparedObservations {
-  /** Its csv is empty when csvFromColumns: chunkCsv(chunk) makes it. */
-  file: ObservationFile;
+  /** Its csv is empty when csvFromColumns: chunkCsv(chunk) makes it. Null when `order` is given: the file's keys come with the CSV. */
+  file: ObservationFile | null;
   chunk: EncodedChunk | null;
+  /** The chunk's rows in the file's order, when they are left for the CSV thread to put in it (reorderChunk): the chunk's rows are then in the order written. */
+  order?: Uint32Array;
   count: number;
   csvFromColumns: boolean;
 }
@@ -166,11 +162,13 @@ function prepareColumns(t: Transform, enc: ColumnEncoder, own: ReadonlySet<strin
       else first.set(key[r], r);
     }
   }
-  const chunk = enc.chunkInOrder(order);
-  const later = csvFromColumns && storeFile !== null;
+  // The CSV thread puts the rows in order (and reads the file's keys) when it makes the CSV: here
+  // they are only copied out of the columns, in the order written.
+  if (csvFromColumns && storeFile !== null) return { file: null, chunk: enc.toChunk(), order, count: n, csvFromColumns: true };
+  const chunk = reorderChunk(enc.toChunk(), order);
   const file = chunkFile(chunk);
-  if (!later) file.csv = chunkCsv(chunk, OBSERVATIONS_HEADER);
-  return { file, chunk: storeFile !== null ? chunk : null, count: n, csvFromColumns: later };
+  file.csv = chunkCsv(chunk, OBSERVATIONS_HEADER);
+  return { file, chunk: storeFile !== null ? chunk : null, count: n, csvFromColumns: false };
 }
 
 /**
@@ -241,25 +239,6 @@ function plainRow(o: Observation): boolean {
 }
 
 
-/** What a file's key columns hold: each one's distinct values in the order first met, and which are empty somewhere. */
-interface KeyScan {
-  rows: number;
-  country: Set<string>;
-  counterpart: Set<string>;
-  indicator: Set<string>;
-  source: Set<string>;
-  withCounterpart: number;
-  nullCountry: boolean;
-  nullIndicator: boolean;
-  nullYear: boolean;
-  nullSource: boolean;
-}
-
-const emptyScan = (rows: number): KeyScan => ({
-  rows, country: new Set(), counterpart: new Set(), indicator: new Set(), source: new Set(), withCounterpart: 0,
-  nullCountry: false, nullIndicator: false, nullYear: false, nullSource: false,
-});
-
 /** The file of the observations: its CSV bytes and its keys. */
 function observationFile(obs: readonly Observation[]): ObservationFile {
   // One pass over the rows, each column read by name (a keyed read per row and column was
@@ -287,48 +266,6 @@ function observationFile(obs: readonly Observation[]): ObservationFile {
     else scan.source.add(typeof s === 'string' ? s : String(s));
   }
   return fileOf(scan, observationsCsv(obs));
-}
-
-/**
- * observationFile of the rows a chunk encodes (its CSV left to chunkCsv), from its columns: each
- * row's texts are ids into the chunk's strings, looked at once per distinct id and column instead
- * of read from every observation.
- */
-function chunkFile(chunk: EncodedChunk): ObservationFile {
-  const scan = emptyScan(chunk.n);
-  const column = (ids: Uint32Array, values: Set<string>, onEmpty: () => void) => {
-    const seen = new Uint8Array(chunk.strings.length);
-    for (let i = 0; i < chunk.n; i++) {
-      const id = ids[i];
-      if (seen[id]) continue;
-      seen[id] = 1;
-      const v = chunk.strings[id];
-      if (v === '') onEmpty();
-      else values.add(v);
-    }
-  };
-  column(chunk.country, scan.country, () => (scan.nullCountry = true));
-  column(chunk.indicator, scan.indicator, () => (scan.nullIndicator = true));
-  column(chunk.source, scan.source, () => (scan.nullSource = true));
-  column(chunk.counterpart, scan.counterpart, () => undefined);
-  const noCounterpart = chunk.strings.indexOf('');
-  for (let i = 0; i < chunk.n; i++) {
-    if (chunk.counterpart[i] !== noCounterpart) scan.withCounterpart++;
-    if (chunk.mask[i] & 8) scan.nullYear = true;
-  }
-  return fileOf(scan, new Uint8Array(0));
-}
-
-function fileOf(scan: KeyScan, csv: Uint8Array): ObservationFile {
-  const { withCounterpart, rows } = scan;
-  const keyed = withCounterpart === 0 ? 'none' : withCounterpart === rows ? 'all' : 'some';
-  const primaryKey = keyed === 'none' ? ['country', 'indicator', 'year', 'source'] : ['country', 'counterpart', 'indicator', 'year', 'source'];
-  const isNullSomewhere: Record<string, boolean> = { country: scan.nullCountry, counterpart: withCounterpart < rows, indicator: scan.nullIndicator, year: scan.nullYear, source: scan.nullSource };
-  const required = primaryKey.filter((k) => !isNullSomewhere[k]);
-  const keyValues: Record<string, string>[] = [];
-  const distinct: [string, Set<string>][] = [['country', scan.country], ['counterpart', scan.counterpart], ['indicator', scan.indicator], ['source', scan.source]];
-  for (const [c, values] of distinct) for (const v of values) keyValues.push({ [c]: v });
-  return { csv, primaryKey, required, keyValues };
 }
 
 /** Check each row (see prepareObservations); whether every row passed plainlyValid (and so is of plainRow's shape). */

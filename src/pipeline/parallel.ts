@@ -45,9 +45,9 @@ export interface SerializedError {
 }
 
 export type TransformOutcome =
-  | { id: string; ok: true; ms: number; observations: number; tables: EvidenceTable[]; file: ObservationFile; chunk: EncodedChunk | null; reads: ReadFile[]; names: NameResolution[];
-      /** The file's CSV is left to chunkCsv (src/pipeline/csv-writer.ts): file.csv is empty. */
-      csvFromColumns: boolean }
+  | { id: string; ok: true; ms: number; observations: number; tables: EvidenceTable[]; file: ObservationFile | null; chunk: EncodedChunk | null; reads: ReadFile[]; names: NameResolution[];
+      /** The file's CSV is left to chunkCsv (src/pipeline/csv-writer.ts): file.csv is empty, or file is null and `order` puts the chunk's rows in the file's order. */
+      csvFromColumns: boolean; order?: Uint32Array }
   | { id: string; ok: false; ms: number; error: SerializedError };
 
 export function serializeError(e: unknown): SerializedError {

@@ -5,7 +5,7 @@
 // transform order (src/pipeline/build.ts) as if the transforms had run one after another.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chunkBuffers } from '../store/evidence-store.ts';
+import { chunkBuffers } from './observation-chunks.ts';
 import { buildCountryRegistry } from './countries.ts';
 import { prepareObservations } from './observations.ts';
 import { serializeError } from './parallel.ts';
@@ -58,9 +58,10 @@ export function transformRunner(setup: WorkerSetup, shared?: RunnerContext): Tra
           job.storeFileBase !== null ? path.join(job.storeFileBase, `observations/${t.id}.csv`) : null, shared !== undefined);
         const outcome: TransformOutcome = {
           id: job.id, ok: true, ms: performance.now() - t0, observations: result.observations.length, tables: result.tables ?? [],
-          file: prepared.file, chunk: prepared.chunk, reads, names, csvFromColumns: prepared.csvFromColumns,
+          file: prepared.file, chunk: prepared.chunk, reads, names, csvFromColumns: prepared.csvFromColumns, order: prepared.order,
         };
-        return { outcome, transfer: [prepared.file.csv.buffer as ArrayBuffer, ...(prepared.chunk ? chunkBuffers(prepared.chunk) : [])] };
+        const transfer = [...(prepared.file ? [prepared.file.csv.buffer as ArrayBuffer] : []), ...(prepared.chunk ? chunkBuffers(prepared.chunk) : []), ...(prepared.order ? [prepared.order.buffer as ArrayBuffer] : [])];
+        return { outcome, transfer };
       } finally {
         ctx.snapshot.takeReads();
         ctx.countries.takeResolutions();

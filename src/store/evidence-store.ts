@@ -509,11 +509,6 @@ export interface EncodedChunk {
   nums: Uint32Array;
 }
 
-/** The typed arrays of a chunk, for a postMessage transfer list. */
-export function chunkBuffers(c: EncodedChunk): ArrayBuffer[] {
-  return [c.country, c.counterpart, c.indicator, c.source, c.flags, c.note, c.year, c.value, c.low, c.high, c.mask, c.template, c.numStart, c.nums].map((a) => a.buffer as ArrayBuffer);
-}
-
 const OBSERVATION_HEADER_LENGTH = 11;
 
 /**
@@ -1012,71 +1007,6 @@ export class ColumnEncoder {
     let s = parts[0];
     for (let k = 1, at = this.numStart[r]; k < parts.length; k++, at++) s += String(this.nums.data[at]) + parts[k];
     return s;
-  }
-
-  /**
-   * The rows in `order` as a chunk: the one encoding them in that order gives (texts, notes and
-   * templates numbered as that order first meets them, each row's numbers in turn).
-   */
-  chunkInOrder(order: Uint32Array): EncodedChunk {
-    const n = order.length;
-    const renumber = (size: number) => new Int32Array(size).fill(-1);
-    const stringIds = renumber(this.stringList.length);
-    const strings: string[] = [];
-    const str = (id: number): number => {
-      let to = stringIds[id];
-      if (to < 0) {
-        to = stringIds[id] = strings.length;
-        strings.push(this.stringList[id]);
-      }
-      return to;
-    };
-    const noteIds = renumber(this.noteList.length);
-    const notes: string[] = [];
-    const templateKeys: EncodedChunk['templates'] = [];
-    for (const [key, id] of this.templateIds) templateKeys[id] = { key, plain: false };
-    for (const [key, id] of this.plainTemplateIds) templateKeys[id] = { key, plain: true };
-    const templateIds = renumber(this.templateList.length);
-    const templates: EncodedChunk['templates'] = [];
-    const c: EncodedChunk = {
-      n, strings, notes, templates,
-      country: new Uint32Array(n), counterpart: new Uint32Array(n), indicator: new Uint32Array(n), source: new Uint32Array(n), flags: new Uint32Array(n),
-      note: new Uint32Array(n), year: new Int32Array(n), value: new Float64Array(n), low: new Float64Array(n), high: new Float64Array(n),
-      mask: new Uint8Array(n), template: new Uint32Array(n), numStart: new Uint32Array(n), nums: new Uint32Array(this.nums.length),
-    };
-    const nums = this.nums.data;
-    let at = 0;
-    for (let i = 0; i < n; i++) {
-      const r = order[i];
-      c.country[i] = str(this.country[r]);
-      c.counterpart[i] = str(this.counterpart[r]);
-      c.indicator[i] = str(this.indicator[r]);
-      c.source[i] = str(this.source[r]);
-      c.flags[i] = str(this.flags[r]);
-      const note = this.note[r];
-      let noteTo = noteIds[note];
-      if (noteTo < 0) {
-        noteTo = noteIds[note] = notes.length;
-        notes.push(this.noteList[note]);
-      }
-      c.note[i] = noteTo;
-      const template = this.template[r];
-      let templateTo = templateIds[template];
-      if (templateTo < 0) {
-        templateTo = templateIds[template] = templates.length;
-        templates.push(templateKeys[template]);
-      }
-      c.template[i] = templateTo;
-      c.numStart[i] = at;
-      for (let k = this.numStart[r], end = r + 1 < this.n ? this.numStart[r + 1] : this.nums.length; k < end; k++) c.nums[at++] = nums[k];
-      c.year[i] = this.year[r];
-      c.value[i] = this.value[r];
-      c.low[i] = this.low[r];
-      c.high[i] = this.high[r];
-      c.mask[i] = this.mask[r];
-    }
-    if (at !== c.nums.length) c.nums = c.nums.slice(0, at);
-    return c;
   }
 
   /** This encoder's rows as transferable columns (a build worker encodes one file: see addChunk). */

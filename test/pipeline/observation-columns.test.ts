@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { LocatorPattern, ObservationColumns } from '../../src/pipeline/observation-columns.ts';
-import { prepareObservations } from '../../src/pipeline/observations.ts';
+import { writeCsv } from '../../src/pipeline/observation-chunks.ts';
+import { OBSERVATIONS_HEADER, prepareObservations } from '../../src/pipeline/observations.ts';
 import type { PreparedObservations } from '../../src/pipeline/observations.ts';
 import type { Transform } from '../../src/pipeline/transform.ts';
 
@@ -51,9 +52,14 @@ function columnsOf(list: readonly Observation[]): ObservationColumns {
   return c;
 }
 
-/** What the build takes of a prepared file: its bytes, keys, store chunk and count. */
+/**
+ * What the build writes of a prepared file, once the CSV thread has done its part (the rows put in
+ * order, the CSV, the keys: writeCsv): its bytes, keys, store chunk (when kept) and count.
+ */
 function taken(p: PreparedObservations) {
-  return { ...p, file: { ...p.file, csv: Buffer.from(p.file.csv).toString('utf8') } };
+  const done = p.csvFromColumns ? writeCsv(p.chunk!, OBSERVATIONS_HEADER, p.order) : null;
+  const { csv, ...keys } = done?.file ?? p.file!;
+  return { csv: Buffer.from(done?.csv ?? csv).toString('utf8'), keys, chunk: done?.chunk ?? p.chunk, count: p.count };
 }
 
 function errorOf(f: () => unknown): string | null {

@@ -9,6 +9,8 @@ import { spawnSync } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
 import { chunkCsv } from '../../src/pipeline/csv-bytes.ts';
 import { CsvWriter } from '../../src/pipeline/csv-writer.ts';
+import { writeCsv } from '../../src/pipeline/observation-chunks.ts';
+import type { WrittenCsv } from '../../src/pipeline/observation-chunks.ts';
 import { OBSERVATION_FIELDS, OBSERVATIONS_HEADER, observationsCsv, prepareObservations } from '../../src/pipeline/observations.ts';
 import type { Transform } from '../../src/pipeline/transform.ts';
 import { ColumnEncoder } from '../../src/store/evidence-store.ts';
@@ -66,7 +68,7 @@ describe('chunkCsv', () => {
     expect(prepareObservations(t, rows, new Set(['src']), has, 'observations/x.csv', false).csvFromColumns).toBe(false);
     // The file's keys are the same whether read from the columns or from the observations.
     const keysOf = (later: boolean, r = rows) => {
-      const { csv, ...keys } = prepareObservations(t, r, new Set(['src']), has, 'observations/x.csv', later).file;
+      const { csv, ...keys } = prepareObservations(t, r, new Set(['src']), has, 'observations/x.csv', later).file!;
       return { csv: csv.length > 0, keys };
     };
     const withCounterparts = rows.map((o, i) => ({ ...o, country: i % 2 ? 'JPN' : 'KOR', counterpart: i % 3 ? 'CHN' : '' }));
@@ -121,6 +123,29 @@ describe('the CSV thread', () => {
     } finally {
       await writer.close();
     }
+  });
+
+  it('puts the rows in the order given first, and gives back those columns and the file\'s keys, as writeCsv does here; so after it stops', async () => {
+    const rows = fixtureRows().map((o, i) => ({ ...o, country: i % 2 ? 'JPN' : 'KOR', year: 1900 + i }));
+    const enc = new ColumnEncoder(rows.length);
+    enc.addObservations(0, OBSERVATION_COLUMNS, rows, OBSERVATION_FIELDS, 'observations/x.csv');
+    const chunk = enc.toChunk();
+    const order = Uint32Array.from(rows.map((_, i) => i).reverse().sort((a, b) => (rows[a].country < rows[b].country ? -1 : rows[a].country > rows[b].country ? 1 : 0)));
+    const here = writeCsv(chunk, OBSERVATIONS_HEADER, order);
+    expect(here.chunk.n).toBe(rows.length);
+    expect([...order]).not.toStrictEqual([...order].sort((a, b) => a - b)); // not the order written
+    const asText = (w: WrittenCsv) => ({ ...w, csv: Buffer.from(w.csv).toString('utf8') });
+    const writer = new CsvWriter();
+    try {
+      expect(asText(await writer.write(chunk, order))).toStrictEqual(asText(here));
+      const pending = Array.from({ length: 10 }, () => writer.write(chunk, order));
+      await (writer as unknown as { worker: Worker }).worker.terminate();
+      for (const w of await Promise.all(pending)) expect(asText(w)).toStrictEqual(asText(here));
+    } finally {
+      await writer.close();
+    }
+    // The order is the file's: its CSV is the observations' in that order.
+    expect(Buffer.from(here.csv).toString('utf8')).toBe(Buffer.from(observationsCsv([...order].map((i) => rows[i]))).toString('utf8'));
   });
 
   it('keeps the process alive while a file is being written, though nothing else is pending', () => {
