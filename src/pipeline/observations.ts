@@ -180,26 +180,30 @@ export function orderByKey(key: Float64Array, bound: number): Uint32Array {
   let order = new Uint32Array(n);
   for (let r = 0; r < n; r++) order[r] = r;
   if (n < 2) return order;
-  // The key's low and high 32 bits.
-  const lo = new Uint32Array(n);
-  const hi = new Uint32Array(n);
+  const bits = Math.ceil(Math.log2(Math.max(2, bound)));
+  const wide = bits > 32;
+  // The keys' low and high 32 bits, moved with the rows at each pass (read in turn, not gathered).
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(wide ? n : 0);
   for (let r = 0; r < n; r++) {
     const k = key[r];
     lo[r] = k % 4294967296;
-    hi[r] = Math.floor(k / 4294967296);
+    if (wide) hi[r] = Math.floor(k / 4294967296);
   }
   const BITS = 11;
   const counts = new Uint32Array(1 << BITS);
-  let other = new Uint32Array(n);
-  const bits = Math.ceil(Math.log2(Math.max(2, bound)));
+  let nextOrder = new Uint32Array(n);
+  let nextLo = new Uint32Array(n);
+  let nextHi = new Uint32Array(wide ? n : 0);
   for (let shift = 0; shift < bits; shift += BITS) {
-    const word = shift < 32 ? lo : hi;
+    const high = shift >= 32;
+    const word = high ? hi : lo;
     // A digit never crosses the two words: the low word's last pass takes its top bits only.
-    const at = shift < 32 ? shift : shift - 32;
-    const width = shift < 32 ? Math.min(BITS, 32 - shift) : BITS;
+    const at = high ? shift - 32 : shift;
+    const width = high ? BITS : Math.min(BITS, 32 - shift);
     const mask = (1 << width) - 1;
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(word[order[i]] >>> at) & mask]++;
+    for (let i = 0; i < n; i++) counts[(word[i] >>> at) & mask]++;
     let sum = 0;
     for (let d = 0; d <= mask; d++) {
       const c = counts[d];
@@ -207,11 +211,15 @@ export function orderByKey(key: Float64Array, bound: number): Uint32Array {
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const r = order[i];
-      other[counts[(word[r] >>> at) & mask]++] = r;
+      const to = counts[(word[i] >>> at) & mask]++;
+      nextOrder[to] = order[i];
+      nextLo[to] = lo[i];
+      if (wide) nextHi[to] = hi[i];
     }
-    [order, other] = [other, order];
-    if (shift < 32 && shift + width === 32) shift = 32 - BITS; // the high word starts at bit 32
+    [order, nextOrder] = [nextOrder, order];
+    [lo, nextLo] = [nextLo, lo];
+    [hi, nextHi] = [nextHi, hi];
+    if (!high && shift + width === 32) shift = 32 - BITS; // the high word starts at bit 32
   }
   return order;
 }

@@ -263,13 +263,17 @@ export class MergedReadings {
     }
   }
 
-  /** The observations, written as columns (each locator from its pattern: made again, it is the pattern's last text). */
+  /**
+   * The observations, written as columns. A locator made by a pattern is made again (the same
+   * text), so that it is the pattern's last: the columns then take it from its numbers.
+   */
   columns(): ObservationColumns {
     const out = new ObservationColumns();
     for (let i = 0; i < this.observations.length; i++) {
+      const o = this.observations[i];
       const pattern = this.patterns[i];
-      if (pattern !== null) pattern.text(this.locatorRows[i]);
-      out.push(this.observations[i], pattern ?? undefined);
+      if (pattern !== null) o.locator = pattern.text(this.locatorRows[i]);
+      out.push(o, pattern ?? undefined);
     }
     return out;
   }
