@@ -3,12 +3,12 @@
 // file goes through, so that any failure names the file and the line.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { currentCheckedYamlCache } from '../method/located.ts';
 import { CuratedFileError } from './curated-error.ts';
 import { Source } from './schema.ts';
+import { yamlLib } from './yaml-lib.ts';
 
 export { CuratedFileError };
 
@@ -36,6 +36,7 @@ function lineAtOffset(text: string, offset: number): number {
 }
 
 function describeRoot(doc: Document, text: string): string | null {
+  const { isMap, isScalar, isSeq } = yamlLib();
   const root = doc.contents;
   if (root === null || root === undefined || (isScalar(root) && root.value === null && text.trim() === '')) return 'the file is empty';
   if (isMap(root)) return null;
@@ -55,6 +56,7 @@ function describeRoot(doc: Document, text: string): string | null {
  * turned into a CuratedFileError naming the file and the line.
  */
 export function parseYamlData(file: string, text: string, hint: string): { doc: Document; value: unknown } {
+  const { isAlias, isCollection, isPair, isScalar, isSeq, parseDocument, visit } = yamlLib();
   const fail = (line: number | null, problem: string, field = ''): never => {
     throw new CuratedFileError(file, line ?? 1, field, problem, hint);
   };

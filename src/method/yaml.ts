@@ -2,7 +2,7 @@
 // (shape, types) through parseYamlFile, then semantic checks against the evidence (unknown
 // indicator, unknown ally, judgment outside its scale). Both kinds of error name the file,
 // the line and the field, so this module keeps the parsed document to find lines by path.
-import { isMap, isScalar, isSeq } from 'yaml';
+import { yamlLib } from '../evidence/yaml-lib.ts';
 import type { z } from 'zod';
 import { CuratedFileError, parseYamlData, parseYamlFileWithDocument } from '../evidence/sources.ts';
 import { currentCheckedYamlCache, keyOf, lineInTree, located } from './located.ts';
@@ -86,6 +86,7 @@ function lineTree(node: unknown, lineAt: (offset: number) => number): LineTree |
   if (node === null || node === undefined) return null;
   const range = (node as { range?: [number, number, number] }).range;
   const tree: LineTree = { l: range ? lineAt(range[0]) : -1 };
+  const { isMap, isScalar, isSeq } = yamlLib();
   if (isMap(node)) {
     // getIn finds the first pair whose scalar key is === the path's segment.
     const k = new Map<string, LineTree | null>();

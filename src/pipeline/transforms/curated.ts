@@ -5,11 +5,11 @@
 // schema below (errors name file, line and field) and turns the entries into observations.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { CountryCode, ObservationFlag } from '../../evidence/schema.ts';
 import type { Indicator, Observation } from '../../evidence/schema.ts';
 import { CuratedFileError, loadSourceRegistry } from '../../evidence/sources.ts';
+import { yamlLib } from '../../evidence/yaml-lib.ts';
 import { parseYamlWithLines } from '../../method/yaml.ts';
 import type { FieldPath } from '../../method/yaml.ts';
 import { observation } from '../transform.ts';
@@ -200,7 +200,7 @@ function seriesIssues(series: Series, indicator: Indicator | undefined): Issue[]
 
 /** The 1-based line of the node at `nodePath` in a YAML text (null when the path is absent). */
 function lineAt(text: string, nodePath: (string | number)[]): number | null {
-  const node = parseDocument(text).getIn(nodePath, true) as { range?: [number, number, number] } | undefined;
+  const node = yamlLib().parseDocument(text).getIn(nodePath, true) as { range?: [number, number, number] } | undefined;
   const offset = node?.range?.[0];
   return offset === undefined ? null : text.slice(0, offset).split('\n').length;
 }
