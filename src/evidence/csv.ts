@@ -4,9 +4,6 @@ import { createRequire } from 'node:module';
 import type * as csvParse from 'csv-parse/sync';
 import { csvField } from '../exports/csv-cell.ts';
 
-// csv-parse is loaded when a CSV is first parsed, not with this module (the build, which only
-// writes CSV here, and the commands that import this module for its writer skip its ~10 ms).
-const require = createRequire(import.meta.url);
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -38,7 +35,9 @@ export function toCsv<T = Record<string, Cell>>(columns: readonly string[], rows
 
 /** Parse a CSV written by toCsv (header row first) into string records. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const { parse } = require('csv-parse/sync') as typeof csvParse;
+  // csv-parse is loaded when a CSV is first parsed, not with this module (the build, which only
+  // writes CSV here, and the commands that import this module for its writer skip its ~10 ms).
+  const { parse } = createRequire(import.meta.url)('csv-parse/sync') as typeof csvParse;
   return parse(text, { columns: true, skip_empty_lines: true, relax_column_count: false }) as Record<string, string>[];
 }
 

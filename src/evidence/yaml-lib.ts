@@ -4,9 +4,9 @@
 import { createRequire } from 'node:module';
 import type * as yaml from 'yaml';
 
-const require = createRequire(import.meta.url);
 let loaded: typeof yaml | null = null;
 
+/** The yaml package. (The dashboard's build puts src/interfaces/web/yaml-lib-browser.ts in this module's place.) */
 export function yamlLib(): typeof yaml {
-  return (loaded ??= require('yaml') as typeof yaml);
+  return (loaded ??= createRequire(import.meta.url)('yaml') as typeof yaml);
 }

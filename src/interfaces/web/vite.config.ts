@@ -17,11 +17,16 @@ const projectDir = path.resolve(webDir, '../../..');
  */
 function nodeBuiltinsStandIn(): Plugin {
   const standIn = path.join(webDir, 'node-stand-in.ts');
+  // src/evidence/yaml-lib.ts loads the yaml package on first use through createRequire, which a
+  // browser has not: the browser's imports it with the module.
+  const yamlLib = path.join(webDir, 'yaml-lib-browser.ts');
+  const evidenceYamlLib = path.join(projectDir, 'src/evidence/yaml-lib.ts');
   return {
     name: 'alliance-ledger-node-stand-in',
     enforce: 'pre',
-    resolveId(id) {
-      return /^node:/.test(id) ? standIn : null;
+    resolveId(id, importer) {
+      if (/^node:/.test(id)) return standIn;
+      return importer && id.startsWith('.') && path.resolve(path.dirname(importer), id) === evidenceYamlLib ? yamlLib : null;
     },
   };
 }
