@@ -47,21 +47,23 @@ export const emptyScan = (rows: number): KeyScan => ({
  */
 export function reorderChunk(from: EncodedChunk, order: Uint32Array): EncodedChunk {
   const n = order.length;
-  const renumber = (size: number) => new Int32Array(size).fill(-1);
-  const stringIds = renumber(from.strings.length);
-  const strings: string[] = [];
-  const str = (id: number): number => {
-    let to = stringIds[id];
-    if (to < 0) {
-      to = stringIds[id] = strings.length;
-      strings.push(from.strings[id]);
-    }
-    return to;
+  // A list's entries numbered as the rows first meet them.
+  const renumbered = <T>(list: readonly T[]) => {
+    const ids = new Int32Array(list.length).fill(-1);
+    const out: T[] = [];
+    const id = (old: number): number => {
+      let to = ids[old];
+      if (to < 0) {
+        to = ids[old] = out.length;
+        out.push(list[old]);
+      }
+      return to;
+    };
+    return { out, id };
   };
-  const noteIds = renumber(from.notes.length);
-  const notes: string[] = [];
-  const templateIds = renumber(from.templates.length);
-  const templates: EncodedChunk['templates'] = [];
+  const { out: strings, id: str } = renumbered(from.strings);
+  const { out: notes, id: note } = renumbered(from.notes);
+  const { out: templates, id: template } = renumbered(from.templates);
   const c: EncodedChunk = {
     n, strings, notes, templates,
     country: new Uint32Array(n), counterpart: new Uint32Array(n), indicator: new Uint32Array(n), source: new Uint32Array(n), flags: new Uint32Array(n),
@@ -77,20 +79,8 @@ export function reorderChunk(from: EncodedChunk, order: Uint32Array): EncodedChu
     c.indicator[i] = str(from.indicator[r]);
     c.source[i] = str(from.source[r]);
     c.flags[i] = str(from.flags[r]);
-    const note = from.note[r];
-    let noteTo = noteIds[note];
-    if (noteTo < 0) {
-      noteTo = noteIds[note] = notes.length;
-      notes.push(from.notes[note]);
-    }
-    c.note[i] = noteTo;
-    const template = from.template[r];
-    let templateTo = templateIds[template];
-    if (templateTo < 0) {
-      templateTo = templateIds[template] = templates.length;
-      templates.push(from.templates[template]);
-    }
-    c.template[i] = templateTo;
+    c.note[i] = note(from.note[r]);
+    c.template[i] = template(from.template[r]);
     c.numStart[i] = at;
     for (let k = from.numStart[r], end = r + 1 < from.n ? from.numStart[r + 1] : from.nums.length; k < end; k++) c.nums[at++] = nums[k];
     c.year[i] = from.year[r];
