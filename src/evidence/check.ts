@@ -1,6 +1,6 @@
 // `allies data check`: validate the evidence tables and report coverage of the covered allies.
 import type { Evidence } from './load.ts';
-import { Observation as ObservationSchema, ObservationFlag } from './schema.ts';
+import { COUNTRY_CODE, Observation as ObservationSchema, OBSERVATION_YEARS, ObservationFlag } from './schema.ts';
 import type { Indicator, Observation } from './schema.ts';
 
 export interface CheckProblem {
@@ -129,8 +129,8 @@ export function checkEvidence(evidence: Evidence): CheckProblem[] {
   return problems;
 }
 
-const COUNTRY_CODE = /^[A-Z]{3}$/;
-const FLAGS: ReadonlySet<string> = new Set(ObservationFlag.options);
+/** The observation flags the schema knows. */
+export const OBSERVATION_FLAGS: ReadonlySet<string> = new Set(ObservationFlag.options);
 const finiteOrNull = (x: unknown) => x === null || (typeof x === 'number' && Number.isFinite(x));
 
 /**
@@ -141,11 +141,11 @@ export function plainlyValid(o: Observation): boolean {
   return typeof o.country === 'string' && COUNTRY_CODE.test(o.country)
     && typeof o.counterpart === 'string' && (o.counterpart === '' || COUNTRY_CODE.test(o.counterpart))
     && typeof o.indicator === 'string'
-    && typeof o.year === 'number' && Number.isInteger(o.year) && o.year >= 1800 && o.year <= 2100
+    && typeof o.year === 'number' && Number.isInteger(o.year) && o.year >= OBSERVATION_YEARS.min && o.year <= OBSERVATION_YEARS.max
     && finiteOrNull(o.value) && finiteOrNull(o.low) && finiteOrNull(o.high)
     && typeof o.source === 'string'
     && typeof o.locator === 'string' && o.locator.length >= 1
-    && Array.isArray(o.flags) && o.flags.every((f) => FLAGS.has(f))
+    && Array.isArray(o.flags) && o.flags.every((f) => OBSERVATION_FLAGS.has(f))
     && typeof o.note === 'string';
 }
 

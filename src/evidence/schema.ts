@@ -4,7 +4,9 @@
 import { z } from 'zod';
 
 /** ISO 3166 alpha-3, or an ISO 3166-3 / user-assigned code for historical states (DDR, CSK, YUG, SUN, XKX). */
-export const CountryCode = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 3166 code such as JPN');
+/** An ISO 3166 alpha-3 code, as the schema checks it (and the fast checks that stand in for it: check.ts plainlyValid, the pipeline's ObservationColumns). */
+export const COUNTRY_CODE = /^[A-Z]{3}$/;
+export const CountryCode = z.string().regex(COUNTRY_CODE, 'a three-letter ISO 3166 code such as JPN');
 
 export const Region = z.enum(['asia', 'europe', 'americas', 'middle-east', 'africa']);
 export type Region = z.infer<typeof Region>;
@@ -77,6 +79,9 @@ export type Indicator = z.infer<typeof Indicator>;
 export const ObservationFlag = z.enum(['missing', 'estimate', 'imputed', 'uncertain', 'derived']);
 export type ObservationFlag = z.infer<typeof ObservationFlag>;
 
+/** The years an observation may have (the schema's, and the fast checks' that stand in for it). */
+export const OBSERVATION_YEARS = { min: 1800, max: 2100 } as const;
+
 /**
  * One fact. `value` null means missing: the row is kept, flagged `missing`, and `note` says
  * why (e.g. SIPRI's `..` "data unavailable"). A missing value is never written as 0.
@@ -85,7 +90,7 @@ export const Observation = z.object({
   country: CountryCode,
   counterpart: z.union([CountryCode, z.literal('')]).describe('second country for dyadic indicators, else empty'),
   indicator: z.string(),
-  year: z.number().int().min(1800).max(2100),
+  year: z.number().int().min(OBSERVATION_YEARS.min).max(OBSERVATION_YEARS.max),
   value: z.number().finite().nullable(),
   low: z.number().finite().nullable().describe('lower end of a stated range, when the source gives one'),
   high: z.number().finite().nullable().describe('upper end of a stated range, when the source gives one'),

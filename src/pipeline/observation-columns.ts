@@ -10,13 +10,12 @@
 // (plainlyValid of src/evidence/check.ts) and whose columns give them back exactly (no -0). The
 // first row of another shape turns the whole list back into objects, and the build then takes
 // the path it takes for a list of objects, so a bad row gets the error it always got.
-import { ObservationFlag } from '../evidence/schema.ts';
+import { OBSERVATION_FLAGS } from '../evidence/check.ts';
+import { COUNTRY_CODE, OBSERVATION_YEARS } from '../evidence/schema.ts';
 import type { Observation } from '../evidence/schema.ts';
 import { ColumnEncoder } from '../store/evidence-store.ts';
 import type { LocatorShape } from '../store/evidence-store.ts';
 
-const FLAGS: ReadonlySet<string> = new Set(ObservationFlag.options);
-const COUNTRY_CODE = /^[A-Z]{3}$/;
 
 export class ObservationColumns {
   private encoder: ColumnEncoder | null = new ColumnEncoder(4096);
@@ -45,12 +44,16 @@ export class ObservationColumns {
     else this.encoder!.addObservation(o, flags);
   }
 
-  /** What plainlyValid checks, its country codes once per run of rows with the same, and no -0. */
+  /**
+   * What plainlyValid (src/evidence/check.ts) checks, from the same bounds, with the country codes
+   * checked once per run of rows with the same; and no -0 (test/pipeline/observation-columns.test.ts
+   * holds the two to the same answer).
+   */
   private plain(o: Observation): boolean {
     const { country, counterpart, year, value, low, high } = o;
     if (typeof country !== 'string' || typeof counterpart !== 'string' || typeof o.indicator !== 'string' || typeof o.source !== 'string'
       || typeof o.note !== 'string' || typeof o.locator !== 'string' || o.locator.length === 0) return false;
-    if (typeof year !== 'number' || !Number.isInteger(year) || year < 1800 || year > 2100) return false;
+    if (typeof year !== 'number' || !Number.isInteger(year) || year < OBSERVATION_YEARS.min || year > OBSERVATION_YEARS.max) return false;
     if (!plainNumber(value) || !plainNumber(low) || !plainNumber(high)) return false;
     if (country !== this.lastCountry) {
       if (!COUNTRY_CODE.test(country)) return false;
@@ -89,7 +92,7 @@ const plainNumber = (x: unknown): boolean => x === null || (typeof x === 'number
 function plainFlags(flags: unknown): string | null {
   if (!Array.isArray(flags)) return null;
   if (flags.length === 0) return '';
-  for (const f of flags) if (!FLAGS.has(f as string)) return null;
+  for (const f of flags) if (!OBSERVATION_FLAGS.has(f as string)) return null;
   return flags.length === 1 ? (flags[0] as string) : flags.join(';');
 }
 

@@ -145,12 +145,13 @@ function prepareColumns(t: Transform, enc: ColumnEncoder, own: ReadonlySet<strin
     if (y > maxYear) maxYear = y;
   }
   const years = n === 0 ? 1 : maxYear - minYear + 1;
-  if (ind.count * cty.count * cpt.count * years * src.count > Number.MAX_SAFE_INTEGER) return null;
+  const keys = ind.count * cty.count * cpt.count * years * src.count;
+  if (keys > Number.MAX_SAFE_INTEGER) return null;
   const key = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     key[r] = (((ind.of[indicator[r]] * cty.count + cty.of[country[r]]) * cpt.count + cpt.of[counterpart[r]]) * years + (year[r] - minYear)) * src.count + src.of[source[r]];
   }
-  const order = orderByKey(key, ind.count * cty.count * cpt.count * years * src.count);
+  const order = orderByKey(key, keys);
   let repeated = false;
   for (let i = 1; i < n && !repeated; i++) repeated = key[order[i - 1]] === key[order[i]];
   if (repeated) {
@@ -406,16 +407,15 @@ export function sortObservations(obs: readonly Observation[]): Observation[] {
   const nC = country.rank();
   const nP = counterpart.rank();
   const nS = source.rank();
-  if (indicator.rank() * nC * nP * years * nS > Number.MAX_SAFE_INTEGER) return [...obs].sort(compareObservations);
+  const keys = indicator.rank() * nC * nP * years * nS;
+  if (keys > Number.MAX_SAFE_INTEGER) return [...obs].sort(compareObservations);
   const key = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const o = obs[i];
     key[i] = (((indicator.of(o.indicator) * nC + country.of(o.country)) * nP + counterpart.of(o.counterpart)) * years + (o.year - minYear)) * nS + source.of(o.source);
   }
-  // A plain array of row numbers: its sort (TimSort) takes the runs the rows already come in.
-  const order: number[] = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => key[a] - key[b] || a - b);
+  // The same stable sort of the keys as rows written as columns get (prepareColumns).
+  const order = orderByKey(key, keys);
   const sorted: Observation[] = new Array<Observation>(n);
   for (let i = 0; i < n; i++) sorted[i] = obs[order[i]];
   return sorted;

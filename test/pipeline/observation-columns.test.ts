@@ -4,6 +4,7 @@
 // columns back into objects; locators made by a pattern are written from its numbers, and must be
 // encoded as reading their text encodes them.
 import { describe, expect, it } from 'vitest';
+import { plainlyValid } from '../../src/evidence/check.ts';
 import type { Observation } from '../../src/evidence/schema.ts';
 import { LocatorPattern, ObservationColumns } from '../../src/pipeline/observation-columns.ts';
 import { writeCsv } from '../../src/pipeline/observation-chunks.ts';
@@ -110,6 +111,28 @@ describe('observations written as columns', () => {
       const asColumns = errorOf(() => prepareObservations(t, columnsOf(changed), SOURCES, hasCountry, 'observations/x.csv', true));
       expect(asColumns, JSON.stringify(change)).toBe(errorOf(() => prepareObservations(t, changed, SOURCES, hasCountry, 'observations/x.csv', true)));
     }
+  });
+
+  it('take a row exactly when plainlyValid, the schema\'s fast check, does and it holds no -0', () => {
+    const base: Observation = { country: 'JPN', counterpart: '', indicator: 'x', year: 2000, value: 1, low: null, high: null, source: 'src', locator: 'a', flags: [], note: '' };
+    const changes: Partial<Record<keyof Observation, unknown[]>> = {
+      country: ['JPN', 'JP', 'JPNX', 'jpn', '', 7, null], counterpart: ['', 'CHN', 'CH', 'chn', null],
+      year: [1799, 1800, 2100, 2101, 1999.5, -0, NaN, '2000', null], value: [null, 0, -0, 1.5, NaN, Infinity, -Infinity, '1'],
+      low: [null, -0, -2, NaN], high: [null, 3, Infinity], locator: ['', 'a', 5], note: ['', 'n', null],
+      flags: [[], ['missing'], ['estimate', 'derived'], ['bogus'], 'missing', [''], ['missing;estimate']], indicator: ['x', 3], source: ['src', null],
+    };
+    let checked = 0;
+    for (const [field, values] of Object.entries(changes)) {
+      for (const v of values!) {
+        const o = { ...base, [field]: v } as Observation;
+        const columns = new ObservationColumns();
+        columns.push(o);
+        const negativeZero = [o.value, o.low, o.high].some((x) => Object.is(x, -0));
+        expect(columns.columns() !== null, `${field} = ${JSON.stringify(v)}`).toBe(plainlyValid(o) && !negativeZero);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
   });
 
   it('stop at the row and with the error the list stops at: indicator, source, country, counterpart, an unflagged missing value, a duplicate', () => {

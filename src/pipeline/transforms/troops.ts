@@ -447,7 +447,10 @@ function personnelObservations(lines: ReportLine[], annual: Map<number, string>,
   for (const group of groups) {
     const report = group[0].report;
     let t = texts.get(report);
-    if (!t) texts.set(report, (t = { locatorEnd: ` (DMDC ${report} report)`, line: `DMDC ${report} report, line `, row: new LocatorPattern(ROW, ` (DMDC ${report} report)`) }));
+    if (!t) {
+      const locatorEnd = ` (DMDC ${report} report)`;
+      texts.set(report, (t = { locatorEnd, line: `DMDC ${report} report, line `, row: new LocatorPattern(ROW, locatorEnd) }));
+    }
     hostYearObservations(group.length === 1 ? group : distinctLines(group), t, out);
   }
   unlistedYears(byHost, annual, registry, out);
