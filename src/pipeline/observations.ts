@@ -377,7 +377,7 @@ const text = (x: string, y: string) => (x === y ? 0 : x < y ? -1 : 1);
 /**
  * The observations in compareObservations' order (stable). Each row's order is one number (the
  * ranks of its indicator, country, counterpart, year and source, the texts ranked as the
- * comparison orders them), so the sort compares numbers instead of up to four texts a comparison;
+ * comparison orders them), sorted by orderByKey instead of comparing up to four texts a pair;
  * rows of another shape (a year that is not a whole number, a text that is not one) take the
  * comparison itself.
  */
